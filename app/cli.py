@@ -1,0 +1,402 @@
+"""The scriptable face of the services. The command contract is fixed: tools rely on it.
+
+Exit codes: 0 ok, 2 bad input (one line on stderr, nothing written), 1 any other failure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, NoReturn
+
+from app import i18n
+from app.domain import workflows
+from app.domain.codes import CaseKind, Category, Reason
+from app.domain.errors import DomainError
+from app.i18n import _
+from app.i18n.labels import CATEGORIES, KINDS, REASONS, STATUSES, label
+from app.i18n.messages import describe
+
+log = logging.getLogger("afterdesk")
+
+EXIT_OK, EXIT_FAIL, EXIT_BAD_INPUT = 0, 1, 2
+LATER_VERBS = ("print", "verify", "report", "backup", "restore", "selftest")
+
+
+class BadInput(Exception):
+    """Command-line input that argparse accepted but the command cannot use."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        # One line on stderr and exit 2, like every other bad input.
+        self.exit(EXIT_BAD_INPUT, f"{self.prog}: {message}\n")
+
+
+def _codes_epilog() -> str:
+    lines = [_("Kinds:") + " " + ", ".join(k.value.replace("_", "-") for k in CaseKind)]
+    lines.append(_("Categories:") + " " + ", ".join(c.value for c in Category))
+    lines.append(_("Reasons:") + " " + ", ".join(r.value for r in Reason))
+    for wf in workflows.ALL:
+        lines.append(
+            _("Statuses ({workflow}):").format(workflow=wf.name) + " " + ", ".join(wf.states)
+        )
+    return "\n".join(lines)
+
+
+def _global_options(p: argparse.ArgumentParser, *, top: bool) -> None:
+    default = None if top else argparse.SUPPRESS
+    p.add_argument("--data-dir", metavar="DIR", default=default, help=_("data folder to use"))
+    p.add_argument("--lang", choices=("zh", "en"), default=default, help=_("language (zh or en)"))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="main.py",
+        description=_("AfterDesk — the after-sales desk. Without a command, opens the window."),
+        epilog=_codes_epilog(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    _global_options(parser, top=True)
+    sub = parser.add_subparsers(dest="verb", parser_class=_Parser)
+
+    def add(name: str, help_text: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text, description=help_text, epilog=_codes_epilog())
+        p.formatter_class = argparse.RawDescriptionHelpFormatter
+        _global_options(p, top=False)
+        return p
+
+    add("demo", _("fill the data folder with realistic demo data"))
+
+    p = add("intake", _("take a new after-sales request"))
+    p.add_argument(
+        "--kind",
+        required=True,
+        help=_("complaint|return|exchange|refund|repair|parts|carrier-damage"),
+    )
+    p.add_argument("--name", required=True, help=_("customer name"))
+    p.add_argument("--phone", required=True, help=_("customer phone"))
+    p.add_argument("--product", default="", help=_("product name"))
+    p.add_argument("--model", dest="model_spec", default="", help=_("model/spec"))
+    p.add_argument("--category", default="", help=_("product category code"))
+    p.add_argument("--serial", default="", help=_("serial/IMEI/MEID"))
+    p.add_argument("--sold", default=None, help=_("sale/invoice date YYYY-MM-DD"))
+    p.add_argument("--reason", default="", help=_("reason code"))
+    p.add_argument("--request", default="", help=_("what the customer asks for"))
+    p.add_argument("--channel", default="walk_in", help=_("channel received"))
+    p.add_argument("--class", dest="service_class", default="", help=_("service class A|B|C"))
+    p.add_argument("--amount", default=None, help=_("amount paid/claimed, e.g. 1299.00"))
+    p.add_argument("--qty", default="1", help=_("quantity"))
+    p.add_argument("--description", default="", help=_("what happened"))
+    p.add_argument("--order", dest="order_no", default="", help=_("order number"))
+    p.add_argument("--invoice", dest="invoice_no", default="", help=_("invoice number"))
+    p.add_argument("--man-made", action="store_true", help=_("man-made damage"))
+    p.add_argument("--gift", action="store_true", help=_("the product was a gift"))
+    p.add_argument("--unused", action="store_true", help=_("unused and resalable"))
+    p.add_argument("--json", action="store_true", help=_("print JSON"))
+
+    p = add("list", _("list cases"))
+    p.add_argument("--kind", default="")
+    p.add_argument("--status", default="")
+    p.add_argument("--search", default="")
+    p.add_argument("--overdue", action="store_true", help=_("only overdue open cases"))
+    p.add_argument("--limit", type=int, default=None)
+    p.add_argument("--json", action="store_true")
+
+    p = add("show", _("show one case with its history"))
+    p.add_argument("number")
+    p.add_argument("--json", action="store_true")
+
+    p = add("move", _("move a case to another status"))
+    p.add_argument("number")
+    p.add_argument("status")
+    p.add_argument("--note", default="")
+    p.add_argument("--json", action="store_true")
+
+    p = add("refund", _("pay a refund on a case (checks the refund rules)"))
+    p.add_argument("number")
+    p.add_argument("--amount", required=True)
+    p.add_argument("--note", default="")
+    p.add_argument("--json", action="store_true")
+
+    p = add("entitlement", _("three-guarantee entitlement for a purchase"))
+    p.add_argument("--category", required=True)
+    p.add_argument("--sold", required=True)
+    p.add_argument("--on", default=None)
+    p.add_argument("--man-made", action="store_true")
+    p.add_argument("--gift", action="store_true")
+    p.add_argument("--unused", action="store_true", help=_("unused and resalable"))
+    p.add_argument("--not-intact", action="store_true", help=_("appearance/accessories damaged"))
+    p.add_argument("--json", action="store_true")
+
+    p = add("print", _("print a form to PDF or a printer"))
+    p.add_argument("number")
+    p.add_argument("--form", required=True)
+    p.add_argument("--out")
+    p.add_argument("--printer")
+    p = add("verify", _("check a signed slip"))
+    p.add_argument("file")
+    p = add("report", _("monthly summary"))
+    p.add_argument("--month", required=True)
+    p.add_argument("--out")
+    p.add_argument("--xlsx")
+    p = add("backup", _("back up the database"))
+    p.add_argument("--out")
+    p = add("restore", _("restore a backup"))
+    p.add_argument("file")
+    add("selftest", _("check the installation"))
+    return parser
+
+
+def _pre_lang(argv: Sequence[str]) -> str | None:
+    for i, a in enumerate(argv):
+        if a == "--lang" and i + 1 < len(argv):
+            return argv[i + 1]
+        if a.startswith("--lang="):
+            return a.split("=", 1)[1]
+    return None
+
+
+def _emit_json(obj: Any) -> None:
+    from app.services.views import jsonable
+
+    sys.stdout.write(json.dumps(jsonable(obj), ensure_ascii=False, indent=2) + "\n")
+
+
+def _setup_logging(data_dir: Path) -> None:
+    from app import paths
+
+    folder = paths.logs_dir(data_dir)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        handler: logging.Handler = logging.FileHandler(folder / "afterdesk.log", encoding="utf-8")
+    except OSError:
+        handler = logging.NullHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    log.addHandler(handler)
+    log.setLevel(logging.INFO)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    i18n.setup(_pre_lang(args_list))
+    args = build_parser().parse_args(args_list)
+    verb = args.verb
+    if verb is None:
+        return _open_window(args)
+    if verb in LATER_VERBS:
+        sys.stderr.write(describe(DomainError("not_yet_available", verb=verb)) + "\n")
+        return EXIT_FAIL
+    from app.services.setup import close_data_folder, context_for, open_data_folder
+
+    try:
+        data_dir = open_data_folder(Path(args.data_dir) if args.data_dir else None)
+    except Exception as exc:  # noqa: BLE001 - any failure to open is reported, not a traceback
+        sys.stderr.write(_("Cannot open the data folder: {error}").format(error=exc) + "\n")
+        return EXIT_FAIL
+    _setup_logging(data_dir)
+    try:
+        ctx = context_for(data_dir)
+        return COMMANDS[verb](ctx, args)
+    except DomainError as exc:
+        sys.stderr.write(describe(exc) + "\n")
+        return EXIT_BAD_INPUT
+    except BadInput as exc:
+        sys.stderr.write(str(exc) + "\n")
+        return EXIT_BAD_INPUT
+    except Exception as exc:  # noqa: BLE001 - logged with traceback, one line to the user
+        log.exception("command %s failed", verb)
+        sys.stderr.write(_("Failed: {error} (details in the log)").format(error=exc) + "\n")
+        return EXIT_FAIL
+    finally:
+        close_data_folder()
+
+
+def _open_window(args: argparse.Namespace) -> int:
+    sys.stderr.write(describe(DomainError("not_yet_available", verb="window")) + "\n")
+    return EXIT_FAIL
+
+
+# --- commands ---------------------------------------------------------------------------------
+
+
+def cmd_demo(ctx: Any, args: argparse.Namespace) -> int:
+    from app.services.demo import make_demo
+
+    summary = make_demo(ctx)
+    print(_("Demo data ready: {cases} cases, {customers} customers.").format(**summary))
+    return EXIT_OK
+
+
+def cmd_intake(ctx: Any, args: argparse.Namespace) -> int:
+    from app.services.cases import show_case
+    from app.services.intake import IntakeForm, take_intake
+
+    form = IntakeForm(
+        kind=args.kind.replace("-", "_"),
+        name=args.name,
+        phone=args.phone,
+        product=args.product,
+        model_spec=args.model_spec,
+        category=args.category,
+        serial=args.serial,
+        sold=args.sold,
+        reason=args.reason,
+        request=args.request,
+        channel=args.channel,
+        service_class=args.service_class,
+        amount=args.amount,
+        qty=args.qty,
+        description=args.description,
+        order_no=args.order_no,
+        invoice_no=args.invoice_no,
+        man_made=args.man_made,
+        gift=args.gift,
+        unused=args.unused,
+    )
+    case = take_intake(ctx, form)
+    if args.json:
+        _emit_json(show_case(ctx, case.number).to_dict())
+    else:
+        print(case.number)
+    return EXIT_OK
+
+
+def cmd_list(ctx: Any, args: argparse.Namespace) -> int:
+    from app.services.cases import CaseFilter, list_cases
+
+    if args.limit is not None and args.limit < 0:
+        raise BadInput(_("--limit must be 0 or more"))
+    rows = list_cases(
+        ctx,
+        CaseFilter(
+            kind=args.kind.replace("-", "_"),
+            status=args.status,
+            search=args.search,
+            overdue=args.overdue,
+        ),
+        limit=args.limit,
+    )
+    if args.json:
+        _emit_json(rows)
+        return EXIT_OK
+    for r in rows:
+        flag = " !" if r.overdue else ""
+        local = ctx.local(r.created_at).strftime("%Y-%m-%d %H:%M")
+        print(
+            f"{r.number}  {local}  {label(KINDS, r.kind)}  {label(STATUSES, r.status)}{flag}  "
+            f"{r.customer_name}  {r.product}  {r.serial}".rstrip()
+        )
+    return EXIT_OK
+
+
+def cmd_show(ctx: Any, args: argparse.Namespace) -> int:
+    from app.services.cases import show_case
+
+    detail = show_case(ctx, args.number)
+    if args.json:
+        _emit_json(detail.to_dict())
+        return EXIT_OK
+    print(_format_detail(ctx, detail))
+    return EXIT_OK
+
+
+def _format_detail(ctx: Any, d: Any) -> str:
+    out = [
+        f"{d.number}  {label(KINDS, d.kind)}  [{label(STATUSES, d.status)}]"
+        + ("  " + _("OVERDUE") if d.overdue else ""),
+        _("Customer: {name} {phone}").format(name=d.customer.name, phone=d.customer.phone or ""),
+    ]
+    if d.product:
+        out.append(
+            _("Product: {name} {spec}").format(name=d.product.name, spec=d.product.model_spec)
+        )
+    if d.serial:
+        out.append(_("Serial/IMEI: {serial}").format(serial=d.serial))
+    out.append(_("Reason: {reason}").format(reason=label(REASONS, d.reason)))
+    if d.promise_date:
+        out.append(_("Promised by: {date}").format(date=d.promise_date.isoformat()))
+    if d.repair:
+        out.append(_("Repair ticket: {number}").format(number=d.repair.number))
+    if d.rma:
+        out.append(_("Return authorisation: {number}").format(number=d.rma.number))
+    if d.description:
+        out.append(_("Description: {text}").format(text=d.description))
+    if d.allowed:
+        out.append(
+            _("Next: {states}").format(
+                states=", ".join(f"{label(STATUSES, s)} ({s})" for s in d.allowed)
+            )
+        )
+    out.append(_("History:"))
+    for e in d.events:
+        when = ctx.local(e.at).strftime("%Y-%m-%d %H:%M")
+        change = (
+            f"{label(STATUSES, e.from_state)} → {label(STATUSES, e.to_state)}"
+            if e.to_state
+            else e.action
+        )
+        out.append(f"  {when}  {e.actor}  {change}  {e.note}".rstrip())
+    return "\n".join(out)
+
+
+def cmd_move(ctx: Any, args: argparse.Namespace) -> int:
+    from app.services.cases import move, show_case
+
+    case = move(ctx, args.number, args.status, args.note)
+    if args.json:
+        _emit_json(show_case(ctx, case.number).to_dict())
+    else:
+        print(f"{case.number}: {label(STATUSES, case.status)} ({case.status})")
+    return EXIT_OK
+
+
+def cmd_refund(ctx: Any, args: argparse.Namespace) -> int:
+    from app.services.cases import show_case
+    from app.services.money import refund
+
+    case = refund(ctx, args.number, args.amount, args.note)
+    if args.json:
+        _emit_json(show_case(ctx, case.number).to_dict())
+    else:
+        print(f"{case.number}: {label(STATUSES, case.status)} ({case.status})")
+    return EXIT_OK
+
+
+def cmd_entitlement(ctx: Any, args: argparse.Namespace) -> int:
+    from app.services.rules import entitlement_for
+
+    ent = entitlement_for(
+        ctx,
+        category=args.category,
+        sold=args.sold,
+        on=args.on,
+        man_made=args.man_made,
+        gift=args.gift,
+        unused=args.unused,
+        intact=not args.not_intact,
+    )
+    if args.json:
+        _emit_json(ent.to_dict())
+        return EXIT_OK
+    from app.i18n.rule_texts import entitlement_lines
+
+    print(label(CATEGORIES, str(ent.category)))
+    for line in entitlement_lines(ent):
+        print(line)
+    return EXIT_OK
+
+
+COMMANDS: dict[str, Callable[[Any, argparse.Namespace], int]] = {
+    "demo": cmd_demo,
+    "intake": cmd_intake,
+    "list": cmd_list,
+    "show": cmd_show,
+    "move": cmd_move,
+    "refund": cmd_refund,
+    "entitlement": cmd_entitlement,
+}

@@ -1,0 +1,158 @@
+"""Stable codes shared by every layer.
+
+The values are the contract with the command line, the database and outside tools: English
+snake_case, never translated here. The window and the CLI translate them for display.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class CaseKind(StrEnum):
+    COMPLAINT = "complaint"
+    RETURN = "return"
+    EXCHANGE = "exchange"
+    REFUND = "refund"  # refund only (仅退款)
+    REPAIR = "repair"
+    PARTS = "parts"  # missing / supplementary parts (补件/少件)
+    CARRIER_DAMAGE = "carrier_damage"
+
+
+class Channel(StrEnum):
+    WALK_IN = "walk_in"
+    PHONE = "phone"
+    WECHAT = "wechat"
+    ONLINE_SHOP = "online_shop"  # Tmall/Taobao/JD after-sales queue
+    DEALER = "dealer"
+    OTHER = "other"
+
+
+class SaleChannel(StrEnum):
+    STORE = "store"
+    TMALL = "tmall"  # Tmall/Taobao
+    WECHAT = "wechat"
+    PHONE = "phone"
+    OTHER = "other"
+
+
+class Reason(StrEnum):
+    QUALITY = "quality"
+    WRONG_SIZE = "wrong_size"
+    NOT_AS_DESCRIBED = "not_as_described"
+    WRONG_ITEM = "wrong_item"
+    TRANSIT_DAMAGE = "transit_damage"
+    PARTS_MISSING = "parts_missing"
+    NO_REASON = "no_reason"  # changed mind: 7-day no-reason return
+    NOT_RECEIVED = "not_received"
+    INVOICE = "invoice"
+    SERVICE_ATTITUDE = "service_attitude"
+    CANNOT_PAY = "cannot_pay"  # customer cannot pay after repeated contact (002)
+    MAJOR_CHANGE = "major_change"  # wrong model chosen, business closed, ... (002)
+    OTHER = "other"
+
+
+class Request(StrEnum):
+    REFUND = "refund"
+    EXCHANGE = "exchange"
+    REPAIR = "repair"
+    COMPENSATION = "compensation"
+    OTHER = "other"
+
+
+class Severity(StrEnum):
+    MINOR = "minor"
+    SERIOUS = "serious"
+    MALICIOUS = "malicious"  # malicious escalation (恶意投诉)
+
+
+class CustomerKind(StrEnum):
+    CONSUMER = "consumer"
+    DEALER = "dealer"
+    BUSINESS = "business"
+
+
+class ServiceClass(StrEnum):
+    A = "A"
+    B = "B"
+    C = "C"
+
+
+class Category(StrEnum):
+    PHONE = "phone"
+    BATTERY = "battery"
+    HEADSET = "headset"  # wired headset
+    MEMORY_CARD = "memory-card"
+    CHARGER = "charger"
+    BLUETOOTH_HEADSET = "bluetooth-headset"
+    ACCESSORY = "accessory"
+    OTHER = "other"
+
+
+class Role(StrEnum):
+    FRONT_DESK = "front_desk"
+    TECHNICIAN = "technician"
+    OWNER = "owner"
+
+
+class Liability(StrEnum):
+    SHOP = "shop"  # shop / production fault
+    DEALER = "dealer"
+    CUSTOMER = "customer"
+    CARRIER = "carrier"
+    SUPPLIER = "supplier"
+
+
+class Disposition(StrEnum):
+    RESTOCK = "restock"  # intact -> back to stock
+    DISCOUNT = "discount"  # slightly damaged -> sell at a discount
+    REPAIR_RESTOCK = "repair_restock"  # repairable -> repair then stock
+    SCRAP = "scrap"  # not repairable -> scrap with an approved report
+    SHIP_BACK = "ship_back"  # rejected return -> back to the customer
+
+
+class MoneyKind(StrEnum):
+    """Kinds of money entries on a case; signs follow the shop's cash (refund < 0 for the shop)."""
+
+    REFUND = "refund"
+    CREDIT = "credit"  # store credit / dealer account credit
+    CHARGE = "charge"  # customer is charged (repair fee, customer-liable damage)
+    DEALER_DEDUCTION = "dealer_deduction"
+    CLAIM_RECOVERY = "claim_recovery"  # money recovered from a carrier
+    SUPPLIER_RECOVERY = "supplier_recovery"
+    FREIGHT = "freight"
+    PARTS = "parts"
+    LABOUR = "labour"
+
+
+class FreightPayer(StrEnum):
+    SHOP = "shop"
+    CUSTOMER = "customer"
+    SPLIT = "split"  # half and half, when agreed (002)
+
+
+class ShippingStatus(StrEnum):
+    """Where the goods of a refund-only case are (001: verify, intercept, claim)."""
+
+    UNKNOWN = "unknown"
+    NOT_SHIPPED = "not_shipped"
+    IN_TRANSIT = "in_transit"
+    INTERCEPTED = "intercepted"
+    DELIVERED = "delivered"
+    LOST = "lost"
+
+
+class InspectionResult(StrEnum):
+    CONFIRMED_DEFECT = "confirmed_defect"
+    NO_FAULT_FOUND = "no_fault_found"
+    MAN_MADE_DAMAGE = "man_made_damage"
+    TRANSIT_DAMAGE = "transit_damage"
+    INTACT_RESALABLE = "intact_resalable"
+
+
+class StockReason(StrEnum):
+    PURCHASE = "purchase"
+    REPAIR_USE = "repair_use"
+    REPAIR_RETURN = "repair_return"
+    ADJUSTMENT = "adjustment"
+    RETURNED_GOODS = "returned_goods"

@@ -1,0 +1,288 @@
+"""The shop's settings: one typed tree of frozen dataclasses holding DOMAIN.md's defaults.
+
+Every rule in `app.domain.rules` takes the section it needs as an argument, so a decision depends
+only on the settings handed in at the time. Decisions are frozen values; editing settings later
+builds a new `Settings` and never touches decisions already made.
+
+Paths such as ``"approval.owner_threshold"`` name one value; `Settings.replace_path` edits one value
+with type and range checks and raises `ValidationError.single(path, code, **params)` on a bad value.
+The error codes are listed in `SETTING_ERROR_CODES`.
+
+Defaults chosen where DOMAIN.md is silent:
+- ``warranty.accessory_default_months = 3``: a generic accessory (case, cable, screen film) whose
+  product record gives no warranty gets the shortest statutory accessory period (wired headset,
+  memory card), not more than the law gives the original accessories it resembles.
+- ``warranty.other_default_months = 12``: other goods (tablet, watch, power bank) without their
+  own warranty months get the general one-year period, as the handset does.
+- ``warranty.extend_to_working_day = False``: PRC Civil Code Art. 203 moves a period ending on a
+  statutory holiday to the next working day; the three-guarantee periods are usually printed as
+  plain calendar periods, so this is off unless the shop turns it on.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import typing
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from app.domain.codes import Category, ServiceClass
+from app.domain.errors import FieldError, ValidationError
+
+#: Error codes raised for a bad settings value (field = the dotted path).
+SETTING_ERROR_CODES: tuple[str, ...] = (
+    "unknown_setting",  # no such path
+    "not_a_section",  # a section in from_dict is not a mapping
+    "not_an_integer",
+    "not_a_boolean",
+    "not_a_decimal",  # includes floats: money is never float
+    "not_text",
+    "out_of_range",  # params: min, max (either may be None)
+    "too_many_decimals",  # params: places
+    "unknown_timezone",
+    "invalid_currency",  # three capital letters, e.g. CNY
+)
+
+
+def _rng(lo: int | None = 0, hi: int | None = None) -> dict[str, Any]:
+    return {"min": lo, "max": hi}
+
+
+@dataclass(frozen=True)
+class ShopSettings:
+    """Who the shop is: printed on receipts, warranty cards and return forms."""
+
+    name: str = "示例手机店"
+    address: str = ""
+    hotline: str = ""
+    return_address: str = ""
+    timezone: str = field(default="Asia/Shanghai", metadata={"check": "timezone"})
+    currency: str = field(default="CNY", metadata={"check": "currency"})
+
+
+@dataclass(frozen=True)
+class WarrantySettings:
+    """Three-guarantee (三包) periods and the 7-day no-reason return, counted from the sale date."""
+
+    return_days: int = field(default=7, metadata=_rng())  # phone: return or exchange
+    exchange_days: int = field(default=15, metadata=_rng())  # phone: exchange the handset
+    repair_months: int = field(default=12, metadata=_rng())  # phone: free repair
+    battery_months: int = field(default=6, metadata=_rng())
+    headset_months: int = field(default=3, metadata=_rng())  # wired headset
+    memory_card_months: int = field(default=3, metadata=_rng())
+    charger_months: int = field(default=12, metadata=_rng())
+    bluetooth_headset_months: int = field(default=12, metadata=_rng())
+    accessory_default_months: int = field(default=3, metadata=_rng())  # see module docstring
+    other_default_months: int = field(default=12, metadata=_rng())
+    no_reason_days: int = field(default=7, metadata=_rng())
+    repeat_failure_repairs: int = field(default=2, metadata=_rng(1))
+    extend_to_working_day: bool = False  # Civil Code Art. 203 holiday roll-over
+
+    def statutory_accessory_months(self, category: Category | str) -> int | None:
+        """Exchange period of an accessory named by the three-guarantee rules, else None."""
+        return {
+            Category.BATTERY: self.battery_months,
+            Category.HEADSET: self.headset_months,
+            Category.MEMORY_CARD: self.memory_card_months,
+            Category.CHARGER: self.charger_months,
+            Category.BLUETOOTH_HEADSET: self.bluetooth_headset_months,
+        }.get(Category(category))
+
+
+@dataclass(frozen=True)
+class PromiseSettings:
+    """Promise dates by customer class (000) and answer times (001, 003)."""
+
+    days_a: int = field(default=1, metadata=_rng(1))  # 1 day = the same day (000: 即当天)
+    days_b: int = field(default=2, metadata=_rng(1))
+    days_c: int = field(default=3, metadata=_rng(1))
+    working_days: bool = False  # count working days (Chinese calendar) instead of calendar days
+    first_answer_hours: int = field(default=24, metadata=_rng(1))
+    onsite_contact_hours: int = field(default=24, metadata=_rng(1))
+
+    def days_for(self, service_class: ServiceClass | str) -> int:
+        """Promise length in days for a customer class."""
+        sc = ServiceClass(service_class)
+        return {ServiceClass.A: self.days_a, ServiceClass.B: self.days_b}.get(sc, self.days_c)
+
+
+@dataclass(frozen=True)
+class ApprovalSettings:
+    """Refunds/returns above the threshold need the owner; at or below, the manager on duty."""
+
+    owner_threshold: Decimal = field(
+        default=Decimal("500.00"), metadata={"min": 0, "max": None, "places": 2}
+    )
+
+
+@dataclass(frozen=True)
+class ReturnSettings:
+    """Deadlines and sampling of the return (RMA) procedure (002)."""
+
+    goods_expected_working_days: int = field(default=7, metadata=_rng())
+    carrier_claim_hours: int = field(default=24, metadata=_rng(1))
+    batch_sample_pct: int = field(default=10, metadata=_rng(0, 100))
+    no_reply_close_days: int = field(default=45, metadata=_rng(1))
+
+
+@dataclass(frozen=True)
+class Settings:
+    """All shop settings; build a changed copy with `replace_path`, never mutate."""
+
+    shop: ShopSettings = field(default_factory=ShopSettings)
+    warranty: WarrantySettings = field(default_factory=WarrantySettings)
+    promise: PromiseSettings = field(default_factory=PromiseSettings)
+    approval: ApprovalSettings = field(default_factory=ApprovalSettings)
+    returns: ReturnSettings = field(default_factory=ReturnSettings)
+
+    def to_dict(self) -> dict[str, dict[str, Any]]:
+        """JSON-safe nested dict: Decimal as a string, everything else plain."""
+        out: dict[str, dict[str, Any]] = {}
+        for sec in dataclasses.fields(self):
+            section = getattr(self, sec.name)
+            out[sec.name] = {
+                f.name: _to_json(getattr(section, f.name)) for f in dataclasses.fields(section)
+            }
+        return out
+
+    @classmethod
+    def from_dict(cls, data: typing.Mapping[str, Any] | None) -> Settings:
+        """Build settings from a stored dict: missing keys keep defaults, unknown keys are ignored.
+
+        Raises ValidationError listing every bad value (so a hand-edited file says all it got wrong).
+        """
+        data = data or {}
+        errors: list[FieldError] = []
+        sections: dict[str, Any] = {}
+        for sec in dataclasses.fields(cls):
+            raw = data.get(sec.name)
+            sec_cls = _section_classes()[sec.name]
+            if raw is None:
+                sections[sec.name] = sec_cls()
+                continue
+            if not isinstance(raw, typing.Mapping):
+                errors.append(FieldError(sec.name, "not_a_section"))
+                sections[sec.name] = sec_cls()
+                continue
+            values: dict[str, Any] = {}
+            for f in dataclasses.fields(sec_cls):
+                if f.name in raw:
+                    path = f"{sec.name}.{f.name}"
+                    try:
+                        values[f.name] = _coerce(path, sec_cls, f, raw[f.name])
+                    except ValidationError as exc:
+                        errors.extend(exc.errors)
+            sections[sec.name] = sec_cls(**values)
+        if errors:
+            raise ValidationError(errors)
+        return cls(**sections)
+
+    def get_path(self, path: str) -> Any:
+        """The value at a dotted path such as ``"promise.days_a"``."""
+        section, f = _resolve(path)
+        return getattr(getattr(self, section), f.name)
+
+    def replace_path(self, path: str, value: Any) -> Settings:
+        """A copy with one value changed; text from a command line is parsed to the field's type."""
+        section, f = _resolve(path)
+        new_value = _coerce(path, _section_classes()[section], f, value)
+        sec_obj = dataclasses.replace(getattr(self, section), **{f.name: new_value})
+        return dataclasses.replace(self, **{section: sec_obj})
+
+    @staticmethod
+    def paths() -> tuple[str, ...]:
+        """Every editable dotted path, in declaration order (for a settings screen or the CLI)."""
+        return tuple(
+            f"{sec}.{f.name}"
+            for sec, sec_cls in _section_classes().items()
+            for f in dataclasses.fields(sec_cls)
+        )
+
+
+def _section_classes() -> dict[str, type]:
+    hints = typing.get_type_hints(Settings)
+    return {f.name: hints[f.name] for f in dataclasses.fields(Settings)}
+
+
+def _resolve(path: str) -> tuple[str, dataclasses.Field[Any]]:
+    parts = path.split(".") if isinstance(path, str) else []
+    sections = _section_classes()
+    if len(parts) == 2 and parts[0] in sections:
+        for f in dataclasses.fields(sections[parts[0]]):
+            if f.name == parts[1]:
+                return parts[0], f
+    raise ValidationError.single(str(path), "unknown_setting")
+
+
+_TRUE = {"true", "1", "yes", "on", "y", "是"}
+_FALSE = {"false", "0", "no", "off", "n", "否"}
+_CURRENCY = re.compile(r"^[A-Z]{3}$")
+
+
+def _coerce(path: str, section_cls: type, f: dataclasses.Field[Any], value: Any) -> Any:
+    """Check and convert one value to its field's type; strings from a CLI are parsed."""
+    typ = typing.get_type_hints(section_cls)[f.name]
+    meta = f.metadata
+    if typ is bool:
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.strip().lower() in _TRUE | _FALSE:
+            return value.strip().lower() in _TRUE
+        raise ValidationError.single(path, "not_a_boolean")
+    if typ is int:
+        if isinstance(value, bool) or not isinstance(value, int | str):
+            raise ValidationError.single(path, "not_an_integer")
+        try:
+            number = int(value.strip()) if isinstance(value, str) else value
+        except ValueError:
+            raise ValidationError.single(path, "not_an_integer") from None
+        _check_range(path, meta, number)
+        return number
+    if typ is Decimal:
+        if isinstance(value, bool) or not isinstance(value, Decimal | int | str):
+            raise ValidationError.single(path, "not_a_decimal")
+        try:
+            number = Decimal(value.strip() if isinstance(value, str) else value)
+        except InvalidOperation:
+            raise ValidationError.single(path, "not_a_decimal") from None
+        if not number.is_finite():
+            raise ValidationError.single(path, "not_a_decimal")
+        _check_range(path, meta, number)
+        places = meta.get("places")
+        if places is not None:
+            exp = number.as_tuple().exponent
+            if isinstance(exp, int) and -exp > places:
+                raise ValidationError.single(path, "too_many_decimals", places=places)
+            number = number.quantize(Decimal(1).scaleb(-places))
+        return number
+    if typ is str:
+        if not isinstance(value, str):
+            raise ValidationError.single(path, "not_text")
+        check = meta.get("check")
+        if check == "timezone":
+            value = value.strip()
+            try:
+                ZoneInfo(value)
+            except (ZoneInfoNotFoundError, ValueError):
+                raise ValidationError.single(path, "unknown_timezone") from None
+        elif check == "currency":
+            value = value.strip().upper()
+            if not _CURRENCY.match(value):
+                raise ValidationError.single(path, "invalid_currency")
+        return value
+    raise TypeError(f"unsupported settings type {typ!r} for {path}")  # programming error
+
+
+def _check_range(path: str, meta: typing.Mapping[str, Any], number: int | Decimal) -> None:
+    lo, hi = meta.get("min"), meta.get("max")
+    if (lo is not None and number < lo) or (hi is not None and number > hi):
+        raise ValidationError.single(path, "out_of_range", min=lo, max=hi)
+
+
+def _to_json(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)
+    return value

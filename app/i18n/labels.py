@@ -1,0 +1,195 @@
+"""Display names for the stable codes; the codes themselves never change with the language."""
+
+from __future__ import annotations
+
+from app.i18n import N_, _
+
+KINDS = {
+    "complaint": N_("Complaint"),
+    "return": N_("Return"),
+    "exchange": N_("Exchange"),
+    "refund": N_("Refund only"),
+    "repair": N_("Repair"),
+    "parts": N_("Missing parts"),
+    "carrier_damage": N_("Carrier damage"),
+}
+
+STATUSES = {
+    "received": N_("Received"),
+    "diagnosing": N_("Diagnosing"),
+    "awaiting_approval": N_("Awaiting customer approval"),
+    "awaiting_parts": N_("Awaiting parts"),
+    "repairing": N_("Repairing"),
+    "quality_check": N_("Quality check"),
+    "ready_for_pickup": N_("Ready for pickup"),
+    "collected": N_("Collected"),
+    "returned_unrepaired": N_("Returned unrepaired"),
+    "scrapped": N_("Scrapped"),
+    "scheduled": N_("Visit scheduled"),
+    "visited": N_("Visited"),
+    "revisit_scheduled": N_("Revisit scheduled"),
+    "done": N_("Done"),
+    "cancelled": N_("Cancelled"),
+    "requested": N_("Requested"),
+    "approved": N_("Approved"),
+    "rejected": N_("Rejected"),
+    "replacement_shipped": N_("Replacement shipped"),
+    "awaiting_goods": N_("Awaiting goods"),
+    "inspected": N_("Inspected"),
+    "liability_decided": N_("Liability decided"),
+    "disposition_done": N_("Disposition done"),
+    "refunded": N_("Refunded"),
+    "exchanged": N_("Exchanged"),
+    "credited": N_("Credited"),
+    "closed": N_("Closed"),
+    "verifying": N_("Verifying shipment"),
+    "intercepting": N_("Intercepting parcel"),
+    "logged": N_("Logged"),
+    "acknowledged": N_("Acknowledged"),
+    "investigating": N_("Investigating"),
+    "resolved": N_("Resolved"),
+    "follow_up": N_("Follow-up"),
+    "shipped": N_("Shipped"),
+    "delivered": N_("Delivered"),
+    "reported": N_("Reported"),
+    "documented": N_("Documented"),
+    "claim_filed": N_("Claim filed"),
+    "draft": N_("Draft"),
+    "filed": N_("Filed"),
+    "accepted": N_("Accepted"),
+    "paid": N_("Paid"),
+    "withdrawn": N_("Withdrawn"),
+}
+
+REASONS = {
+    "quality": N_("Quality defect"),
+    "wrong_size": N_("Wrong size"),
+    "not_as_described": N_("Colour/style not as described"),
+    "wrong_item": N_("Wrong item shipped"),
+    "transit_damage": N_("Damaged in transit"),
+    "parts_missing": N_("Parts missing"),
+    "no_reason": N_("Changed mind (7-day no-reason return)"),
+    "not_received": N_("Not received"),
+    "invoice": N_("Invoice problem"),
+    "service_attitude": N_("Service attitude"),
+    "cannot_pay": N_("Customer cannot pay"),
+    "major_change": N_("Major change at the customer"),
+    "other": N_("Other"),
+}
+
+CHANNELS = {
+    "walk_in": N_("Walk-in"),
+    "phone": N_("Phone"),
+    "wechat": N_("WeChat"),
+    "online_shop": N_("Online shop queue"),
+    "dealer": N_("Dealer"),
+    "other": N_("Other"),
+}
+
+REQUESTS = {
+    "refund": N_("Refund"),
+    "exchange": N_("Exchange"),
+    "repair": N_("Repair"),
+    "compensation": N_("Compensation"),
+    "other": N_("Other"),
+}
+
+SEVERITIES = {
+    "minor": N_("Minor"),
+    "serious": N_("Serious"),
+    "malicious": N_("Malicious escalation"),
+}
+
+CATEGORIES = {
+    "phone": N_("Phone handset"),
+    "battery": N_("Battery"),
+    "headset": N_("Wired headset"),
+    "memory-card": N_("Memory card"),
+    "charger": N_("Charger"),
+    "bluetooth-headset": N_("Bluetooth headset"),
+    "accessory": N_("Accessory"),
+    "other": N_("Other"),
+}
+
+ROLES = {
+    "front_desk": N_("Front desk"),
+    "technician": N_("Technician"),
+    "owner": N_("Owner"),
+}
+
+LIABILITY = {
+    "shop": N_("Shop / production"),
+    "dealer": N_("Dealer"),
+    "customer": N_("Customer"),
+    "carrier": N_("Carrier"),
+    "supplier": N_("Supplier"),
+}
+
+DISPOSITIONS = {
+    "restock": N_("Back to stock"),
+    "discount": N_("Sell at a discount"),
+    "repair_restock": N_("Repair, then stock"),
+    "scrap": N_("Scrap (approved report)"),
+    "ship_back": N_("Ship back to the customer"),
+}
+
+SHIPPING = {
+    "unknown": N_("Unknown"),
+    "not_shipped": N_("Not shipped"),
+    "in_transit": N_("In transit"),
+    "intercepted": N_("Intercepted"),
+    "delivered": N_("Delivered"),
+    "lost": N_("Lost"),
+}
+
+INSPECTION = {
+    "confirmed_defect": N_("Defect confirmed"),
+    "no_fault_found": N_("No fault found"),
+    "man_made_damage": N_("Man-made damage"),
+    "transit_damage": N_("Transit damage"),
+    "intact_resalable": N_("Intact, resalable"),
+}
+
+MONEY_KINDS = {
+    "refund": N_("Refund"),
+    "credit": N_("Credit"),
+    "charge": N_("Charge to customer"),
+    "dealer_deduction": N_("Dealer account deduction"),
+    "claim_recovery": N_("Recovered from carrier"),
+    "supplier_recovery": N_("Recovered from supplier"),
+    "freight": N_("Freight"),
+    "parts": N_("Parts"),
+    "labour": N_("Labour"),
+}
+
+EVENT_ACTIONS = {
+    "created": N_("created"),
+    "moved": N_("status changed"),
+    "updated": N_("updated"),
+    "money": N_("money recorded"),
+    "money_reversed": N_("money reversed"),
+    "estimate": N_("estimate given"),
+    "estimate_decided": N_("customer decided on the estimate"),
+    "part_added": N_("part used"),
+    "labour_added": N_("labour recorded"),
+    "visit": N_("on-site visit"),
+    "signed": N_("customer signed"),
+    "scrap_approved": N_("scrap approved"),
+    "assigned": N_("assigned"),
+    "freight": N_("freight recorded"),
+    "received": N_("goods received"),
+    "capa": N_("corrective action recorded"),
+    "customer_reply": N_("customer replied"),
+    "line_added": N_("line added"),
+    "shipping_status": N_("shipping status"),
+    "dealer_charged": N_("dealer account charged"),
+    "settings": N_("settings changed"),
+}
+
+
+def label(table: dict[str, str], code: str | None) -> str:
+    """The translated name of a code, or the code itself when it has none."""
+    if not code:
+        return ""
+    text = table.get(code)
+    return _(text) if text else code

@@ -1,0 +1,221 @@
+"""Turning error codes into sentences the desk can read; one place for every message."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.domain.errors import DomainError, FieldError, ValidationError
+from app.i18n import N_, _
+from app.i18n.labels import STATUSES, label
+
+FIELDS = {
+    "kind": N_("Kind"),
+    "name": N_("Customer name"),
+    "phone": N_("Phone"),
+    "product": N_("Product"),
+    "model_spec": N_("Model/spec"),
+    "category": N_("Category"),
+    "serial": N_("Serial/IMEI"),
+    "sold": N_("Sale date"),
+    "on": N_("Request date"),
+    "reason": N_("Reason"),
+    "request": N_("Customer's request"),
+    "channel": N_("Channel"),
+    "service_class": N_("Service class"),
+    "customer_kind": N_("Customer kind"),
+    "address": N_("Address"),
+    "amount": N_("Amount"),
+    "qty": N_("Quantity"),
+    "qty_received": N_("Received quantity"),
+    "description": N_("Description"),
+    "severity": N_("Severity"),
+    "order_no": N_("Order number"),
+    "invoice_no": N_("Invoice number"),
+    "sale_channel": N_("Sales channel"),
+    "brand": N_("Brand"),
+    "device_model": N_("Device model"),
+    "accessories": N_("Accessories received"),
+    "condition": N_("Condition on receipt"),
+    "fault": N_("Reported fault"),
+    "diagnosis": N_("Diagnosis"),
+    "site_address": N_("Site address"),
+    "status": N_("Status"),
+    "note": N_("Note"),
+    "search": N_("Search"),
+    "date_from": N_("From date"),
+    "date_to": N_("To date"),
+    "limit": N_("Limit"),
+    "estimate": N_("Estimate"),
+    "result": N_("Repair result"),
+    "signature": N_("Customer signature"),
+    "signer": N_("Signed by"),
+    "scrap_report": N_("Scrap report"),
+    "inspection_result": N_("Inspection result"),
+    "inspection_report": N_("Inspection report"),
+    "sample_pct": N_("Sample size (%)"),
+    "liability": N_("Liability"),
+    "disposition": N_("Disposition"),
+    "shipping_status": N_("Shipping status"),
+    "resolution": N_("Resolution"),
+    "satisfaction": N_("Satisfaction"),
+    "follow_up": N_("Follow-up note"),
+    "carrier": N_("Carrier"),
+    "tracking_no": N_("Tracking number"),
+    "payer": N_("Freight paid by"),
+    "freight_amount": N_("Freight amount"),
+    "amount_recovered": N_("Amount recovered"),
+    "part_no": N_("Part number"),
+    "unit_price": N_("Unit price"),
+    "minutes": N_("Minutes"),
+    "outcome": N_("Outcome"),
+    "number": N_("Number"),
+    "customer_reply": N_("Customer reply"),
+    "capa_corrective": N_("Corrective action"),
+    "capa_preventive": N_("Preventive action"),
+    "spec": N_("Spec"),
+    "unit": N_("Unit"),
+    "batch": N_("Batch"),
+    "month": N_("Month"),
+}
+
+MESSAGES = {
+    # validation
+    "required": N_("{field}: please fill this in."),
+    "invalid": N_("{field}: this value cannot be used."),
+    "too_long": N_("{field}: at most {max} characters (this has {length})."),
+    "control_chars": N_("{field}: contains an invisible control character ({char})."),
+    "name_invalid": N_("{field}: a name needs at least one letter."),
+    "phone_invalid": N_("{field}: not a valid mobile (11 digits, 1[3-9]…) or landline number."),
+    "imei_invalid": N_("{field}: an IMEI has digits only."),
+    "imei_length": N_("{field}: an IMEI has {expected} digits (this has {length})."),
+    "imei_checksum": N_("{field}: the IMEI check digit is wrong — please check for a typo."),
+    "meid_invalid": N_("{field}: a MEID has 14 hexadecimal characters."),
+    "serial_invalid": N_("{field}: not an IMEI/MEID, nor a serial of {min}–{max} letters/digits."),
+    "date_invalid": N_("{field}: not a date (use YYYY-MM-DD)."),
+    "date_in_future": N_("{field}: cannot be later than {max}."),
+    "date_too_early": N_("{field}: cannot be earlier than {min}."),
+    "money_invalid": N_("{field}: not an amount of money."),
+    "money_negative": N_("{field}: cannot be negative."),
+    "money_zero": N_("{field}: must be more than zero."),
+    "money_too_many_decimals": N_("{field}: at most {places} decimal places (fen)."),
+    "money_too_large": N_("{field}: at most {max}."),
+    "qty_invalid": N_("{field}: a whole number, please."),
+    "qty_too_small": N_("{field}: at least {min}."),
+    "qty_too_large": N_("{field}: at most {max}."),
+    "not_a_choice": N_("{field}: choose one of {choices}."),
+    "amount_not_divisible": N_("{field}: the total cannot be split evenly over {qty} items."),
+    "unknown_field": N_("{field}: this field cannot be changed here."),
+    # workflows and guards
+    "transition_not_allowed": N_(
+        "{number}: cannot go from “{from_status}” to “{status}”. Allowed next: {allowed}."
+    ),
+    "unknown_status": N_("Unknown status “{status}”. Allowed next: {allowed}."),
+    "reason_required": N_("{field}: please give the reason (it is told to the customer)."),
+    "estimate_required": N_("Give the customer an estimate first."),
+    "estimate_not_approved": N_(
+        "Out of warranty: the customer must approve the estimate before the repair."
+    ),
+    "estimate_not_declined": N_("Only a declined estimate returns the device without repair."),
+    "result_required": N_("{field}: record the repair result first."),
+    "signature_required": N_("The customer's signature is needed first."),
+    "signature_empty": N_("{field}: the signature is empty."),
+    "signature_invalid": N_("{field}: the signature could not be read."),
+    "scrap_report_required": N_("Scrapping needs a report approved by the owner."),
+    "scrap_needs_report": N_("Scrapping needs a report approved by the owner."),
+    "refund_not_recorded": N_("Record the refund amount first (refund command)."),
+    "credit_not_recorded": N_("Record the credit amount first."),
+    "sale_date_required": N_("{field}: a return needs the sale date to check the warranty."),
+    "not_eligible": N_("This return is not eligible: {explanation}"),
+    "inspection_required": N_("{field}: record the inspection result first."),
+    "liability_required": N_("{field}: decide who is liable first."),
+    "disposition_required": N_("{field}: decide what happens to the goods first."),
+    "not_in_transit": N_("Only a parcel in transit can be intercepted."),
+    "resolution_required": N_("{field}: write down the solution told to the customer."),
+    "claim_required": N_("Open a carrier claim first."),
+    "refund_before_inspection": N_(
+        "No refund before the goods are received and inspected "
+        "(unless the manager confirmed “ship first”)."
+    ),
+    "refund_goods_not_back": N_(
+        "No refund yet: the parcel is neither unshipped, intercepted nor lost."
+    ),
+    "refund_not_for_kind": N_("This kind of case has no refund."),
+    "refund_exceeds_paid": N_("{field}: refunds would exceed what was paid ({paid})."),
+    "use_refund": N_("{field}: use the refund action for refunds."),
+    "already_reversed": N_("That money entry was already reversed."),
+    "not_refund_case": N_("Only refund-only cases track the parcel this way."),
+    "recovered_exceeds_claimed": N_("{field}: more than the amount claimed."),
+    "out_of_stock": N_("{field}: only {stock} of part {part_no} in stock."),
+    "sample_too_small": N_("{field}: a batch return needs a sample of at least {minimum}%."),
+    "lines_locked": N_("Lines can no longer change (status: {status})."),
+    "not_found": N_("No {what} with number “{key}”."),
+    "permission_denied": N_("Not allowed: this needs the {needs}."),
+    "database_too_new": N_("This database was made by a newer AfterDesk; please update."),
+    "not_yet_available": N_("“{verb}” is not yet available in this version."),
+    "invalid_input": N_("Some fields are not valid."),
+}
+
+WHO = {"owner": N_("owner"), "manager": N_("manager on duty"), "staff": N_("staff")}
+WHAT = {
+    "case": N_("case"),
+    "rma": N_("return authorisation"),
+    "repair": N_("repair ticket"),
+    "claim": N_("carrier claim"),
+    "user": N_("user"),
+    "part": N_("spare part"),
+    "money_entry": N_("money entry"),
+    "return_line": N_("return line"),
+}
+
+
+def field_label(name: str) -> str:
+    base = name.split("[", 1)[0]
+    text = FIELDS.get(base)
+    return _(text) if text else base
+
+
+def _fmt(code: str, params: dict[str, Any]) -> str:
+    template = MESSAGES.get(code)
+    if template is None:
+        return code
+    values: dict[str, Any] = dict(params)
+    if "field" in values:
+        values["field"] = field_label(str(values["field"]))
+    for key in ("from_status", "status"):
+        if key in values:
+            values[key] = label(STATUSES, str(values[key]))
+    if "allowed" in values:
+        allowed = [label(STATUSES, s) + f" ({s})" for s in values["allowed"]]
+        values["allowed"] = ", ".join(allowed) if allowed else _("none (final)")
+    if "choices" in values:
+        values["choices"] = ", ".join(str(c) for c in values["choices"])
+    if "needs" in values:
+        values["needs"] = _(WHO.get(str(values["needs"]), str(values["needs"])))
+    if "what" in values:
+        values["what"] = _(WHAT.get(str(values["what"]), str(values["what"])))
+    if code == "not_eligible":
+        from app.i18n.rule_texts import eligibility_text
+
+        values["explanation"] = eligibility_text(str(values.get("reason", "")), values)
+    try:
+        return _(template).format_map(_Missing(values))
+    except (ValueError, IndexError):
+        return _(template)
+
+
+class _Missing(dict):
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def field_message(err: FieldError) -> str:
+    return _fmt(err.code, {**err.params, "field": err.field})
+
+
+def describe(exc: DomainError) -> str:
+    """One translated line for any refusal (a validation error lists every field)."""
+    if isinstance(exc, ValidationError):
+        return " ".join(field_message(e) for e in exc.errors)
+    params = dict(exc.params)
+    params.setdefault("field", params.get("field", ""))
+    return _fmt(exc.code, params)

@@ -1,0 +1,148 @@
+"""Finding, listing and showing cases, and moving them along their workflow."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+import peewee as pw
+
+from app.domain import workflows
+from app.domain.codes import CaseKind
+from app.domain.validation import Collector, validate_choice, validate_date, validate_text
+from app.services.context import Context
+from app.services.records import case_detail, find_case, is_overdue
+from app.services.transitions import move
+from app.services.views import CaseDetail, CaseRow
+from app.store.models import Case, Customer, Product, RepairTicket, ReturnAuth, User
+
+FINAL_STATUSES = frozenset(s for wf in workflows.ALL for s in wf.final)
+
+__all__ = ["CaseFilter", "list_cases", "show_case", "move", "count_cases"]
+
+
+@dataclass(frozen=True)
+class CaseFilter:
+    kind: str = ""
+    status: str = ""
+    search: str = ""
+    overdue: bool = False
+    open_only: bool = False
+    assignee: str = ""
+    date_from: str | date | None = None
+    date_to: str | date | None = None
+
+
+def _where(ctx: Context, f: CaseFilter) -> list[pw.Expression]:
+    v = Collector()
+    kind = v.check("kind", validate_choice, f.kind, CaseKind, optional=True)
+    status = v.check("status", validate_text, f.status, max_len=24) or ""
+    text = v.check("search", validate_text, f.search, max_len=100) or ""
+    start = v.check("date_from", validate_date, f.date_from, optional=True)
+    end = v.check("date_to", validate_date, f.date_to, optional=True)
+    if status and status.replace("-", "_") not in workflows.all_statuses():
+        v.add("status", "not_a_choice", choices=list(workflows.all_statuses()))
+    v.raise_if_errors()
+    conds: list[pw.Expression] = []
+    if kind:
+        conds.append(Case.kind == kind.value)
+    if status:
+        conds.append(Case.status == status.replace("-", "_"))
+    if f.open_only or f.overdue:
+        conds.append(Case.status.not_in(FINAL_STATUSES))
+    if f.overdue:
+        now = ctx.now()
+        today = ctx.local(now).date()
+        conds.append(
+            (Case.promise_date < today)
+            | (Case.first_answered_at.is_null() & (Case.first_answer_due < now))
+        )
+    if f.assignee:
+        conds.append(Case.assignee.in_(User.select(User.id).where(User.name == f.assignee)))
+    if start:
+        conds.append(Case.created_at >= datetime.combine(start, time.min, ctx.tz))
+    if end:
+        conds.append(Case.created_at <= datetime.combine(end, time.max, ctx.tz))
+    if text:
+        conds.append(_search_condition(text))
+    return conds
+
+
+def _search_condition(text: str) -> pw.Expression:
+    """Number, name, phone (or its tail), serial/IMEI, tracking number, repair or RMA number."""
+    like = f"%{text}%"
+    upper = text.upper()
+    customers = Customer.select(Customer.id).where(
+        Customer.name.contains(text) | Customer.phone.contains(text)
+    )
+    tickets = RepairTicket.select(RepairTicket.case).where(
+        (RepairTicket.number == upper) | RepairTicket.serial.contains(text)
+    )
+    rmas = ReturnAuth.select(ReturnAuth.case).where(
+        (ReturnAuth.number == upper) | ReturnAuth.tracking_no.contains(text)
+    )
+    return (
+        (Case.number == upper)
+        | Case.number.contains(text)
+        | Case.serial.contains(text)
+        | Case.customer.in_(customers)
+        | Case.id.in_(tickets)
+        | Case.id.in_(rmas)
+        | Case.description**like
+    )
+
+
+def _rows(ctx: Context, query: pw.ModelSelect) -> list[CaseRow]:
+    now = ctx.now()
+    out = []
+    for c in query:
+        product = c.product.name if c.product_id else ""
+        out.append(
+            CaseRow(
+                number=c.number,
+                kind=c.kind,
+                status=c.status,
+                customer_name=c.customer.name,
+                customer_phone=c.customer.phone,
+                product=product,
+                serial=c.serial,
+                created_at=c.created_at,
+                promise_date=c.promise_date,
+                overdue=is_overdue(c, ctx, now),
+                assignee=c.assignee.display_name if c.assignee_id else None,
+            )
+        )
+    return out
+
+
+def list_cases(
+    ctx: Context, f: CaseFilter | None = None, *, limit: int | None = None, offset: int = 0
+) -> list[CaseRow]:
+    """Newest first; pages in SQL so a long history never loads at once."""
+    conds = _where(ctx, f or CaseFilter())
+    q = (
+        Case.select(Case, Customer, Product, User)
+        .join(Customer, on=(Case.customer == Customer.id))
+        .switch(Case)
+        .join(Product, pw.JOIN.LEFT_OUTER, on=(Case.product == Product.id))
+        .switch(Case)
+        .join(User, pw.JOIN.LEFT_OUTER, on=(Case.assignee == User.id))
+        .order_by(Case.created_at.desc(), Case.id.desc())
+    )
+    if conds:
+        q = q.where(*conds)
+    if limit is not None:
+        q = q.limit(limit).offset(offset)
+    return _rows(ctx, q)
+
+
+def count_cases(ctx: Context, f: CaseFilter | None = None) -> int:
+    conds = _where(ctx, f or CaseFilter())
+    q = Case.select()
+    if conds:
+        q = q.where(*conds)
+    return q.count()
+
+
+def show_case(ctx: Context, number: str) -> CaseDetail:
+    return case_detail(find_case(number), ctx)

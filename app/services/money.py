@@ -1,0 +1,252 @@
+"""Money on cases: refunds with their guards, other entries, reversals, carrier claims."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from app.domain import workflows
+from app.domain.codes import CaseKind, MoneyKind, ShippingStatus
+from app.domain.errors import DomainError
+from app.domain.money import parse_money
+from app.domain.numbering import Series
+from app.domain.validation import Collector, validate_choice, validate_text
+from app.services.context import Context
+from app.services.errors import NotFound
+from app.services.permissions import Action, require
+from app.services.records import find_case, find_claim, refunded_total, rma_of
+from app.services.transitions import apply_transition
+from app.store.db import write_transaction
+from app.store.history import next_number, record_event
+from app.store.models import CarrierClaim, Case, MoneyEntry
+
+# Refund-only cases may pay out only when the goods never left, came back, or are lost (001).
+REFUNDABLE_SHIPPING = frozenset(
+    {ShippingStatus.NOT_SHIPPED.value, ShippingStatus.INTERCEPTED.value, ShippingStatus.LOST.value}
+)
+
+
+def add_money(
+    ctx: Context, case: Case, kind: MoneyKind, amount: Decimal, note: str = ""
+) -> MoneyEntry:
+    """Write one money entry and its event; call inside a write transaction."""
+    entry = MoneyEntry.create(
+        case=case, kind=kind.value, amount=amount, at=ctx.now(), by=ctx.actor.id, note=note
+    )
+    record_event(
+        at=ctx.now(),
+        actor_id=ctx.actor.id,
+        entity="case",
+        entity_id=case.id,
+        number=case.number,
+        action="money",
+        data={"kind": kind.value, "amount": str(amount), "entry": entry.id},
+        note=note,
+    )
+    return entry
+
+
+def record_money(
+    ctx: Context, number: str, kind: str, amount: str | Decimal, note: str = ""
+) -> MoneyEntry:
+    """Record a cost or charge (freight, parts, labour, charge, supplier recovery...)."""
+    v = Collector()
+    k = v.check("kind", validate_choice, kind, MoneyKind)
+    value = v.check("amount", parse_money, amount, allow_zero=False)
+    text = v.check("note", validate_text, note, max_len=200) or ""
+    v.raise_if_errors()
+    if k is MoneyKind.REFUND:
+        raise DomainError("use_refund", field="kind")
+    require(ctx, Action.MONEY)
+    with write_transaction():
+        return add_money(ctx, find_case(number), k, value, text)  # type: ignore[arg-type]
+
+
+def reverse_money(ctx: Context, entry_id: int, note: str) -> MoneyEntry:
+    """Correct a money entry with a reversing entry; the original is never edited."""
+    text = validate_text(note, "note", required=True, max_len=200)
+    require(ctx, Action.MONEY)
+    with write_transaction():
+        original = MoneyEntry.get_or_none(MoneyEntry.id == entry_id)
+        if original is None:
+            raise NotFound("money_entry", str(entry_id))
+        if original.reverses_id or original.reversals.exists():
+            raise DomainError("already_reversed", entry=entry_id)
+        entry = MoneyEntry.create(
+            case=original.case,
+            kind=original.kind,
+            amount=original.amount,
+            at=ctx.now(),
+            by=ctx.actor.id,
+            note=text,
+            reverses=original,
+        )
+        record_event(
+            at=ctx.now(),
+            actor_id=ctx.actor.id,
+            entity="case",
+            entity_id=original.case_id,
+            number=original.case.number,
+            action="money_reversed",
+            data={"entry": original.id, "kind": original.kind, "amount": str(original.amount)},
+            note=text,
+        )
+        return entry
+
+
+def refund_blocker(case: Case) -> str | None:
+    """Why money may not be refunded yet, or None (the guard of every refund)."""
+    kind = CaseKind(case.kind)
+    if kind in (CaseKind.RETURN, CaseKind.EXCHANGE):
+        rma = rma_of(case)
+        inspected = bool(rma and rma.received_at and rma.inspection_result)
+        if not inspected and case.ship_first_by_id is None:
+            return "refund_before_inspection"
+        return None
+    if kind is CaseKind.REFUND:
+        if case.shipping_status not in REFUNDABLE_SHIPPING:
+            return "refund_goods_not_back"
+        return None
+    if kind is CaseKind.CARRIER_DAMAGE:
+        return None
+    return "refund_not_for_kind"
+
+
+def refund(ctx: Context, number: str, amount: str | Decimal, note: str = "") -> Case:
+    """Pay a refund, then move the case to refunded where its workflow allows it."""
+    v = Collector()
+    value = v.check("amount", parse_money, amount, allow_zero=False)
+    text = v.check("note", validate_text, note, max_len=200) or ""
+    v.raise_if_errors()
+    require(ctx, Action.MONEY)
+    with write_transaction():
+        case = find_case(number)
+        blocker = refund_blocker(case)
+        if blocker:
+            raise DomainError(blocker, status=case.status)
+        paid = case.amount
+        if paid is not None and refunded_total(case) + value > paid:  # type: ignore[operator]
+            raise DomainError(
+                "refund_exceeds_paid",
+                field="amount",
+                paid=str(paid),
+                refunded=str(refunded_total(case)),
+            )
+        add_money(ctx, case, MoneyKind.REFUND, value, text)  # type: ignore[arg-type]
+        wf = workflows.workflow_for(case.kind)
+        if wf.can_move(case.status, "refunded"):
+            apply_transition(ctx, case, "refunded", text, {"amount": str(value)})
+    return case
+
+
+def set_shipping_status(ctx: Context, number: str, status: str, note: str = "") -> Case:
+    """Refund-only: record where the parcel is; a lost parcel opens a carrier claim (001)."""
+    s = validate_choice(status, "shipping_status", ShippingStatus)
+    text = validate_text(note, "note", max_len=2000)
+    with write_transaction():
+        case = find_case(number)
+        if case.kind != CaseKind.REFUND.value:
+            raise DomainError("not_refund_case", field="number")
+        old = case.shipping_status
+        case.shipping_status = s.value
+        case.save()
+        record_event(
+            at=ctx.now(),
+            actor_id=ctx.actor.id,
+            entity="case",
+            entity_id=case.id,
+            number=case.number,
+            action="shipping_status",
+            data={"from": old, "to": s.value},
+            note=text,
+        )
+        if case.status == "requested":
+            apply_transition(ctx, case, "verifying", text)
+        if s is ShippingStatus.LOST and not case.claims.exists():
+            open_claim_for(ctx, case, amount=case.amount or Decimal("0.00"))
+    return case
+
+
+def open_claim_for(
+    ctx: Context,
+    case: Case | None,
+    *,
+    amount: Decimal,
+    carrier: str = "",
+    tracking_no: str = "",
+    order_no: str = "",
+    item_code: str = "",
+    size: str = "",
+) -> CarrierClaim:
+    """Open a carrier claim (索赔单); call inside a write transaction."""
+    require(ctx, Action.CLAIM)
+    now = ctx.now()
+    rma = rma_of(case) if case else None
+    claim = CarrierClaim.create(
+        number=next_number(Series.CLAIM, ctx.local(now).year),
+        case=case,
+        order_no=order_no or (case.sale.order_no if case and case.sale_id else ""),
+        item_code=item_code or (case.product.model_spec if case and case.product_id else ""),
+        size=size,
+        carrier=carrier or (rma.freight_carrier if rma else ""),
+        tracking_no=tracking_no or (rma.tracking_no if rma else ""),
+        item_value=amount,
+        amount_claimed=amount,
+        created_by=ctx.actor.id,
+        created_at=now,
+        updated_at=now,
+    )
+    record_event(
+        at=now,
+        actor_id=ctx.actor.id,
+        entity="claim",
+        entity_id=claim.id,
+        number=claim.number,
+        action="created",
+        to_state=claim.status,
+        data={"case": case.number if case else None, "amount": str(amount)},
+    )
+    return claim
+
+
+def move_claim(
+    ctx: Context,
+    number: str,
+    target: str,
+    *,
+    recovered: str | Decimal | None = None,
+    note: str = "",
+) -> CarrierClaim:
+    """Move a carrier claim; `paid` records what the carrier paid back."""
+    v = Collector()
+    text = v.check("note", validate_text, note, max_len=2000) or ""
+    amount = v.check("amount_recovered", parse_money, recovered, optional=True)
+    v.raise_if_errors()
+    require(ctx, Action.CLAIM)
+    with write_transaction():
+        claim = find_claim(number)
+        workflows.CARRIER_CLAIM.check_move(claim.status, target)
+        if target == "paid":
+            if amount is None:
+                raise DomainError("required", field="amount_recovered")
+            if amount > claim.amount_claimed:
+                raise DomainError("recovered_exceeds_claimed", field="amount_recovered")
+            claim.amount_recovered = amount
+            if claim.case_id:
+                add_money(ctx, claim.case, MoneyKind.CLAIM_RECOVERY, amount, claim.number)
+        frm = claim.status
+        claim.status = target
+        claim.updated_at = ctx.now()
+        claim.save()
+        record_event(
+            at=ctx.now(),
+            actor_id=ctx.actor.id,
+            entity="claim",
+            entity_id=claim.id,
+            number=claim.number,
+            action="moved",
+            from_state=frm,
+            to_state=target,
+            data={"recovered": str(amount)} if amount is not None else None,
+            note=text,
+        )
+    return claim

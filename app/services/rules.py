@@ -1,0 +1,89 @@
+"""The rules as the desk asks them: entitlement look-ups and the settings behind every rule."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+from typing import Any
+
+from app.domain.codes import Category
+from app.domain.rules.entitlement import Entitlement, decide_entitlement
+from app.domain.settings import Settings
+from app.domain.validation import Collector, validate_choice, validate_date
+from app.services.context import Context
+from app.services.permissions import Action, require
+from app.services.setup import SETTINGS_KEY
+from app.store.db import write_transaction
+from app.store.history import record_event
+from app.store.models import Setting
+
+
+def entitlement_for(
+    ctx: Context,
+    *,
+    category: str,
+    sold: str | date,
+    on: str | date | None = None,
+    man_made: bool = False,
+    gift: bool = False,
+    unused: bool = False,
+    intact: bool = True,
+    warranty_months: int | None = None,
+) -> Entitlement:
+    """What the three-guarantee rules give for one purchase on one day (default: today)."""
+    v = Collector()
+    cat = v.check("category", validate_choice, category, Category)
+    today = ctx.today()
+    on_day = v.check("on", validate_date, on, optional=True) or today
+    sold_day = v.check("sold", validate_date, sold, not_after=on_day)
+    v.raise_if_errors()
+    return decide_entitlement(
+        cat,  # type: ignore[arg-type]
+        sold_day,  # type: ignore[arg-type]
+        on_day,
+        ctx.settings.warranty,
+        man_made=man_made,
+        gift=gift,
+        intact=intact,
+        unused=unused,
+        warranty_months=warranty_months,
+    )
+
+
+def update_settings(ctx: Context, changes: dict[str, Any]) -> Settings:
+    """Change settings by dotted path ("approval.owner_threshold": "800.00").
+
+    Decisions already recorded on cases keep their snapshot: nothing here rewrites them.
+    """
+    require(ctx, Action.SETTINGS)
+    settings = ctx.settings
+    v = Collector()
+    for path, value in changes.items():
+        try:
+            settings = settings.replace_path(path, value)
+        except Exception as exc:  # noqa: BLE001 - collected as field errors below
+            from app.domain.errors import ValidationError
+
+            if isinstance(exc, ValidationError):
+                v.errors.extend(exc.errors)
+            else:
+                raise
+    v.raise_if_errors()
+    with write_transaction():
+        now = ctx.now()
+        Setting.insert(
+            key=SETTINGS_KEY, value=settings.to_dict(), updated_at=now, updated_by=ctx.actor.id
+        ).on_conflict_replace().execute()
+        record_event(
+            at=now,
+            actor_id=ctx.actor.id,
+            entity="setting",
+            entity_id=0,
+            action="settings",
+            data={k: str(val) for k, val in changes.items()},
+        )
+    return settings
+
+
+def with_settings(ctx: Context, settings: Settings) -> Context:
+    return replace(ctx, settings=settings)

@@ -1,0 +1,64 @@
+"""Opening a data folder: database, schema, settings and the acting user."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+from app import paths
+from app.domain.settings import Settings
+from app.services.context import Actor, Context, utc_now
+from app.services.errors import NotFound
+from app.store import db as store_db
+from app.store.backup import backup_name, backup_to
+from app.store.models import Setting, User
+from app.store.schema import ensure_schema
+
+SETTINGS_KEY = "settings"
+
+
+def open_data_folder(data_dir: Path | None = None) -> Path:
+    """Open (and create or migrate) the database in `data_dir`; returns the folder used."""
+    folder = Path(data_dir) if data_dir else paths.default_data_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    db_file = paths.db_path(folder)
+    store_db.close()
+    store_db.open_sqlite(db_file)
+
+    def backup_first(reason: str) -> object:
+        return backup_to(db_file, paths.backups_dir(folder) / backup_name(reason))
+
+    ensure_schema(backup_first)
+    return folder
+
+
+def close_data_folder() -> None:
+    store_db.close()
+
+
+def load_settings() -> Settings:
+    row = Setting.get_or_none(Setting.key == SETTINGS_KEY)
+    return Settings.from_dict(row.value if row else {})
+
+
+def actor_for(user: User) -> Actor:
+    return Actor(
+        id=user.id,
+        name=user.name,
+        display_name=user.display_name,
+        role=user.role,
+        is_manager=user.is_manager,
+    )
+
+
+def context_for(
+    data_dir: Path,
+    user_name: str = "system",
+    clock: Callable[[], datetime] = utc_now,
+) -> Context:
+    """A context acting as `user_name` with the stored settings."""
+    user = User.get_or_none(User.name == user_name)
+    if user is None:
+        raise NotFound("user", user_name)
+    return Context(actor=actor_for(user), settings=load_settings(), data_dir=data_dir, clock=clock)

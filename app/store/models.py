@@ -1,0 +1,328 @@
+"""The shop's records as peewee models. Only the store layer imports this module's SQL details."""
+
+from __future__ import annotations
+
+import peewee as pw
+
+from app.store.db import database
+from app.store.fields import JSONTextField, MoneyField, UTCDateTimeField
+
+
+class BaseModel(pw.Model):
+    class Meta:
+        database = database
+        legacy_table_names = False
+
+
+class User(BaseModel):
+    """Staff account. `system` is the built-in actor of scripted use before accounts exist."""
+
+    name = pw.CharField(max_length=40, unique=True)
+    display_name = pw.CharField(max_length=40)
+    role = pw.CharField(max_length=20)  # codes.Role
+    secret_hash = pw.CharField(max_length=200, null=True)
+    active = pw.BooleanField(default=True)
+    is_manager = pw.BooleanField(default=False)  # front desk staff who may approve as manager
+    created_at = UTCDateTimeField()
+
+
+class Customer(BaseModel):
+    name = pw.CharField(max_length=80, index=True)
+    phone = pw.CharField(max_length=20, index=True, null=True)
+    phone2 = pw.CharField(max_length=24, null=True)
+    address = pw.CharField(max_length=200, default="")
+    kind = pw.CharField(max_length=12, default="consumer")  # codes.CustomerKind
+    service_class = pw.CharField(max_length=1, default="B")  # codes.ServiceClass
+    dealer_balance = MoneyField(default=0)
+    notes = pw.TextField(default="")
+    created_at = UTCDateTimeField()
+    updated_at = UTCDateTimeField()
+
+
+class Product(BaseModel):
+    name = pw.CharField(max_length=120, index=True)
+    model_spec = pw.CharField(max_length=80, default="")
+    unit = pw.CharField(max_length=8, default="台")
+    price = MoneyField(default=0)
+    category = pw.CharField(max_length=20, default="other")  # codes.Category
+    warranty_months = pw.IntegerField(null=True)
+    is_gift = pw.BooleanField(default=False)
+
+    class Meta:
+        indexes = ((("name", "model_spec"), True),)
+
+
+class SaleRef(BaseModel):
+    customer = pw.ForeignKeyField(Customer, backref="sales")
+    product = pw.ForeignKeyField(Product, null=True, backref="sales")
+    order_no = pw.CharField(max_length=40, default="", index=True)
+    invoice_no = pw.CharField(max_length=40, default="")
+    sale_date = pw.DateField(null=True)
+    channel = pw.CharField(max_length=12, default="store")  # codes.SaleChannel
+    serial = pw.CharField(max_length=32, default="", index=True)
+    quantity = pw.IntegerField(default=1)
+    unit_price = MoneyField(null=True)
+
+
+class Case(BaseModel):
+    """售后单: every request starts as one."""
+
+    number = pw.CharField(max_length=20, unique=True)
+    kind = pw.CharField(max_length=16, index=True)  # codes.CaseKind
+    status = pw.CharField(max_length=24, index=True)
+    channel = pw.CharField(max_length=12, default="walk_in")
+    reason = pw.CharField(max_length=20, default="other")
+    request = pw.CharField(max_length=14, default="other")
+    severity = pw.CharField(max_length=10, default="minor")
+    description = pw.TextField(default="")
+    customer = pw.ForeignKeyField(Customer, backref="cases")
+    sale = pw.ForeignKeyField(SaleRef, null=True, backref="cases")
+    product = pw.ForeignKeyField(Product, null=True, backref="cases")
+    serial = pw.CharField(max_length=32, default="", index=True)
+    amount = MoneyField(null=True)  # what the customer paid / claims, when money is involved
+    entitlement = JSONTextField(null=True)  # decision snapshot at intake: settings never rewrite it
+    promise_date = pw.DateField(null=True)
+    first_answer_due = UTCDateTimeField(null=True)
+    first_answered_at = UTCDateTimeField(null=True)
+    assignee = pw.ForeignKeyField(User, null=True, backref="assigned")
+    created_by = pw.ForeignKeyField(User, backref="created_cases")
+    created_at = UTCDateTimeField(index=True)
+    updated_at = UTCDateTimeField()
+    closed_at = UTCDateTimeField(null=True)
+    parent = pw.ForeignKeyField("self", null=True, backref="children")
+    shipping_status = pw.CharField(max_length=12, default="unknown")  # codes.ShippingStatus
+    ship_first_by = pw.ForeignKeyField(User, null=True, backref="+")
+    ship_first_at = UTCDateTimeField(null=True)
+    satisfaction = pw.IntegerField(null=True)  # 1..5 at follow-up
+    follow_up = pw.TextField(default="")
+    resolution = pw.TextField(default="")
+
+
+class CasePhoto(BaseModel):
+    case = pw.ForeignKeyField(Case, backref="photos", on_delete="CASCADE")
+    path = pw.CharField(max_length=260)  # relative to the data folder
+    caption = pw.CharField(max_length=120, default="")
+    added_at = UTCDateTimeField()
+
+
+class RepairTicket(BaseModel):
+    """售后维修单."""
+
+    number = pw.CharField(max_length=20, unique=True)
+    case = pw.ForeignKeyField(Case, unique=True, backref="repair_tickets")
+    brand = pw.CharField(max_length=40, default="")
+    model = pw.CharField(max_length=60, default="")
+    serial = pw.CharField(max_length=32, default="", index=True)
+    accessories = JSONTextField(default=list)  # codes of what was received: charger, cable, box…
+    condition = pw.TextField(default="")  # scratches, cracks on receipt
+    fault = pw.TextField(default="")
+    diagnosis = pw.TextField(default="")
+    on_site = pw.BooleanField(default=False)
+    site_address = pw.CharField(max_length=200, default="")
+    appointment_at = UTCDateTimeField(null=True)
+    contact_due_at = UTCDateTimeField(null=True)
+    in_warranty = pw.BooleanField(default=False)
+    estimate = MoneyField(null=True)
+    estimate_approved = pw.BooleanField(null=True)  # None: not asked; customer's decision
+    estimate_decided_at = UTCDateTimeField(null=True)
+    result = pw.TextField(default="")
+    technician = pw.ForeignKeyField(User, null=True, backref="repairs")
+    received_at = UTCDateTimeField()
+    finished_at = UTCDateTimeField(null=True)
+    signature = JSONTextField(null=True)  # customer's strokes, rendered for the slip
+    signed_at = UTCDateTimeField(null=True)
+    scrap_report = pw.TextField(default="")
+    scrap_approved_by = pw.ForeignKeyField(User, null=True, backref="+")
+    scrap_approved_at = UTCDateTimeField(null=True)
+    factory_tag = pw.CharField(max_length=40, default="")  # faulty part sent back (旧件返厂)
+
+
+class SparePart(BaseModel):
+    part_no = pw.CharField(max_length=40, unique=True)
+    name = pw.CharField(max_length=120)
+    stock = pw.IntegerField(default=0, constraints=[pw.Check("stock >= 0")])
+    cost = MoneyField(default=0)
+    price = MoneyField(default=0)
+
+
+class RepairPart(BaseModel):
+    ticket = pw.ForeignKeyField(RepairTicket, backref="parts", on_delete="CASCADE")
+    spare_part = pw.ForeignKeyField(SparePart, null=True, backref="uses")
+    description = pw.CharField(max_length=120)
+    qty = pw.IntegerField()
+    unit_price = MoneyField()
+    charged = pw.BooleanField(default=True)
+    added_at = UTCDateTimeField()
+
+
+class RepairLabour(BaseModel):
+    ticket = pw.ForeignKeyField(RepairTicket, backref="labour", on_delete="CASCADE")
+    description = pw.CharField(max_length=120)
+    minutes = pw.IntegerField(default=0)
+    amount = MoneyField()
+    charged = pw.BooleanField(default=True)
+    technician = pw.ForeignKeyField(User, null=True, backref="+")
+    added_at = UTCDateTimeField()
+
+
+class RepairVisit(BaseModel):
+    ticket = pw.ForeignKeyField(RepairTicket, backref="visits", on_delete="CASCADE")
+    visited_at = UTCDateTimeField()
+    technician = pw.ForeignKeyField(User, null=True, backref="+")
+    reason = pw.TextField(default="")  # required for a revisit, told to the customer
+    outcome = pw.TextField(default="")
+
+
+class ReturnAuth(BaseModel):
+    """退货授权 (RMA)."""
+
+    number = pw.CharField(max_length=20, unique=True)
+    case = pw.ForeignKeyField(Case, unique=True, backref="rmas")
+    approval_level = pw.CharField(max_length=10, default="")
+    approved_by = pw.ForeignKeyField(User, null=True, backref="+")
+    approved_at = UTCDateTimeField(null=True)
+    rejection_reason = pw.TextField(default="")
+    freight_carrier = pw.CharField(max_length=40, default="")
+    tracking_no = pw.CharField(max_length=40, default="", index=True)
+    freight_payer = pw.CharField(max_length=10, default="")  # codes.FreightPayer
+    freight_amount = MoneyField(null=True)
+    expected_by = pw.DateField(null=True)
+    received_at = UTCDateTimeField(null=True)
+    package_damaged = pw.BooleanField(default=False)
+    inspection_result = pw.CharField(max_length=20, default="")  # codes.InspectionResult
+    inspection_report = pw.TextField(default="")
+    sample_pct = pw.IntegerField(null=True)
+    liability = pw.CharField(max_length=10, default="")  # codes.Liability
+    disposition = pw.CharField(max_length=16, default="")  # codes.Disposition
+    scrap_approved_by = pw.ForeignKeyField(User, null=True, backref="+")
+    capa_corrective = pw.TextField(default="")
+    capa_preventive = pw.TextField(default="")
+    report_sent_at = UTCDateTimeField(null=True)
+    customer_reply = pw.TextField(default="")
+    customer_reply_at = UTCDateTimeField(null=True)
+
+
+class ReturnLine(BaseModel):
+    rma = pw.ForeignKeyField(ReturnAuth, backref="lines", on_delete="CASCADE")
+    product = pw.ForeignKeyField(Product, null=True, backref="+")
+    description = pw.CharField(max_length=120)
+    spec = pw.CharField(max_length=80, default="")
+    unit = pw.CharField(max_length=8, default="台")
+    qty_expected = pw.IntegerField()
+    qty_received = pw.IntegerField(null=True)
+    unit_price = MoneyField()
+    batch = pw.CharField(max_length=40, default="")
+    reason = pw.CharField(max_length=20, default="")
+
+
+class CarrierClaim(BaseModel):
+    """索赔单 against a carrier."""
+
+    number = pw.CharField(max_length=20, unique=True)
+    case = pw.ForeignKeyField(Case, null=True, backref="claims")
+    status = pw.CharField(max_length=12, default="draft")
+    order_no = pw.CharField(max_length=40, default="")
+    item_code = pw.CharField(max_length=40, default="")
+    size = pw.CharField(max_length=20, default="")
+    carrier = pw.CharField(max_length=40, default="")
+    tracking_no = pw.CharField(max_length=40, default="", index=True)
+    item_value = MoneyField(default=0)
+    amount_claimed = MoneyField(default=0)
+    amount_recovered = MoneyField(default=0)
+    created_by = pw.ForeignKeyField(User, backref="+")
+    created_at = UTCDateTimeField()
+    updated_at = UTCDateTimeField()
+
+
+class StockMovement(BaseModel):
+    part = pw.ForeignKeyField(SparePart, backref="movements")
+    qty = pw.IntegerField()  # signed: + in, - out
+    reason = pw.CharField(max_length=16)  # codes.StockReason
+    ticket = pw.ForeignKeyField(RepairTicket, null=True, backref="+")
+    at = UTCDateTimeField()
+    by = pw.ForeignKeyField(User, backref="+")
+    note = pw.CharField(max_length=200, default="")
+
+
+class MoneyEntry(BaseModel):
+    """Money on a case; corrections are new reversing entries, never edits."""
+
+    case = pw.ForeignKeyField(Case, backref="money")
+    kind = pw.CharField(max_length=20)  # codes.MoneyKind
+    amount = MoneyField()  # positive; the kind says which way it goes
+    at = UTCDateTimeField(index=True)
+    by = pw.ForeignKeyField(User, backref="+")
+    note = pw.CharField(max_length=200, default="")
+    reverses = pw.ForeignKeyField("self", null=True, backref="reversals")
+
+
+class DealerMovement(BaseModel):
+    customer = pw.ForeignKeyField(Customer, backref="dealer_movements")
+    amount = MoneyField()  # signed: - deduction, + top-up/credit
+    reason = pw.CharField(max_length=20)
+    case = pw.ForeignKeyField(Case, null=True, backref="+")
+    at = UTCDateTimeField()
+    by = pw.ForeignKeyField(User, backref="+")
+    note = pw.CharField(max_length=200, default="")
+
+
+class Setting(BaseModel):
+    key = pw.CharField(max_length=60, primary_key=True)
+    value = JSONTextField()
+    updated_at = UTCDateTimeField()
+    updated_by = pw.ForeignKeyField(User, null=True, backref="+")
+
+
+class Counter(BaseModel):
+    """Next number per series and year; bumped in the same transaction as the insert."""
+
+    series = pw.CharField(max_length=8)
+    year = pw.IntegerField()
+    last = pw.IntegerField(default=0)
+
+    class Meta:
+        primary_key = pw.CompositeKey("series", "year")
+
+
+class Event(BaseModel):
+    """Append-only history: who, when, what changed, from which state to which."""
+
+    at = UTCDateTimeField(index=True)
+    actor = pw.ForeignKeyField(User, backref="events")
+    entity = pw.CharField(max_length=20)  # case, repair, rma, claim, customer, part, setting, user
+    entity_id = pw.IntegerField()
+    number = pw.CharField(max_length=20, default="", index=True)
+    action = pw.CharField(max_length=30)
+    from_state = pw.CharField(max_length=24, default="")
+    to_state = pw.CharField(max_length=24, default="")
+    data = JSONTextField(null=True)
+    note = pw.TextField(default="")
+    prev_hash = pw.CharField(max_length=64)
+    hash = pw.CharField(max_length=64, unique=True)
+
+    class Meta:
+        indexes = ((("entity", "entity_id"), False),)
+
+
+MODELS: tuple[type[BaseModel], ...] = (
+    User,
+    Customer,
+    Product,
+    SaleRef,
+    Case,
+    CasePhoto,
+    RepairTicket,
+    SparePart,
+    RepairPart,
+    RepairLabour,
+    RepairVisit,
+    ReturnAuth,
+    ReturnLine,
+    CarrierClaim,
+    StockMovement,
+    MoneyEntry,
+    DealerMovement,
+    Setting,
+    Counter,
+    Event,
+)
