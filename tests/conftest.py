@@ -1,0 +1,76 @@
+"""Shared fixtures: a real SQLite data folder in a temp dir, a controllable clock, users."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from app import i18n
+from app.services.context import Context
+from app.services.setup import close_data_folder, context_for, open_data_folder
+from app.store.models import User
+
+
+class Clock:
+    """A clock the test moves by hand; aware UTC datetimes."""
+
+    def __init__(self, start: datetime) -> None:
+        self.now = start
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> datetime:
+        self.now += timedelta(**delta)
+        return self.now
+
+
+@pytest.fixture(autouse=True)
+def _english() -> None:
+    i18n.setup("en")
+
+
+@pytest.fixture
+def clock() -> Clock:
+    # 10:00 in Shanghai on a Monday.
+    return Clock(datetime(2026, 3, 2, 2, 0, tzinfo=UTC))
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Iterator[Path]:
+    folder = open_data_folder(tmp_path / "data")
+    yield folder
+    close_data_folder()
+
+
+def make_user(name: str, role: str, *, is_manager: bool = False) -> User:
+    return User.create(
+        name=name,
+        display_name=name.title(),
+        role=role,
+        is_manager=is_manager,
+        created_at=datetime.now(UTC),
+    )
+
+
+@pytest.fixture
+def ctx(data_dir: Path, clock: Clock) -> Context:
+    """Acting as the owner."""
+    make_user("boss", "owner")
+    return context_for(data_dir, "boss", clock=clock)
+
+
+@pytest.fixture
+def desk_ctx(data_dir: Path, clock: Clock, ctx: Context) -> Context:
+    """Acting as a front-desk clerk who is not a manager."""
+    make_user("desk", "front_desk")
+    return context_for(data_dir, "desk", clock=clock)
+
+
+@pytest.fixture
+def tech_ctx(data_dir: Path, clock: Clock, ctx: Context) -> Context:
+    make_user("tech", "technician")
+    return context_for(data_dir, "tech", clock=clock)
