@@ -152,7 +152,7 @@ class Settings:
     def from_dict(cls, data: typing.Mapping[str, Any] | None) -> Settings:
         """Build settings from a stored dict: missing keys keep defaults, unknown keys are ignored.
 
-        Raises ValidationError listing every bad value (so a hand-edited file says all it got wrong).
+        Raises ValidationError listing every bad value, so a hand-edited file shows all its errors.
         """
         data = data or {}
         errors: list[FieldError] = []

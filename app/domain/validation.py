@@ -74,7 +74,8 @@ E = TypeVar("E", bound=Enum)
 
 # --- normalisation -------------------------------------------------------------------------------
 
-# Chinese input methods often type full-width forms (０-９, ＋, －, （）, ，); map the whole full-width
+# Chinese input methods often type full-width forms (０-９, ＋, －, （）, ，); map the whole
+# full-width
 # ASCII block and the ideographic space to plain ASCII. Dash look-alikes all become "-".
 _HALFWIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
 _HALFWIDTH[0x3000] = 0x20

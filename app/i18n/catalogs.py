@@ -28,7 +28,7 @@ def extract() -> Catalog:
     template = Catalog(project="AfterDesk", charset="utf-8")
     sources = [ROOT / "app"]
     for folder in sources:
-        for filename, lineno, message, comments, context in extract_from_dir(
+        for filename, lineno, message, comments, _context in extract_from_dir(
             folder, method_map=[("**.py", "python")], keywords=KEYWORDS
         ):
             template.add(message, None, [(f"app/{filename}", lineno)], auto_comments=comments)

@@ -6,7 +6,7 @@ from typing import Any
 
 from app.domain.errors import DomainError, FieldError, ValidationError
 from app.i18n import N_, _
-from app.i18n.labels import STATUSES, label
+from app.i18n.labels import DISPOSITIONS, STATUSES, label
 
 FIELDS = {
     "kind": N_("Kind"),
@@ -153,6 +153,7 @@ MESSAGES = {
     "database_too_new": N_("This database was made by a newer AfterDesk; please update."),
     "not_yet_available": N_("“{verb}” is not yet available in this version."),
     "invalid_input": N_("Some fields are not valid."),
+    "not_allowed": N_("{field}: not possible here; choose one of {allowed}."),
 }
 
 WHO = {"owner": N_("owner"), "manager": N_("manager on duty"), "staff": N_("staff")}
@@ -185,7 +186,8 @@ def _fmt(code: str, params: dict[str, Any]) -> str:
         if key in values:
             values[key] = label(STATUSES, str(values[key]))
     if "allowed" in values:
-        allowed = [label(STATUSES, s) + f" ({s})" for s in values["allowed"]]
+        table = DISPOSITIONS if code == "not_allowed" else STATUSES
+        allowed = [label(table, s) + f" ({s})" for s in values["allowed"]]
         values["allowed"] = ", ".join(allowed) if allowed else _("none (final)")
     if "choices" in values:
         values["choices"] = ", ".join(str(c) for c in values["choices"])

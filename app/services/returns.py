@@ -19,6 +19,8 @@ from app.domain.money import parse_money
 from app.domain.rules.approval import ApprovalLevel, approval_needed
 from app.domain.rules.eligibility import return_eligibility
 from app.domain.rules.entitlement import Entitlement
+from app.domain.rules.freight import freight_payer
+from app.domain.rules.liability import MoneyRoute, check_disposition, money_route
 from app.domain.rules.periods import add_working_days
 from app.domain.validation import (
     Collector,
@@ -114,14 +116,20 @@ def set_freight(ctx: Context, number: str, data: FreightInput) -> None:
         case, rma = _rma_case(number)
         rma.freight_carrier = carrier
         rma.tracking_no = tracking
-        rma.freight_payer = payer.value if payer else rma.freight_payer
+        decision = freight_payer(case.reason, rma.inspection_result or None)
+        rma.freight_payer = payer.value if payer else decision.return_leg.value
         rma.freight_amount = amount
         rma.save()
         _log(
             ctx,
             rma,
             "freight",
-            {"carrier": carrier, "tracking_no": tracking, "payer": rma.freight_payer},
+            {
+                "carrier": carrier,
+                "tracking_no": tracking,
+                "payer": rma.freight_payer,
+                "rule": decision.to_dict(),
+            },
         )
         if amount and rma.freight_payer in ("shop", "split"):
             share = (
@@ -195,8 +203,17 @@ def inspect(
         rma.inspection_result = res.value  # type: ignore[union-attr]
         rma.inspection_report = rep
         rma.sample_pct = pct
+        # The inspection settles who pays the freight (quality confirmed: shop; else customer).
+        freight = freight_payer(case.reason, rma.inspection_result)
+        rma.freight_payer = freight.return_leg.value
         rma.save()
-        apply_transition(ctx, case, "inspected", rep, {"result": rma.inspection_result})
+        apply_transition(
+            ctx,
+            case,
+            "inspected",
+            rep,
+            {"result": rma.inspection_result, "freight": freight.to_dict()},
+        )
     return case
 
 
@@ -208,12 +225,15 @@ def decide_liability(ctx: Context, number: str, liability: str, note: str = "") 
         case, rma = _rma_case(number)
         rma.liability = who.value
         rma.save()
-        apply_transition(ctx, case, "liability_decided", note, {"liability": who.value})
+        route = money_route(who, customer_kind=case.customer.kind)
+        apply_transition(
+            ctx, case, "liability_decided", note, {"liability": who.value, "route": route.value}
+        )
         total = rma_total(rma)
-        if who is Liability.DEALER and case.customer.kind == "dealer" and total > 0:
+        if route is MoneyRoute.DEALER_ACCOUNT and case.customer.kind == "dealer" and total > 0:
             charge_dealer(ctx, case.customer, total, case, "liability")
             add_money(ctx, case, MoneyKind.DEALER_DEDUCTION, total, note=rma.number)
-        elif who is Liability.CARRIER and not case.claims.exists():
+        elif route is MoneyRoute.CARRIER_CLAIM and not case.claims.exists():
             open_claim_for(ctx, case, amount=total)
     return case
 
@@ -256,6 +276,11 @@ def set_disposition(
         require(ctx, Action.SCRAP_APPROVE)
     with write_transaction():
         case, rma = _rma_case(number)
+        check_disposition(
+            d,
+            scrap_report_approved=bool(report),
+            inspection_result=rma.inspection_result or None,
+        )
         rma.disposition = d.value
         if d is Disposition.SCRAP:
             rma.scrap_approved_by = ctx.actor.id

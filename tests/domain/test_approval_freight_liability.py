@@ -140,28 +140,28 @@ def test_approve_bad_input() -> None:
 # ---- freight -----------------------------------------------------------------------------------
 
 S, C, H = FreightPayer.SHOP, FreightPayer.CUSTOMER, FreightPayer.SPLIT
-I = InspectionResult
+IR = InspectionResult
 
 
 @pytest.mark.parametrize(
     ("reason", "inspection", "split", "outbound", "back", "basis"),
     [
-        (Reason.QUALITY, I.CONFIRMED_DEFECT, False, S, S, "quality_shop_pays"),
-        (Reason.QUALITY, I.CONFIRMED_DEFECT, True, H, H, "split_agreed"),
-        (Reason.QUALITY, I.NO_FAULT_FOUND, False, C, C, "no_fault_customer_pays"),
-        (Reason.QUALITY, I.NO_FAULT_FOUND, True, C, C, "no_fault_customer_pays"),
-        (Reason.QUALITY, I.MAN_MADE_DAMAGE, False, C, C, "man_made_customer_pays"),
-        (Reason.QUALITY, I.INTACT_RESALABLE, False, C, C, "no_fault_customer_pays"),
-        (Reason.QUALITY, I.TRANSIT_DAMAGE, False, S, S, "transit_damage_shop_pays"),
+        (Reason.QUALITY, IR.CONFIRMED_DEFECT, False, S, S, "quality_shop_pays"),
+        (Reason.QUALITY, IR.CONFIRMED_DEFECT, True, H, H, "split_agreed"),
+        (Reason.QUALITY, IR.NO_FAULT_FOUND, False, C, C, "no_fault_customer_pays"),
+        (Reason.QUALITY, IR.NO_FAULT_FOUND, True, C, C, "no_fault_customer_pays"),
+        (Reason.QUALITY, IR.MAN_MADE_DAMAGE, False, C, C, "man_made_customer_pays"),
+        (Reason.QUALITY, IR.INTACT_RESALABLE, False, C, C, "no_fault_customer_pays"),
+        (Reason.QUALITY, IR.TRANSIT_DAMAGE, False, S, S, "transit_damage_shop_pays"),
         (Reason.QUALITY, None, False, C, S, "quality_pending_inspection"),
         (Reason.NO_REASON, None, False, C, C, "customer_reason_customer_pays"),
-        (Reason.NO_REASON, I.INTACT_RESALABLE, True, C, C, "customer_reason_customer_pays"),
+        (Reason.NO_REASON, IR.INTACT_RESALABLE, True, C, C, "customer_reason_customer_pays"),
         (Reason.WRONG_SIZE, None, False, C, C, "customer_reason_customer_pays"),
         (Reason.MAJOR_CHANGE, None, False, C, C, "customer_reason_customer_pays"),
         (Reason.CANNOT_PAY, None, False, C, C, "customer_reason_customer_pays"),
         (Reason.WRONG_ITEM, None, False, S, S, "shop_error_shop_pays"),
-        (Reason.WRONG_ITEM, I.INTACT_RESALABLE, False, S, S, "shop_error_shop_pays"),
-        (Reason.NOT_AS_DESCRIBED, I.NO_FAULT_FOUND, False, C, C, "no_fault_customer_pays"),
+        (Reason.WRONG_ITEM, IR.INTACT_RESALABLE, False, S, S, "shop_error_shop_pays"),
+        (Reason.NOT_AS_DESCRIBED, IR.NO_FAULT_FOUND, False, C, C, "no_fault_customer_pays"),
         (Reason.PARTS_MISSING, None, True, H, H, "split_agreed"),
         (Reason.TRANSIT_DAMAGE, None, False, S, S, "transit_damage_shop_pays"),
         ("quality", "confirmed_defect", False, S, S, "quality_shop_pays"),
@@ -188,7 +188,7 @@ def test_freight(
 
 
 def test_every_reason_is_classified() -> None:
-    assert SHOP_SIDE_REASONS | CUSTOMER_SIDE_REASONS == set(Reason)
+    assert set(Reason) == SHOP_SIDE_REASONS | CUSTOMER_SIDE_REASONS
     assert not SHOP_SIDE_REASONS & CUSTOMER_SIDE_REASONS
     for reason in Reason:
         for inspection in (None, *InspectionResult):
@@ -239,21 +239,27 @@ def test_money_kind_for_every_route() -> None:
 @pytest.mark.parametrize(
     ("result", "first", "allowed"),
     [
-        (I.INTACT_RESALABLE, Disposition.RESTOCK, {"restock", "discount"}),
-        (I.NO_FAULT_FOUND, Disposition.RESTOCK, {"restock", "discount", "ship_back"}),
-        (I.CONFIRMED_DEFECT, Disposition.REPAIR_RESTOCK, {"repair_restock", "discount", "scrap"}),
-        (I.TRANSIT_DAMAGE, Disposition.DISCOUNT, {"discount", "repair_restock", "scrap"}),
-        (I.MAN_MADE_DAMAGE, Disposition.SHIP_BACK, {"ship_back", "repair_restock", "discount", "scrap"}),
+        (IR.INTACT_RESALABLE, Disposition.RESTOCK, {"restock", "discount"}),
+        (IR.NO_FAULT_FOUND, Disposition.RESTOCK, {"restock", "discount", "ship_back"}),
+        (IR.CONFIRMED_DEFECT, Disposition.REPAIR_RESTOCK, {"repair_restock", "discount", "scrap"}),
+        (IR.TRANSIT_DAMAGE, Disposition.DISCOUNT, {"discount", "repair_restock", "scrap"}),
+        (
+            IR.MAN_MADE_DAMAGE,
+            Disposition.SHIP_BACK,
+            {"ship_back", "repair_restock", "discount", "scrap"},
+        ),
     ],
 )
-def test_disposition_options(result: InspectionResult, first: Disposition, allowed: set[str]) -> None:
+def test_disposition_options(
+    result: InspectionResult, first: Disposition, allowed: set[str]
+) -> None:
     options = disposition_options(result)
     assert options[0] is first
     assert set(options) == allowed
 
 
 def test_rejected_return_ships_back() -> None:
-    assert disposition_options(I.CONFIRMED_DEFECT, rejected=True) == (Disposition.SHIP_BACK,)
+    assert disposition_options(IR.CONFIRMED_DEFECT, rejected=True) == (Disposition.SHIP_BACK,)
     assert disposition_options(None, rejected=True) == (Disposition.SHIP_BACK,)
     with pytest.raises(ValidationError) as exc:
         disposition_options(None)
@@ -274,7 +280,7 @@ def test_scrap_needs_approved_report() -> None:
 def test_disposition_must_fit_inspection() -> None:
     with pytest.raises(ValidationError) as exc:
         check_disposition(
-            "restock", scrap_report_approved=False, inspection_result=I.CONFIRMED_DEFECT
+            "restock", scrap_report_approved=False, inspection_result=IR.CONFIRMED_DEFECT
         )
     assert exc.value.errors[0].code == "not_allowed"
     assert exc.value.errors[0].params["allowed"] == ["repair_restock", "discount", "scrap"]

@@ -73,7 +73,11 @@ def test_promise_days_are_settings() -> None:
     [
         (lambda: promise_due(datetime(2025, 3, 7), "A", P, TZ), "received_at", "timezone_required"),
         (lambda: promise_due(at("2025-03-07 10:00"), "D", P, TZ), "service_class", "unknown_code"),
-        (lambda: promise_due(at("2025-03-07 10:00"), "A", P, "Mars/Base"), "tz", "unknown_timezone"),
+        (
+            lambda: promise_due(at("2025-03-07 10:00"), "A", P, "Mars/Base"),
+            "tz",
+            "unknown_timezone",
+        ),
         (lambda: first_answer_due(datetime(2025, 3, 7), P), "received_at", "timezone_required"),
         (lambda: is_overdue(D("2025-03-07"), datetime(2025, 3, 7), TZ), "now", "timezone_required"),
     ],

@@ -7,6 +7,7 @@ import json
 import subprocess
 import sys
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -23,7 +24,14 @@ def test_defaults_follow_domain_md() -> None:
     w = s.warranty
     assert (w.return_days, w.exchange_days, w.repair_months) == (7, 15, 12)
     assert [w.statutory_accessory_months(c) for c in Category] == [
-        None, 6, 3, 3, 12, 12, None, None
+        None,
+        6,
+        3,
+        3,
+        12,
+        12,
+        None,
+        None,
     ]  # phone, battery, headset, memory-card, charger, bluetooth-headset, accessory, other
     assert (w.accessory_default_months, w.other_default_months) == (3, 12)
     assert (w.no_reason_days, w.repeat_failure_repairs, w.extend_to_working_day) == (7, 2, False)
@@ -175,5 +183,8 @@ def test_domain_rules_import_no_ui_db_or_translations() -> None:
         " or m.startswith('app.i18n')];"
         "print(bad); sys.exit(1 if bad else 0)"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    root = Path(__file__).resolve().parents[2]
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=root, check=False
+    )
     assert result.returncode == 0, result.stdout + result.stderr

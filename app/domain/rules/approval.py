@@ -32,7 +32,7 @@ def approval_needed(amount: Decimal, settings: ApprovalSettings) -> ApprovalLeve
 
 
 def can_approve(role: Role | str, level: ApprovalLevel | str) -> bool:
-    """Owner approves anything; front desk (as manager on duty) the MANAGER level; technician none."""
+    """Owner: any level; front desk (manager on duty): MANAGER level; technician: none."""
     r = coerce_code(Role, "role", role)
     lv = coerce_code(ApprovalLevel, "level", level)
     if r is Role.OWNER:

@@ -14,7 +14,7 @@ E = TypeVar("E", bound=StrEnum)
 
 
 def require_date(name: str, value: object) -> date:
-    """A plain date, not a datetime (a subclass of date that would compare wrongly): "not_a_date"."""
+    """A plain date, not a datetime (a date subclass that compares wrongly): "not_a_date"."""
     if not isinstance(value, date) or isinstance(value, datetime):
         raise ValidationError.single(name, "not_a_date")
     return value
