@@ -155,6 +155,8 @@ class Settings:
         Raises ValidationError listing every bad value, so a hand-edited file shows all its errors.
         """
         data = data or {}
+        if not isinstance(data, typing.Mapping):
+            raise ValidationError.single("settings", "not_a_section")
         errors: list[FieldError] = []
         sections: dict[str, Any] = {}
         for sec in dataclasses.fields(cls):

@@ -75,8 +75,7 @@ E = TypeVar("E", bound=Enum)
 # --- normalisation -------------------------------------------------------------------------------
 
 # Chinese input methods often type full-width forms (０-９, ＋, －, （）, ，); map the whole
-# full-width
-# ASCII block and the ideographic space to plain ASCII. Dash look-alikes all become "-".
+# full-width ASCII block and the ideographic space to plain ASCII. Dash look-alikes all become "-".
 _HALFWIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
 _HALFWIDTH[0x3000] = 0x20
 for _cp in (0x2010, 0x2011, 0x2012, 0x2013, 0x2014, 0x2015, 0x2212, 0xFE58, 0xFE63):

@@ -441,6 +441,14 @@ def test_changed_settings_do_not_alter_decision() -> None:
         ent.return_ = True  # type: ignore[misc]
 
 
+def test_zero_period_switches_right_off() -> None:
+    w = dataclasses.replace(W, return_days=0, no_reason_days=0)
+    ent = decide_entitlement("phone", D("2025-03-01"), D("2025-03-01"), w, unused=True)
+    assert ent.until["return"] is None and ent.until["no_reason_return"] is None
+    assert not ent.return_ and not ent.no_reason_return and ent.exchange
+    assert not ent.has_basis("sanbao_phone_return")
+
+
 def test_holiday_roll_over_setting() -> None:
     w = dataclasses.replace(W, extend_to_working_day=True)
     sold = D("2025-09-24")  # + 7 days = 1 October (National Day)

@@ -76,6 +76,12 @@ def test_from_dict_keeps_known_values_and_ignores_unknown_keys() -> None:
     assert s.approval.owner_threshold == Decimal("1000.00")
 
 
+def test_from_dict_refuses_a_non_mapping() -> None:
+    with pytest.raises(ValidationError) as exc:
+        Settings.from_dict([1, 2])  # type: ignore[arg-type]
+    assert exc.value.errors[0].code == "not_a_section"
+
+
 def test_from_dict_reports_every_bad_value() -> None:
     with pytest.raises(ValidationError) as exc:
         Settings.from_dict(

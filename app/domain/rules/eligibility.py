@@ -97,7 +97,7 @@ def return_eligibility(entitlement: Entitlement, reason: Reason | str) -> Eligib
     if r is Reason.NO_REASON:
         until = _iso(ent, "no_reason_return")
         if ent.no_reason_return:
-            days = (ent.until["no_reason_return"] - ent.sold).days  # type: ignore[operator]
+            days = next(b.params["days"] for b in ent.basis if b.code == "no_reason_return")
             return Eligibility(
                 True, "eligible_no_reason", {"until": until, "days": days, "freight": "customer"}
             )

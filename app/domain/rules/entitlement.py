@@ -24,6 +24,7 @@ Rules (DOMAIN.md "Rules", seed 001 第二篇), all periods counted from the sale
   so no no-reason return either). `until` still shows the periods, which do not depend on damage.
 - 7-day no-reason return: unused and intact (resalable) goods of any category except gifts; the
   customer pays the freight.
+- A period set to 0 days/months in the settings switches that right off (`until` None).
 - `defect_confirmed`: None = not inspected yet (quality rights are shown subject to inspection,
   basis "defect_to_be_confirmed"); False = no fault found (no quality rights).
 
@@ -222,19 +223,27 @@ def decide_entitlement(
             sold, days=days, months=months, extra_days=extra, roll_to_working_day=roll
         )
 
+    def end_days(days: int) -> date | None:
+        return end(days=days) if days else None  # a 0-day setting switches the right off
+
     # 1. Periods: depend only on the item, never on `on`.
-    until["no_reason_return"] = end(days=s.no_reason_days)
+    until["no_reason_return"] = end_days(s.no_reason_days)
     if cat is Category.PHONE:
-        until["return"] = end(days=s.return_days)
-        basis.append(
-            Basis("sanbao_phone_return", {"days": s.return_days, "until": _iso(until["return"])})
-        )
-        until["exchange"] = end(days=s.exchange_days)
-        basis.append(
-            Basis(
-                "sanbao_phone_exchange", {"days": s.exchange_days, "until": _iso(until["exchange"])}
+        until["return"] = end_days(s.return_days)
+        if until["return"]:
+            basis.append(
+                Basis(
+                    "sanbao_phone_return", {"days": s.return_days, "until": _iso(until["return"])}
+                )
             )
-        )
+        until["exchange"] = end_days(s.exchange_days)
+        if until["exchange"]:
+            basis.append(
+                Basis(
+                    "sanbao_phone_exchange",
+                    {"days": s.exchange_days, "until": _iso(until["exchange"])},
+                )
+            )
         months = max(s.repair_months, warranty_months or 0)
         until["free_repair"] = end(months=months, extra=repair_days) if months else None
         basis.append(
