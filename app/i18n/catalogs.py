@@ -8,6 +8,7 @@ translation or a .mo file is stale.
 from __future__ import annotations
 
 import io
+from datetime import UTC, datetime
 import sys
 from pathlib import Path
 
@@ -60,11 +61,17 @@ def mo_bytes(catalog: Catalog) -> bytes:
     return buf.getvalue()
 
 
+# A fixed creation date keeps `update` from changing files (and staling .mo) when nothing changed.
+FIXED_DATE = datetime(2026, 11, 23, tzinfo=UTC)
+
+
 def update() -> None:
     template = extract()
+    template.creation_date = FIXED_DATE
     for locale in LOCALES:
         catalog = load(locale)
         catalog.update(template, no_fuzzy_matching=True)
+        catalog.creation_date = FIXED_DATE
         catalog.obsolete.clear()
         if locale == "en":
             for msg in catalog:

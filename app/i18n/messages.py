@@ -164,7 +164,7 @@ MESSAGES = {
     "too_many_decimals": N_("{field}: at most {places} decimal places."),
     "unknown_timezone": N_("{field}: unknown time zone."),
     "invalid_currency": N_("{field}: a three-letter currency code such as CNY."),
-    "approval_not_allowed": N_("Not allowed: this approval needs the {needs}."),
+    "approval_not_allowed": N_("Not allowed: this approval needs the {level}."),
     "not_a_date": N_("{field}: not a date."),
     "not_a_datetime": N_("{field}: not a date and time."),
     "timezone_required": N_("{field}: a time zone is needed."),
@@ -209,12 +209,16 @@ def _fmt(code: str, params: dict[str, Any]) -> str:
         values["choices"] = ", ".join(str(c) for c in values["choices"])
     if "needs" in values:
         values["needs"] = _(WHO.get(str(values["needs"]), str(values["needs"])))
+    if "level" in values:
+        values["level"] = _(WHO.get(str(values["level"]), str(values["level"])))
     if "what" in values:
         values["what"] = _(WHAT.get(str(values["what"]), str(values["what"])))
     if code == "not_eligible":
         from app.i18n.rule_texts import eligibility_text
 
-        values["explanation"] = eligibility_text(str(values.get("reason", "")), values)
+        values["explanation"] = eligibility_text(
+            str(values.get("rule", "")), dict(values.get("rule_params") or {})
+        )
     try:
         return _(template).format_map(_Missing(values))
     except (ValueError, IndexError):

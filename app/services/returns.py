@@ -75,7 +75,7 @@ def check_and_record_approval(ctx: Context, case: Case) -> None:
             raise DomainError("sale_date_required", field="sold")
         verdict = return_eligibility(Entitlement.from_dict(ent), Reason(case.reason))
         if not verdict.eligible:
-            raise DomainError("not_eligible", reason=verdict.code, **verdict.params)
+            raise DomainError("not_eligible", rule=verdict.code, rule_params=verdict.params)
     amount = case.amount if case.amount is not None else rma_total(rma)
     level = approval_needed(amount, ctx.settings.approval)
     require(ctx, Action.APPROVE_OWNER if level is ApprovalLevel.OWNER else Action.APPROVE_MANAGER)
