@@ -309,9 +309,7 @@ def test_language_switch() -> None:
 
 def test_not_eligible_reads_the_eligibility_sentence(zh: None) -> None:
     text = describe(
-        DomainError(
-            "not_eligible", rule="no_reason_expired", rule_params={"until": "2026-03-09"}
-        )
+        DomainError("not_eligible", rule="no_reason_expired", rule_params={"until": "2026-03-09"})
     )
     assert "无理由退货期限已于 2026-03-09 结束" in text
 

@@ -8,8 +8,8 @@ translation or a .mo file is stale.
 from __future__ import annotations
 
 import io
-from datetime import UTC, datetime
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
