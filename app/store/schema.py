@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import peewee as pw
 from playhouse.migrate import SchemaMigrator
 
-from app.store.db import StoreError, database, is_sqlite
+from app.store.db import StoreError, database, is_sqlite, write_transaction
 from app.store.models import MODELS, User
 
 SCHEMA_VERSION = 1
@@ -17,6 +17,7 @@ SCHEMA_VERSION = 1
 # after a backup. Example: MIGRATIONS[2] = lambda m: migrate(m.add_column("case", "x", field)).
 MIGRATIONS: dict[int, Callable[[SchemaMigrator], None]] = {}
 
+APPEND_ONLY_TRIGGERS = ("event_no_update", "event_no_delete")
 APPEND_ONLY_SQLITE = (
     "CREATE TRIGGER IF NOT EXISTS event_no_update BEFORE UPDATE ON event "
     "BEGIN SELECT RAISE(ABORT, 'event log is append-only'); END",
@@ -36,30 +37,56 @@ class SchemaInfo(pw.Model):
 def current_version() -> int:
     if not SchemaInfo.table_exists():
         return 0
-    row = SchemaInfo.select().first()
+    row = SchemaInfo.select().order_by(SchemaInfo.version.desc()).first()
     return row.version if row else 0
 
 
 def ensure_schema(before_migration: Callable[[str], object]) -> int:
     """Create a new database or migrate an old one; returns the version it is at now."""
-    version = current_version()
-    if version > SCHEMA_VERSION:
-        raise StoreError("database_too_new", version=version, supported=SCHEMA_VERSION)
-    if version == 0:
-        with database.atomic():
+    with write_transaction():
+        # Checked under the write lock: two processes opening a new folder create it once.
+        version = current_version()
+        if version > SCHEMA_VERSION:
+            raise StoreError("database_too_new", version=version, supported=SCHEMA_VERSION)
+        if version == 0:
             database.create_tables([*MODELS, SchemaInfo])
             _install_triggers()
             SchemaInfo.create(version=SCHEMA_VERSION)
             _ensure_system_user()
-        return SCHEMA_VERSION
+            return SCHEMA_VERSION
     if version < SCHEMA_VERSION:
         before_migration(f"before-v{version + 1}")
+        _migrate(version)
+    return SCHEMA_VERSION
+
+
+def _migrate(version: int) -> None:
+    """Run the steps after `version`, following SQLite's table-rebuild procedure.
+
+    Foreign keys are off while tables are rebuilt (peewee copies, drops and renames a table to
+    add a NOT NULL column) and checked before each commit; the append-only triggers are lifted
+    for the step and put back, so a step may also add a column to the event log.
+    """
+    sqlite = is_sqlite()
+    if sqlite:
+        database.execute_sql("PRAGMA foreign_keys=OFF")
+    try:
         migrator = SchemaMigrator.from_database(database.obj)
         for step in range(version + 1, SCHEMA_VERSION + 1):
-            with database.atomic():
+            with write_transaction():
+                if sqlite:
+                    for name in APPEND_ONLY_TRIGGERS:
+                        database.execute_sql(f"DROP TRIGGER IF EXISTS {name}")
                 MIGRATIONS[step](migrator)
+                if sqlite:
+                    broken = database.execute_sql("PRAGMA foreign_key_check").fetchall()
+                    if broken:
+                        raise StoreError("migration_broke_references", rows=len(broken))
+                _install_triggers()
                 SchemaInfo.update(version=step).execute()
-    return SCHEMA_VERSION
+    finally:
+        if sqlite:
+            database.execute_sql("PRAGMA foreign_keys=ON")
 
 
 def _install_triggers() -> None:
