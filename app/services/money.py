@@ -9,6 +9,7 @@ from app.domain.codes import CaseKind, MoneyKind, ShippingStatus
 from app.domain.errors import DomainError
 from app.domain.money import parse_money
 from app.domain.numbering import Series
+from app.domain.rules.approval import ApprovalLevel, approval_needed
 from app.domain.validation import Collector, validate_choice, validate_text
 from app.services.context import Context
 from app.services.errors import NotFound
@@ -111,6 +112,16 @@ def refund_blocker(case: Case) -> str | None:
     return "refund_not_for_kind"
 
 
+def _require_refund_level(ctx: Context, case: Case, total: Decimal) -> None:
+    """Refunds above the threshold need the owner, unless an owner-level approval covers them."""
+    level = approval_needed(total, ctx.settings.approval)
+    rma = rma_of(case)
+    approved = rma.approval_level if rma is not None and rma.approved_by_id else ""
+    if approved == ApprovalLevel.OWNER.value or approved == level.value:
+        return
+    require(ctx, Action.APPROVE_OWNER if level is ApprovalLevel.OWNER else Action.APPROVE_MANAGER)
+
+
 def refund(ctx: Context, number: str, amount: str | Decimal, note: str = "") -> Case:
     """Pay a refund, then move the case to refunded where its workflow allows it."""
     v = Collector()
@@ -123,8 +134,15 @@ def refund(ctx: Context, number: str, amount: str | Decimal, note: str = "") -> 
         blocker = refund_blocker(case)
         if blocker:
             raise DomainError(blocker, status=case.status)
+        rma = rma_of(case)
         paid = case.amount
-        if paid is not None and refunded_total(case) + value > paid:  # type: ignore[operator]
+        if paid is None and rma is not None:
+            from app.services.returns import rma_total
+
+            paid = rma_total(rma)
+        already = refunded_total(case)
+        _require_refund_level(ctx, case, already + value)  # type: ignore[operator]
+        if paid is not None and already + value > paid:  # type: ignore[operator]
             raise DomainError(
                 "refund_exceeds_paid",
                 field="amount",

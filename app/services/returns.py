@@ -221,6 +221,8 @@ def decide_liability(ctx: Context, number: str, liability: str, note: str = "") 
     """Record who is liable and route the money: dealer account, customer, carrier, supplier."""
     who = validate_choice(liability, "liability", Liability)
     note = validate_text(note, "note", max_len=2000)
+    # Liability moves money (dealer account, claims): the manager on duty or the owner decides.
+    require(ctx, Action.APPROVE_MANAGER)
     with write_transaction():
         case, rma = _rma_case(number)
         rma.liability = who.value

@@ -103,7 +103,13 @@ def _return_rejected(ctx: Context, case: Case, frm: str, note: str) -> None:
 
 
 def _ship_first(ctx: Context, case: Case, frm: str, note: str) -> None:
+    """先补发: the manager confirms; an unapproved request is approved here at its level."""
     require(ctx, Action.SHIP_FIRST)
+    rma = rma_of(case)
+    if rma is not None and rma.approved_by_id is None:
+        from app.services.returns import check_and_record_approval
+
+        check_and_record_approval(ctx, case)
     case.ship_first_by = ctx.actor.id
     case.ship_first_at = ctx.now()
 
