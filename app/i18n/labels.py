@@ -183,6 +183,8 @@ EVENT_ACTIONS = {
     "line_added": N_("line added"),
     "shipping_status": N_("shipping status"),
     "dealer_charged": N_("dealer account charged"),
+    "dealer_credited": N_("dealer account credited"),
+    "appointment": N_("appointment fixed"),
     "settings": N_("settings changed"),
 }
 

@@ -76,6 +76,7 @@ FIELDS = {
     "unit": N_("Unit"),
     "batch": N_("Batch"),
     "month": N_("Month"),
+    "appointment_at": N_("Appointment"),
 }
 
 MESSAGES = {
@@ -167,6 +168,7 @@ MESSAGES = {
     "approval_not_allowed": N_("Not allowed: this approval needs the {level}."),
     "not_a_date": N_("{field}: not a date."),
     "not_a_datetime": N_("{field}: not a date and time."),
+    "not_on_site": N_("{field}: only on-site repairs have an appointment."),
     "timezone_required": N_("{field}: a time zone is needed."),
     "negative_period": N_("{field}: a period cannot be negative."),
     "not_allowed": N_("{field}: not possible here; choose one of {allowed}."),

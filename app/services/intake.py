@@ -393,11 +393,16 @@ def _product(clean: CleanIntake) -> Product | None:
             name=clean.product,
             model_spec=clean.model_spec,
             category=(clean.category or Category.OTHER).value,
-            price=clean.amount or Decimal("0"),
+            price=_unit_price(clean) or Decimal("0"),
             is_gift=clean.flags["gift"],
             unit="台" if (clean.category or Category.OTHER) is Category.PHONE else "件",
         )
     return product
+
+
+def _unit_price(clean: CleanIntake) -> Decimal | None:
+    """The amount is what was paid for all items; validation made it divide evenly."""
+    return None if clean.amount is None else clean.amount / clean.qty
 
 
 def _sale(clean: CleanIntake, customer: Customer, product: Product | None) -> SaleRef | None:
@@ -412,7 +417,7 @@ def _sale(clean: CleanIntake, customer: Customer, product: Product | None) -> Sa
         channel=clean.sale_channel.value,
         serial=clean.serial,
         quantity=clean.qty,
-        unit_price=clean.amount,
+        unit_price=_unit_price(clean),
     )
 
 

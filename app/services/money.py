@@ -160,6 +160,7 @@ def set_shipping_status(ctx: Context, number: str, status: str, note: str = "") 
     """Refund-only: record where the parcel is; a lost parcel opens a carrier claim (001)."""
     s = validate_choice(status, "shipping_status", ShippingStatus)
     text = validate_text(note, "note", max_len=2000)
+    require(ctx, Action.CASE_MOVE)
     with write_transaction():
         case = find_case(number)
         if case.kind != CaseKind.REFUND.value:

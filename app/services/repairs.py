@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 
 from app.domain.codes import MoneyKind, StockReason
@@ -219,6 +220,21 @@ def add_labour(
             add_money(ctx, case, MoneyKind.LABOUR, value, f"{t.number} {desc}")  # type: ignore[arg-type]
         _log(ctx, t, "labour_added", {"line": line.id, "amount": str(value)})
         return line.id
+
+
+def schedule_visit(ctx: Context, number: str, when: datetime, note: str = "") -> None:
+    """Fix the on-site appointment agreed with the customer (contact within 24 h — 001)."""
+    text = validate_text(note, "note", max_len=2000)
+    if not isinstance(when, datetime) or when.tzinfo is None:
+        raise DomainError("not_a_datetime", field="appointment_at")
+    require(ctx, Action.CASE_MOVE)
+    with write_transaction():
+        _, t = _ticket(number)
+        if not t.on_site:
+            raise DomainError("not_on_site", field="appointment_at")
+        t.appointment_at = when
+        t.save()
+        _log(ctx, t, "appointment", {"at": when.isoformat()}, text)
 
 
 def record_visit(ctx: Context, number: str, outcome: str, reason: str = "") -> Case:

@@ -244,23 +244,41 @@ def charge_dealer(
     ctx: Context, customer: Customer, amount: Decimal, case: Case | None, reason: str
 ) -> None:
     """Deduct from a dealer's account (000: dealer-liable damage is charged to the account)."""
+    _dealer_movement(ctx, customer, -amount, case, reason, "dealer_charged")
+
+
+def credit_dealer(
+    ctx: Context, customer: Customer, amount: Decimal, case: Case | None, reason: str
+) -> None:
+    """Credit a dealer's account (a return settled as credit instead of a refund)."""
+    _dealer_movement(ctx, customer, amount, case, reason, "dealer_credited")
+
+
+def _dealer_movement(
+    ctx: Context,
+    customer: Customer,
+    amount: Decimal,
+    case: Case | None,
+    reason: str,
+    action: str,
+) -> None:
     DealerMovement.create(
         customer=customer,
-        amount=-amount,
+        amount=amount,
         reason=reason,
         case=case,
         at=ctx.now(),
         by=ctx.actor.id,
     )
     fresh = Customer.get_by_id(customer.id)
-    fresh.dealer_balance = fresh.dealer_balance - amount
+    fresh.dealer_balance = fresh.dealer_balance + amount
     fresh.save()
     record_event(
         at=ctx.now(),
         actor_id=ctx.actor.id,
         entity="customer",
         entity_id=customer.id,
-        action="dealer_charged",
+        action=action,
         number=case.number if case else "",
         data={"amount": str(amount), "reason": reason},
     )
@@ -310,6 +328,8 @@ def settle(
             require(ctx, Action.MONEY)
             value = parse_money(amount, "amount", allow_zero=False)
             add_money(ctx, case, MoneyKind.CREDIT, value, note=note)
+            if case.customer.kind == "dealer":
+                credit_dealer(ctx, case.customer, value, case, "credit")
         apply_transition(ctx, case, outcome, note)
     return case
 

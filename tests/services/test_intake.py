@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from app.domain.errors import DomainError, ValidationError
+from app.services.cases import show_case
 from app.services.context import Context
 from app.services.intake import IntakeForm, find_customer_by_phone, take_intake
 from app.services.records import repair_of, rma_of
@@ -335,3 +336,25 @@ def test_intake_event_and_first_answer(ctx: Context) -> None:
     stored = Case.get_by_id(case.id)
     assert stored.first_answered_at is None
     assert (stored.reason, stored.request) == ("other", "other")
+
+
+def test_amount_for_several_items_gives_the_unit_price(ctx: Context) -> None:
+    case = take_intake(
+        ctx,
+        IntakeForm(
+            kind="return",
+            name="批发客户",
+            phone="13600001111",
+            product="原装数据线",
+            category="accessory",
+            sold="2026-02-20",
+            reason="quality",
+            amount="90.00",
+            qty=3,
+        ),
+    )
+    assert case.sale.unit_price == Decimal("30.00")
+    assert case.product.price == Decimal("30.00")
+    detail = show_case(ctx, case.number)
+    assert detail.rma.lines[0].unit_price == Decimal("30.00")
+    assert detail.rma.total == Decimal("90.00")

@@ -299,3 +299,22 @@ def test_paid_repairs_do_not_count_as_warranty_repairs(ctx: Context, clock: Any)
         cases.move(ctx, number, "ready_for_pickup", "人为进水,客户不修")
     third = intake_repair(ctx, serial=IMEI, sold="2026-01-10")
     assert Case.get(Case.number == third).entitlement["repeat_failure_exchange"] is False
+
+
+def test_on_site_appointment_is_recorded(ctx: Context) -> None:
+    from datetime import UTC, datetime
+
+    case = take_intake(
+        ctx,
+        IntakeForm(
+            kind="repair",
+            name="上门客户",
+            phone="13700001111",
+            product="小米 14",
+            on_site=True,
+            site_address="杭州市西湖区文三路 1 号",
+        ),
+    )
+    when = datetime(2026, 3, 3, 6, 0, tzinfo=UTC)
+    repairs.schedule_visit(ctx, case.number, when, "已电话约定")
+    assert repair_of(find_case(case.number)).appointment_at == when

@@ -372,3 +372,16 @@ def test_ship_first_above_threshold_needs_the_owner(ctx: Context, mgr_ctx: Conte
         cases.move(mgr_ctx, number, "awaiting_goods")
         money_svc.refund(mgr_ctx, number, "800.00")
     assert info.value.code == "permission_denied"
+
+
+def test_credit_to_a_dealer_goes_onto_the_dealer_account(ctx: Context) -> None:
+    number = intake_return(ctx, customer_kind="dealer", name="诚信通讯", amount="300.00")
+    to_inspected(ctx, number, "confirmed_defect")
+    returns.decide_liability(ctx, number, "shop", "产品质量问题")
+    returns.set_disposition(ctx, number, "repair_restock")
+    returns.settle(ctx, number, "credited", "300.00", "抵下次货款")
+    case = find_case(number)
+    assert case.status == "credited"
+    assert Customer.get_by_id(case.customer_id).dealer_balance == Decimal("300.00")
+    assert DealerMovement.get().amount == Decimal("300.00")
+    assert Event.select().where(Event.action == "dealer_credited").count() == 1
