@@ -344,27 +344,27 @@ def _format_detail(ctx: Any, d: Any) -> str:
     return "\n".join(out)
 
 
-def cmd_move(ctx: Any, args: argparse.Namespace) -> int:
-    from app.services.cases import move, show_case
+def _print_status(ctx: Any, args: argparse.Namespace, number: str) -> int:
+    from app.services.cases import show_case
 
-    case = move(ctx, args.number, args.status, args.note)
+    detail = show_case(ctx, number)
     if args.json:
-        _emit_json(show_case(ctx, case.number).to_dict())
+        _emit_json(detail.to_dict())
     else:
-        print(f"{case.number}: {label(STATUSES, case.status)} ({case.status})")
+        print(f"{detail.number}: {label(STATUSES, detail.status)} ({detail.status})")
     return EXIT_OK
+
+
+def cmd_move(ctx: Any, args: argparse.Namespace) -> int:
+    from app.services.cases import move
+
+    return _print_status(ctx, args, move(ctx, args.number, args.status, args.note).number)
 
 
 def cmd_refund(ctx: Any, args: argparse.Namespace) -> int:
-    from app.services.cases import show_case
     from app.services.money import refund
 
-    case = refund(ctx, args.number, args.amount, args.note)
-    if args.json:
-        _emit_json(show_case(ctx, case.number).to_dict())
-    else:
-        print(f"{case.number}: {label(STATUSES, case.status)} ({case.status})")
-    return EXIT_OK
+    return _print_status(ctx, args, refund(ctx, args.number, args.amount, args.note).number)
 
 
 def cmd_entitlement(ctx: Any, args: argparse.Namespace) -> int:

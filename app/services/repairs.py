@@ -9,6 +9,7 @@ from app.domain.codes import MoneyKind, StockReason
 from app.domain.errors import DomainError
 from app.domain.money import parse_money
 from app.domain.validation import Collector, validate_qty, validate_text
+from app.services import audit
 from app.services.context import Context
 from app.services.errors import NotFound
 from app.services.money import add_money
@@ -16,7 +17,6 @@ from app.services.permissions import Action, require
 from app.services.records import find_case, repair_of
 from app.services.transitions import apply_transition
 from app.store.db import write_transaction
-from app.store.history import record_event
 from app.store.models import (
     Case,
     RepairLabour,
@@ -41,16 +41,7 @@ def _ticket(number: str) -> tuple[Case, RepairTicket]:
 
 
 def _log(ctx: Context, t: RepairTicket, action: str, data: dict, note: str = "") -> None:
-    record_event(
-        at=ctx.now(),
-        actor_id=ctx.actor.id,
-        entity="repair",
-        entity_id=t.id,
-        number=t.number,
-        action=action,
-        data=data,
-        note=note,
-    )
+    audit.log(ctx, "repair", t, action, data, note)
 
 
 def update_ticket(ctx: Context, number: str, **fields: str) -> None:

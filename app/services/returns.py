@@ -28,6 +28,7 @@ from app.domain.validation import (
     validate_qty,
     validate_text,
 )
+from app.services import audit
 from app.services.context import Context
 from app.services.errors import NotFound
 from app.services.money import add_money, open_claim_for
@@ -48,16 +49,7 @@ def _rma_case(number: str) -> tuple[Case, ReturnAuth]:
 
 
 def _log(ctx: Context, rma: ReturnAuth, action: str, data: dict, note: str = "") -> None:
-    record_event(
-        at=ctx.now(),
-        actor_id=ctx.actor.id,
-        entity="rma",
-        entity_id=rma.id,
-        number=rma.number,
-        action=action,
-        data=data,
-        note=note,
-    )
+    audit.log(ctx, "rma", rma, action, data, note)
 
 
 def rma_total(rma: ReturnAuth) -> Decimal:
