@@ -11,7 +11,8 @@ import pytest
 from app import i18n
 from app.services.context import Context
 from app.services.setup import close_data_folder, context_for, open_data_folder
-from app.store.models import User
+from app.store.db import database
+from app.store.models import MODELS, User
 
 
 class Clock:
@@ -74,3 +75,10 @@ def desk_ctx(data_dir: Path, clock: Clock, ctx: Context) -> Context:
 def tech_ctx(data_dir: Path, clock: Clock, ctx: Context) -> Context:
     make_user("tech", "technician")
     return context_for(data_dir, "tech", clock=clock)
+
+
+def row_counts() -> dict[str, int]:
+    """Rows in every table, in one query: "nothing was written" compares two of these."""
+    sql = "SELECT " + ", ".join(f'(SELECT count(*) FROM "{m._meta.table_name}")' for m in MODELS)
+    row = database.execute_sql(sql).fetchone()
+    return {m.__name__: n for m, n in zip(MODELS, row, strict=True)}

@@ -15,17 +15,11 @@ from app.services.intake import IntakeForm, find_customer_by_phone, take_intake
 from app.services.records import repair_of, rma_of
 from app.services.rules import update_settings
 from app.services.setup import context_for
-from app.store.db import database
-from app.store.models import MODELS, Case, Customer, Event, RepairTicket, ReturnAuth, ReturnLine
+from app.store.models import Case, Customer, Event, RepairTicket, ReturnAuth, ReturnLine
+from tests.conftest import row_counts as counts
 
 GOOD_IMEI = "490154203237518"  # a published example IMEI; its Luhn digit is right
 BAD_IMEI = "490154203237519"
-
-
-def counts() -> dict[str, int]:
-    sql = "SELECT " + ", ".join(f'(SELECT count(*) FROM "{m._meta.table_name}")' for m in MODELS)
-    row = database.execute_sql(sql).fetchone()
-    return {m.__name__: n for m, n in zip(MODELS, row, strict=True)}
 
 
 def form(**fields: Any) -> IntakeForm:

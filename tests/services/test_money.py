@@ -18,16 +18,11 @@ from app.services.records import find_case, refunded_total, rma_of
 from app.services.setup import context_for
 from app.store.db import database
 from app.store.history import verify_chain
-from app.store.models import MODELS, CarrierClaim, Event, MoneyEntry
+from app.store.models import CarrierClaim, Event, MoneyEntry
 from tests.conftest import make_user
+from tests.conftest import row_counts as counts
 
 APPEND_ONLY_ERRORS = (pw.IntegrityError, pw.OperationalError)
-
-
-def counts() -> dict[str, int]:
-    sql = "SELECT " + ", ".join(f'(SELECT count(*) FROM "{m._meta.table_name}")' for m in MODELS)
-    row = database.execute_sql(sql).fetchone()
-    return {m.__name__: n for m, n in zip(MODELS, row, strict=True)}
 
 
 def refused(fn: Any, code: str) -> DomainError:

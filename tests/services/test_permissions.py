@@ -22,9 +22,9 @@ from app.services.intake import IntakeForm, take_intake
 from app.services.permissions import MANAGER_EXTRA, MATRIX, Action, allowed, require
 from app.services.rules import update_settings
 from app.services.setup import context_for
-from app.store.db import database
-from app.store.models import MODELS, CarrierClaim, MoneyEntry
+from app.store.models import CarrierClaim, MoneyEntry
 from tests.conftest import make_user
+from tests.conftest import row_counts as counts
 
 A = Action
 FRONT_DESK = {A.CASE_CREATE, A.CASE_MOVE, A.MONEY, A.CLAIM, A.CUSTOMER_EDIT, A.STOCK}
@@ -40,12 +40,6 @@ USERS = {
     "manager": ("mgr", ("front_desk", True)),
     "technician": ("tech", ("technician", False)),
 }
-
-
-def counts() -> dict[str, int]:
-    sql = "SELECT " + ", ".join(f'(SELECT count(*) FROM "{m._meta.table_name}")' for m in MODELS)
-    row = database.execute_sql(sql).fetchone()
-    return {m.__name__: n for m, n in zip(MODELS, row, strict=True)}
 
 
 def as_role(ctx: Context, role: str) -> Context:

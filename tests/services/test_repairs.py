@@ -13,9 +13,7 @@ from app.services.cases import show_case
 from app.services.context import Context
 from app.services.intake import IntakeForm, take_intake
 from app.services.records import find_case, repair_of
-from app.store.db import database
 from app.store.models import (
-    MODELS,
     Case,
     Event,
     MoneyEntry,
@@ -25,15 +23,10 @@ from app.store.models import (
     SparePart,
     StockMovement,
 )
+from tests.conftest import row_counts as counts
 
 IMEI = "490154203237518"
 SIGNATURE = [[[0.1, 0.2], [0.4, 0.5], [0.8, 0.3]]]
-
-
-def counts() -> dict[str, int]:
-    sql = "SELECT " + ", ".join(f'(SELECT count(*) FROM "{m._meta.table_name}")' for m in MODELS)
-    row = database.execute_sql(sql).fetchone()
-    return {m.__name__: n for m, n in zip(MODELS, row, strict=True)}
 
 
 def intake_repair(ctx: Context, **fields: Any) -> str:

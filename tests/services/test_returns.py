@@ -17,9 +17,7 @@ from app.services.intake import IntakeForm, take_intake
 from app.services.records import find_case, refunded_total, rma_of
 from app.services.rules import update_settings
 from app.services.setup import context_for
-from app.store.db import database
 from app.store.models import (
-    MODELS,
     CarrierClaim,
     Customer,
     DealerMovement,
@@ -28,12 +26,7 @@ from app.store.models import (
     ReturnLine,
 )
 from tests.conftest import make_user
-
-
-def counts() -> dict[str, int]:
-    sql = "SELECT " + ", ".join(f'(SELECT count(*) FROM "{m._meta.table_name}")' for m in MODELS)
-    row = database.execute_sql(sql).fetchone()
-    return {m.__name__: n for m, n in zip(MODELS, row, strict=True)}
+from tests.conftest import row_counts as counts
 
 
 def intake_return(ctx: Context, **fields: Any) -> str:
