@@ -156,10 +156,22 @@ def refund(ctx: Context, number: str, amount: str | Decimal, note: str = "") -> 
     return case
 
 
-def set_shipping_status(ctx: Context, number: str, status: str, note: str = "") -> Case:
+def set_shipping_status(
+    ctx: Context,
+    number: str,
+    status: str,
+    note: str = "",
+    *,
+    carrier: str = "",
+    tracking_no: str = "",
+) -> Case:
     """Refund-only: record where the parcel is; a lost parcel opens a carrier claim (001)."""
-    s = validate_choice(status, "shipping_status", ShippingStatus)
-    text = validate_text(note, "note", max_len=2000)
+    v = Collector()
+    s = v.check("shipping_status", validate_choice, status, ShippingStatus)
+    text = v.check("note", validate_text, note, max_len=2000) or ""
+    carrier = v.check("carrier", validate_text, carrier, max_len=40) or ""
+    tracking_no = v.check("tracking_no", validate_text, tracking_no, max_len=40) or ""
+    v.raise_if_errors()
     require(ctx, Action.CASE_MOVE)
     with write_transaction():
         case = find_case(number)
@@ -181,7 +193,13 @@ def set_shipping_status(ctx: Context, number: str, status: str, note: str = "") 
         if case.status == "requested":
             apply_transition(ctx, case, "verifying", text)
         if s is ShippingStatus.LOST and not case.claims.exists():
-            open_claim_for(ctx, case, amount=case.amount or Decimal("0.00"))
+            open_claim_for(
+                ctx,
+                case,
+                amount=case.amount or Decimal("0.00"),
+                carrier=carrier,
+                tracking_no=tracking_no,
+            )
     return case
 
 

@@ -303,3 +303,22 @@ def test_failed_action_leaves_no_event_and_chain_intact(ctx: Context) -> None:
     assert find_case(number).status == "inspected"
     assert rma_of(find_case(number)).inspection_result == "confirmed_defect"
     assert verify_chain()[0] is True
+
+
+def test_lost_parcel_claim_carries_the_carrier_and_tracking_number(ctx: Context) -> None:
+    number = intake(ctx, kind="refund", product="手机膜", amount="59.00")
+    money_svc.set_shipping_status(
+        ctx, number, "lost", "快递显示丢件", carrier="顺丰速运", tracking_no="SF1234567890"
+    )
+    claim = CarrierClaim.get()
+    assert (claim.carrier, claim.tracking_no, claim.case_id) == (
+        "顺丰速运",
+        "SF1234567890",
+        find_case(number).id,
+    )
+    before = counts()
+    refused(
+        lambda: money_svc.set_shipping_status(ctx, number, "lost", tracking_no="x" * 41),
+        "invalid_input",
+    )
+    assert counts() == before
