@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from app import i18n
+from app.domain.errors import DomainError
 from app.services.context import Context
 from app.services.setup import close_data_folder, context_for, open_data_folder
 from app.store.db import database
@@ -82,3 +84,13 @@ def row_counts() -> dict[str, int]:
     sql = "SELECT " + ", ".join(f'(SELECT count(*) FROM "{m._meta.table_name}")' for m in MODELS)
     row = database.execute_sql(sql).fetchone()
     return {m.__name__: n for m, n in zip(MODELS, row, strict=True)}
+
+
+def refused(fn: Callable[[], Any], code: str) -> DomainError:
+    """Run a call that must be refused with `code`, and check nothing was written."""
+    before = row_counts()
+    with pytest.raises(DomainError) as info:
+        fn()
+    assert info.value.code == code, info.value.params
+    assert row_counts() == before
+    return info.value

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from app.services.context import Context
@@ -15,15 +16,22 @@ def log(
     action: str,
     data: dict[str, Any] | None = None,
     note: str = "",
+    *,
+    number: str | None = None,
+    from_state: str = "",
+    to_state: str = "",
+    at: datetime | None = None,
 ) -> None:
     """Call inside the write transaction of the change it describes."""
     record_event(
-        at=ctx.now(),
+        at=at or ctx.now(),
         actor_id=ctx.actor.id,
         entity=entity,
         entity_id=record.id,
-        number=getattr(record, "number", ""),
+        number=getattr(record, "number", "") if number is None else number,
         action=action,
+        from_state=from_state,
+        to_state=to_state,
         data=data,
         note=note,
     )

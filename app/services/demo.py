@@ -36,7 +36,7 @@ from typing import Any
 
 from app.domain.codes import Role, StockReason
 from app.domain.validation import luhn_ok, validate_text
-from app.services import complaints, repairs, returns
+from app.services import audit, complaints, repairs, returns
 from app.services import money as money_svc
 from app.services.cases import CaseFilter, count_cases
 from app.services.context import Context
@@ -512,14 +512,13 @@ def _add_spare_part(
         if existing is not None:
             return existing
         part = SparePart.create(part_no=pn, name=label, stock=0, cost=cost, price=price)
-        record_event(
-            at=ctx.now(),
-            actor_id=ctx.actor.id,
-            entity="part",
-            entity_id=part.id,
+        audit.log(
+            ctx,
+            "part",
+            part,
+            "created",
+            {"name": label, "cost": str(cost), "price": str(price)},
             number=pn,
-            action="created",
-            data={"name": label, "cost": str(cost), "price": str(price)},
         )
         if stock > 0:
             _purchase(ctx, part, stock, "期初采购入库")
@@ -539,15 +538,14 @@ def _purchase(ctx: Context, part: SparePart, qty: int, note: str) -> None:
         by=ctx.actor.id,
         note=note,
     )
-    record_event(
-        at=ctx.now(),
-        actor_id=ctx.actor.id,
-        entity="part",
-        entity_id=fresh.id,
+    audit.log(
+        ctx,
+        "part",
+        fresh,
+        "stock_in",
+        {"qty": qty, "reason": StockReason.PURCHASE.value, "stock": fresh.stock},
+        note,
         number=fresh.part_no,
-        action="stock_in",
-        data={"qty": qty, "reason": StockReason.PURCHASE.value, "stock": fresh.stock},
-        note=note,
     )
 
 
@@ -577,14 +575,13 @@ def _dealer_deposit(ctx: Context, customer_id: int, amount: Decimal, note: str) 
         customer.dealer_balance = customer.dealer_balance + amount
         customer.updated_at = ctx.now()
         customer.save()
-        record_event(
-            at=ctx.now(),
-            actor_id=ctx.actor.id,
-            entity="customer",
-            entity_id=customer.id,
-            action="dealer_deposit",
-            data={"amount": str(amount), "balance": str(customer.dealer_balance)},
-            note=note,
+        audit.log(
+            ctx,
+            "customer",
+            customer,
+            "dealer_deposit",
+            {"amount": str(amount), "balance": str(customer.dealer_balance)},
+            note,
         )
 
 

@@ -33,10 +33,11 @@ from app.domain.validation import (
     validate_serial,
     validate_text,
 )
+from app.services import audit
 from app.services.context import Context
 from app.services.permissions import Action, require
 from app.store.db import write_transaction
-from app.store.history import next_number, record_event
+from app.store.history import next_number
 from app.store.models import (
     Case,
     Customer,
@@ -325,16 +326,7 @@ def take_intake(ctx: Context, form: IntakeForm) -> Case:
             detail["rma"] = rma.number
         if ent is not None:
             detail["entitlement"] = ent.to_dict()
-        record_event(
-            at=now,
-            actor_id=ctx.actor.id,
-            entity="case",
-            entity_id=case.id,
-            number=case.number,
-            action="created",
-            to_state=status,
-            data=detail,
-        )
+        audit.log(ctx, "case", case, "created", detail, to_state=status, at=now)
     return case
 
 
@@ -350,14 +342,7 @@ def _customer(ctx: Context, clean: CleanIntake, now: Any) -> Customer:
             created_at=now,
             updated_at=now,
         )
-        record_event(
-            at=now,
-            actor_id=ctx.actor.id,
-            entity="customer",
-            entity_id=customer.id,
-            action="created",
-            data={"name": customer.name},
-        )
+        audit.log(ctx, "customer", customer, "created", {"name": customer.name}, at=now)
         return customer
     changes = {}
     if clean.service_class and clean.service_class.value != customer.service_class:
@@ -371,14 +356,7 @@ def _customer(ctx: Context, clean: CleanIntake, now: Any) -> Customer:
             setattr(customer, k, val)
         customer.updated_at = now
         customer.save()
-        record_event(
-            at=now,
-            actor_id=ctx.actor.id,
-            entity="customer",
-            entity_id=customer.id,
-            action="updated",
-            data=changes,
-        )
+        audit.log(ctx, "customer", customer, "updated", changes, at=now)
     return customer
 
 

@@ -11,13 +11,14 @@ from app.domain.money import parse_money
 from app.domain.numbering import Series
 from app.domain.rules.approval import ApprovalLevel, approval_needed
 from app.domain.validation import Collector, validate_choice, validate_text
+from app.services import audit
 from app.services.context import Context
 from app.services.errors import NotFound
 from app.services.permissions import Action, require
 from app.services.records import find_case, find_claim, refunded_total, rma_of
 from app.services.transitions import apply_transition
 from app.store.db import write_transaction
-from app.store.history import next_number, record_event
+from app.store.history import next_number
 from app.store.models import CarrierClaim, Case, MoneyEntry
 
 # Refund-only cases may pay out only when the goods never left, came back, or are lost (001).
@@ -33,15 +34,13 @@ def add_money(
     entry = MoneyEntry.create(
         case=case, kind=kind.value, amount=amount, at=ctx.now(), by=ctx.actor.id, note=note
     )
-    record_event(
-        at=ctx.now(),
-        actor_id=ctx.actor.id,
-        entity="case",
-        entity_id=case.id,
-        number=case.number,
-        action="money",
-        data={"kind": kind.value, "amount": str(amount), "entry": entry.id},
-        note=note,
+    audit.log(
+        ctx,
+        "case",
+        case,
+        "money",
+        {"kind": kind.value, "amount": str(amount), "entry": entry.id},
+        note,
     )
     return entry
 
@@ -81,15 +80,13 @@ def reverse_money(ctx: Context, entry_id: int, note: str) -> MoneyEntry:
             note=text,
             reverses=original,
         )
-        record_event(
-            at=ctx.now(),
-            actor_id=ctx.actor.id,
-            entity="case",
-            entity_id=original.case_id,
-            number=original.case.number,
-            action="money_reversed",
-            data={"entry": original.id, "kind": original.kind, "amount": str(original.amount)},
-            note=text,
+        audit.log(
+            ctx,
+            "case",
+            original.case,
+            "money_reversed",
+            {"entry": original.id, "kind": original.kind, "amount": str(original.amount)},
+            text,
         )
         return entry
 
@@ -180,16 +177,7 @@ def set_shipping_status(
         old = case.shipping_status
         case.shipping_status = s.value
         case.save()
-        record_event(
-            at=ctx.now(),
-            actor_id=ctx.actor.id,
-            entity="case",
-            entity_id=case.id,
-            number=case.number,
-            action="shipping_status",
-            data={"from": old, "to": s.value},
-            note=text,
-        )
+        audit.log(ctx, "case", case, "shipping_status", {"from": old, "to": s.value}, text)
         if case.status == "requested":
             apply_transition(ctx, case, "verifying", text)
         if s is ShippingStatus.LOST and not case.claims.exists():
@@ -232,15 +220,14 @@ def open_claim_for(
         created_at=now,
         updated_at=now,
     )
-    record_event(
-        at=now,
-        actor_id=ctx.actor.id,
-        entity="claim",
-        entity_id=claim.id,
-        number=claim.number,
-        action="created",
+    audit.log(
+        ctx,
+        "claim",
+        claim,
+        "created",
+        {"case": case.number if case else None, "amount": str(amount)},
         to_state=claim.status,
-        data={"case": case.number if case else None, "amount": str(amount)},
+        at=now,
     )
     return claim
 
@@ -274,16 +261,14 @@ def move_claim(
         claim.status = target
         claim.updated_at = ctx.now()
         claim.save()
-        record_event(
-            at=ctx.now(),
-            actor_id=ctx.actor.id,
-            entity="claim",
-            entity_id=claim.id,
-            number=claim.number,
-            action="moved",
+        audit.log(
+            ctx,
+            "claim",
+            claim,
+            "moved",
+            {"recovered": str(amount)} if amount is not None else None,
+            text,
             from_state=frm,
             to_state=target,
-            data={"recovered": str(amount)} if amount is not None else None,
-            note=text,
         )
     return claim

@@ -36,7 +36,6 @@ from app.services.permissions import Action, require
 from app.services.records import find_case, rma_of
 from app.services.transitions import apply_transition, is_return_kind
 from app.store.db import write_transaction
-from app.store.history import record_event
 from app.store.models import Case, Customer, DealerMovement, ReturnAuth, ReturnLine
 
 
@@ -265,14 +264,13 @@ def _dealer_movement(
     fresh = Customer.get_by_id(customer.id)
     fresh.dealer_balance = fresh.dealer_balance + amount
     fresh.save()
-    record_event(
-        at=ctx.now(),
-        actor_id=ctx.actor.id,
-        entity="customer",
-        entity_id=customer.id,
-        action=action,
+    audit.log(
+        ctx,
+        "customer",
+        customer,
+        action,
+        {"amount": str(amount), "reason": reason},
         number=case.number if case else "",
-        data={"amount": str(amount), "reason": reason},
     )
 
 

@@ -9,7 +9,7 @@ from typing import Any
 import peewee as pw
 import pytest
 
-from app.domain.errors import DomainError, ValidationError
+from app.domain.errors import ValidationError
 from app.services import cases, returns
 from app.services import money as money_svc
 from app.services.context import Context
@@ -19,19 +19,10 @@ from app.services.setup import context_for
 from app.store.db import database
 from app.store.history import verify_chain
 from app.store.models import CarrierClaim, Event, MoneyEntry
-from tests.conftest import make_user
+from tests.conftest import make_user, refused
 from tests.conftest import row_counts as counts
 
 APPEND_ONLY_ERRORS = (pw.IntegrityError, pw.OperationalError)
-
-
-def refused(fn: Any, code: str) -> DomainError:
-    before = counts()
-    with pytest.raises(DomainError) as info:
-        fn()
-    assert info.value.code == code, info.value.params
-    assert counts() == before
-    return info.value
 
 
 def intake(ctx: Context, **fields: Any) -> str:

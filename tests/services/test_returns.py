@@ -25,7 +25,7 @@ from app.store.models import (
     MoneyEntry,
     ReturnLine,
 )
-from tests.conftest import make_user
+from tests.conftest import make_user, refused
 from tests.conftest import row_counts as counts
 
 
@@ -48,15 +48,6 @@ def mgr_ctx(ctx: Context) -> Context:
     """A front-desk clerk flagged as manager on duty."""
     make_user("mgr", "front_desk", is_manager=True)
     return context_for(ctx.data_dir, "mgr", clock=ctx.clock)
-
-
-def refused(fn: Any, code: str) -> DomainError:
-    before = counts()
-    with pytest.raises(DomainError) as info:
-        fn()
-    assert info.value.code == code, info.value.params
-    assert counts() == before
-    return info.value
 
 
 def rule_of(err: DomainError) -> str:

@@ -15,7 +15,6 @@ import pytest
 
 from app import paths
 from app.domain.numbering import Series, parse_number
-from app.services import intake as intake_service
 from app.services.context import Context
 from app.services.intake import IntakeForm, take_intake
 from app.services.setup import close_data_folder, context_for, open_data_folder
@@ -177,7 +176,9 @@ def test_a_failed_transaction_gives_its_number_back(data_dir: Path) -> None:
 def test_a_failed_intake_leaves_no_gap(
     ctx: Context, monkeypatch: pytest.MonkeyPatch, data_dir: Path
 ) -> None:
-    real = intake_service.record_event
+    from app.services import audit
+
+    real = audit.record_event
 
     def failing(**kw: object) -> object:
         if kw.get("entity") == "case":
@@ -185,12 +186,12 @@ def test_a_failed_intake_leaves_no_gap(
         return real(**kw)  # type: ignore[arg-type]
 
     form = IntakeForm(kind="complaint", name="张三", phone="13800138000")
-    monkeypatch.setattr(intake_service, "record_event", failing)
+    monkeypatch.setattr(audit, "record_event", failing)
     with pytest.raises(RuntimeError):
         take_intake(ctx, form)
     assert Case.select().count() == 0
     assert Counter.select().count() == 0
-    monkeypatch.setattr(intake_service, "record_event", real)
+    monkeypatch.setattr(audit, "record_event", real)
     first = take_intake(ctx, form)
     second = take_intake(ctx, form)
     assert [first.number[-6:], second.number[-6:]] == ["000001", "000002"]
