@@ -1,78 +1,19 @@
-"""The scriptable face of the services. The command contract is fixed: tools rely on it.
-
-Exit codes: 0 ok, 2 bad input (one line on stderr, nothing written), 1 any other failure.
-"""
+"""Case verbs: demo, intake, list, show, move, refund, entitlement."""
 
 from __future__ import annotations
 
 import argparse
-import json
-import logging
-import sys
-from collections.abc import Callable, Sequence
-from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
-from app import i18n
-from app.domain import workflows
-from app.domain.codes import CaseKind, Category, Reason
-from app.domain.errors import DomainError
+from app.cli.common import EXIT_OK, AddVerb, BadInput, emit_json
 from app.i18n import _
 from app.i18n.labels import CATEGORIES, KINDS, REASONS, STATUSES, label
-from app.i18n.messages import describe
-
-log = logging.getLogger("afterdesk")
-
-EXIT_OK, EXIT_FAIL, EXIT_BAD_INPUT = 0, 1, 2
-LATER_VERBS = ("print", "verify", "report", "backup", "restore", "selftest")
 
 
-class BadInput(Exception):
-    """Command-line input that argparse accepted but the command cannot use."""
+def register(add: AddVerb) -> None:
+    add("demo", _("fill the data folder with realistic demo data"), cmd_demo)
 
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> NoReturn:
-        # One line on stderr and exit 2, like every other bad input.
-        self.exit(EXIT_BAD_INPUT, f"{self.prog}: {message}\n")
-
-
-def _codes_epilog() -> str:
-    lines = [_("Kinds:") + " " + ", ".join(k.value.replace("_", "-") for k in CaseKind)]
-    lines.append(_("Categories:") + " " + ", ".join(c.value for c in Category))
-    lines.append(_("Reasons:") + " " + ", ".join(r.value for r in Reason))
-    for wf in workflows.ALL:
-        lines.append(
-            _("Statuses ({workflow}):").format(workflow=wf.name) + " " + ", ".join(wf.states)
-        )
-    return "\n".join(lines)
-
-
-def _global_options(p: argparse.ArgumentParser, *, top: bool) -> None:
-    default = None if top else argparse.SUPPRESS
-    p.add_argument("--data-dir", metavar="DIR", default=default, help=_("data folder to use"))
-    p.add_argument("--lang", choices=("zh", "en"), default=default, help=_("language (zh or en)"))
-
-
-def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(
-        prog="main.py",
-        description=_("AfterDesk — the after-sales desk. Without a command, opens the window."),
-        epilog=_codes_epilog(),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    _global_options(parser, top=True)
-    sub = parser.add_subparsers(dest="verb", parser_class=_Parser)
-
-    def add(name: str, help_text: str) -> argparse.ArgumentParser:
-        p = sub.add_parser(name, help=help_text, description=help_text, epilog=_codes_epilog())
-        p.formatter_class = argparse.RawDescriptionHelpFormatter
-        _global_options(p, top=False)
-        return p
-
-    add("demo", _("fill the data folder with realistic demo data"))
-
-    p = add("intake", _("take a new after-sales request"))
+    p = add("intake", _("take a new after-sales request"), cmd_intake)
     p.add_argument(
         "--kind",
         required=True,
@@ -99,7 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--unused", action="store_true", help=_("unused and resalable"))
     p.add_argument("--json", action="store_true", help=_("print JSON"))
 
-    p = add("list", _("list cases"))
+    p = add("list", _("list cases"), cmd_list)
     p.add_argument("--kind", default="")
     p.add_argument("--status", default="")
     p.add_argument("--search", default="")
@@ -107,23 +48,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--limit", type=int, default=None)
     p.add_argument("--json", action="store_true")
 
-    p = add("show", _("show one case with its history"))
+    p = add("show", _("show one case with its history"), cmd_show)
     p.add_argument("number")
     p.add_argument("--json", action="store_true")
 
-    p = add("move", _("move a case to another status"))
+    p = add("move", _("move a case to another status"), cmd_move)
     p.add_argument("number")
     p.add_argument("status")
     p.add_argument("--note", default="")
     p.add_argument("--json", action="store_true")
 
-    p = add("refund", _("pay a refund on a case (checks the refund rules)"))
+    p = add("refund", _("pay a refund on a case (checks the refund rules)"), cmd_refund)
     p.add_argument("number")
     p.add_argument("--amount", required=True)
     p.add_argument("--note", default="")
     p.add_argument("--json", action="store_true")
 
-    p = add("entitlement", _("three-guarantee entitlement for a purchase"))
+    p = add("entitlement", _("three-guarantee entitlement for a purchase"), cmd_entitlement)
     p.add_argument("--category", required=True)
     p.add_argument("--sold", required=True)
     p.add_argument("--on", default=None)
@@ -132,96 +73,6 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--unused", action="store_true", help=_("unused and resalable"))
     p.add_argument("--not-intact", action="store_true", help=_("appearance/accessories damaged"))
     p.add_argument("--json", action="store_true")
-
-    p = add("print", _("print a form to PDF or a printer"))
-    p.add_argument("number")
-    p.add_argument("--form", required=True)
-    p.add_argument("--out")
-    p.add_argument("--printer")
-    p = add("verify", _("check a signed slip"))
-    p.add_argument("file")
-    p = add("report", _("monthly summary"))
-    p.add_argument("--month", required=True)
-    p.add_argument("--out")
-    p.add_argument("--xlsx")
-    p = add("backup", _("back up the database"))
-    p.add_argument("--out")
-    p = add("restore", _("restore a backup"))
-    p.add_argument("file")
-    add("selftest", _("check the installation"))
-    return parser
-
-
-def _pre_lang(argv: Sequence[str]) -> str | None:
-    for i, a in enumerate(argv):
-        if a == "--lang" and i + 1 < len(argv):
-            return argv[i + 1]
-        if a.startswith("--lang="):
-            return a.split("=", 1)[1]
-    return None
-
-
-def _emit_json(obj: Any) -> None:
-    from app.services.views import jsonable
-
-    sys.stdout.write(json.dumps(jsonable(obj), ensure_ascii=False, indent=2) + "\n")
-
-
-def _setup_logging(data_dir: Path) -> None:
-    from app import paths
-
-    folder = paths.logs_dir(data_dir)
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        handler: logging.Handler = logging.FileHandler(folder / "afterdesk.log", encoding="utf-8")
-    except OSError:
-        handler = logging.NullHandler()
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    log.addHandler(handler)
-    log.setLevel(logging.INFO)
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    args_list = list(sys.argv[1:] if argv is None else argv)
-    i18n.setup(_pre_lang(args_list))
-    args = build_parser().parse_args(args_list)
-    verb = args.verb
-    if verb is None:
-        return _open_window(args)
-    if verb in LATER_VERBS:
-        sys.stderr.write(describe(DomainError("not_yet_available", verb=verb)) + "\n")
-        return EXIT_FAIL
-    from app.services.setup import close_data_folder, context_for, open_data_folder
-
-    try:
-        data_dir = open_data_folder(Path(args.data_dir) if args.data_dir else None)
-    except Exception as exc:  # noqa: BLE001 - any failure to open is reported, not a traceback
-        sys.stderr.write(_("Cannot open the data folder: {error}").format(error=exc) + "\n")
-        return EXIT_FAIL
-    _setup_logging(data_dir)
-    try:
-        ctx = context_for(data_dir)
-        return COMMANDS[verb](ctx, args)
-    except DomainError as exc:
-        sys.stderr.write(describe(exc) + "\n")
-        return EXIT_BAD_INPUT
-    except BadInput as exc:
-        sys.stderr.write(str(exc) + "\n")
-        return EXIT_BAD_INPUT
-    except Exception as exc:  # noqa: BLE001 - logged with traceback, one line to the user
-        log.exception("command %s failed", verb)
-        sys.stderr.write(_("Failed: {error} (details in the log)").format(error=exc) + "\n")
-        return EXIT_FAIL
-    finally:
-        close_data_folder()
-
-
-def _open_window(args: argparse.Namespace) -> int:
-    sys.stderr.write(describe(DomainError("not_yet_available", verb="window")) + "\n")
-    return EXIT_FAIL
-
-
-# --- commands ---------------------------------------------------------------------------------
 
 
 def cmd_demo(ctx: Any, args: argparse.Namespace) -> int:
@@ -260,7 +111,7 @@ def cmd_intake(ctx: Any, args: argparse.Namespace) -> int:
     )
     case = take_intake(ctx, form)
     if args.json:
-        _emit_json(show_case(ctx, case.number).to_dict())
+        emit_json(show_case(ctx, case.number).to_dict())
     else:
         print(case.number)
     return EXIT_OK
@@ -282,7 +133,7 @@ def cmd_list(ctx: Any, args: argparse.Namespace) -> int:
         limit=args.limit,
     )
     if args.json:
-        _emit_json(rows)
+        emit_json(rows)
         return EXIT_OK
     for r in rows:
         flag = " !" if r.overdue else ""
@@ -299,7 +150,7 @@ def cmd_show(ctx: Any, args: argparse.Namespace) -> int:
 
     detail = show_case(ctx, args.number)
     if args.json:
-        _emit_json(detail.to_dict())
+        emit_json(detail.to_dict())
         return EXIT_OK
     print(_format_detail(ctx, detail))
     return EXIT_OK
@@ -349,7 +200,7 @@ def _print_status(ctx: Any, args: argparse.Namespace, number: str) -> int:
 
     detail = show_case(ctx, number)
     if args.json:
-        _emit_json(detail.to_dict())
+        emit_json(detail.to_dict())
     else:
         print(f"{detail.number}: {label(STATUSES, detail.status)} ({detail.status})")
     return EXIT_OK
@@ -381,7 +232,7 @@ def cmd_entitlement(ctx: Any, args: argparse.Namespace) -> int:
         intact=not args.not_intact,
     )
     if args.json:
-        _emit_json(ent.to_dict())
+        emit_json(ent.to_dict())
         return EXIT_OK
     from app.i18n.rule_texts import entitlement_lines
 
@@ -389,14 +240,3 @@ def cmd_entitlement(ctx: Any, args: argparse.Namespace) -> int:
     for line in entitlement_lines(ent):
         print(line)
     return EXIT_OK
-
-
-COMMANDS: dict[str, Callable[[Any, argparse.Namespace], int]] = {
-    "demo": cmd_demo,
-    "intake": cmd_intake,
-    "list": cmd_list,
-    "show": cmd_show,
-    "move": cmd_move,
-    "refund": cmd_refund,
-    "entitlement": cmd_entitlement,
-}

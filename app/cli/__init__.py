@@ -1,0 +1,142 @@
+"""The scriptable face of the services. The command contract is fixed: tools rely on it.
+
+Exit codes: 0 ok, 2 bad input (one line on stderr, nothing written), 1 any other failure.
+Each family of verbs lives in its own module with a ``register(add)`` function, so adding a verb
+never touches another family's code.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from importlib import import_module
+from pathlib import Path
+
+from app import i18n
+from app.cli.common import (
+    EXIT_BAD_INPUT,
+    EXIT_FAIL,
+    BadInput,
+    Handler,
+    Parser,
+    Verb,
+)
+from app.domain import workflows
+from app.domain.codes import CaseKind, Category, Reason
+from app.domain.errors import DomainError
+from app.i18n import _
+from app.i18n.messages import describe
+
+log = logging.getLogger("afterdesk")
+
+# Verb families, in the order they appear in --help.
+MODULES = ("app.cli.cases", "app.cli.later")
+
+
+def _codes_epilog() -> str:
+    lines = [_("Kinds:") + " " + ", ".join(k.value.replace("_", "-") for k in CaseKind)]
+    lines.append(_("Categories:") + " " + ", ".join(c.value for c in Category))
+    lines.append(_("Reasons:") + " " + ", ".join(r.value for r in Reason))
+    for wf in workflows.ALL:
+        lines.append(
+            _("Statuses ({workflow}):").format(workflow=wf.name) + " " + ", ".join(wf.states)
+        )
+    return "\n".join(lines)
+
+
+def _global_options(p: argparse.ArgumentParser, *, top: bool) -> None:
+    default = None if top else argparse.SUPPRESS
+    p.add_argument("--data-dir", metavar="DIR", default=default, help=_("data folder to use"))
+    p.add_argument("--lang", choices=("zh", "en"), default=default, help=_("language (zh or en)"))
+
+
+def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Verb]]:
+    parser = Parser(
+        prog="main.py",
+        description=_("AfterDesk — the after-sales desk. Without a command, opens the window."),
+        epilog=_codes_epilog(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    _global_options(parser, top=True)
+    sub = parser.add_subparsers(dest="verb", parser_class=Parser)
+    verbs: dict[str, Verb] = {}
+
+    def add(
+        name: str, help_text: str, handler: Handler, *, needs_data: bool = True
+    ) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text, description=help_text, epilog=_codes_epilog())
+        p.formatter_class = argparse.RawDescriptionHelpFormatter
+        _global_options(p, top=False)
+        verbs[name] = Verb(handler, needs_data)
+        return p
+
+    for module in MODULES:
+        import_module(module).register(add)
+    return parser, verbs
+
+
+def _pre_lang(argv: Sequence[str]) -> str | None:
+    for i, a in enumerate(argv):
+        if a == "--lang" and i + 1 < len(argv):
+            return argv[i + 1]
+        if a.startswith("--lang="):
+            return a.split("=", 1)[1]
+    return None
+
+
+def _setup_logging(data_dir: Path) -> None:
+    from app import paths
+
+    folder = paths.logs_dir(data_dir)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        handler: logging.Handler = logging.FileHandler(folder / "afterdesk.log", encoding="utf-8")
+    except OSError:
+        handler = logging.NullHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    log.addHandler(handler)
+    log.setLevel(logging.INFO)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    i18n.setup(_pre_lang(args_list))
+    parser, verbs = build_parser()
+    args = parser.parse_args(args_list)
+    if args.verb is None:
+        from app.cli.window import open_window
+
+        return open_window(args)
+    verb = verbs[args.verb]
+    if not verb.needs_data:
+        return _run(verb.handler, None, args)
+    from app.services.setup import close_data_folder, context_for, open_data_folder
+
+    try:
+        data_dir = open_data_folder(Path(args.data_dir) if args.data_dir else None)
+    except Exception as exc:  # noqa: BLE001 - any failure to open is reported, not a traceback
+        sys.stderr.write(_("Cannot open the data folder: {error}").format(error=exc) + "\n")
+        return EXIT_FAIL
+    _setup_logging(data_dir)
+    try:
+        return _run(verb.handler, lambda: context_for(data_dir), args)
+    finally:
+        close_data_folder()
+
+
+def _run(handler: Handler, make_ctx: object, args: argparse.Namespace) -> int:
+    try:
+        ctx = make_ctx() if callable(make_ctx) else None
+        return handler(ctx, args)
+    except DomainError as exc:
+        sys.stderr.write(describe(exc) + "\n")
+        return EXIT_BAD_INPUT
+    except BadInput as exc:
+        sys.stderr.write(str(exc) + "\n")
+        return EXIT_BAD_INPUT
+    except Exception as exc:  # noqa: BLE001 - logged with traceback, one line to the user
+        log.exception("command %s failed", args.verb)
+        sys.stderr.write(_("Failed: {error} (details in the log)").format(error=exc) + "\n")
+        return EXIT_FAIL

@@ -1,0 +1,46 @@
+"""What every command module shares: exit codes, the verb registry type, output helpers."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, NoReturn, Protocol
+
+EXIT_OK, EXIT_FAIL, EXIT_BAD_INPUT = 0, 1, 2
+
+Handler = Callable[[Any, argparse.Namespace], int]
+
+
+class BadInput(Exception):
+    """Command-line input that argparse accepted but the command cannot use."""
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        # One line on stderr and exit 2, like every other bad input.
+        self.exit(EXIT_BAD_INPUT, f"{self.prog}: {message}\n")
+
+
+@dataclass(frozen=True)
+class Verb:
+    """One command: its handler and whether it needs the data folder opened first."""
+
+    handler: Handler
+    needs_data: bool = True
+
+
+class AddVerb(Protocol):
+    """Registers a verb and returns its sub-parser for the module to add arguments to."""
+
+    def __call__(
+        self, name: str, help_text: str, handler: Handler, *, needs_data: bool = True
+    ) -> argparse.ArgumentParser: ...
+
+
+def emit_json(obj: Any) -> None:
+    from app.services.views import jsonable
+
+    sys.stdout.write(json.dumps(jsonable(obj), ensure_ascii=False, indent=2) + "\n")

@@ -1,0 +1,36 @@
+"""Verbs whose capability has not landed yet: they say so and exit 1."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from app.cli.common import EXIT_FAIL, AddVerb
+from app.domain.errors import DomainError
+from app.i18n import _
+from app.i18n.messages import describe
+
+
+def _not_yet(ctx: Any, args: argparse.Namespace) -> int:
+    sys.stderr.write(describe(DomainError("not_yet_available", verb=args.verb)) + "\n")
+    return EXIT_FAIL
+
+
+def register(add: AddVerb) -> None:
+    p = add("print", _("print a form to PDF or a printer"), _not_yet, needs_data=False)
+    p.add_argument("number")
+    p.add_argument("--form", required=True)
+    p.add_argument("--out")
+    p.add_argument("--printer")
+    p = add("verify", _("check a signed slip"), _not_yet, needs_data=False)
+    p.add_argument("file")
+    p = add("report", _("monthly summary"), _not_yet, needs_data=False)
+    p.add_argument("--month", required=True)
+    p.add_argument("--out")
+    p.add_argument("--xlsx")
+    p = add("backup", _("back up the database"), _not_yet, needs_data=False)
+    p.add_argument("--out")
+    p = add("restore", _("restore a backup"), _not_yet, needs_data=False)
+    p.add_argument("file")
+    add("selftest", _("check the installation"), _not_yet, needs_data=False)
