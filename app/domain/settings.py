@@ -44,6 +44,7 @@ SETTING_ERROR_CODES: tuple[str, ...] = (
     "too_many_decimals",  # params: places
     "unknown_timezone",
     "invalid_currency",  # three capital letters, e.g. CNY
+    "not_a_choice",  # params: choices
 )
 
 
@@ -128,6 +129,49 @@ class ReturnSettings:
     no_reply_close_days: int = field(default=45, metadata=_rng(1))
 
 
+FORM_PRINTERS = (
+    "intake",
+    "repair_ticket",
+    "repair_receipt",
+    "label",
+    "warranty_card",
+    "rma",
+    "return_receipt",
+    "carrier_claim",
+    "report",
+)
+
+
+@dataclass(frozen=True)
+class PrintSettings:
+    """Printed slips: the CJK font, the logo, and the printer remembered per form type.
+
+    An empty printer means the system's default printer; an empty font path means the font
+    shipped in assets/ (then the system's fonts).
+    """
+
+    font_path: str = ""
+    logo_path: str = ""
+    intake: str = ""
+    repair_ticket: str = ""
+    repair_receipt: str = ""
+    label: str = ""
+    warranty_card: str = ""
+    rma: str = ""
+    return_receipt: str = ""
+    carrier_claim: str = ""
+    report: str = ""
+
+
+@dataclass(frozen=True)
+class UiSettings:
+    """The window: language ("" = follow the system), theme, idle lock."""
+
+    language: str = field(default="", metadata={"choices": ("", "zh", "en")})
+    theme: str = field(default="light", metadata={"choices": ("light", "dark")})
+    idle_lock_minutes: int = field(default=5, metadata=_rng(2, 15))
+
+
 @dataclass(frozen=True)
 class Settings:
     """All shop settings; build a changed copy with `replace_path`, never mutate."""
@@ -137,6 +181,8 @@ class Settings:
     promise: PromiseSettings = field(default_factory=PromiseSettings)
     approval: ApprovalSettings = field(default_factory=ApprovalSettings)
     returns: ReturnSettings = field(default_factory=ReturnSettings)
+    printing: PrintSettings = field(default_factory=PrintSettings)
+    ui: UiSettings = field(default_factory=UiSettings)
 
     def to_dict(self) -> dict[str, dict[str, Any]]:
         """JSON-safe nested dict: Decimal as a string, everything else plain."""
@@ -274,6 +320,11 @@ def _coerce(path: str, section_cls: type, f: dataclasses.Field[Any], value: Any)
             value = value.strip().upper()
             if not _CURRENCY.match(value):
                 raise ValidationError.single(path, "invalid_currency")
+        choices = meta.get("choices")
+        if choices is not None:
+            value = value.strip()
+            if value not in choices:
+                raise ValidationError.single(path, "not_a_choice", choices=choices)
         return value
     raise TypeError(f"unsupported settings type {typ!r} for {path}")  # programming error
 

@@ -50,7 +50,22 @@ def test_to_dict_is_json_safe_and_round_trips() -> None:
     assert d["approval"]["owner_threshold"] == "800.50"
     text = json.dumps(d, ensure_ascii=False)
     assert Settings.from_dict(json.loads(text)) == s
-    assert set(d) == {"shop", "warranty", "promise", "approval", "returns"}
+    assert set(d) == {"shop", "warranty", "promise", "approval", "returns", "printing", "ui"}
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "expected"),
+    [("ui.theme", " dark ", "dark"), ("ui.language", "", ""), ("ui.language", "en", "en")],
+)
+def test_choice_settings_accept_their_choices(path: str, value: str, expected: str) -> None:
+    assert Settings().replace_path(path, value).get_path(path) == expected
+
+
+@pytest.mark.parametrize(("path", "value"), [("ui.theme", "pink"), ("ui.language", "fr")])
+def test_choice_settings_refuse_others(path: str, value: str) -> None:
+    with pytest.raises(ValidationError) as exc:
+        Settings().replace_path(path, value)
+    assert exc.value.errors[0].code == "not_a_choice"
 
 
 @pytest.mark.parametrize(
