@@ -1,8 +1,9 @@
-"""Maintain the gettext catalogs: `python -m app.i18n.catalogs update|compile|check`.
+"""Maintain the gettext catalogs: `python -m app.i18n.catalogs update|compile|check|merge`.
 
 update: extract every marked string from app/ and main.py and merge it into the zh_CN and en
 catalogs; compile: write the .mo files the program loads; check: exit 1 when a catalog misses a
-translation or a .mo file is stale.
+translation or a .mo file is stale; merge FILE.json…: take zh_CN translations from JSON files
+mapping the English source string to its Chinese text (then update and compile).
 """
 
 from __future__ import annotations
@@ -104,9 +105,30 @@ def problems() -> list[str]:
     return out
 
 
+def merge(files: list[str]) -> int:
+    """Fill zh_CN translations from JSON files {english: chinese}; returns how many were set."""
+    import json
+
+    update()
+    catalog = load("zh_CN")
+    count = 0
+    for name in files:
+        for source, text in json.loads(Path(name).read_text(encoding="utf-8")).items():
+            msg = catalog.get(source)
+            if msg is not None and text:
+                msg.string = text
+                msg.flags.discard("fuzzy")
+                count += 1
+    save(catalog, "zh_CN")
+    compile_all()
+    return count
+
+
 def main(argv: list[str]) -> int:
     verb = argv[0] if argv else "check"
-    if verb == "update":
+    if verb == "merge":
+        print(f"{merge(argv[1:])} translations merged")
+    elif verb == "update":
         update()
     elif verb == "compile":
         compile_all()
