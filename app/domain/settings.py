@@ -173,6 +173,17 @@ class UiSettings:
 
 
 @dataclass(frozen=True)
+class BackupSettings:
+    """Automatic backups: how often, how many to keep, and an optional second folder (USB)."""
+
+    interval_minutes: int = field(default=30, metadata=_rng(5, 24 * 60))
+    keep_daily: int = field(default=12, metadata=_rng(1, 366))
+    keep_weekly: int = field(default=10, metadata=_rng(0, 520))
+    keep_monthly: int = field(default=9, metadata=_rng(0, 240))
+    second_folder: str = ""
+
+
+@dataclass(frozen=True)
 class Settings:
     """All shop settings; build a changed copy with `replace_path`, never mutate."""
 
@@ -183,6 +194,7 @@ class Settings:
     returns: ReturnSettings = field(default_factory=ReturnSettings)
     printing: PrintSettings = field(default_factory=PrintSettings)
     ui: UiSettings = field(default_factory=UiSettings)
+    backup: BackupSettings = field(default_factory=BackupSettings)
 
     def to_dict(self) -> dict[str, dict[str, Any]]:
         """JSON-safe nested dict: Decimal as a string, everything else plain."""
