@@ -3,13 +3,28 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
+from pathlib import Path
 
-from app.cli.common import EXIT_FAIL
+from app.cli.common import EXIT_FAIL, EXIT_OK
 from app.domain.errors import DomainError
+from app.i18n import _
 from app.i18n.messages import describe
+
+log = logging.getLogger("afterdesk")
 
 
 def open_window(args: argparse.Namespace) -> int:
-    sys.stderr.write(describe(DomainError("not_yet_available", verb="window")) + "\n")
-    return EXIT_FAIL
+    try:
+        from app.ui.app import run
+
+        run(Path(args.data_dir) if args.data_dir else None, lang=args.lang)
+    except DomainError as exc:
+        sys.stderr.write(describe(exc) + "\n")
+        return EXIT_FAIL
+    except Exception as exc:  # noqa: BLE001 - no display, no Tk: one line, details in the log
+        log.exception("the window failed")
+        sys.stderr.write(_("Cannot open the window: {error}").format(error=exc) + "\n")
+        return EXIT_FAIL
+    return EXIT_OK

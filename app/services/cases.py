@@ -18,7 +18,7 @@ from app.store.models import Case, Customer, Product, RepairTicket, ReturnAuth, 
 
 FINAL_STATUSES = frozenset(s for wf in workflows.ALL for s in wf.final)
 
-__all__ = ["CaseFilter", "list_cases", "show_case", "move", "count_cases"]
+__all__ = ["CaseFilter", "list_cases", "show_case", "move", "count_cases", "staff"]
 
 
 @dataclass(frozen=True)
@@ -146,3 +146,11 @@ def count_cases(ctx: Context, f: CaseFilter | None = None) -> int:
 
 def show_case(ctx: Context, number: str) -> CaseDetail:
     return case_detail(find_case(number), ctx)
+
+
+def staff(ctx: Context, roles: tuple[str, ...] = ()) -> list[str]:
+    """Names of active staff (optionally of some roles), for assignee choices."""
+    q = User.select(User.name).where((User.active == True) & (User.name != "system"))  # noqa: E712
+    if roles:
+        q = q.where(User.role.in_(roles))
+    return [u.name for u in q.order_by(User.name)]

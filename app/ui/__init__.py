@@ -1,0 +1,1 @@
+"""The ttkbootstrap window. Calls services only; never the store."""

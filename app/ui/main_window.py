@@ -1,0 +1,271 @@
+"""The single window: header with search, tabs, status bar. Wires tabs to the Desk."""
+
+from __future__ import annotations
+
+import tkinter as tk
+from importlib import import_module
+from typing import Any
+
+import ttkbootstrap as ttk
+
+from app.i18n import N_, _
+from app.services.cases import count_cases, show_case
+from app.ui.commands import LABELS, Command, CommandTable
+from app.ui.desk import Desk, Message
+from app.ui.theme import theme_name
+
+# (id, module, class, label): the order is the tab order.
+TABS: tuple[tuple[str, str, str, str], ...] = (
+    ("intake", "app.ui.tabs.intake", "IntakeTab", N_("Intake")),
+    ("repairs", "app.ui.tabs.repairs", "RepairsTab", N_("Repairs")),
+    ("returns", "app.ui.tabs.returns", "ReturnsTab", N_("Returns")),
+    ("cases", "app.ui.tabs.cases", "CasesTab", N_("All cases")),
+    ("forms", "app.ui.tabs.printing", "PrintingTab", N_("Print")),
+    ("reports", "app.ui.tabs.reports", "ReportsTab", N_("Reports")),
+    ("settings", "app.ui.tabs.settings", "SettingsTab", N_("Settings")),
+)
+
+_LEVEL_STYLE = {"info": "secondary", "success": "success", "warning": "warning", "danger": "danger"}
+
+
+class MainWindow(ttk.Frame):
+    def __init__(self, root: tk.Misc, desk: Desk) -> None:
+        super().__init__(root)
+        self.root = root
+        self.desk = desk
+        self.tabs: dict[str, Any] = {}
+        self.commands = CommandTable()
+        self._build_header()
+        self._build_banner()
+        self._build_tabs()
+        self._build_status()
+        self._build_commands()
+        desk.on("open", self.open_record)
+        desk.on("message", self._show_message)
+        desk.on("busy", self._busy)
+        desk.on("changed", self._update_banner)
+        self._update_banner()
+
+    # --- building --------------------------------------------------------------------------
+
+    def _build_header(self) -> None:
+        from app.ui.widgets.search import SearchBox
+
+        bar = ttk.Frame(self, padding=(12, 8), bootstyle="primary")
+        bar.pack(fill="x")
+        ttk.Label(
+            bar,
+            text=_("AfterDesk"),
+            bootstyle="inverse-primary",
+            font=("TkDefaultFont", 15, "bold"),
+        ).pack(side="left")
+        self.shop_label = ttk.Label(
+            bar,
+            text=self.desk.ctx.settings.shop.name,
+            bootstyle="inverse-primary",
+            font=("TkDefaultFont", 11),
+        )
+        self.shop_label.pack(side="left", padx=(12, 20))
+        self.search = SearchBox(bar, self.desk)
+        self.search.pack(side="left", fill="x", expand=True, padx=(0, 20))
+        self.help_button = ttk.Button(
+            bar, text=_("Shortcuts (F1)"), bootstyle="light-outline", command=self.show_help
+        )
+        self.help_button.pack(side="right")
+        self.theme_button = ttk.Button(
+            bar, text=_("Light/Dark"), bootstyle="light-outline", command=self.toggle_theme
+        )
+        self.theme_button.pack(side="right", padx=(0, 8))
+        self.user_label = ttk.Label(bar, bootstyle="inverse-primary")
+        self.user_label.pack(side="right", padx=(0, 12))
+        self._show_user()
+        self.desk.on("context", lambda _ctx: self._show_user())
+
+    def _show_user(self) -> None:
+        from app.i18n.labels import ROLES, label
+
+        actor = self.desk.ctx.actor
+        self.user_label.configure(text=f"{actor.display_name} · {label(ROLES, actor.role)}")
+        self.shop_label.configure(text=self.desk.ctx.settings.shop.name)
+
+    def _build_banner(self) -> None:
+        self.banner = ttk.Frame(self, padding=(12, 8), bootstyle="info")
+        ttk.Label(
+            self.banner,
+            text=_(
+                "Welcome to AfterDesk. The database is empty: take a first intake, or load "
+                "realistic demo data to look around."
+            ),
+            bootstyle="inverse-info",
+        ).pack(side="left")
+        self.demo_button = ttk.Button(
+            self.banner, text=_("Load demo data"), bootstyle="light", command=self.load_demo
+        )
+        self.demo_button.pack(side="right")
+
+    def _update_banner(self) -> None:
+        got = self.desk.read(count_cases)
+        empty = got.ok and got.value == 0
+        if empty and not self.banner.winfo_ismapped():
+            self.banner.pack(fill="x", after=self.header_anchor())
+        elif not empty:
+            self.banner.pack_forget()
+
+    def header_anchor(self) -> tk.Widget:
+        return self.winfo_children()[0]
+
+    def _build_tabs(self) -> None:
+        self.notebook = ttk.Notebook(self, padding=(8, 6))
+        self.notebook.pack(fill="both", expand=True)
+        for tab_id, module, cls, text in TABS:
+            try:
+                mod = import_module(module)
+            except ModuleNotFoundError as exc:
+                if exc.name != module:
+                    raise
+                continue  # a tab still being built is left out rather than faked
+            frame = getattr(mod, cls)(self.notebook, self.desk)
+            self.notebook.add(frame, text=f"  {_(text)}  ")
+            self.tabs[tab_id] = frame
+
+    def _build_status(self) -> None:
+        bar = ttk.Frame(self, padding=(10, 4))
+        bar.pack(fill="x", side="bottom")
+        self.status = ttk.Label(bar, text=_("Ready."), bootstyle="secondary")
+        self.status.pack(side="left", fill="x", expand=True)
+        self.progress = ttk.Progressbar(bar, length=180, mode="indeterminate", bootstyle="info")
+        self.folder_label = ttk.Label(
+            bar, text=str(self.desk.data_dir), bootstyle="secondary", font=("TkDefaultFont", 8)
+        )
+        self.folder_label.pack(side="right")
+        self.desk.worker.on_progress(self._progress)
+
+    def _build_commands(self) -> None:
+        t = self.commands
+        t.add(Command("search", LABELS["search"], "<Control-f>", "Ctrl+F", self.search.focus))
+        t.add(
+            Command("save", LABELS["save"], "<Control-s>", "Ctrl+S", lambda: self._tab_call("save"))
+        )
+        t.add(
+            Command(
+                "print",
+                LABELS["print"],
+                "<Control-p>",
+                "Ctrl+P",
+                lambda: self._tab_call("print_current"),
+            )
+        )
+        t.add(Command("new_intake", LABELS["new_intake"], "<Control-n>", "Ctrl+N", self.new_intake))
+        t.add(Command("refresh", LABELS["refresh"], "<F5>", "F5", self.desk.changed))
+        t.add(Command("theme", LABELS["theme"], "<Control-t>", "Ctrl+T", self.toggle_theme))
+        t.add(Command("help", LABELS["help"], "<F1>", "F1", self.show_help))
+        t.add(
+            Command(
+                "tab_1", LABELS["tab_1"], "<Control-Key-1>", "Ctrl+1…7", lambda: self.select_tab(0)
+            )
+        )
+        for i in range(2, 8):
+            t.add(
+                Command(
+                    f"tab_{i}",
+                    LABELS["tab_1"],
+                    f"<Control-Key-{i}>",
+                    "",
+                    lambda i=i: self.select_tab(i - 1),
+                )
+            )
+        t.add(Command("escape", LABELS["escape"], "<Escape>", "Esc", self.search.close))
+        t.bind(self.root)
+
+    # --- behaviour -------------------------------------------------------------------------
+
+    def _tab_call(self, method: str) -> Any:
+        tab = self.current_tab()
+        fn = getattr(tab, method, None)
+        return fn() if callable(fn) else None
+
+    def current_tab(self) -> Any:
+        current = self.notebook.select()
+        return next((t for t in self.tabs.values() if str(t) == current), None)
+
+    def select_tab(self, index: int) -> None:
+        tabs = list(self.tabs.values())
+        if 0 <= index < len(tabs):
+            self.notebook.select(tabs[index])
+
+    def show_tab(self, tab_id: str) -> Any:
+        tab = self.tabs[tab_id]
+        self.notebook.select(tab)
+        return tab
+
+    def new_intake(self) -> None:
+        if "intake" in self.tabs:
+            tab = self.show_tab("intake")
+            if hasattr(tab, "new"):
+                tab.new()
+
+    def open_record(self, number: str) -> None:
+        got = self.desk.read(show_case, number)
+        if not got.ok:
+            return
+        kind = got.value.kind
+        for tab_id, tab in self.tabs.items():
+            owns = getattr(tab, "owns", None)
+            if callable(owns) and owns(kind):
+                self.show_tab(tab_id)
+                tab.show_record(got.value.number)
+                return
+        if "cases" in self.tabs:  # every kind can be shown in the list of all cases
+            self.show_tab("cases").show_record(got.value.number)
+
+    def _show_message(self, message: Message) -> None:
+        self.status.configure(
+            text=message.text, bootstyle=_LEVEL_STYLE.get(message.level, "secondary")
+        )
+
+    def _busy(self, name: str, busy: bool) -> None:
+        if busy:
+            self.progress.pack(side="right", padx=(8, 8))
+            self.progress.configure(mode="indeterminate")
+            self.progress.start(12)
+        elif not self.desk.worker.running:
+            self.progress.stop()
+            self.progress.pack_forget()
+
+    def _progress(self, fraction: float, text: str) -> None:
+        self.progress.stop()
+        self.progress.configure(mode="determinate", maximum=1.0, value=fraction)
+        if text:
+            self.status.configure(text=text, bootstyle="secondary")
+
+    def toggle_theme(self) -> str:
+        style = ttk.Style.get_instance()
+        mode = "dark" if style.theme_mode == "light" else "light"
+        style.theme_use(theme_name(mode))
+        self.desk.emit("theme", mode)
+        return mode
+
+    def show_help(self) -> tk.Toplevel:
+        from app.ui.help import ShortcutsDialog
+
+        self.help_dialog = ShortcutsDialog(self, self.commands.rows())
+        return self.help_dialog
+
+    def load_demo(self) -> None:
+        from app.services.demo import make_demo
+
+        self.demo_button.configure(state="disabled")
+        ctx = self.desk.ctx
+
+        def work(progress: Any) -> Any:
+            progress(0.05, _("Writing demo data…"))
+            return make_demo(ctx)
+
+        def done(summary: Any) -> None:
+            self.desk.notify(
+                _("Demo data ready: {cases} cases, {customers} customers.").format(**summary),
+                "success",
+            )
+            self.desk.changed()
+
+        self.desk.run_long("demo", work, done)

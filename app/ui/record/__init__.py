@@ -1,0 +1,1 @@
+"""One record's view: details, timeline, and the actions its state allows."""

@@ -1,0 +1,262 @@
+"""The record view: header with status and overdue mark, the buttons the state allows,
+the facts, and the timeline."""
+
+from __future__ import annotations
+
+import tkinter as tk
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import ttkbootstrap as ttk
+
+from app.domain.workflows import workflow_for
+from app.i18n import N_, _
+from app.i18n.labels import KINDS, STATUSES, label
+from app.services.cases import move, show_case
+from app.services.views import CaseDetail
+from app.ui.desk import Desk, Outcome
+from app.ui.dialogs import ConfirmDialog, FormDialog
+from app.ui.record import actions as registry
+from app.ui.record import facts
+from app.ui.widgets.fields import Field, FormFrame
+from app.ui.widgets.timeline import Timeline
+
+NOTE = Field("note", N_("Note"), kind="multiline", height=2)
+
+# Colours of the status badge by how far along a record is.
+_FINAL_OK = {"collected", "done", "closed", "refunded", "exchanged", "credited", "paid", "resolved"}
+_STOPPED = {"rejected", "cancelled", "scrapped", "returned_unrepaired", "withdrawn"}
+
+
+class RecordPanel(ttk.Frame):
+    """Shows one case; ``show(number)`` loads it, every write refreshes it."""
+
+    def __init__(self, master: tk.Misc, desk: Desk) -> None:
+        super().__init__(master, padding=(10, 6))
+        self.desk = desk
+        self.detail: CaseDetail | None = None
+        self.buttons: dict[str, ttk.Button] = {}
+        self.dialog: tk.Toplevel | None = None
+        self._build()
+        desk.on("changed", self.refresh)
+        self.show_empty()
+
+    # --- layout ----------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        head = ttk.Frame(self)
+        head.pack(fill="x")
+        self.number_label = ttk.Label(head, font=("TkDefaultFont", 15, "bold"))
+        self.number_label.pack(side="left")
+        self.kind_label = ttk.Label(head, bootstyle="secondary", font=("TkDefaultFont", 11))
+        self.kind_label.pack(side="left", padx=(10, 0))
+        self.status_badge = ttk.Label(head, padding=(8, 2), bootstyle="inverse-info")
+        self.status_badge.pack(side="left", padx=(10, 0))
+        self.overdue_badge = ttk.Label(
+            head, text=" " + _("OVERDUE") + " ", padding=(6, 2), bootstyle="inverse-danger"
+        )
+        self.promise_label = ttk.Label(head, bootstyle="secondary")
+        self.promise_label.pack(side="right")
+        self.action_bar = ttk.Frame(self)
+        self.action_bar.pack(fill="x", pady=(8, 6))
+        panes = ttk.Panedwindow(self, orient="vertical")
+        panes.pack(fill="both", expand=True)
+        self.facts_box = ttk.Frame(panes)
+        self.facts_text = ttk.Text(
+            self.facts_box,
+            wrap="word",
+            height=14,
+            relief="flat",
+            borderwidth=0,
+            highlightthickness=0,
+            padx=4,
+            pady=4,
+            cursor="arrow",
+        )
+        scroll = ttk.Scrollbar(self.facts_box, orient="vertical", command=self.facts_text.yview)
+        self.facts_text.configure(yscrollcommand=scroll.set)
+        self.facts_text.pack(side="left", fill="both", expand=True)
+        scroll.pack(side="right", fill="y")
+        self.facts_text.tag_configure(
+            "section", font=("TkDefaultFont", 10, "bold"), spacing1=8, spacing3=2
+        )
+        self.facts_text.tag_configure("key", foreground="#6c757d", lmargin1=6)
+        self.facts_text.tag_configure("value", lmargin2=150)
+        self.facts_text.tag_configure("rule", lmargin1=12, lmargin2=24, foreground="#2c6e49")
+        panes.add(self.facts_box, weight=3)
+        timeline_box = ttk.Labelframe(panes, text=_("Timeline"), padding=4)
+        self.timeline = Timeline(timeline_box, lambda when: self.desk.ctx.local(when))
+        self.timeline.pack(fill="both", expand=True)
+        panes.add(timeline_box, weight=2)
+
+    def show_empty(self) -> None:
+        self.detail = None
+        self.number_label.configure(text=_("No record selected"))
+        self.kind_label.configure(text=_("Pick one from the list or search with Ctrl+F."))
+        self.status_badge.pack_forget()
+        self.overdue_badge.pack_forget()
+        self.promise_label.configure(text="")
+        self._clear_actions()
+        self._write_facts([])
+        self.timeline.show([])
+
+    # --- loading ---------------------------------------------------------------------------
+
+    def show(self, number: str) -> bool:
+        got = self.desk.read(show_case, number)
+        if not got.ok:
+            return False
+        self._render(got.value)
+        return True
+
+    def refresh(self) -> None:
+        if self.detail is not None and self.winfo_exists():
+            got = self.desk.read(show_case, self.detail.number)
+            if got.ok:
+                self._render(got.value)
+
+    def _render(self, d: CaseDetail) -> None:
+        self.detail = d
+        self.number_label.configure(text=d.number)
+        kind = label(KINDS, d.kind)
+        extra = [
+            x for x in (d.repair.number if d.repair else "", d.rma.number if d.rma else "") if x
+        ]
+        self.kind_label.configure(text=" · ".join([kind, *extra]))
+        style = (
+            "inverse-success"
+            if d.status in _FINAL_OK
+            else "inverse-secondary"
+            if d.status in _STOPPED
+            else "inverse-primary"
+        )
+        self.status_badge.configure(text=label(STATUSES, d.status), bootstyle=style)
+        self.status_badge.pack(side="left", padx=(10, 0))
+        if d.overdue:
+            self.overdue_badge.pack(side="left", padx=(8, 0))
+        else:
+            self.overdue_badge.pack_forget()
+        promise = d.promise_date.isoformat() if d.promise_date else ""
+        self.promise_label.configure(
+            text=_("Promised by {date}").format(date=promise) if promise else ""
+        )
+        self._render_actions(d)
+        ctx = self.desk.ctx
+        sections: list[tuple[str, Any]] = [
+            (_("Customer"), facts.customer_rows(d)),
+            (_("Request"), facts.product_rows(ctx, d)),
+            (_("Three-guarantee entitlement"), facts.entitlement_rows(d)),
+            (_("Repair"), facts.repair_rows(ctx, d)),
+            (_("Return"), facts.rma_rows(ctx, d)),
+            (_("Money"), facts.money_rows(ctx, d)),
+        ]
+        self._write_facts(sections)
+        self.timeline.show(d.events)
+
+    def _write_facts(self, sections: Sequence[tuple[str, Any]]) -> None:
+        t = self.facts_text
+        t.configure(state="normal")
+        t.delete("1.0", "end")
+        for title, rows in sections:
+            if not rows:
+                continue
+            t.insert("end", title + "\n", "section")
+            for row in rows:
+                if isinstance(row, str):
+                    t.insert("end", "• " + row + "\n", "rule")
+                else:
+                    key, value = row
+                    t.insert("end", f"{key}", "key")
+                    t.insert("end", "\t" + str(value) + "\n", "value")
+        t.configure(state="disabled", tabs=("150",))
+
+    def facts_plain(self) -> str:
+        return self.facts_text.get("1.0", "end")
+
+    # --- actions ---------------------------------------------------------------------------
+
+    def _clear_actions(self) -> None:
+        for child in self.action_bar.winfo_children():
+            child.destroy()
+        self.buttons = {}
+
+    def _render_actions(self, d: CaseDetail) -> None:
+        self._clear_actions()
+        items: list[tuple[str, str, str, Callable[[], Any]]] = []
+        for target in d.allowed:
+            action = registry.transition_action(d, target)
+            if action is not None:
+                items.append((action.id, _(action.label), action.style, self._runner(action)))
+            else:
+                items.append(
+                    (
+                        f"move:{target}",
+                        "→ " + label(STATUSES, target),
+                        "danger-outline" if target in _STOPPED else "primary-outline",
+                        lambda t=target: self.ask_move(t),
+                    )
+                )
+        for action in registry.extra_actions(d):
+            items.append((action.id, _(action.label), action.style, self._runner(action)))
+        per_row = 6
+        for i, (key, text, style, command) in enumerate(items):
+            b = ttk.Button(self.action_bar, text=text, bootstyle=style, command=command)
+            b.grid(row=i // per_row, column=i % per_row, sticky="we", padx=(0, 6), pady=(0, 4))
+            self.buttons[key] = b
+
+    def _runner(self, action: registry.RecordAction) -> Callable[[], Any]:
+        def run() -> Any:
+            if self.detail is None:
+                return None
+            return action.run(self, self.detail)
+
+        return run
+
+    def press(self, key: str) -> Any:
+        """Click one of the record's buttons by its id (``move:<status>`` for plain moves)."""
+        return self.buttons[key].invoke()
+
+    # --- helpers for actions ----------------------------------------------------------------
+
+    def form(
+        self,
+        title: str,
+        fields: Sequence[Field],
+        submit: Callable[[dict[str, Any], FormFrame], Outcome],
+        **kwargs: Any,
+    ) -> FormDialog:
+        """Open a dialog over the window; remembers it so tests and keys can reach it."""
+        self.dialog = FormDialog(self, title, fields, submit, **kwargs)
+        return self.dialog
+
+    def ask_move(self, target: str) -> ConfirmDialog:
+        d = self.detail
+        assert d is not None
+        wf = workflow_for(d.kind)
+        question = _("Move {number} from “{old}” to “{new}”?").format(
+            number=d.number, old=label(STATUSES, d.status), new=label(STATUSES, target)
+        )
+        final = wf.is_final(target)
+
+        def submit(values: dict[str, Any], form: FormFrame) -> Outcome:
+            return self.desk.call(
+                move,
+                d.number,
+                target,
+                values.get("note", ""),
+                form=form,
+                done=_("{number}: {status}").format(
+                    number=d.number, status=label(STATUSES, target)
+                ),
+            )
+
+        self.dialog = ConfirmDialog(
+            self,
+            _("Change status"),
+            question,
+            submit,
+            note=NOTE,
+            ok_text=label(STATUSES, target),
+            ok_style="danger" if target in _STOPPED else "success" if final else "primary",
+        )
+        return self.dialog

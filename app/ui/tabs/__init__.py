@@ -1,0 +1,1 @@
+"""One module per tab, each with one Frame subclass; the main window places them."""

@@ -1,0 +1,62 @@
+"""A list of cases beside the selected record: the shape of the Repairs, Returns and All tabs."""
+
+from __future__ import annotations
+
+import tkinter as tk
+from collections.abc import Sequence
+
+import ttkbootstrap as ttk
+
+from app.ui.desk import Desk
+from app.ui.record.panel import RecordPanel
+from app.ui.widgets.caselist import CaseBrowser
+
+
+def staff_names(desk: Desk, roles: Sequence[str] = ()) -> list[str]:
+    """Active staff user names for assignee filters (services, never the store)."""
+    from app.services.cases import staff
+
+    got = desk.read(staff, tuple(roles))
+    return list(got.value) if got.ok else []
+
+
+class BrowseTab(ttk.Frame):
+    """Filters and list on the left, the record on the right."""
+
+    KINDS: tuple[str, ...] = ()
+    ASSIGNEE_ROLES: tuple[str, ...] = ()
+
+    def __init__(self, master: tk.Misc, desk: Desk) -> None:
+        super().__init__(master, padding=6)
+        self.desk = desk
+        self.panes = ttk.Panedwindow(self, orient="horizontal")
+        self.panes.pack(fill="both", expand=True)
+        left = ttk.Frame(self.panes)
+        self.build_left(left)
+        self.browser = CaseBrowser(
+            left,
+            desk,
+            kinds=self.KINDS,
+            on_select=self.show_record,
+            assignees=staff_names(desk, self.ASSIGNEE_ROLES),
+        )
+        self.browser.pack(fill="both", expand=True)
+        self.panel = RecordPanel(self.panes, desk)
+        self.panes.add(left, weight=3)
+        self.panes.add(self.panel, weight=2)
+        self.browser.refresh()
+
+    def build_left(self, left: ttk.Frame) -> None:
+        """Room above the list for a tab's own widgets (a board, a summary)."""
+
+    def owns(self, kind: str) -> bool:
+        return kind in self.KINDS
+
+    def show_record(self, number: str) -> None:
+        if self.panel.detail is None or self.panel.detail.number != number:
+            self.panel.show(number)
+        if number not in self.browser.tree.selection():
+            self.browser.select(number)
+
+    def refresh(self) -> None:
+        self.browser.refresh()

@@ -1,0 +1,1 @@
+"""Shared widgets: field forms, search box, case list, timeline, signature pad, photos."""

@@ -1,0 +1,91 @@
+"""Real Tk under a real X server: Xvfb is started here when there is no display.
+
+ttkbootstrap allows one application root, so the session shares one; each test builds its own
+main window in it and destroys it afterwards.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from app.services.context import Context
+from app.services.demo import make_demo
+
+
+def _start_xvfb() -> subprocess.Popen[bytes] | None:
+    xvfb = shutil.which("Xvfb")
+    if xvfb is None:
+        return None
+    for number in range(90, 120):
+        if Path(f"/tmp/.X11-unix/X{number}").exists() or Path(f"/tmp/.X{number}-lock").exists():
+            continue
+        proc = subprocess.Popen(
+            [xvfb, f":{number}", "-screen", "0", "1400x900x24", "-dpi", "96", "-nolisten", "tcp"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for _ in range(100):
+            if Path(f"/tmp/.X11-unix/X{number}").exists():
+                os.environ["DISPLAY"] = f":{number}"
+                return proc
+            if proc.poll() is not None:
+                break
+            time.sleep(0.05)
+        proc.kill()
+    return None
+
+
+@pytest.fixture(scope="session")
+def tk_root() -> Iterator[object]:
+    proc = None
+    if not os.environ.get("DISPLAY"):
+        proc = _start_xvfb()
+        if proc is None:
+            pytest.skip("no X display and no Xvfb to start (apt-get install xvfb)")
+    import ttkbootstrap as ttk
+
+    root = ttk.App(title="AfterDesk tests", theme="bootstrap-light", size=(1360, 860))
+    root.update()
+    yield root
+    root.destroy()
+    if proc is not None:
+        proc.terminate()
+        proc.wait(5)
+
+
+def pump(root: object, ms: int = 0) -> None:
+    """Let Tk run its pending work (and timers for ``ms`` milliseconds)."""
+    end = time.monotonic() + ms / 1000
+    while True:
+        root.update()  # type: ignore[attr-defined]
+        if time.monotonic() >= end:
+            break
+        time.sleep(0.01)
+
+
+@pytest.fixture
+def demo_ctx(ctx: Context) -> Context:
+    """The owner's context on a data folder with a small set of demo cases."""
+    make_demo(ctx, cases=40)
+    return ctx
+
+
+@pytest.fixture
+def window(tk_root: object, demo_ctx: Context) -> Iterator[object]:
+    """The main window on demo data, in the session root; torn down after the test."""
+    from app.ui.app import build
+
+    win = build(demo_ctx, root=tk_root)  # type: ignore[arg-type]
+    tk_root.deiconify()  # type: ignore[attr-defined]
+    pump(tk_root)
+    yield win
+    for child in list(tk_root.winfo_children()):  # type: ignore[attr-defined]
+        child.destroy()
+    pump(tk_root)

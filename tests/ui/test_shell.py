@@ -1,0 +1,76 @@
+"""The window's frame: tabs, search, scanner, record view, status bar, shortcuts, theme."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.services.cases import CaseFilter, list_cases
+from app.services.context import Context
+from tests.ui.conftest import pump
+
+
+def test_tabs_are_there(window: Any) -> None:
+    texts = [window.notebook.tab(t, "text").strip() for t in window.notebook.tabs()]
+    assert "All cases" in texts
+
+
+def test_search_finds_by_serial_and_opens_the_record(window: Any, demo_ctx: Context) -> None:
+    row = next(r for r in list_cases(demo_ctx, CaseFilter(kind="repair")) if r.serial)
+    box = window.search
+    box.focus()
+    box.var.set(row.serial[-8:])
+    hits = box.run()
+    assert any(h.number == row.number for h in hits)
+    box.choose(next(i for i, h in enumerate(hits) if h.number == row.number))
+    pump(window.root)
+    tab = window.current_tab()
+    assert tab.panel.detail.number == row.number
+
+
+def test_scanned_code_opens_its_record(window: Any, demo_ctx: Context) -> None:
+    row = list_cases(demo_ctx, CaseFilter(kind="complaint"), limit=1)[0]
+    box = window.search
+    box.focus()
+    box.var.set(row.number.lower() + " ")  # scanners add spaces; case does not matter
+    box._enter()
+    pump(window.root)
+    assert window.current_tab().panel.detail.number == row.number
+
+
+def test_plain_move_updates_the_database(window: Any, demo_ctx: Context) -> None:
+    from app.services.cases import show_case
+
+    row = next(r for r in list_cases(demo_ctx, CaseFilter(kind="complaint", status="logged")))
+    window.desk.open(row.number)
+    pump(window.root)
+    panel = window.current_tab().panel
+    assert "move:acknowledged" in panel.buttons
+    panel.press("move:acknowledged")
+    dialog = panel.dialog
+    dialog.form.set("note", "called back")
+    assert dialog.ok().ok
+    pump(window.root)
+    assert show_case(demo_ctx, row.number).status == "acknowledged"
+    assert "move:acknowledged" not in panel.buttons
+    assert "acknowledged" in window.status.cget("text").lower()
+
+
+def test_shortcuts_dialog_lists_the_command_table(window: Any) -> None:
+    dialog = window.show_help()
+    keys = [k for k, _t in dialog.rows]
+    assert {"Ctrl+F", "Ctrl+S", "Ctrl+P", "F1"} <= set(keys)
+    dialog.destroy()
+
+
+def test_theme_toggles(window: Any) -> None:
+    assert window.toggle_theme() == "dark"
+    assert window.toggle_theme() == "light"
+
+
+def test_errors_in_callbacks_are_logged_not_shown_as_tracebacks(window: Any) -> None:
+    def boom() -> None:
+        raise RuntimeError("kaboom")
+
+    window.root.report_callback_exception(RuntimeError, RuntimeError("kaboom"), None)
+    text = window.status.cget("text")
+    assert "RuntimeError" in text and "Traceback" not in text
