@@ -12,7 +12,7 @@ from app.services.context import Context
 from app.ui.desk import Desk
 from app.ui.errors import install, setup_log_file
 from app.ui.main_window import MainWindow
-from app.ui.theme import apply_fonts, theme_name
+from app.ui.theme import apply_fonts, apply_spacing, theme_name
 
 
 def build(ctx: Context, root: ttk.App | None = None) -> MainWindow:
@@ -27,6 +27,7 @@ def build(ctx: Context, root: ttk.App | None = None) -> MainWindow:
     else:
         ttk.Style.get_instance().theme_use(theme_name(ctx.settings.ui.theme))
     apply_fonts(root)
+    apply_spacing(root)
     desk = Desk(root, ctx)
     install(root, lambda text: desk.notify(text, "danger"))
     window = MainWindow(root, desk)

@@ -12,7 +12,7 @@ from app.i18n import N_, _
 from app.services.cases import count_cases, show_case
 from app.ui.commands import LABELS, Command, CommandTable
 from app.ui.desk import Desk, Message
-from app.ui.theme import theme_name
+from app.ui.theme import apply_spacing, theme_name
 
 # (id, module, class, label): the order is the tab order.
 TABS: tuple[tuple[str, str, str, str], ...] = (
@@ -56,27 +56,27 @@ class MainWindow(ttk.Frame):
         ttk.Label(
             bar,
             text=_("AfterDesk"),
-            bootstyle="inverse-primary",
+            bootstyle="@primary",
             font=("TkDefaultFont", 15, "bold"),
         ).pack(side="left")
         self.shop_label = ttk.Label(
             bar,
             text=self.desk.ctx.settings.shop.name,
-            bootstyle="inverse-primary",
+            bootstyle="@primary",
             font=("TkDefaultFont", 11),
         )
         self.shop_label.pack(side="left", padx=(12, 20))
         self.search = SearchBox(bar, self.desk)
         self.search.pack(side="left", fill="x", expand=True, padx=(0, 20))
         self.help_button = ttk.Button(
-            bar, text=_("Shortcuts (F1)"), bootstyle="light-outline", command=self.show_help
+            bar, text=_("Shortcuts (F1)"), bootstyle="light", command=self.show_help
         )
         self.help_button.pack(side="right")
         self.theme_button = ttk.Button(
-            bar, text=_("Light/Dark"), bootstyle="light-outline", command=self.toggle_theme
+            bar, text=_("Light/Dark"), bootstyle="light", command=self.toggle_theme
         )
         self.theme_button.pack(side="right", padx=(0, 8))
-        self.user_label = ttk.Label(bar, bootstyle="inverse-primary")
+        self.user_label = ttk.Label(bar, bootstyle="@primary")
         self.user_label.pack(side="right", padx=(0, 12))
         self._show_user()
         self.desk.on("context", lambda _ctx: self._show_user())
@@ -96,7 +96,7 @@ class MainWindow(ttk.Frame):
                 "Welcome to AfterDesk. The database is empty: take a first intake, or load "
                 "realistic demo data to look around."
             ),
-            bootstyle="inverse-info",
+            bootstyle="@info",
         ).pack(side="left")
         self.demo_button = ttk.Button(
             self.banner, text=_("Load demo data"), bootstyle="light", command=self.load_demo
@@ -242,6 +242,7 @@ class MainWindow(ttk.Frame):
         style = ttk.Style.get_instance()
         mode = "dark" if style.theme_mode == "light" else "light"
         style.theme_use(theme_name(mode))
+        apply_spacing(self.root)
         self.desk.emit("theme", mode)
         return mode
 

@@ -36,5 +36,13 @@ def apply_fonts(root: Misc, size: int = 10) -> str | None:
     return family
 
 
+def apply_spacing(root: Misc) -> None:
+    """Rows tall enough for Chinese text in every list."""
+    import ttkbootstrap as ttk
+
+    height = tkfont.nametofont("TkDefaultFont", root=root).metrics("linespace") + 8
+    ttk.Style.get_instance().configure("Treeview", rowheight=height)
+
+
 def theme_name(mode: str) -> str:
     return THEMES.get(mode, THEMES["light"])

@@ -50,10 +50,10 @@ class RecordPanel(ttk.Frame):
         self.number_label.pack(side="left")
         self.kind_label = ttk.Label(head, bootstyle="secondary", font=("TkDefaultFont", 11))
         self.kind_label.pack(side="left", padx=(10, 0))
-        self.status_badge = ttk.Label(head, padding=(8, 2), bootstyle="inverse-info")
+        self.status_badge = ttk.Label(head, padding=(8, 2), bootstyle="@info")
         self.status_badge.pack(side="left", padx=(10, 0))
         self.overdue_badge = ttk.Label(
-            head, text=" " + _("OVERDUE") + " ", padding=(6, 2), bootstyle="inverse-danger"
+            head, text=" " + _("OVERDUE") + " ", padding=(6, 2), bootstyle="@danger"
         )
         self.promise_label = ttk.Label(head, bootstyle="secondary")
         self.promise_label.pack(side="right")
@@ -124,11 +124,11 @@ class RecordPanel(ttk.Frame):
         ]
         self.kind_label.configure(text=" · ".join([kind, *extra]))
         style = (
-            "inverse-success"
+            "@success"
             if d.status in _FINAL_OK
-            else "inverse-secondary"
+            else "@secondary"
             if d.status in _STOPPED
-            else "inverse-primary"
+            else "@primary"
         )
         self.status_badge.configure(text=label(STATUSES, d.status), bootstyle=style)
         self.status_badge.pack(side="left", padx=(10, 0))

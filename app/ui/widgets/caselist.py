@@ -60,11 +60,13 @@ class CaseBrowser(ttk.Frame):
     # --- filters ---------------------------------------------------------------------------
 
     def _build_filters(self, assignees: Sequence[str]) -> None:
-        bar = ttk.Frame(self)
-        bar.pack(fill="x", pady=(0, 6))
+        top = ttk.Frame(self)
+        top.pack(fill="x", pady=(0, 4))
+        bottom = ttk.Frame(self)
+        bottom.pack(fill="x", pady=(0, 6))
         self.kind_codes = ["", *self.kinds]
         self.kind = ttk.Combobox(
-            bar,
+            top,
             state="readonly",
             width=12,
             values=[_("All kinds"), *(label(KINDS, k) for k in self.kinds)],
@@ -72,15 +74,15 @@ class CaseBrowser(ttk.Frame):
         self.kind.current(0)
         self.status_codes = [""] + self._statuses()
         self.status = ttk.Combobox(
-            bar,
+            top,
             state="readonly",
-            width=18,
+            width=20,
             values=[_("Any status"), *(label(STATUSES, s) for s in self.status_codes[1:])],
         )
         self.status.current(0)
         self.assignee_codes = ["", *assignees]
         self.assignee = ttk.Combobox(
-            bar, state="readonly", width=10, values=[_("Anyone"), *assignees]
+            top, state="readonly", width=12, values=[_("Anyone"), *assignees]
         )
         self.assignee.current(0)
         self.date_from = tk.StringVar(self)
@@ -95,28 +97,29 @@ class CaseBrowser(ttk.Frame):
         for w in widgets:
             w.pack(side="left", padx=(0, 6))
             w.bind("<<ComboboxSelected>>", lambda _e: self.refresh(), add="+")
-        ttk.Label(bar, text=_("From")).pack(side="left")
-        e_from = ttk.Entry(bar, textvariable=self.date_from, width=11)
-        e_from.pack(side="left", padx=(4, 6))
-        ttk.Label(bar, text=_("to")).pack(side="left")
-        e_to = ttk.Entry(bar, textvariable=self.date_to, width=11)
-        e_to.pack(side="left", padx=(4, 6))
         ttk.Checkbutton(
-            bar,
+            top,
             text=_("Overdue"),
             variable=self.overdue,
             command=self.refresh,
             bootstyle="danger-round-toggle",
-        ).pack(side="left", padx=(4, 6))
+        ).pack(side="left", padx=(10, 10))
         ttk.Checkbutton(
-            bar,
+            top,
             text=_("Open only"),
             variable=self.open_only,
             command=self.refresh,
             bootstyle="round-toggle",
-        ).pack(side="left", padx=(0, 6))
-        self.search_entry = ttk.Entry(bar, textvariable=self.search, width=18)
-        self.search_entry.pack(side="left", fill="x", expand=True)
+        ).pack(side="left")
+        ttk.Label(bottom, text=_("Received from")).pack(side="left")
+        e_from = ttk.Entry(bottom, textvariable=self.date_from, width=11)
+        e_from.pack(side="left", padx=(4, 4))
+        ttk.Label(bottom, text=_("to")).pack(side="left")
+        e_to = ttk.Entry(bottom, textvariable=self.date_to, width=11)
+        e_to.pack(side="left", padx=(4, 12))
+        ttk.Label(bottom, text=_("Find")).pack(side="left")
+        self.search_entry = ttk.Entry(bottom, textvariable=self.search)
+        self.search_entry.pack(side="left", fill="x", expand=True, padx=(4, 0))
         for e in (e_from, e_to, self.search_entry):
             e.bind("<Return>", lambda _e: self.refresh(), add="+")
         self.search_entry.bind("<KeyRelease>", self._typed, add="+")
