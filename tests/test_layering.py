@@ -15,6 +15,9 @@ FORBIDDEN: dict[str, tuple[str, ...]] = {
     "domain": (*GUI, "peewee", "playhouse", "app.store", "app.services", "app.i18n"),
     "store": (*GUI, "app.services", "app.ui", "app.cli"),
     "services": (*GUI, "app.ui", "app.cli"),
+    "documents": (*GUI, "peewee", "playhouse", "app.store", "app.services", "app.ui", "app.cli"),
+    "i18n": (*GUI, "peewee", "playhouse", "app.store", "app.ui", "app.cli"),
+    "ui": ("peewee", "playhouse", "app.store", "app.cli"),
 }
 MONEY_NAME = re.compile(r"amount|price|total|refund|cost", re.IGNORECASE)
 
