@@ -1,0 +1,78 @@
+"""Printed slips: the print verb (to a PDF file, the slips folder, or a printer)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from app.cli.common import EXIT_OK, AddVerb, BadInput, emit_json
+from app.i18n import _
+
+
+def register(add: AddVerb) -> None:
+    from app.services.documents import FORMS
+
+    p = add("print", _("print a form to PDF or a printer"), cmd_print)
+    p.add_argument("number", nargs="?", default=None, help=_("case, repair, RMA or claim number"))
+    p.add_argument("--form", required=True, help="|".join(FORMS))
+    p.add_argument("--out", default=None, help=_("write the signed PDF to this file"))
+    p.add_argument("--printer", default=None, help=_("send the slip to this printer"))
+    p.add_argument("--blank", action="store_true", help=_("an empty form to fill in by hand"))
+    p.add_argument("--json", action="store_true", help=_("print JSON"))
+
+
+def cmd_print(ctx: Any, args: argparse.Namespace) -> int:
+    from app.i18n import current_language
+    from app.i18n.messages import describe
+    from app.services.documents import font_warning, make_slip
+
+    if args.blank and args.number:
+        raise BadInput(_("--blank prints an empty form: leave out the number."))
+    if not args.blank and not args.number:
+        raise BadInput(_("Give the record's number, or --blank for an empty form."))
+    lang = getattr(args, "lang", None) or current_language()
+    warning = font_warning(ctx)
+    if warning:
+        from app.domain.errors import DomainError
+
+        sys.stderr.write(describe(DomainError(warning)) + "\n")
+    slip = make_slip(ctx, args.number, args.form, lang=lang, blank=args.blank)
+    out = Path(args.out) if args.out else None
+    if out is not None:
+        _write(out, slip.pdf)
+    if args.printer:
+        from app.documents.printing import print_pdf
+
+        print_pdf(slip.path, args.printer, title=f"{slip.number} {slip.form}")
+    if args.json:
+        emit_json(
+            {
+                "number": slip.number,
+                "form": slip.form,
+                "file": str(slip.path),
+                "out": str(out) if out else None,
+                "printer": args.printer,
+            }
+        )
+    else:
+        sys.stdout.write(str(out or slip.path) + "\n")
+    return EXIT_OK
+
+
+def _write(path: Path, content: bytes) -> None:
+    """Write the whole file or nothing (temp file in the same folder, then rename)."""
+    folder = path.resolve().parent
+    if not folder.is_dir():
+        raise BadInput(_("No such folder: {folder}").format(folder=folder))
+    fd, tmp = tempfile.mkstemp(prefix=".afterdesk-", suffix=".pdf", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(content)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

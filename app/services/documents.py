@@ -1,0 +1,564 @@
+"""Printed slips: a record's values for a form, the PDF, the signed copy kept in the data folder.
+
+`slip_data` turns a record into plain text values (dates in the shop's zone, money formatted,
+codes named in the slip's language, phones masked on customer-facing slips); the one renderer in
+`app.documents.render` lays them out with the form's layout from ``forms/`` (the data folder's
+``forms/`` copy wins). `make_slip` signs the PDF with the shop's digital signature, keeps it
+under ``<data folder>/slips/<year>/`` and records a "printed" event.
+"""
+
+from __future__ import annotations
+
+import gettext
+import os
+import tempfile
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from dateutil.relativedelta import relativedelta
+
+from app import i18n
+from app.documents.fonts import cjk_font
+from app.documents.layout import load_form
+from app.documents.render import render
+from app.domain.errors import DomainError
+from app.domain.money import format_money
+from app.domain.validation import mask_phone
+from app.i18n import labels
+from app.services import audit
+from app.services.context import Context
+from app.services.records import case_detail, find_case, find_claim
+from app.services.views import CaseDetail, ClaimView
+from app.store.db import write_transaction
+from app.store.models import CarrierClaim, Case
+
+#: Form code (as on the command line) → file name stem in forms/ and settings.printing field.
+FORMS: dict[str, str] = {
+    "intake": "intake",
+    "repair-ticket": "repair_ticket",
+    "repair-receipt": "repair_receipt",
+    "label": "label",
+    "warranty-card": "warranty_card",
+    "rma": "rma",
+    "return-receipt": "return_receipt",
+    "carrier-claim": "carrier_claim",
+}
+#: Slips handed to the customer (or a carrier): phone numbers are masked (003 §4.3).
+CUSTOMER_FACING = frozenset(FORMS) - {"return-receipt"}
+#: Forms that can be printed empty, to fill in by hand.
+BLANK_FORMS = ("intake", "rma", "warranty-card")
+
+ACCESSORIES = {
+    "charger": ("充电器", "charger"),
+    "cable": ("数据线", "cable"),
+    "box": ("包装盒", "box"),
+    "sim_tray": ("卡托", "SIM tray"),
+    "earphones": ("耳机", "earphones"),
+    "case": ("保护壳", "case"),
+    "manual": ("说明书", "manual"),
+    "warranty_card": ("保修卡", "warranty card"),
+    "invoice": ("发票", "invoice"),
+}
+YES_NO = {"zh": ("是", "否"), "en": ("yes", "no")}
+
+
+@dataclass(frozen=True)
+class Slip:
+    """A signed slip kept in the data folder."""
+
+    form: str
+    number: str
+    pdf: bytes
+    path: Path
+
+
+def _form_code(form: str) -> str:
+    code = str(form or "").strip().lower().replace("_", "-")
+    if code not in FORMS:
+        raise DomainError("unknown_form", form=form, choices=tuple(FORMS))
+    return code
+
+
+def _lang(lang: str | None) -> str:
+    return lang if lang in ("zh", "en") else i18n.current_language()
+
+
+def _translator(lang: str) -> gettext.NullTranslations:
+    try:
+        return gettext.translation(i18n.DOMAIN, i18n.LOCALE_DIR, languages=[i18n.LANGUAGES[lang]])
+    except OSError:
+        return gettext.NullTranslations()
+
+
+class _Fmt:
+    """Formats values for one slip: the shop's zone, its currency, the slip's language."""
+
+    def __init__(self, ctx: Context, lang: str) -> None:
+        self.ctx = ctx
+        self.lang = lang
+        self.tr = _translator(lang)
+
+    def label(self, table: dict[str, str], code: str | None) -> str:
+        if not code:
+            return ""
+        text = table.get(code)
+        return self.tr.gettext(text) if text else code
+
+    def money(self, value: Decimal | None) -> str:
+        return "" if value is None else format_money(value, self.ctx.settings.shop.currency)
+
+    def when(self, value: datetime | None) -> str:
+        return "" if value is None else self.ctx.local(value).strftime("%Y-%m-%d %H:%M")
+
+    def day(self, value: datetime | date | None) -> str:
+        if value is None:
+            return ""
+        if isinstance(value, datetime):
+            value = self.ctx.local(value).date()
+        return value.isoformat()
+
+    def yes_no(self, value: bool | None) -> str:
+        if value is None:
+            return ""
+        return YES_NO[self.lang][0 if value else 1]
+
+    def months(self, n: int | None) -> str:
+        if n is None:
+            return ""
+        return f"{n} 个月" if self.lang == "zh" else f"{n} months"
+
+    def days(self, n: int) -> str:
+        return f"{n} 天" if self.lang == "zh" else f"{n} days"
+
+
+def _shop(ctx: Context, f: _Fmt) -> dict[str, Any]:
+    shop = ctx.settings.shop
+    w = ctx.settings.warranty
+    return {
+        "shop_name": shop.name,
+        "shop_address": shop.address,
+        "shop_hotline": shop.hotline,
+        "shop_return_address": shop.return_address or shop.address,
+        "printed_at": f.when(ctx.now()),
+        "today": ctx.today().isoformat(),
+        "w_return_days": w.return_days,
+        "w_exchange_days": w.exchange_days,
+        "w_repair_months": w.repair_months,
+        "w_battery_months": w.battery_months,
+        "w_headset_months": w.headset_months,
+        "w_memory_card_months": w.memory_card_months,
+        "w_charger_months": w.charger_months,
+        "w_bluetooth_headset_months": w.bluetooth_headset_months,
+        "w_no_reason_days": w.no_reason_days,
+    }
+
+
+def _warranty_status(d: CaseDetail, f: _Fmt) -> str:
+    ent = d.entitlement or {}
+    until = ent.get("until") or {}
+    repair_until = until.get("free_repair")
+    if d.product is not None and d.product.is_gift:
+        return "赠品，不享受三包" if f.lang == "zh" else "Gift: no warranty"
+    if not ent:
+        return ""
+    held = [k for k in ("no_reason_return", "return", "exchange", "free_repair") if ent.get(k)]
+    names = {
+        "no_reason_return": ("七天无理由退货", "7-day no-reason return"),
+        "return": ("退货", "return"),
+        "exchange": ("换货", "exchange"),
+        "free_repair": ("免费维修", "free repair"),
+    }
+    i = 0 if f.lang == "zh" else 1
+    if not held:
+        text = "已过三包期" if f.lang == "zh" else "Out of warranty"
+    else:
+        text = ("可享：" if f.lang == "zh" else "Entitled to: ") + ("、" if i == 0 else ", ").join(
+            names[k][i] for k in held
+        )
+    if repair_until:
+        text += (
+            (f"（保修至 {repair_until}）") if i == 0 else f" (repair warranty until {repair_until})"
+        )
+    return text
+
+
+def _case_values(ctx: Context, d: CaseDetail, f: _Fmt, *, mask: bool) -> dict[str, Any]:
+    c = d.customer
+    phone = mask_phone(c.phone) if mask else (c.phone or "")
+    p = d.product
+    s = d.sale
+    product_name = p.name if p else ""
+    return {
+        "number": d.number,
+        "case_number": d.number,
+        "kind": f.label(labels.KINDS, d.kind),
+        "status": f.label(labels.STATUSES, d.status),
+        "channel": f.label(labels.CHANNELS, d.channel),
+        "reason": f.label(labels.REASONS, d.reason),
+        "request": f.label(labels.REQUESTS, d.request),
+        "severity": f.label(labels.SEVERITIES, d.severity),
+        "description": d.description,
+        "resolution": d.resolution,
+        "customer_name": c.name,
+        "customer_phone": phone,
+        "customer_address": c.address,
+        "product_name": product_name,
+        "product_short": product_name[:18],
+        "product_spec": p.model_spec if p else "",
+        "product_category": f.label(labels.CATEGORIES, p.category) if p else "",
+        "product_unit": p.unit if p else "",
+        "serial": d.serial or (s.serial if s else ""),
+        "order_no": s.order_no if s else "",
+        "invoice_no": s.invoice_no if s else "",
+        "sale_date": f.day(s.sale_date) if s else "",
+        "sale_channel": s.channel if s else "",
+        "quantity": s.quantity if s else "",
+        "unit_price": f.money(s.unit_price) if s else "",
+        "amount": f.money(d.amount),
+        "refunded_total": f.money(d.refunded_total),
+        "promise_date": f.day(d.promise_date),
+        "created_at": f.when(d.created_at),
+        "created_date": f.day(d.created_at),
+        "created_by": d.created_by,
+        "assignee": d.assignee or "",
+        "warranty_status": _warranty_status(d, f),
+    }
+
+
+def _repair_values(d: CaseDetail, f: _Fmt) -> dict[str, Any]:
+    t = d.repair
+    assert t is not None
+    i = 0 if f.lang == "zh" else 1
+    sep = "、" if i == 0 else ", "
+    accessories = sep.join(ACCESSORIES.get(a, (a, a))[i] for a in t.accessories)
+    free = ("免费", "free") if i == 0 else ("free", "free")
+    charges = [
+        {
+            "item": p.description,
+            "part_no": p.part_no or "",
+            "qty": p.qty,
+            "unit_price": f.money(p.unit_price),
+            "line_amount": f.money(p.unit_price * p.qty),
+            "charged": f.yes_no(p.charged) if p.charged else free[0],
+        }
+        for p in t.parts
+    ] + [
+        {
+            "item": lb.description,
+            "part_no": "",
+            "qty": 1,
+            "unit_price": f.money(lb.amount),
+            "line_amount": f.money(lb.amount),
+            "charged": f.yes_no(lb.charged) if lb.charged else free[0],
+        }
+        for lb in t.labour
+    ]
+    estimate_decision = {None: "", True: ("已同意", "approved"), False: ("已拒绝", "declined")}
+    decision = estimate_decision[t.estimate_approved]
+    return {
+        "number": t.number,
+        "repair_number": t.number,
+        "brand": t.brand,
+        "model": t.model,
+        "device": " ".join(x for x in (t.brand, t.model) if x)
+        or (d.product.name if d.product else ""),
+        "repair_serial": t.serial or d.serial,
+        "accessories": accessories or ("无" if i == 0 else "none"),
+        "condition": t.condition,
+        "fault": t.fault,
+        "diagnosis": t.diagnosis,
+        "service_type": (("上门服务", "on-site") if t.on_site else ("到店维修", "in shop"))[i],
+        "site_address": t.site_address,
+        "appointment": f.when(t.appointment_at),
+        "warranty": (("保内", "in warranty") if t.in_warranty else ("保外", "out of warranty"))[i],
+        "estimate": f.money(t.estimate),
+        "estimate_decision": decision[i] if decision else "",
+        "result": t.result,
+        "technician": t.technician or "",
+        "received_at": f.when(t.received_at),
+        "received_date": f.day(t.received_at),
+        "finished_at": f.when(t.finished_at),
+        "finished_date": f.day(t.finished_at),
+        "charges": charges,
+        "charge_total": f.money(t.charge_total),
+        "signed_at": f.when(t.signed_at),
+        "signed_date": f.day(t.signed_at),
+        "factory_tag": t.factory_tag,
+    }
+
+
+def _product_name(d: CaseDetail) -> str:
+    return d.product.name if d.product else ""
+
+
+def _rma_values(d: CaseDetail, f: _Fmt) -> dict[str, Any]:
+    r = d.rma
+    assert r is not None
+    lines = [
+        {
+            "description": ln.description,
+            "spec": ln.spec,
+            "unit": ln.unit,
+            "qty_expected": ln.qty_expected,
+            "qty_received": "" if ln.qty_received is None else ln.qty_received,
+            "discrepancy": "" if ln.discrepancy is None else _signed(ln.discrepancy),
+            "line_unit_price": f.money(ln.unit_price),
+            "line_amount": f.money(ln.amount),
+            "batch": ln.batch,
+            "line_reason": f.label(labels.REASONS, ln.reason),
+        }
+        for ln in r.lines
+    ]
+    received = [ln.qty_received for ln in r.lines if ln.qty_received is not None]
+    payer = {"shop": ("本店", "shop"), "customer": ("客户", "customer"), "split": ("各半", "split")}
+    i = 0 if f.lang == "zh" else 1
+    return {
+        "number": r.number,
+        "rma_number": r.number,
+        "lines": lines,
+        "rma_total": f.money(r.total),
+        "expected_total": sum(ln.qty_expected for ln in r.lines),
+        "received_total": sum(received) if received else "",
+        "discrepancy_total": (
+            _signed(sum(received) - sum(ln.qty_expected for ln in r.lines)) if received else ""
+        ),
+        "approval_level": r.approval_level,
+        "approved_by": r.approved_by or "",
+        "approved_at": f.when(r.approved_at),
+        "approved_date": f.day(r.approved_at),
+        "rejection_reason": r.rejection_reason,
+        "freight_carrier": r.freight_carrier,
+        "tracking_no": r.tracking_no,
+        "freight_payer": payer.get(r.freight_payer, (r.freight_payer, r.freight_payer))[i],
+        "freight_amount": f.money(r.freight_amount),
+        "expected_by": f.day(r.expected_by),
+        "received_at": f.when(r.received_at),
+        "received_date": f.day(r.received_at),
+        "package_damaged": f.yes_no(r.package_damaged) if r.received_at else "",
+        "inspection_result": f.label(labels.INSPECTION, r.inspection_result),
+        "inspection_report": r.inspection_report,
+        "sample_pct": "" if r.sample_pct is None else f"{r.sample_pct}%",
+        "liability": f.label(labels.LIABILITY, r.liability),
+        "disposition": f.label(labels.DISPOSITIONS, r.disposition),
+        "capa_corrective": r.capa_corrective,
+        "capa_preventive": r.capa_preventive,
+        "customer_reply": r.customer_reply,
+    }
+
+
+def _signed(n: int) -> str:
+    return f"{n:+d}" if n else "0"
+
+
+def _claim_values(cl: ClaimView, f: _Fmt) -> dict[str, Any]:
+    return {
+        "number": cl.number,
+        "claim_number": cl.number,
+        "claim_status": f.label(labels.STATUSES, cl.status),
+        "claim_order_no": cl.order_no,
+        "item_code": cl.item_code,
+        "size": cl.size,
+        "carrier": cl.carrier,
+        "claim_tracking_no": cl.tracking_no,
+        "item_value": f.money(cl.item_value),
+        "amount_claimed": f.money(cl.amount_claimed),
+        "amount_recovered": f.money(cl.amount_recovered),
+        "claim_date": f.day(cl.created_at),
+    }
+
+
+def _warranty_values(d: CaseDetail, f: _Fmt) -> dict[str, Any]:
+    p = d.product
+    months = p.warranty_months if p else None
+    if p and months is None:
+        w = f.ctx.settings.warranty
+        months = w.statutory_accessory_months(p.category) if p.category != "phone" else None
+        months = months or (w.repair_months if p.category == "phone" else w.other_default_months)
+    sold = d.sale.sale_date if d.sale else None
+    gift = bool(p and p.is_gift)
+    until = ""
+    if sold and months and not gift:
+        until = (sold + relativedelta(months=months) - relativedelta(days=1)).isoformat()
+    return {
+        "warranty_months": (
+            ("赠品，不保修" if f.lang == "zh" else "gift, no warranty")
+            if gift
+            else f.months(months)
+        ),
+        "warranty_until": until,
+    }
+
+
+def _blank_values(ctx: Context, f: _Fmt) -> dict[str, Any]:
+    return _shop(ctx, f)
+
+
+def _resolve(number: str, form: str) -> tuple[Case | None, CarrierClaim | None]:
+    """The case (and claim) a number stands for, refusing a form that does not fit it."""
+    claim = None
+    key = str(number or "").strip().upper()
+    if not key:
+        raise DomainError("required", field="number")
+    if form == "carrier-claim" and key.startswith("SP-"):
+        claim = find_claim(key)
+        return (claim.case if claim.case_id else None), claim
+    case = find_case(key)
+    return case, claim
+
+
+def _refuse(form: str, number: str) -> DomainError:
+    return DomainError("form_not_for_record", form=form, number=number)
+
+
+def slip_data(ctx: Context, number: str, form: str, *, lang: str | None = None) -> dict[str, Any]:
+    """Plain values for one form of one record (the renderer's input).
+
+    Which numbers fit which form: intake — any case; repair-ticket/-receipt/label — a case with
+    a repair ticket (SH- or WX-); rma/return-receipt — an RMA or its case; carrier-claim — a
+    claim (SP-) or a case with one; warranty-card — a case with a product or sale.
+    """
+    code = _form_code(form)
+    language = _lang(lang)
+    f = _Fmt(ctx, language)
+    case, claim = _resolve(number, code)
+    data = _shop(ctx, f)
+    mask = code in CUSTOMER_FACING
+    detail = case_detail(case, ctx) if case is not None else None
+    if detail is not None:
+        data.update(_case_values(ctx, detail, f, mask=mask))
+    if code in ("repair-ticket", "repair-receipt", "label"):
+        if detail is None or detail.repair is None:
+            raise _refuse(code, number)
+        data.update(_repair_values(detail, f))
+        sig = case.repair_tickets.get().signature if case is not None else None  # type: ignore[union-attr]
+        data["customer_signature"] = (sig or {}).get("strokes")
+        data["signer"] = (sig or {}).get("signer") or (detail.customer.name if sig else "")
+    elif code in ("rma", "return-receipt"):
+        if detail is None or detail.rma is None:
+            raise _refuse(code, number)
+        data.update(_rma_values(detail, f))
+    elif code == "carrier-claim":
+        if claim is None:
+            if detail is None or not detail.claims:
+                raise _refuse(code, number)
+            view = detail.claims[-1]
+        else:
+            from app.services.records import claim_view
+
+            view = claim_view(claim)
+        data.update(_claim_values(view, f))
+        if detail is None:
+            data.setdefault("case_number", "")
+    elif code == "warranty-card":
+        if detail is None or (detail.product is None and detail.sale is None):
+            raise _refuse(code, number)
+        data.update(_warranty_values(detail, f))
+    return data
+
+
+def _spec(ctx: Context, code: str):  # noqa: ANN202 - a layout.FormSpec
+    return load_form(FORMS[code], ctx.data_dir / "forms")
+
+
+def _pdf(ctx: Context, code: str, data: dict[str, Any], lang: str, *, blank: bool) -> bytes:
+    spec = _spec(ctx, code)
+    font = cjk_font(ctx.settings.printing.font_path)
+    return render(
+        spec,
+        data,
+        lang,
+        font=font,
+        logo_path=ctx.settings.printing.logo_path,
+        blank=blank,
+        title=f"{spec.title.get(lang)} {data.get('number', '')}".strip(),
+        author=ctx.settings.shop.name,
+    )
+
+
+def render_slip(ctx: Context, number: str, form: str, *, lang: str | None = None) -> bytes:
+    """The unsigned PDF of one form for one record."""
+    code = _form_code(form)
+    language = _lang(lang)
+    data = slip_data(ctx, number, code, lang=language)
+    return _pdf(ctx, code, data, language, blank=False)
+
+
+def warranty_card(ctx: Context, number: str, *, lang: str | None = None) -> bytes:
+    """The warranty card (保修卡) of a case's product, unsigned."""
+    return render_slip(ctx, number, "warranty-card", lang=lang)
+
+
+def blank_form(ctx: Context, form: str, *, lang: str | None = None) -> bytes:
+    """An empty intake, return-request or warranty-card form to fill in by hand."""
+    code = _form_code(form)
+    if code not in BLANK_FORMS:
+        raise DomainError("form_has_no_blank", form=code, choices=BLANK_FORMS)
+    language = _lang(lang)
+    return _pdf(ctx, code, _blank_values(ctx, _Fmt(ctx, language)), language, blank=True)
+
+
+def font_warning(ctx: Context) -> str | None:
+    """The font problem to show the user ("cjk_font_missing", …), or None when all is well."""
+    return cjk_font(ctx.settings.printing.font_path).warning
+
+
+def slips_dir(ctx: Context) -> Path:
+    return ctx.data_dir / "slips"
+
+
+def _write_atomic(path: Path, content: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".slip-", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(content)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def make_slip(
+    ctx: Context, number: str | None, form: str, *, lang: str | None = None, blank: bool = False
+) -> Slip:
+    """Render, sign with the shop's digital signature, keep under slips/<year>/, log "printed"."""
+    from app.documents.signing import sign_pdf
+
+    code = _form_code(form)
+    language = _lang(lang)
+    if blank:
+        pdf = blank_form(ctx, code, lang=language)
+        record = "BLANK"
+        data: dict[str, Any] = {}
+    else:
+        data = slip_data(ctx, str(number or ""), code, lang=language)
+        pdf = _pdf(ctx, code, data, language, blank=False)
+        record = str(data["number"])
+    signed = sign_pdf(
+        pdf, ctx.data_dir, signer=ctx.actor.display_name, shop_name=ctx.settings.shop.name
+    )
+    now = ctx.now()
+    stamp = now.strftime("%Y%m%dT%H%M%S%fZ")
+    path = slips_dir(ctx) / f"{ctx.local(now).year:04d}" / f"{record}_{code}_{stamp}.pdf"
+    _write_atomic(path, signed)
+    if not blank:
+        with write_transaction():
+            _log_printed(ctx, code, record, data, path)
+    return Slip(form=code, number=record, pdf=signed, path=path)
+
+
+def _log_printed(ctx: Context, code: str, record: str, data: dict[str, Any], path: Path) -> None:
+    from app.store.models import RepairTicket, ReturnAuth
+
+    model: Any = {"WX": RepairTicket, "RMA": ReturnAuth, "SP": CarrierClaim}.get(
+        record.split("-", 1)[0], Case
+    )
+    entity = {RepairTicket: "repair", ReturnAuth: "rma", CarrierClaim: "claim"}.get(model, "case")
+    row = model.get(model.number == record)
+    rel = path.relative_to(ctx.data_dir).as_posix()
+    audit.log(ctx, entity, row, "printed", {"form": code, "file": rel}, code)
