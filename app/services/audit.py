@@ -23,6 +23,7 @@ def log(
     at: datetime | None = None,
 ) -> None:
     """Call inside the write transaction of the change it describes."""
+    data = stamp(ctx, data)
     record_event(
         at=at or ctx.now(),
         actor_id=ctx.actor.id,
@@ -35,3 +36,10 @@ def log(
         data=data,
         note=note,
     )
+
+
+def stamp(ctx: Context, data: dict[str, Any] | None) -> dict[str, Any] | None:
+    """Event data naming whose session it was when the owner confirmed an action with their PIN."""
+    if ctx.actor.on_behalf_of:
+        return {**(data or {}), "confirmed_for": ctx.actor.on_behalf_of}
+    return data

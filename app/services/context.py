@@ -22,6 +22,8 @@ class Actor:
     display_name: str
     role: str  # codes.Role
     is_manager: bool = False
+    # Set when the owner confirmed one action with their PIN at someone else's session.
+    on_behalf_of: str = ""
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,7 @@ from app.domain.codes import Role, StockReason
 from app.domain.validation import luhn_ok, validate_text
 from app.services import audit, complaints, repairs, returns
 from app.services import money as money_svc
+from app.services.accounts import DEMO_PIN, demo_hash
 from app.services.cases import CaseFilter, count_cases
 from app.services.context import Context
 from app.services.errors import DomainError, NotFound
@@ -817,7 +818,8 @@ class _Demo:
                             name=name,
                             display_name=display,
                             role=role.value,
-                            secret_hash=None,
+                            secret_hash=demo_hash(),  # PIN 123456, the window urges a change
+                            demo_pin=True,
                             is_manager=manager,
                             created_at=at,
                         )
@@ -831,6 +833,10 @@ class _Demo:
                         )
                     break
                 if user.active and user.role == role.value and user.is_manager == manager:
+                    if user.secret_hash is None:  # made before accounts existed: no way in
+                        user.secret_hash = demo_hash()
+                        user.demo_pin = True
+                        user.save()
                     break
                 n += 1
                 name = f"demo_{login}" if n == 2 else f"demo_{login}{n}"
@@ -2209,6 +2215,8 @@ class _Demo:
             "cases": len(cases),
             "customers": len({c.customer_id for c in cases}),
             "users": [self.users[key] for key, *_ in STAFF],
+            "accounts": {key: self.users[key] for key, *_ in STAFF},
+            "pin": DEMO_PIN,
             "kinds": kinds,
             "claims": CarrierClaim.select().where(CarrierClaim.case.in_(self.made)).count(),
             "spare_parts": SparePart.select().count(),
@@ -2339,8 +2347,9 @@ def make_demo(ctx: Context, *, cases: int = DEMO_CASES) -> dict[str, Any]:
 
     The batch has `cases` cases, or the ~120 that leave every workflow state on some case when
     `cases` is smaller. Returns a summary: {"cases", "customers", "users", "kinds", "claims",
-    "spare_parts", "overdue", "total_cases", "from", "to", "seconds"}. One transaction: the whole
-    batch or nothing.
+    "spare_parts", "overdue", "total_cases", "from", "to", "seconds", "accounts" (key -> sign-in
+    name), "pin"}. Demo accounts sign in with the demo PIN. One transaction: the whole batch or
+    nothing.
     """
     started = time.perf_counter()
     with write_transaction():

@@ -23,6 +23,9 @@ class Action(StrEnum):
     CUSTOMER_EDIT = "customer.edit"
     SETTINGS = "settings.edit"
     USERS = "users.manage"
+    PRIVACY = "privacy.export"  # one customer's data as a file
+    ERASE = "privacy.erase"  # anonymise a customer on request
+    RESTORE = "backup.restore"  # replace the database with a backup
 
 
 _ALL = frozenset(Action)

@@ -10,6 +10,7 @@ from app import paths
 from app.domain.settings import Settings
 from app.services.context import Actor, Context, utc_now
 from app.services.errors import NotFound
+from app.services.network_drive import refuse_network_folder
 from app.store import db as store_db
 from app.store.backup import backup_name, backup_to
 from app.store.models import Setting, User
@@ -19,8 +20,13 @@ SETTINGS_KEY = "settings"
 
 
 def open_data_folder(data_dir: Path | None = None) -> Path:
-    """Open (and create or migrate) the database in `data_dir`; returns the folder used."""
+    """Open (and create or migrate) the database in `data_dir`; returns the folder used.
+
+    A folder on a network drive is refused (DomainError "network_drive"): SQLite over a share
+    corrupts; several PCs use the multi-PC server mode instead.
+    """
     folder = Path(data_dir) if data_dir else paths.default_data_dir()
+    refuse_network_folder(folder)
     folder.mkdir(parents=True, exist_ok=True)
     db_file = paths.db_path(folder)
     store_db.close()

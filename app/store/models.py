@@ -24,6 +24,12 @@ class User(BaseModel):
     active = pw.BooleanField(default=True)
     is_manager = pw.BooleanField(default=False)  # front desk staff who may approve as manager
     created_at = UTCDateTimeField()
+    # Sign-in throttling lives here, not in memory, so restarting the program resets nothing.
+    recent_failures = JSONTextField(null=True)  # UTC ISO times of failures in the last window
+    locked_until = UTCDateTimeField(null=True)
+    lockouts = pw.IntegerField(default=0)  # locks since the last success: the delay grows
+    demo_pin = pw.BooleanField(default=False)  # still the published demo PIN: urge a change
+    last_login_at = UTCDateTimeField(null=True)
 
 
 class Customer(BaseModel):
@@ -284,6 +290,16 @@ class Counter(BaseModel):
         primary_key = pw.CompositeKey("series", "year")
 
 
+class CustomerAccess(BaseModel):
+    """Who opened or exported a customer's record, and when (personal data: PIPL accountability)."""
+
+    at = UTCDateTimeField(index=True)
+    actor = pw.ForeignKeyField(User, backref="+")
+    customer = pw.ForeignKeyField(Customer, backref="accesses")
+    what = pw.CharField(max_length=20)  # view, export, erase
+    number = pw.CharField(max_length=20, default="")  # the record looked at, if any
+
+
 class Event(BaseModel):
     """Append-only history: who, when, what changed, from which state to which."""
 
@@ -325,4 +341,5 @@ MODELS: tuple[type[BaseModel], ...] = (
     Setting,
     Counter,
     Event,
+    CustomerAccess,
 )

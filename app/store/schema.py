@@ -6,23 +6,45 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 import peewee as pw
-from playhouse.migrate import SchemaMigrator
+from playhouse.migrate import SchemaMigrator, migrate
 
 from app.store.db import StoreError, database, is_sqlite, write_transaction
-from app.store.models import MODELS, User
+from app.store.models import MODELS, CustomerAccess, User
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+
+
+def _v2_accounts(m: SchemaMigrator) -> None:
+    """Staff sign-in: lockout kept in the database, the demo-PIN flag; the customer access log."""
+    migrate(
+        m.add_column("user", "recent_failures", User.recent_failures),
+        m.add_column("user", "locked_until", User.locked_until),
+        m.add_column("user", "lockouts", User.lockouts),
+        m.add_column("user", "demo_pin", User.demo_pin),
+        m.add_column("user", "last_login_at", User.last_login_at),
+    )
+    database.create_tables([CustomerAccess])
+
 
 # version -> step that brings a database from version-1 to version. Each runs in a transaction
 # after a backup. Example: MIGRATIONS[2] = lambda m: migrate(m.add_column("case", "x", field)).
-MIGRATIONS: dict[int, Callable[[SchemaMigrator], None]] = {}
+MIGRATIONS: dict[int, Callable[[SchemaMigrator], None]] = {2: _v2_accounts}
 
-APPEND_ONLY_TRIGGERS = ("event_no_update", "event_no_delete")
+APPEND_ONLY_TRIGGERS = (
+    "event_no_update",
+    "event_no_delete",
+    "customer_access_no_update",
+    "customer_access_no_delete",
+)
 APPEND_ONLY_SQLITE = (
     "CREATE TRIGGER IF NOT EXISTS event_no_update BEFORE UPDATE ON event "
     "BEGIN SELECT RAISE(ABORT, 'event log is append-only'); END",
     "CREATE TRIGGER IF NOT EXISTS event_no_delete BEFORE DELETE ON event "
     "BEGIN SELECT RAISE(ABORT, 'event log is append-only'); END",
+    "CREATE TRIGGER IF NOT EXISTS customer_access_no_update BEFORE UPDATE ON customer_access "
+    "BEGIN SELECT RAISE(ABORT, 'access log is append-only'); END",
+    "CREATE TRIGGER IF NOT EXISTS customer_access_no_delete BEFORE DELETE ON customer_access "
+    "BEGIN SELECT RAISE(ABORT, 'access log is append-only'); END",
 )
 
 

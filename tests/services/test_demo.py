@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from argon2 import PasswordHasher
 
 from app import i18n
 from app.domain import workflows
@@ -73,7 +74,10 @@ def test_staff_act_in_their_roles(demo: tuple[Context, dict[str, Any]]) -> None:
     _, summary = demo
     staff = {u.name: u for u in User.select().where(User.name.in_(summary["users"]))}
     assert {u.role for u in staff.values()} == {r.value for r in Role}
-    assert all(u.secret_hash is None and u.active for u in staff.values())
+    # Every demo account signs in with the published demo PIN, flagged so the window urges a change.
+    assert all(u.active and u.demo_pin for u in staff.values())
+    assert len({u.secret_hash for u in staff.values()}) == 1  # hashed once for the batch
+    assert PasswordHasher().verify(next(iter(staff.values())).secret_hash, summary["pin"])
     assert any(u.role == Role.FRONT_DESK and u.is_manager for u in staff.values())
     assert all(CJK.search(u.display_name) for u in staff.values())
     # Repair work is the technicians', approvals above the threshold the owner's.

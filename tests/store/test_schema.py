@@ -35,7 +35,7 @@ def _add_wechat_id(m: SchemaMigrator) -> None:
 
 @pytest.fixture
 def old_folder(tmp_path: Path) -> Iterator[Path]:
-    """A data folder at version 1, closed; the test opens it with a newer program."""
+    """A data folder at the current version, closed; the test opens it with a newer program."""
     folder = open_data_folder(tmp_path / "data")
     close_data_folder()
     yield folder
@@ -59,16 +59,20 @@ def test_fresh_database_gets_the_current_version(data_dir: Path) -> None:
     assert not paths.backups_dir(data_dir).exists()
 
 
-def _migrate_to_v2(folder: Path, monkeypatch: pytest.MonkeyPatch) -> list[list[Path]]:
-    """Open `folder` with a program at version 2; returns the backups seen by the step."""
+OLD = schema.SCHEMA_VERSION  # what `old_folder` is made at
+NEXT = OLD + 1  # a pretend newer program's version, with a test step
+
+
+def _migrate_to_next(folder: Path, monkeypatch: pytest.MonkeyPatch) -> list[list[Path]]:
+    """Open `folder` with a program one version newer; returns the backups seen by the step."""
     backups_seen: list[list[Path]] = []
 
     def step(m: SchemaMigrator) -> None:
         backups_seen.append(sorted(paths.backups_dir(folder).glob("*.db")))
         _add_wechat_id(m)
 
-    monkeypatch.setattr(schema, "SCHEMA_VERSION", 2)
-    monkeypatch.setitem(schema.MIGRATIONS, 2, step)
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", NEXT)
+    monkeypatch.setitem(schema.MIGRATIONS, NEXT, step)
     open_data_folder(folder)
     return backups_seen
 
@@ -78,25 +82,25 @@ def _check_migrated(folder: Path, backups_seen: list[list[Path]]) -> None:
     assert len(backups_seen) == 1
     assert len(backups_seen[0]) == 1
     backup = backups_seen[0][0]
-    assert "before-v2" in backup.name
+    assert f"before-v{NEXT}" in backup.name
     assert sorted(paths.backups_dir(folder).glob("*")) == [backup]  # no .part left behind
     con = sqlite3.connect(backup)
     try:
         assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        assert con.execute("SELECT version FROM schema_info").fetchall() == [(1,)]
+        assert con.execute("SELECT version FROM schema_info").fetchall() == [(OLD,)]
         assert "wechat_id" not in _columns(con, "customer")
     finally:
         con.close()
     # (b) the column exists, (c) the version moved on
     assert "wechat_id" in _columns(None, "customer")
-    assert schema.current_version() == 2
+    assert schema.current_version() == NEXT
     assert database.execute_sql("PRAGMA foreign_key_check").fetchall() == []
 
 
 def test_old_database_is_backed_up_then_migrated(
     old_folder: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    seen = _migrate_to_v2(old_folder, monkeypatch)
+    seen = _migrate_to_next(old_folder, monkeypatch)
     _check_migrated(old_folder, seen)
 
 
@@ -108,7 +112,7 @@ def test_old_database_with_records_is_migrated(
         context_for(old_folder), IntakeForm(kind="complaint", name="张三", phone="13800138000")
     )
     close_data_folder()
-    seen = _migrate_to_v2(old_folder, monkeypatch)
+    seen = _migrate_to_next(old_folder, monkeypatch)
     _check_migrated(old_folder, seen)
     assert database.execute_sql('SELECT COUNT(*) FROM "case"').fetchone()[0] == 1
     assert verify_chain()[0]
@@ -121,13 +125,13 @@ def test_a_failed_migration_keeps_the_old_version(
         migrate(m.add_column("customer", "wechat_id", pw.CharField(null=True)))
         raise RuntimeError("step failed halfway")
 
-    monkeypatch.setattr(schema, "SCHEMA_VERSION", 2)
-    monkeypatch.setitem(schema.MIGRATIONS, 2, broken)
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", NEXT)
+    monkeypatch.setitem(schema.MIGRATIONS, NEXT, broken)
     with pytest.raises(RuntimeError):
         open_data_folder(old_folder)
-    assert schema.current_version() == 1
+    assert schema.current_version() == OLD
     assert "wechat_id" not in _columns(None, "customer")
-    assert len(list(paths.backups_dir(old_folder).glob("*before-v2.db"))) == 1
+    assert len(list(paths.backups_dir(old_folder).glob(f"*before-v{NEXT}.db"))) == 1
 
 
 def test_newer_database_is_refused(old_folder: Path) -> None:
@@ -201,10 +205,10 @@ def test_a_migration_may_add_a_column_to_the_event_log(
     def step(m: SchemaMigrator) -> None:
         migrate(m.add_column("event", "source", pw.CharField(default="")))
 
-    monkeypatch.setattr(schema, "SCHEMA_VERSION", 2)
-    monkeypatch.setitem(schema.MIGRATIONS, 2, step)
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", NEXT)
+    monkeypatch.setitem(schema.MIGRATIONS, NEXT, step)
     open_data_folder(old_folder)
-    assert schema.current_version() == 2
+    assert schema.current_version() == NEXT
     assert "source" in _columns(None, "event")
     # The append-only triggers are back after the step.
     with pytest.raises((pw.IntegrityError, pw.OperationalError)):

@@ -1,33 +1,46 @@
 """The role x action matrix of app.services.permissions, checked against real service calls.
 
-Each action has one or more probes: a setup run as the owner, then the guarded call run as the role
-under test. Where the matrix allows it the call succeeds; otherwise it is refused with
-"permission_denied" and nothing is written.
+Every Action has one or more probes: a setup run as the owner, then the guarded call run as the
+role under test. Where the matrix allows it the call succeeds; otherwise it is refused with
+"permission_denied" and nothing is written. A new Action without a probe fails this module.
+Owner-only actions are also tried at a desk session through the owner's PIN (`confirm_owner`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 import pytest
+from argon2 import PasswordHasher
 
 from app.domain.codes import Role
 from app.domain.errors import DomainError
-from app.services import cases, repairs, returns
+from app.services import accounts, backups, cases, privacy, repairs, returns
 from app.services import money as money_svc
 from app.services.context import Context
+from app.services.demo import _add_spare_part
 from app.services.intake import IntakeForm, take_intake
 from app.services.permissions import MANAGER_EXTRA, MATRIX, Action, allowed, require
 from app.services.rules import update_settings
 from app.services.setup import context_for
-from app.store.models import CarrierClaim, MoneyEntry
+from app.store.models import CarrierClaim, MoneyEntry, User
 from tests.conftest import make_user
 from tests.conftest import row_counts as counts
 
 A = Action
 FRONT_DESK = {A.CASE_CREATE, A.CASE_MOVE, A.MONEY, A.CLAIM, A.CUSTOMER_EDIT, A.STOCK}
+OWNER_ONLY = {
+    A.APPROVE_OWNER,
+    A.SCRAP_APPROVE,
+    A.SETTINGS,
+    A.USERS,
+    A.PRIVACY,
+    A.ERASE,
+    A.RESTORE,
+}
 EXPECTED: dict[str, frozenset[Action]] = {
     "owner": frozenset(Action),
     "front_desk": frozenset(FRONT_DESK),
@@ -133,6 +146,23 @@ def nothing(ctx: Context) -> None:
     return None
 
 
+def staff_member(ctx: Context) -> str:
+    make_user("zhou", "technician")
+    return "zhou"
+
+
+def a_customer(ctx: Context) -> str:
+    return f"#{take_intake(ctx, IntakeForm(kind='complaint', **PERSON)).customer_id}"
+
+
+def a_backup(ctx: Context) -> str:
+    return str(backups.backup_now(ctx, "probe").path)
+
+
+def a_part(ctx: Context) -> str:
+    return "SCREEN-1"
+
+
 # --- probes --------------------------------------------------------------------------------------
 
 
@@ -193,8 +223,40 @@ PROBES: dict[Action, tuple[Probe, ...]] = {
             lambda c, _: update_settings(c, {"approval.owner_threshold": "600"}),
         ),
     ),
+    A.USERS: (
+        Probe(
+            "add",
+            nothing,
+            lambda c, _: accounts.add_user(c, "li", "", "front_desk", "97531086"),
+        ),
+        Probe("list", nothing, lambda c, _: accounts.list_users(c)),
+        Probe("disable", staff_member, lambda c, n: accounts.deactivate(c, n)),
+        Probe("unlock", staff_member, lambda c, n: accounts.unlock(c, n)),
+    ),
+    A.PRIVACY: (
+        Probe("export", a_customer, lambda c, k: privacy.export_customer(c, k)),
+        Probe("access_log", a_customer, lambda c, k: privacy.access_log(c, k)),
+    ),
+    A.ERASE: (
+        Probe("erase", a_customer, lambda c, k: privacy.erase_customer(c, k, confirm_owner=True)),
+    ),
+    A.RESTORE: (Probe("restore", a_backup, lambda c, f: backups.restore(c, f)),),
+    A.CUSTOMER_EDIT: (
+        Probe(
+            "correct",
+            a_customer,
+            lambda c, k: privacy.correct_customer(c, k, {"address": "宝山区 9 号"}),
+        ),
+    ),
+    A.STOCK: (
+        Probe(
+            "new_part",
+            a_part,
+            lambda c, n: _add_spare_part(c, n, "屏幕总成", 2, Decimal("80"), Decimal("150")),
+        ),
+    ),
 }
-UNPROBED = set(Action) - set(PROBES)  # no service guards these yet
+UNPROBED = set(Action) - set(PROBES)
 
 CASES = [
     (role, action, probe) for role in USERS for action, probes in PROBES.items() for probe in probes
@@ -207,7 +269,10 @@ def test_matrix_matches_the_roles() -> None:
     assert MATRIX[Role.FRONT_DESK] == EXPECTED["front_desk"]
     assert MATRIX[Role.TECHNICIAN] == EXPECTED["technician"]
     assert EXPECTED["front_desk"] | MANAGER_EXTRA == EXPECTED["manager"]
-    assert {A.STOCK, A.CUSTOMER_EDIT, A.USERS} == UNPROBED
+    assert set(Action) - EXPECTED["front_desk"] - EXPECTED["technician"] - MANAGER_EXTRA == (
+        OWNER_ONLY
+    )
+    assert not UNPROBED, "every action needs a probe through a real service"
 
 
 @pytest.mark.parametrize("role", list(USERS))
@@ -223,6 +288,29 @@ def test_allowed_agrees_with_the_matrix(ctx: Context, role: str) -> None:
                 require(who, action)
             assert info.value.code == "permission_denied"
             assert info.value.params["action"] == action.value
+
+
+OWNER_CASES = [(a, p) for a, probes in PROBES.items() if a in OWNER_ONLY for p in probes]
+
+
+@pytest.mark.parametrize(
+    ("action", "probe"), OWNER_CASES, ids=[f"{a.value}-{p.name}" for a, p in OWNER_CASES]
+)
+def test_owner_only_actions_at_the_desk_with_the_owners_pin(
+    ctx: Context, action: Action, probe: Probe, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(
+        accounts, "HASHER", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    )
+    User.update(secret_hash=accounts.hash_secret("24680135")).where(User.name == "boss").execute()
+    key = probe.setup(ctx)
+    desk = as_role(ctx, "manager")
+    before = counts()
+    with pytest.raises(DomainError) as info:
+        probe.call(desk, key)
+    assert info.value.code == "permission_denied"
+    assert counts() == before
+    probe.call(accounts.confirm_owner(desk, "boss", "24680135"), key)
 
 
 def test_technician_with_manager_flag_gains_nothing(ctx: Context) -> None:

@@ -1,0 +1,488 @@
+"""Staff accounts: the first owner, PINs and passwords, signing in, lockout, owner confirmation.
+
+Secrets are hashed with argon2id (argon2-cffi). A PIN is 6 or more digits (full-width digits typed
+by a Chinese input method count as digits); anything else is a password of 8 or more characters.
+Failed sign-ins are counted in the database, not in memory, so restarting the program does not
+reset a lock: 5 failures within 15 minutes lock the account for 1, 2, 4 … minutes (at most 60),
+growing with each lock until a sign-in succeeds. A failure never says whether the name exists.
+
+The window builds on this module: `needs_owner_setup` → `create_owner` on first run, `login` for
+the sign-in dialog and the idle lock, `confirm_owner` for the owner-PIN prompt before one
+owner-only action, `demo_pins_in_use` for the "change the demo PINs" banner.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from functools import cache
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from app.domain.codes import Role
+from app.domain.errors import DomainError, ValidationError
+from app.domain.validation import Collector, validate_choice, validate_text
+from app.services import audit
+from app.services.context import Actor, Context, utc_now
+from app.services.errors import NotFound
+from app.services.permissions import Action, require
+from app.services.setup import actor_for, context_for, load_settings
+from app.store.db import write_transaction
+from app.store.history import record_event
+from app.store.models import User
+
+PIN_MIN_DIGITS = 6
+PASSWORD_MIN_CHARS = 8
+SECRET_MAX_CHARS = 128
+MAX_FAILURES = 5
+FAILURE_WINDOW = timedelta(minutes=15)
+LOCK_CAP_MINUTES = 60
+DEMO_PIN = "123456"
+SYSTEM = "system"
+
+# argon2id, 64 MiB, 2 passes, 2 lanes: about 100 ms on the shop's kind of PC (measured 90-130 ms
+# on a 2-core test machine). A stored hash with older parameters is upgraded at the next sign-in.
+HASHER = PasswordHasher(time_cost=2, memory_cost=65536, parallelism=2)
+
+_NAME = re.compile(r"[\w.\-]{2,40}")
+_DIGITS = re.compile(r"[0-9]+")
+
+
+@dataclass(frozen=True)
+class UserView:
+    """One staff account as the user-management screen shows it (never the hash)."""
+
+    name: str
+    display_name: str
+    role: str
+    is_manager: bool
+    active: bool
+    has_secret: bool
+    demo_pin: bool
+    locked_until: datetime | None
+    last_login_at: datetime | None
+    created_at: datetime
+
+
+# --- secrets -------------------------------------------------------------------------------------
+
+
+def normalise_secret(value: object) -> str:
+    """NFKC folds full-width digits and letters to ASCII, so ９８７６５４ is the PIN 987654."""
+    if not isinstance(value, str):
+        return ""
+    return unicodedata.normalize("NFKC", value).strip()
+
+
+def _too_simple(digits: str) -> bool:
+    """One digit repeated, or a straight run up or down (123456, 987654): guessed first."""
+    steps = {(int(b) - int(a)) % 10 for a, b in zip(digits, digits[1:], strict=False)}
+    return len(steps) == 1 and steps <= {0, 1, 9}
+
+
+def validate_secret(value: object, field: str = "pin") -> str:
+    """A new PIN (≥ 6 digits, not a simple run) or password (≥ 8 characters)."""
+    secret = normalise_secret(value)
+    if not secret:
+        raise ValidationError.single(field, "required")
+    if len(secret) > SECRET_MAX_CHARS:
+        raise ValidationError.single(field, "too_long", max=SECRET_MAX_CHARS, length=len(secret))
+    if _DIGITS.fullmatch(secret):
+        if len(secret) < PIN_MIN_DIGITS:
+            raise ValidationError.single(field, "pin_too_short", min=PIN_MIN_DIGITS)
+        if _too_simple(secret):
+            raise ValidationError.single(field, "pin_too_simple")
+    elif len(secret) < PASSWORD_MIN_CHARS:
+        raise ValidationError.single(field, "password_too_short", min=PASSWORD_MIN_CHARS)
+    return secret
+
+
+def hash_secret(secret: str) -> str:
+    return HASHER.hash(secret)
+
+
+@cache
+def demo_hash() -> str:
+    """The demo PIN's hash, made once per process and shared by every demo account."""
+    return HASHER.hash(DEMO_PIN)
+
+
+@cache
+def _decoy_hash() -> str:
+    # Verified against when the name is unknown, so both answers take the same time.
+    return HASHER.hash("no such user: decoy")
+
+
+def _verify(stored: str | None, secret: str) -> bool:
+    if not secret or len(secret) > SECRET_MAX_CHARS:
+        return False
+    try:
+        return HASHER.verify(stored or _decoy_hash(), secret) and stored is not None
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+# --- names and views -----------------------------------------------------------------------------
+
+
+def validate_login(value: object, field: str = "login") -> str:
+    """Sign-in names are case-insensitive: letters (any script), digits, '.', '-', '_'."""
+    text = validate_text(value, field, max_len=40)
+    if not text:
+        raise ValidationError.single(field, "required")
+    name = unicodedata.normalize("NFKC", text).lower()
+    if not _NAME.fullmatch(name):
+        raise ValidationError.single(field, "login_invalid")
+    if name == SYSTEM:
+        raise ValidationError.single(field, "login_reserved")
+    return name
+
+
+def _login_key(value: object) -> str:
+    return unicodedata.normalize("NFKC", value).strip().lower() if isinstance(value, str) else ""
+
+
+def user_view(u: User) -> UserView:
+    return UserView(
+        name=u.name,
+        display_name=u.display_name,
+        role=u.role,
+        is_manager=u.is_manager,
+        active=u.active,
+        has_secret=u.secret_hash is not None,
+        demo_pin=u.demo_pin,
+        locked_until=u.locked_until,
+        last_login_at=u.last_login_at,
+        created_at=u.created_at,
+    )
+
+
+def _staff() -> object:
+    return User.name != SYSTEM
+
+
+def _system_id() -> int:
+    return User.get(User.name == SYSTEM).id
+
+
+def _user(name: str) -> User:
+    user = User.get_or_none((User.name == _login_key(name)) & _staff())
+    if user is None:
+        raise NotFound("user", name)
+    return user
+
+
+def _local(when: datetime) -> str:
+    return when.astimezone(ZoneInfo(load_settings().shop.timezone)).strftime("%Y-%m-%d %H:%M")
+
+
+# --- first run -----------------------------------------------------------------------------------
+
+
+def needs_owner_setup() -> bool:
+    """True until an active owner who can sign in exists: the first-run screen asks for one."""
+    return not (
+        User.select()
+        .where(
+            _staff()
+            & (User.role == Role.OWNER.value)
+            & (User.active == True)  # noqa: E712
+            & User.secret_hash.is_null(False)
+        )
+        .exists()
+    )
+
+
+def create_owner(
+    name: str, display_name: str, pin: str, *, clock: Callable[[], datetime] = utc_now
+) -> UserView:
+    """The shop owner's own account, made on first run (refused once an owner exists)."""
+    v = Collector()
+    login = v.check("login", validate_login, name)
+    display = v.check("display_name", validate_text, display_name, max_len=40)
+    secret = v.check("pin", validate_secret, pin)
+    v.raise_if_errors()
+    if not needs_owner_setup():
+        raise DomainError("owner_exists")
+    if User.select().where(User.name == login).exists():
+        raise ValidationError.single("login", "login_taken")
+    hashed = hash_secret(secret)
+    now = clock()
+    with write_transaction():
+        if not needs_owner_setup():  # another window finished the first run meanwhile
+            raise DomainError("owner_exists")
+        user = User.create(
+            name=login,
+            display_name=display or login,
+            role=Role.OWNER.value,
+            secret_hash=hashed,
+            created_at=now,
+        )
+        record_event(
+            at=now,
+            actor_id=user.id,
+            entity="user",
+            entity_id=user.id,
+            action="owner_created",
+            data={"name": login},
+        )
+    return user_view(user)
+
+
+# --- signing in ----------------------------------------------------------------------------------
+
+
+def _lock_minutes(lockouts: int) -> int:
+    return min(2 ** max(lockouts - 1, 0), LOCK_CAP_MINUTES)
+
+
+def _authenticate(
+    name: object, secret: object, now: datetime, *, owner_only: bool, success: tuple[str, dict]
+) -> User:
+    """The user whose secret this is, or DomainError; every outcome is written down.
+
+    `success` is the (action, data) of the event written when the secret is right.
+    """
+    key = _login_key(name)
+    secret_text = normalise_secret(secret)
+    cond = (User.name == key) & _staff() & (User.active == True)  # noqa: E712
+    if owner_only:
+        cond &= User.role == Role.OWNER.value
+    found = User.get_or_none(cond)
+    if found and found.locked_until and found.locked_until > now:
+        _refused_while_locked(found, now)
+    # The slow hash runs outside the write lock; the counters are re-read under it.
+    ok = _verify(found.secret_hash if found else None, secret_text)
+    outcome: DomainError | None = None
+    with write_transaction():
+        if found is None:
+            _event(now, _system_id(), "login", 0, "login_failed", {"name": key[:40]})
+            outcome = DomainError("login_failed")
+        else:
+            user = User.get_by_id(found.id)
+            if user.locked_until and user.locked_until > now:
+                outcome = DomainError("account_locked", until=_local(user.locked_until))
+            elif ok:
+                _succeeded(user, secret_text, now)
+                _event(now, user.id, "user", user.id, *success)
+                return user
+            else:
+                outcome = _failed(user, now)
+    raise outcome
+
+
+def _refused_while_locked(user: User, now: datetime) -> None:
+    with write_transaction():
+        _event(now, _system_id(), "user", user.id, "login_refused", {"locked": True})
+    raise DomainError("account_locked", until=_local(user.locked_until))
+
+
+def _succeeded(user: User, secret: str, now: datetime) -> None:
+    user.recent_failures = None
+    user.locked_until = None
+    user.lockouts = 0
+    user.last_login_at = now
+    if HASHER.check_needs_rehash(user.secret_hash):
+        user.secret_hash = hash_secret(secret)
+    user.save()
+
+
+def _failed(user: User, now: datetime) -> DomainError:
+    window_start = now - FAILURE_WINDOW
+    recent = [
+        t for t in (user.recent_failures or []) if datetime.fromisoformat(t) > window_start
+    ] + [now.isoformat()]
+    if len(recent) >= MAX_FAILURES:
+        user.lockouts += 1
+        minutes = _lock_minutes(user.lockouts)
+        user.locked_until = now + timedelta(minutes=minutes)
+        user.recent_failures = None
+        user.save()
+        _event(now, _system_id(), "user", user.id, "locked", {"minutes": minutes})
+        return DomainError("account_locked", until=_local(user.locked_until))
+    user.recent_failures = recent
+    user.save()
+    _event(now, _system_id(), "user", user.id, "login_failed", {"failures": len(recent)})
+    return DomainError("login_failed")
+
+
+def _event(
+    at: datetime, actor_id: int, entity: str, entity_id: int, action: str, data: dict
+) -> None:
+    record_event(
+        at=at, actor_id=actor_id, entity=entity, entity_id=entity_id, action=action, data=data
+    )
+
+
+def login(
+    data_dir: Path, name: str, secret: str, *, clock: Callable[[], datetime] = utc_now
+) -> Context:
+    """Sign in: a context acting as that user, or DomainError login_failed / account_locked."""
+    user = _authenticate(name, secret, clock(), owner_only=False, success=("login", {}))
+    return context_for(data_dir, user.name, clock=clock)
+
+
+def confirm_owner(ctx: Context, owner_name: str, pin: str) -> Context:
+    """The owner types their PIN at someone else's session to allow ONE owner-only action.
+
+    Returns a context acting as the owner with `on_behalf_of` naming the signed-in user; every
+    event written with it says so. Use it for that one call and drop it. Wrong PINs count towards
+    the owner's lockout like any sign-in.
+    """
+    owner = _authenticate(
+        owner_name,
+        pin,
+        ctx.now(),
+        owner_only=True,
+        success=("owner_confirmed", {"for": ctx.actor.name}),
+    )
+    actor: Actor = replace(actor_for(owner), on_behalf_of=ctx.actor.name)
+    return replace(ctx, actor=actor)
+
+
+def owner_names() -> list[str]:
+    """Who can confirm an owner-only action: names for the owner-PIN prompt."""
+    q = User.select(User.name).where(
+        _staff() & (User.role == Role.OWNER.value) & (User.active == True)  # noqa: E712
+    )
+    return [u.name for u in q.order_by(User.name)]
+
+
+# --- managing accounts ---------------------------------------------------------------------------
+
+
+def add_user(
+    ctx: Context,
+    name: str,
+    display_name: str,
+    role: str,
+    pin: str,
+    *,
+    is_manager: bool = False,
+) -> UserView:
+    """A new staff account (owner only)."""
+    require(ctx, Action.USERS)
+    v = Collector()
+    login = v.check("login", validate_login, name)
+    display = v.check("display_name", validate_text, display_name, max_len=40)
+    role_code = v.check("role", validate_choice, role, Role)
+    secret = v.check("pin", validate_secret, pin)
+    if is_manager and role_code is not None and role_code is not Role.FRONT_DESK:
+        v.add("is_manager", "manager_needs_front_desk")
+    if login and User.select().where(User.name == login).exists():
+        v.add("login", "login_taken")
+    v.raise_if_errors()
+    hashed = hash_secret(secret)
+    with write_transaction():
+        user = User.create(
+            name=login,
+            display_name=display or login,
+            role=role_code.value,
+            secret_hash=hashed,
+            is_manager=bool(is_manager),
+            created_at=ctx.now(),
+        )
+        audit.log(ctx, "user", user, "created", {"name": login, "role": role_code.value}, number="")
+    return user_view(user)
+
+
+def set_pin(ctx: Context, name: str, new_pin: str) -> UserView:
+    """The owner sets someone's PIN (forgotten PIN); this also lifts a lock."""
+    require(ctx, Action.USERS)
+    secret = validate_secret(new_pin)
+    user = _user(name)
+    hashed = hash_secret(secret)
+    with write_transaction():
+        user = User.get_by_id(user.id)
+        user.secret_hash = hashed
+        user.demo_pin = False
+        user.recent_failures = None
+        user.locked_until = None
+        user.lockouts = 0
+        user.save()
+        audit.log(ctx, "user", user, "pin_reset", {"name": user.name}, number="")
+    return user_view(user)
+
+
+def unlock(ctx: Context, name: str) -> UserView:
+    """The owner lifts a lock before it runs out."""
+    require(ctx, Action.USERS)
+    user = _user(name)
+    with write_transaction():
+        user = User.get_by_id(user.id)
+        user.recent_failures = None
+        user.locked_until = None
+        user.lockouts = 0
+        user.save()
+        audit.log(ctx, "user", user, "unlocked", {"name": user.name}, number="")
+    return user_view(user)
+
+
+def change_own_pin(ctx: Context, old: str, new: str) -> UserView:
+    """Anyone signed in changes their own PIN; the old one is checked like a sign-in."""
+    if ctx.actor.name == SYSTEM:
+        raise DomainError("needs_sign_in")
+    secret = validate_secret(new, "new_pin")
+    if secret == normalise_secret(old):
+        raise ValidationError.single("new_pin", "pin_unchanged")
+    user = _authenticate(
+        ctx.actor.name, old, ctx.now(), owner_only=False, success=("pin_checked", {})
+    )
+    hashed = hash_secret(secret)
+    with write_transaction():
+        user = User.get_by_id(user.id)
+        user.secret_hash = hashed
+        user.demo_pin = False
+        user.save()
+        audit.log(ctx, "user", user, "pin_changed", {"name": user.name}, number="")
+    return user_view(user)
+
+
+def deactivate(ctx: Context, name: str) -> UserView:
+    """Stop an account signing in; its name stays on the records it touched."""
+    require(ctx, Action.USERS)
+    user = _user(name)
+    if user.id == ctx.actor.id:
+        raise DomainError("cannot_disable_self")
+    with write_transaction():
+        user = User.get_by_id(user.id)
+        if user.role == Role.OWNER.value and user.active:
+            others = User.select().where(
+                _staff()
+                & (User.role == Role.OWNER.value)
+                & (User.active == True)  # noqa: E712
+                & (User.id != user.id)
+            )
+            if not others.exists():
+                raise DomainError("last_owner")
+        user.active = False
+        user.save()
+        audit.log(ctx, "user", user, "deactivated", {"name": user.name}, number="")
+    return user_view(user)
+
+
+def list_users(ctx: Context) -> list[UserView]:
+    require(ctx, Action.USERS)
+    return [user_view(u) for u in User.select().where(_staff()).order_by(User.name)]
+
+
+def uses_demo_pin(user: str | User | UserView) -> bool:
+    """Whether the account still has the published demo PIN (123456)."""
+    if isinstance(user, str):
+        found = User.get_or_none((User.name == _login_key(user)) & _staff())
+        return bool(found and found.active and found.demo_pin)
+    return bool(user.active and user.demo_pin)
+
+
+def demo_pins_in_use() -> list[str]:
+    """Active accounts still on the demo PIN: the window urges changing them."""
+    q = User.select(User.name).where(
+        _staff() & (User.active == True) & (User.demo_pin == True)  # noqa: E712
+    )
+    return [u.name for u in q.order_by(User.name)]
