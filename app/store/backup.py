@@ -1,40 +1,183 @@
-"""Consistent copies of the live database with SQLite's online backup API."""
+"""Consistent copies of the live database with SQLite's online backup API, and their checks.
+
+A copy is written to a temp file, checked with integrity_check, flushed to the disk and only then
+renamed into place, so a backup file either is complete and good or does not exist. Restoring
+goes the other way through the same API into the live database, inside one SQLite transaction:
+another connection sees the old database or the new one, never a mix, and no stale -wal file can
+be replayed over a renamed file.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import os
+import re
 import sqlite3
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from app.store.db import StoreError
+from app.store.db import StorageProblem, StoreError, storage_problem
+
+BACKUP_PATTERN = re.compile(r"^afterdesk-(\d{8})-(\d{6})-(.+)\.db$")
 
 
 def backup_to(source: Path, target: Path) -> Path:
     """Copy `source` to `target` via a temp file, check it, then rename atomically."""
-    target.parent.mkdir(parents=True, exist_ok=True)
+    if not source.is_file():
+        raise StoreError("backup_missing", file=str(source))
     tmp = target.with_name(target.name + ".part")
-    if tmp.exists():
-        tmp.unlink()
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp.unlink(missing_ok=True)
+        ok = _copy_and_check(source, tmp)
+        if ok != "ok":
+            tmp.unlink(missing_ok=True)
+            raise StoreError("backup_damaged", detail=ok)
+        with open(tmp, "rb+") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+        _fsync_folder(target.parent)
+    except (OSError, sqlite3.Error) as exc:
+        _quiet_unlink(tmp)
+        code = storage_problem(exc)
+        if code is None:
+            raise
+        raise StorageProblem(code, path=str(target), detail=str(exc)) from exc
+    return target
+
+
+def _copy_and_check(source: Path, tmp: Path) -> str:
     src = sqlite3.connect(str(source), timeout=30)
     try:
         dst = sqlite3.connect(str(tmp))
         try:
             src.backup(dst)
+            # A backup is a single self-contained file: no -wal beside it to lose when copied.
+            dst.execute("PRAGMA journal_mode=DELETE")
+            return str(dst.execute("PRAGMA integrity_check").fetchone()[0])
+        finally:
+            dst.close()
+    finally:
+        src.close()
+
+
+def _fsync_folder(folder: Path) -> None:
+    """Make the rename itself durable (POSIX); Windows has no directory handles to flush."""
+    if os.name != "posix":
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _quiet_unlink(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        path.unlink(missing_ok=True)
+
+
+def backup_name(reason: str, now: datetime | None = None) -> str:
+    stamp = (now or datetime.now(UTC)).astimezone(UTC).strftime("%Y%m%d-%H%M%S")
+    return f"afterdesk-{stamp}-{reason}.db"
+
+
+def backup_time(name: str) -> datetime | None:
+    """The UTC time a backup was taken, read from its file name (None: not a backup name)."""
+    m = BACKUP_PATTERN.match(name)
+    if not m:
+        return None
+    try:
+        return datetime.strptime(m.group(1) + m.group(2), "%Y%m%d%H%M%S").replace(tzinfo=UTC)
+    except ValueError:
+        return None
+
+
+@dataclass(frozen=True)
+class Probe:
+    """What a database file is: usable or not (and why), its schema and its history's head."""
+
+    ok: bool
+    problem: str = ""  # "", missing, damaged, not_afterdesk
+    detail: str = ""
+    version: int = 0
+    events: int = 0
+    head: str = ""
+
+
+def probe(path: Path, *, full: bool = False, read_only: bool = True) -> Probe:
+    """Check a database file: quick_check (integrity_check when `full`), our tables, the head.
+
+    Backups are opened read-only and immutable, so checking one never writes beside it. The live
+    database at start is opened normally (`read_only=False`) so SQLite may replay its WAL first.
+    """
+    if not path.is_file():
+        return Probe(False, "missing")
+    try:
+        if read_only:
+            con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
+        else:
+            con = sqlite3.connect(str(path), timeout=10)
+    except sqlite3.Error as exc:
+        return Probe(False, "damaged", str(exc))
+    try:
+        return _probe(con, full)
+    except sqlite3.DatabaseError as exc:
+        # A header SQLite does not recognise: not a database at all (or one damaged at page 1).
+        foreign = "file is not a database" in str(exc)
+        return Probe(False, "not_afterdesk" if foreign else "damaged", str(exc))
+    finally:
+        con.close()
+
+
+def _probe(con: sqlite3.Connection, full: bool) -> Probe:
+    check = "integrity_check" if full else "quick_check"
+    rows = con.execute(f"PRAGMA {check}").fetchall()
+    if [r[0] for r in rows] != ["ok"]:
+        return Probe(False, "damaged", "; ".join(str(r[0]) for r in rows[:5]))
+    tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if not {"schema_info", "event", "case"} <= tables:
+        return Probe(False, "not_afterdesk")
+    version = con.execute("SELECT max(version) FROM schema_info").fetchone()[0] or 0
+    count, head = con.execute(
+        "SELECT count(*), (SELECT hash FROM event ORDER BY id DESC LIMIT 1) FROM event"
+    ).fetchone()
+    return Probe(True, version=int(version), events=int(count), head=head or "")
+
+
+def restore_into(source: Path, live: Path) -> None:
+    """Replace the live database's content with `source` in one SQLite transaction.
+
+    Call with no other connection of this process open. Writers in other processes wait
+    (busy_timeout) and then see the restored database.
+    """
+    src = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
+    try:
+        dst = sqlite3.connect(str(live), timeout=30)
+        try:
+            src.backup(dst)
+            dst.execute("PRAGMA journal_mode=WAL")
             ok = dst.execute("PRAGMA integrity_check").fetchone()[0]
+            dst.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         finally:
             dst.close()
     finally:
         src.close()
     if ok != "ok":
-        tmp.unlink(missing_ok=True)
         raise StoreError("backup_damaged", detail=ok)
-    with open(tmp, "rb+") as fh:
-        os.fsync(fh.fileno())
-    os.replace(tmp, target)
-    return target
 
 
-def backup_name(reason: str, now: datetime | None = None) -> str:
-    stamp = (now or datetime.now(UTC)).strftime("%Y%m%d-%H%M%S")
-    return f"afterdesk-{stamp}-{reason}.db"
+def head_of(path: Path) -> str | None:
+    """The newest event hash in a database file without checking it (None: unreadable)."""
+    try:
+        con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
+    except sqlite3.Error:
+        return None
+    try:
+        row = con.execute("SELECT hash FROM event ORDER BY id DESC LIMIT 1").fetchone()
+        return row[0] if row else ""
+    except sqlite3.Error:
+        return None
+    finally:
+        con.close()

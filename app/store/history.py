@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -74,14 +75,67 @@ def record_event(
 
 def verify_chain() -> tuple[bool, int | None, int]:
     """Walk the log; returns (ok, id of the first broken event or None, events checked)."""
+    result = check_chain()
+    return result.ok, result.broken_id, result.checked
+
+
+@dataclass(frozen=True)
+class ChainCheck:
+    """The result of walking the log: where it first breaks, and the head it ends on.
+
+    `why` is one of: "" (intact), "changed" (the event's content no longer matches its hash),
+    "relinked" (its link to the previous event does not match: an event before it was changed or
+    removed), "missing" (event ids jump: events `missing_from`..`broken_id - 1` were deleted),
+    "anchor_missing" (a head hash printed earlier is no longer in the log: its tail was cut).
+    """
+
+    ok: bool
+    checked: int
+    head: str
+    broken_id: int | None = None
+    broken_at: datetime | None = None
+    broken_number: str = ""
+    why: str = ""
+    missing_from: int | None = None
+
+
+def check_chain(anchor: str = "") -> ChainCheck:
+    """Walk the whole log in id order and name the first broken link exactly.
+
+    Ids of an append-only SQLite table never skip (a rolled-back insert reuses its id), so a jump
+    in ids is a deleted event even when the chain was re-linked around it. An `anchor` is a head
+    hash taken earlier (the monthly summary prints it); it must still be somewhere in the log.
+    """
     prev = GENESIS
     checked = 0
+    last_id = 0
+    anchor_seen = not anchor
     for ev in Event.select().order_by(Event.id).iterator():
-        if ev.prev_hash != prev or event_digest(prev, _chain_fields(ev)) != ev.hash:
-            return False, ev.id, checked
+        why = ""
+        missing_from = None
+        if ev.id != last_id + 1:
+            why, missing_from = "missing", last_id + 1
+        elif ev.prev_hash != prev:
+            why = "relinked"
+        elif event_digest(prev, _chain_fields(ev)) != ev.hash:
+            why = "changed"
+        if why:
+            return ChainCheck(
+                False, checked, prev, ev.id, ev.at, ev.number or "", why, missing_from
+            )
         prev = ev.hash
+        last_id = ev.id
         checked += 1
-    return True, None, checked
+        anchor_seen = anchor_seen or ev.hash == anchor
+    if not anchor_seen:
+        return ChainCheck(False, checked, prev, why="anchor_missing")
+    return ChainCheck(True, checked, prev)
+
+
+def chain_head() -> tuple[int, str]:
+    """The id and hash of the newest event (0 and the genesis hash for an empty log)."""
+    last = Event.select(Event.id, Event.hash).order_by(Event.id.desc()).first()
+    return (last.id, last.hash) if last else (0, GENESIS)
 
 
 def next_number(series: Series, year: int) -> str:

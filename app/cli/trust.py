@@ -1,0 +1,192 @@
+"""Trust verbs: audit verify, backup (list), restore FILE, check."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from app.cli.common import EXIT_FAIL, EXIT_OK, AddVerb, emit_json
+from app.i18n import _
+from app.i18n.messages import describe
+
+
+def register(add: AddVerb) -> None:
+    p = add("audit", _("check the event log's hash chain"), cmd_audit)
+    p.add_argument("action", choices=("verify",), help=_("verify: walk the whole chain"))
+    p.add_argument("--anchor", default="", help=_("a head hash printed earlier (monthly summary)"))
+    p.add_argument("--json", action="store_true", help=_("print JSON"))
+
+    p = add("backup", _("back up the database now, or list the backups"), cmd_backup)
+    p.add_argument("what", nargs="?", choices=("list",), help=_("list: show the backups"))
+    p.add_argument("--out", default=None, help=_("write the backup to this file"))
+    p.add_argument("--json", action="store_true", help=_("print JSON"))
+
+    p = add(
+        "restore",
+        _("restore a backup (the current state is backed up first)"),
+        cmd_restore,
+        needs_data=False,
+    )
+    p.add_argument("file")
+    p.add_argument("--json", action="store_true", help=_("print JSON"))
+
+    p = add(
+        "check",
+        _("quick-check the database file; when damaged, name the newest good backup"),
+        cmd_check,
+        needs_data=False,
+    )
+    p.add_argument("--json", action="store_true", help=_("print JSON"))
+
+
+def _why_text(report: Any) -> str:
+    if report.why == "changed":
+        return _("its content was changed after it was written")
+    if report.why == "relinked":
+        return _("its link to the event before does not match: event {id} was changed or removed")
+    if report.why == "missing":
+        return _("events {first}–{last} were deleted").format(
+            first=report.missing_from, last=report.broken_id - 1
+        )
+    return report.why
+
+
+def cmd_audit(ctx: Any, args: argparse.Namespace) -> int:
+    from app.services.audit_check import verify_history
+
+    report = verify_history(ctx, args.anchor)
+    if args.json:
+        emit_json(report)
+        return EXIT_OK if report.ok else EXIT_FAIL
+    if report.ok:
+        print(
+            _("{count} events, chain intact, head {head}").format(
+                count=report.checked, head=report.head
+            )
+        )
+        return EXIT_OK
+    if report.why == "anchor_missing":
+        line = _(
+            "Chain broken after event {count}: the head {anchor} printed earlier is no longer "
+            "in the log — events at the end were removed."
+        ).format(count=report.checked, anchor=args.anchor)
+    else:
+        at = report.broken_at.strftime("%Y-%m-%d %H:%M:%S") if report.broken_at else ""
+        line = _("Chain broken at event {id} ({number} {at}): {what}.").format(
+            id=report.broken_id,
+            number=report.broken_number or "-",
+            at=at,
+            what=_why_text(report).format(id=(report.broken_id or 1) - 1),
+        )
+    print(line)
+    print(_("{count} events before it are intact.").format(count=report.checked))
+    return EXIT_FAIL
+
+
+def _backup_dict(info: Any) -> dict[str, Any]:
+    return {
+        "path": str(info.path),
+        "taken_at": info.taken_at.isoformat(),
+        "reason": info.reason,
+        "size": info.size,
+        "second": info.second,
+    }
+
+
+def cmd_backup(ctx: Any, args: argparse.Namespace) -> int:
+    from app.services.backups import backup_now, list_backups
+
+    if args.what == "list":
+        found = list_backups(ctx)
+        if args.json:
+            emit_json([_backup_dict(b) for b in found])
+            return EXIT_OK
+        for b in found:
+            when = ctx.local(b.taken_at).strftime("%Y-%m-%d %H:%M:%S")
+            print(f"{when}  {b.size // 1024:>7} kB  {b.path}")
+        if not found:
+            print(_("No backups yet."))
+        return EXIT_OK
+    report = backup_now(ctx, "manual", out=Path(args.out) if args.out else None)
+    for problem in report.problems:
+        sys.stderr.write(describe(problem) + "\n")
+    if args.json:
+        emit_json(
+            {
+                "path": str(report.path),
+                "copies": [str(c) for c in report.copies],
+                "problems": [describe(p) for p in report.problems],
+                "removed": [str(r) for r in report.removed],
+            }
+        )
+        return EXIT_OK
+    print(_("Backup written: {path}").format(path=report.path))
+    for copy in report.copies:
+        print(_("Copy in the second folder: {path}").format(path=copy))
+    return EXIT_OK
+
+
+def cmd_restore(ctx: Any, args: argparse.Namespace) -> int:
+    """Needs no open data folder: a damaged database is put aside and replaced, a good one is
+    restored by the owner through the service (which backs it up first).
+    """
+    from app import paths
+    from app.services.backups import check_database, replace_damaged, restore
+    from app.services.setup import close_data_folder, context_for, open_data_folder
+
+    folder = Path(args.data_dir) if args.data_dir else paths.default_data_dir()
+    if not check_database(folder).ok:
+        aside = replace_damaged(folder, Path(args.file))
+        out = {"restored": str(args.file), "damaged_moved_to": str(aside)}
+        text = _("Restored {file}. The damaged database was moved to {aside}.").format(
+            file=args.file, aside=aside
+        )
+    else:
+        open_data_folder(folder)
+        try:
+            safety = restore(context_for(folder), Path(args.file))
+        finally:
+            close_data_folder()
+        out = {"restored": str(args.file), "safety_backup": str(safety)}
+        text = _("Restored {file}. The state before was saved as {safety}.").format(
+            file=args.file, safety=safety
+        )
+    if args.json:
+        emit_json(out)
+    else:
+        print(text)
+    return EXIT_OK
+
+
+def cmd_check(ctx: Any, args: argparse.Namespace) -> int:
+    from app import paths
+    from app.services.backups import check_database
+
+    folder = Path(args.data_dir) if args.data_dir else paths.default_data_dir()
+    health = check_database(folder)
+    if args.json:
+        emit_json(
+            {
+                "ok": health.ok,
+                "db_path": str(health.db_path),
+                "problem": health.problem,
+                "detail": health.detail,
+                "offer": str(health.offer.path) if health.offer else None,
+            }
+        )
+        return EXIT_OK if health.ok else EXIT_FAIL
+    if health.ok:
+        print(_("Database OK: {path}").format(path=health.db_path))
+        return EXIT_OK
+    print(_("The database is damaged: {detail}").format(detail=health.detail or health.problem))
+    if health.offer:
+        print(
+            _("Newest good backup: {path}. Restore it with: main.py restore {path}").format(
+                path=health.offer.path
+            )
+        )
+    else:
+        print(_("No good backup was found."))
+    return EXIT_FAIL

@@ -1,0 +1,433 @@
+"""Backups the shop never has to think about: on close, every half hour after a change, before
+any migration, restore or erase; thinned to 12 daily, 10 weekly and 9 monthly copies; optionally
+mirrored to a second folder (a USB drive). Restoring makes a backup of the current state first.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import shutil
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta, tzinfo
+from pathlib import Path
+
+from app import paths
+from app.domain.errors import DomainError
+from app.services.context import Context
+from app.services.permissions import Action, require
+from app.store import db as store_db
+from app.store.backup import (
+    BACKUP_PATTERN,
+    backup_name,
+    backup_time,
+    backup_to,
+    head_of,
+    probe,
+    restore_into,
+)
+from app.store.db import StoreError
+from app.store.history import chain_head, record_event
+from app.store.models import User
+from app.store.schema import SCHEMA_VERSION
+
+log = logging.getLogger("afterdesk")
+
+SAFETY_PREFIX = "before-"  # backups taken before a migration, restore or erase
+
+
+@dataclass(frozen=True)
+class BackupInfo:
+    """One backup file, as listed for the window and the `backup list` command."""
+
+    path: Path
+    taken_at: datetime  # UTC, from the file name
+    reason: str
+    size: int
+    second: bool = False  # lies in the second folder
+
+
+@dataclass(frozen=True)
+class BackupReport:
+    """Where a backup went; a second folder that could not be written is reported, not fatal."""
+
+    path: Path
+    copies: tuple[Path, ...] = ()
+    problems: tuple[DomainError, ...] = ()
+    removed: tuple[Path, ...] = field(default=(), repr=False)
+
+    def __fspath__(self) -> str:
+        return str(self.path)
+
+
+@dataclass(frozen=True)
+class Health:
+    """The start-up check: is the database usable, and if not, which backup to offer."""
+
+    ok: bool
+    db_path: Path
+    problem: str = ""  # "", damaged, not_afterdesk
+    detail: str = ""
+    offer: BackupInfo | None = None
+
+
+# --- taking backups --------------------------------------------------------------------------
+
+
+def main_folder(data_dir: Path) -> Path:
+    return paths.backups_dir(data_dir)
+
+
+def second_folder(ctx: Context) -> Path | None:
+    text = ctx.settings.backup.second_folder.strip()
+    return Path(text).expanduser() if text else None
+
+
+def backup_now(
+    ctx: Context, reason: str = "manual", *, out: Path | None = None, thin_old: bool = True
+) -> BackupReport:
+    """Back up now to the backups folder (and the second folder), then thin both.
+
+    With `out` the copy goes to exactly that file instead, and nothing is thinned or mirrored.
+    """
+    live = paths.db_path(ctx.data_dir)
+    if out is not None:
+        return BackupReport(_checked_copy(live, Path(out)))
+    now = ctx.now()
+    folder = main_folder(ctx.data_dir)
+    target = _free_name(folder, _clean_reason(reason), now)
+    path = _checked_copy(live, target)
+    removed = list(thin_by_settings(ctx, folder)) if thin_old else []
+    copies: list[Path] = []
+    problems: list[DomainError] = []
+    second = second_folder(ctx)
+    if second is not None:
+        try:
+            copies.append(_mirror(path, second))
+            if thin_old:
+                removed += thin_by_settings(ctx, second)
+        except OSError as exc:
+            log.warning("second backup folder %s not written: %s", second, exc)
+            problems.append(
+                DomainError("second_folder_unreachable", folder=str(second), error=_os_text(exc))
+            )
+    return BackupReport(path, tuple(copies), tuple(problems), tuple(removed))
+
+
+def _checked_copy(live: Path, target: Path) -> Path:
+    try:
+        return backup_to(live, target)
+    except StoreError as exc:  # the store's refusal, as a code the desk can read
+        raise DomainError(exc.code, file=str(target), **exc.params) from exc
+
+
+def _clean_reason(reason: str) -> str:
+    text = re.sub(r"[^a-z0-9-]+", "-", reason.lower()).strip("-")[:30]
+    return text or "manual"
+
+
+def _free_name(folder: Path, reason: str, now: datetime) -> Path:
+    target = folder / backup_name(reason, now)
+    n = 2
+    while target.exists():  # two backups in one second keep both
+        target = folder / backup_name(f"{reason}-{n}", now)
+        n += 1
+    return target
+
+
+def _mirror(path: Path, folder: Path) -> Path:
+    """Copy a checked backup to the second folder: temp file, fsync, atomic rename."""
+    if not folder.is_dir():
+        raise FileNotFoundError(2, "folder not found", str(folder))
+    target = folder / path.name
+    tmp = target.with_name(target.name + ".part")
+    try:
+        shutil.copyfile(path, tmp)
+        with open(tmp, "rb+") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    except OSError:
+        tmp.unlink(missing_ok=True)
+        raise
+    return target
+
+
+def _os_text(exc: OSError) -> str:
+    return exc.strerror or str(exc)
+
+
+# --- thinning --------------------------------------------------------------------------------
+
+
+def select_keep(
+    stamps: Iterable[datetime],
+    *,
+    keep_daily: int = 12,
+    keep_weekly: int = 10,
+    keep_monthly: int = 9,
+    tz: tzinfo = UTC,
+    now: datetime | None = None,
+    recent: timedelta = timedelta(hours=24),
+) -> set[datetime]:
+    """Which backup times to keep: the newest of each of the last `keep_daily` days that have a
+    backup, of the last `keep_weekly` ISO weeks and of the last `keep_monthly` months (days,
+    weeks and months in the shop's time zone). Every backup of the last `recent` (a day) is
+    kept too, so the half-hourly copies of today and a manual one are there to go back to.
+    """
+    ordered = sorted(set(stamps), reverse=True)
+    keep: set[datetime] = set(ordered[:1])
+    if now is not None:
+        keep.update(s for s in ordered if s >= now - recent)
+    buckets: tuple[tuple[Callable[[date], object], int], ...] = (
+        (lambda d: d, keep_daily),
+        (lambda d: d.isocalendar()[:2], keep_weekly),
+        (lambda d: (d.year, d.month), keep_monthly),
+    )
+    for key_of, limit in buckets:
+        seen: set[object] = set()
+        for stamp in ordered:
+            key = key_of(stamp.astimezone(tz).date())
+            if key in seen:
+                continue
+            if len(seen) >= limit:
+                break
+            seen.add(key)
+            keep.add(stamp)
+    return keep
+
+
+def thin(
+    folder: Path,
+    now: datetime,
+    keep_daily: int = 12,
+    keep_weekly: int = 10,
+    keep_monthly: int = 9,
+    *,
+    tz: tzinfo = UTC,
+) -> list[Path]:
+    """Delete the backups `select_keep` does not keep; returns what was deleted.
+
+    Safety backups (before a migration, restore or erase) younger than `keep_daily` days stay
+    even when a later backup the same day would replace them: they are the way back from a
+    wrong restore. Only files named like our backups are ever touched.
+    """
+    files: dict[datetime, list[Path]] = {}
+    for path in _backup_files(folder):
+        stamp = backup_time(path.name)
+        if stamp is not None:
+            files.setdefault(stamp, []).append(path)
+    keep = select_keep(
+        files,
+        keep_daily=keep_daily,
+        keep_weekly=keep_weekly,
+        keep_monthly=keep_monthly,
+        tz=tz,
+        now=now,
+    )
+    young = now - timedelta(days=keep_daily)
+    removed = []
+    for stamp, group in sorted(files.items()):
+        for path in group:
+            if stamp in keep or (stamp >= young and _is_safety(path)):
+                continue
+            try:
+                path.unlink()
+                removed.append(path)
+            except OSError as exc:
+                log.warning("could not remove old backup %s: %s", path, exc)
+    return removed
+
+
+def thin_by_settings(ctx: Context, folder: Path) -> list[Path]:
+    s = ctx.settings.backup
+    return thin(folder, ctx.now(), s.keep_daily, s.keep_weekly, s.keep_monthly, tz=ctx.tz)
+
+
+def _is_safety(path: Path) -> bool:
+    m = BACKUP_PATTERN.match(path.name)
+    return bool(m and m.group(3).startswith(SAFETY_PREFIX))
+
+
+def _backup_files(folder: Path) -> list[Path]:
+    try:
+        return [p for p in folder.iterdir() if p.is_file() and BACKUP_PATTERN.match(p.name)]
+    except OSError:
+        return []
+
+
+# --- when to back up -------------------------------------------------------------------------
+
+
+def due(
+    last_backup_at: datetime | None,
+    last_change_at: datetime | None,
+    now: datetime,
+    interval: timedelta,
+) -> bool:
+    """A timed backup is due when something changed since the last one and `interval` passed."""
+    if last_change_at is None:
+        return False
+    if last_backup_at is None:
+        return True
+    return last_change_at > last_backup_at and now - last_backup_at >= interval
+
+
+def newest_backup(ctx: Context) -> BackupInfo | None:
+    found = list_backups(ctx, include_second=False)
+    return found[0] if found else None
+
+
+def changed_since_backup(ctx: Context, newest: BackupInfo | None = None) -> bool:
+    """Compare the live history's head with the newest backup's: every change writes an event."""
+    newest = newest if newest is not None else newest_backup(ctx)
+    last_id, live_head = chain_head()
+    if newest is None:
+        return last_id > 0
+    return head_of(newest.path) != live_head
+
+
+def backup_if_due(ctx: Context) -> BackupReport | None:
+    """For the window's timer (every minute is fine): backs up every `interval_minutes` when
+    something changed since the newest backup, else does nothing and returns None.
+    """
+    newest = newest_backup(ctx)
+    now = ctx.now()
+    changed_at = now if changed_since_backup(ctx, newest) else None
+    interval = timedelta(minutes=ctx.settings.backup.interval_minutes)
+    if not due(newest.taken_at if newest else None, changed_at, now, interval):
+        return None
+    return backup_now(ctx, "auto")
+
+
+def backup_on_close(ctx: Context) -> BackupReport | None:
+    """On closing the program: back up when anything changed since the newest backup."""
+    if not changed_since_backup(ctx):
+        return None
+    return backup_now(ctx, "close")
+
+
+# --- listing, checking, restoring -------------------------------------------------------------
+
+
+def list_backups(ctx: Context, *, include_second: bool = True) -> list[BackupInfo]:
+    """Backups in the backups folder (and the second folder), newest first."""
+    folders = [(main_folder(ctx.data_dir), False)]
+    second = second_folder(ctx)
+    if include_second and second is not None:
+        folders.append((second, True))
+    return _list(folders)
+
+
+def _list(folders: list[tuple[Path, bool]]) -> list[BackupInfo]:
+    out = []
+    for folder, is_second in folders:
+        for path in _backup_files(folder):
+            stamp = backup_time(path.name)
+            m = BACKUP_PATTERN.match(path.name)
+            if stamp is None or m is None:
+                continue
+            try:
+                size = path.stat().st_size
+            except OSError:
+                continue
+            out.append(BackupInfo(path, stamp, m.group(3), size, is_second))
+    out.sort(key=lambda b: (b.taken_at, b.path.name), reverse=True)
+    return out
+
+
+def check_database(data_dir: Path, second: str = "") -> Health:
+    """At start, before opening: quick_check the database; when damaged, offer the newest
+    backup that passes its own check (backups folder first, then the second folder).
+    """
+    live = paths.db_path(Path(data_dir))
+    if not live.exists():
+        return Health(True, live)
+    found = probe(live, read_only=False)
+    if found.ok:
+        return Health(True, live)
+    folders = [(main_folder(Path(data_dir)), False)]
+    if second.strip():
+        folders.append((Path(second.strip()).expanduser(), True))
+    offer = next((b for b in _list(folders) if probe(b.path).ok), None)
+    return Health(False, live, found.problem, found.detail, offer)
+
+
+def restore(ctx: Context, file: Path | str) -> Path:
+    """Replace the database with a backup; returns the backup of the current state made first.
+
+    The file must be an AfterDesk database passing integrity_check with a schema this version
+    knows (an older one is migrated after the restore). The restore is written into the event log
+    of the restored database. Build a new Context afterwards: settings and users are the backup's.
+    """
+    require(ctx, Action.RESTORE)
+    source = Path(file).expanduser()
+    live = paths.db_path(ctx.data_dir)
+    if not source.is_file():
+        raise DomainError("backup_missing", file=str(source))
+    if source.resolve() == live.resolve():
+        raise DomainError("backup_is_live", file=str(source))
+    info = probe(source, full=True)
+    if not info.ok:
+        code = "backup_damaged" if info.problem == "damaged" else "not_a_backup"
+        raise DomainError(code, file=str(source), detail=info.detail)
+    if info.version > SCHEMA_VERSION:
+        raise DomainError("backup_too_new", file=str(source), version=info.version)
+    # Not thinned now: the file being restored may itself be one thinning would remove.
+    safety = backup_now(ctx, "before-restore", thin_old=False).path
+    from app.services.setup import open_data_folder
+
+    store_db.close()
+    try:
+        restore_into(source, live)
+    except StoreError as exc:
+        raise DomainError(exc.code, file=str(source), **exc.params) from exc
+    finally:
+        open_data_folder(ctx.data_dir)
+    _log_restore(ctx, source, safety)
+    return safety
+
+
+def _log_restore(ctx: Context, source: Path, safety: Path) -> None:
+    """The restored history records that it was restored, by whom, and where the old state is."""
+    user = User.get_or_none((User.id == ctx.actor.id) & (User.name == ctx.actor.name))
+    if user is None:
+        user = User.get(User.name == "system")
+    with store_db.write_transaction():
+        record_event(
+            at=ctx.now(),
+            actor_id=user.id,
+            entity="database",
+            entity_id=0,
+            action="restored",
+            data={"file": source.name, "safety_backup": safety.name, "by": ctx.actor.name},
+        )
+
+
+def replace_damaged(data_dir: Path, file: Path | str) -> Path:
+    """Put a good backup in place of a damaged database nobody can open (no user to check:
+    the database holding the users is the damaged one). The damaged file and its -wal/-shm are
+    moved aside, never deleted; returns where the damaged database now lies.
+    """
+    data_dir = Path(data_dir)
+    health = check_database(data_dir)
+    if health.ok:
+        raise DomainError("db_not_damaged", file=str(health.db_path))
+    source = Path(file).expanduser()
+    info = probe(source, full=True)
+    if not info.ok:
+        code = "backup_missing" if info.problem == "missing" else "not_a_backup"
+        raise DomainError(code, file=str(source), detail=info.detail)
+    if info.version > SCHEMA_VERSION:
+        raise DomainError("backup_too_new", file=str(source), version=info.version)
+    store_db.close()
+    live = health.db_path
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+    aside = live.with_name(f"{live.name}.damaged-{stamp}")
+    for suffix in ("", "-wal", "-shm"):
+        part = live.with_name(live.name + suffix)
+        if part.exists():
+            os.replace(part, aside.with_name(aside.name + suffix))
+    _checked_copy(source, live)
+    return aside

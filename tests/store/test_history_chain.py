@@ -1,0 +1,129 @@
+"""The event log nobody can quietly rewrite: triggers refuse edits, the chain names the break.
+
+Tampering is done as an attacker would: a raw sqlite3 connection drops the triggers first.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import peewee as pw
+import pytest
+
+from app.cli import main as cli_main
+from app.services.audit_check import verify_history
+from app.services.context import Context
+from app.services.intake import IntakeForm, take_intake
+from app.store.history import GENESIS, chain_head, check_chain, event_digest
+from app.store.models import Event
+
+
+@pytest.fixture
+def events(ctx: Context) -> list[Event]:
+    for i in range(4):
+        take_intake(ctx, IntakeForm(kind="complaint", name=f"客户{i}", phone=f"1380013800{i}"))
+    return list(Event.select().order_by(Event.id))
+
+
+@contextmanager
+def attacker(data_dir: Path) -> Iterator[sqlite3.Connection]:
+    con = sqlite3.connect(str(data_dir / "afterdesk.db"), isolation_level=None)
+    con.execute("DROP TRIGGER IF EXISTS event_no_update")
+    con.execute("DROP TRIGGER IF EXISTS event_no_delete")
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+def _verify_cli(data_dir: Path, capsys: pytest.CaptureFixture[str], *extra: str) -> tuple[int, str]:
+    code = cli_main(["--lang", "en", "--data-dir", str(data_dir), "audit", "verify", *extra])
+    return code, capsys.readouterr().out
+
+
+def test_intact_chain_reports_count_and_head(
+    events: list[Event], data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    found = check_chain()
+    assert found.ok and found.checked == len(events) == 8  # customer + case per intake
+    assert found.head == events[-1].hash == chain_head()[1]
+    assert events[0].prev_hash == GENESIS
+    code, out = _verify_cli(data_dir, capsys)
+    assert code == 0
+    assert out.strip() == f"8 events, chain intact, head {events[-1].hash}"
+
+
+def test_triggers_refuse_update_and_delete(events: list[Event]) -> None:
+    with pytest.raises(pw.IntegrityError, match="append-only"):
+        Event.update(note="edited").where(Event.id == events[2].id).execute()
+    with pytest.raises(pw.IntegrityError, match="append-only"):
+        Event.delete().where(Event.id == events[2].id).execute()
+    assert check_chain().ok
+
+
+def test_one_changed_row_is_named_exactly(
+    ctx: Context, events: list[Event], data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    victim = events[5]
+    with attacker(data_dir) as con:
+        con.execute("UPDATE event SET note = 'refund was 50' WHERE id = ?", (victim.id,))
+    report = verify_history(ctx)
+    assert not report.ok
+    assert (report.broken_id, report.why, report.checked) == (victim.id, "changed", 5)
+    assert report.broken_number == victim.number
+    code, out = _verify_cli(data_dir, capsys)
+    assert code == 1
+    at = ctx.local(victim.at).strftime("%Y-%m-%d %H:%M:%S")
+    assert f"Chain broken at event {victim.id} ({victim.number} {at})" in out
+    assert "its content was changed after it was written" in out
+    assert "5 events before it are intact" in out
+
+
+def test_a_rewritten_row_with_a_fresh_hash_breaks_the_next_link(
+    events: list[Event], data_dir: Path
+) -> None:
+    victim = events[3]
+    data = {**(victim.data or {}), "kind": "repair"}
+    with attacker(data_dir) as con:
+        con.execute("UPDATE event SET data = ? WHERE id = ?", (json.dumps(data), victim.id))
+    fixed = Event.get_by_id(victim.id)
+    from app.store.history import _chain_fields
+
+    new_hash = event_digest(fixed.prev_hash, _chain_fields(fixed))
+    with attacker(data_dir) as con:
+        con.execute("UPDATE event SET hash = ? WHERE id = ?", (new_hash, victim.id))
+    found = check_chain()
+    assert (found.ok, found.broken_id, found.why) == (False, victim.id + 1, "relinked")
+
+
+def test_a_deleted_row_is_named_as_a_gap(
+    events: list[Event], data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    victim = events[4]
+    with attacker(data_dir) as con:
+        con.execute("DELETE FROM event WHERE id = ?", (victim.id,))
+    found = check_chain()
+    assert (found.broken_id, found.why, found.missing_from) == (victim.id + 1, "missing", victim.id)
+    code, out = _verify_cli(data_dir, capsys)
+    assert code == 1
+    assert f"events {victim.id}–{victim.id} were deleted" in out
+
+
+def test_a_cut_tail_is_caught_by_the_printed_anchor(
+    events: list[Event], data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    anchor = events[-1].hash  # as printed on the monthly summary
+    with attacker(data_dir) as con:
+        con.execute("DELETE FROM event WHERE id >= ?", (events[-2].id,))
+    assert check_chain().ok  # the rest still links up: only the anchor can tell
+    found = check_chain(anchor)
+    assert (found.ok, found.why, found.checked) == (False, "anchor_missing", len(events) - 2)
+    code, out = _verify_cli(data_dir, capsys, "--anchor", anchor)
+    assert code == 1
+    assert f"the head {anchor} printed earlier is no longer in the log" in out
+    code, _ = _verify_cli(data_dir, capsys, "--anchor", events[2].hash)
+    assert code == 0
