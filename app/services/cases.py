@@ -11,6 +11,7 @@ from app.domain import workflows
 from app.domain.codes import CaseKind
 from app.domain.validation import Collector, validate_choice, validate_date, validate_text
 from app.services.context import Context
+from app.services.privacy import log_view
 from app.services.records import case_detail, find_case, is_overdue
 from app.services.transitions import move
 from app.services.views import CaseDetail, CaseRow
@@ -24,6 +25,7 @@ __all__ = ["CaseFilter", "list_cases", "show_case", "move", "count_cases", "staf
 @dataclass(frozen=True)
 class CaseFilter:
     kind: str = ""
+    kinds: tuple[str, ...] = ()  # several kinds (a tab's); ignored when `kind` is set
     status: str = ""
     search: str = ""
     overdue: bool = False
@@ -36,6 +38,7 @@ class CaseFilter:
 def _where(ctx: Context, f: CaseFilter) -> list[pw.Expression]:
     v = Collector()
     kind = v.check("kind", validate_choice, f.kind, CaseKind, optional=True)
+    kinds = [v.check("kinds", validate_choice, k, CaseKind) for k in f.kinds]
     status = v.check("status", validate_text, f.status, max_len=24) or ""
     text = v.check("search", validate_text, f.search, max_len=100) or ""
     start = v.check("date_from", validate_date, f.date_from, optional=True)
@@ -46,6 +49,8 @@ def _where(ctx: Context, f: CaseFilter) -> list[pw.Expression]:
     conds: list[pw.Expression] = []
     if kind:
         conds.append(Case.kind == kind.value)
+    elif kinds and all(kinds):
+        conds.append(Case.kind.in_([k.value for k in kinds]))
     if status:
         conds.append(Case.status == status.replace("-", "_"))
     if f.open_only or f.overdue:
@@ -145,7 +150,11 @@ def count_cases(ctx: Context, f: CaseFilter | None = None) -> int:
 
 
 def show_case(ctx: Context, number: str) -> CaseDetail:
-    return case_detail(find_case(number), ctx)
+    """One case in full; opening it shows the customer's data, so the access is logged."""
+    case = find_case(number)
+    detail = case_detail(case, ctx)
+    log_view(ctx, case.customer_id, "view", case.number)
+    return detail
 
 
 def staff(ctx: Context, roles: tuple[str, ...] = ()) -> list[str]:

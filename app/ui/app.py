@@ -35,6 +35,11 @@ def build(ctx: Context, root: ttk.App | None = None) -> MainWindow:
     return window
 
 
+def start_language(lang: str | None, setting: str) -> str:
+    """--lang wins; else the ui.language setting; else the system's language. Returns it."""
+    return i18n.setup(lang or setting or None)
+
+
 def run(data_dir: Path | None, *, lang: str | None = None) -> int:
     from app.services.setup import close_data_folder, context_for, open_data_folder
 
@@ -42,8 +47,7 @@ def run(data_dir: Path | None, *, lang: str | None = None) -> int:
     setup_log_file(paths.logs_dir(folder))
     try:
         ctx = context_for(folder)
-        if lang is None and ctx.settings.ui.language:
-            i18n.setup(ctx.settings.ui.language)
+        start_language(lang, ctx.settings.ui.language)
         window = build(ctx)
         root = window.root
         root.mainloop()

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from app.services.context import Context
-from app.services.demo import make_demo
+from tests.conftest import Clock, demo_copy
 
 
 def _start_xvfb() -> subprocess.Popen[bytes] | None:
@@ -71,10 +71,9 @@ def pump(root: object, ms: int = 0) -> None:
 
 
 @pytest.fixture
-def demo_ctx(ctx: Context) -> Context:
-    """The owner's context on a data folder with a small set of demo cases."""
-    make_demo(ctx, cases=40)
-    return ctx
+def demo_ctx(demo_template: Path, data_dir: Path, clock: Clock) -> Context:
+    """The owner's context on a data folder with a small set of demo cases (a copy)."""
+    return demo_copy(demo_template, data_dir, clock)
 
 
 @pytest.fixture

@@ -57,8 +57,9 @@ class RecordPanel(ttk.Frame):
         )
         self.promise_label = ttk.Label(head, bootstyle="secondary")
         self.promise_label.pack(side="right")
-        self.action_bar = ttk.Frame(self)
+        self.action_bar = ttk.Frame(self, height=1)
         self.action_bar.pack(fill="x", pady=(8, 6))
+        self.action_bar.bind("<Configure>", self._flow, add="+")
         panes = ttk.Panedwindow(self, orient="vertical")
         panes.pack(fill="both", expand=True)
         self.facts_box = ttk.Frame(panes)
@@ -131,11 +132,13 @@ class RecordPanel(ttk.Frame):
             else "@primary"
         )
         self.status_badge.configure(text=label(STATUSES, d.status), bootstyle=style)
-        self.status_badge.pack(side="left", padx=(10, 0))
+        # Badges and the promise keep their room; the kind text is what a narrow pane cuts.
+        self.status_badge.pack(side="left", padx=(10, 0), before=self.kind_label)
         if d.overdue:
-            self.overdue_badge.pack(side="left", padx=(8, 0))
+            self.overdue_badge.pack(side="left", padx=(8, 0), after=self.status_badge)
         else:
             self.overdue_badge.pack_forget()
+        self.promise_label.pack(side="right", before=self.kind_label)
         promise = d.promise_date.isoformat() if d.promise_date else ""
         self.promise_label.configure(
             text=_("Promised by {date}").format(date=promise) if promise else ""
@@ -198,11 +201,28 @@ class RecordPanel(ttk.Frame):
                 )
         for action in registry.extra_actions(d):
             items.append((action.id, _(action.label), action.style, self._runner(action)))
-        per_row = 6
-        for i, (key, text, style, command) in enumerate(items):
-            b = ttk.Button(self.action_bar, text=text, bootstyle=style, command=command)
-            b.grid(row=i // per_row, column=i % per_row, sticky="we", padx=(0, 6), pady=(0, 4))
-            self.buttons[key] = b
+        for key, text, style, command in items:
+            self.buttons[key] = ttk.Button(
+                self.action_bar, text=text, bootstyle=style, command=command
+            )
+        self._flow()
+
+    def _flow(self, _event: object = None) -> None:
+        """Lay the buttons out in rows as wide as the pane, so none is cut off."""
+        width = self.action_bar.winfo_width()
+        if width <= 1:
+            width = max(self.winfo_width() - 24, 320)
+        x = y = row_height = 0
+        for b in self.buttons.values():
+            w, h = b.winfo_reqwidth(), b.winfo_reqheight()
+            if x and x + w > width:
+                x, y, row_height = 0, y + row_height + 4, 0
+            b.place(x=x, y=y)
+            x += w + 6
+            row_height = max(row_height, h)
+        height = y + row_height + 2 if self.buttons else 1
+        if int(self.action_bar.cget("height")) != height:
+            self.action_bar.configure(height=height)
 
     def _runner(self, action: registry.RecordAction) -> Callable[[], Any]:
         def run() -> Any:

@@ -141,6 +141,7 @@ class CaseBrowser(ttk.Frame):
         kind = self.kind_codes[self.kind.current()] if len(self.kinds) > 1 else self.kinds[0]
         return CaseFilter(
             kind=kind,
+            kinds=self.kinds,
             status=self.status_codes[max(0, self.status.current())],
             search=self.search.get().strip(),
             overdue=self.overdue.get(),

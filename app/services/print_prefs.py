@@ -1,0 +1,52 @@
+"""The printer remembered for each form type (settings ``printing.<form>``).
+
+Which printer sits next to which PC is a working preference, not a shop rule: any member of
+staff who prints a slip may change it, so this does not need Action.SETTINGS. It changes only
+that one value, on top of the settings stored at the time (never the caller's possibly older
+copy), and records who changed it.
+"""
+
+from __future__ import annotations
+
+from app.domain.settings import FORM_PRINTERS, Settings
+from app.domain.validation import Collector, validate_text
+from app.services.context import Context
+from app.services.setup import SETTINGS_KEY, load_settings
+from app.store.db import write_transaction
+from app.store.history import record_event
+from app.store.models import Setting
+
+
+def remembered_printer(ctx: Context, form: str) -> str:
+    """The printer last used for a form type ("" = the system's default printer)."""
+    if form not in FORM_PRINTERS:
+        return ""
+    return str(ctx.settings.get_path(f"printing.{form}"))
+
+
+def remember_printer(ctx: Context, form: str, printer: str) -> Settings:
+    """Keep `printer` for `form`; returns the settings now stored. Nothing written if unchanged."""
+    v = Collector()
+    if form not in FORM_PRINTERS:
+        v.add("form", "not_a_choice", choices=list(FORM_PRINTERS))
+    name = v.check("printer", validate_text, printer, max_len=200) or ""
+    v.raise_if_errors()
+    path = f"printing.{form}"
+    with write_transaction():
+        stored = load_settings()
+        if stored.get_path(path) == name:
+            return stored
+        settings = stored.replace_path(path, name)
+        now = ctx.now()
+        Setting.insert(
+            key=SETTINGS_KEY, value=settings.to_dict(), updated_at=now, updated_by=ctx.actor.id
+        ).on_conflict_replace().execute()
+        record_event(
+            at=now,
+            actor_id=ctx.actor.id,
+            entity="setting",
+            entity_id=0,
+            action="printer_remembered",
+            data={path: name},
+        )
+    return settings

@@ -1,0 +1,208 @@
+"""What the Returns tab and the return actions need to read, and two small writes they lack.
+
+Reads: the counts strip (awaiting approval / goods / inspection / settlement), what may still be
+refunded on a case and who must approve it, the approval a return needs, the dispositions that
+fit its inspection. Writes: a carrier claim opened by hand on a case (a carrier-damage case moves
+to "claim filed" in the same transaction) and a dealer-account deduction booked on a case.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from app.domain import workflows
+from app.domain.codes import CaseKind, CustomerKind, MoneyKind
+from app.domain.errors import DomainError
+from app.domain.money import parse_money
+from app.domain.rules.approval import approval_needed
+from app.domain.rules.liability import disposition_options
+from app.domain.validation import Collector, validate_text
+from app.services.context import Context
+from app.services.money import add_money, open_claim_for, refund_blocker
+from app.services.permissions import Action, require
+from app.services.records import find_case, refunded_total, rma_of
+from app.services.returns import charge_dealer, rma_total
+from app.services.transitions import apply_transition
+from app.store.db import write_transaction
+from app.store.models import Case, Customer, ReturnAuth
+
+ZERO = Decimal("0.00")
+RETURN_KINDS = (CaseKind.RETURN.value, CaseKind.EXCHANGE.value, CaseKind.REFUND.value)
+
+#: The status each chip of the counts strip filters the list by.
+STRIP_STATUSES: dict[str, str] = {
+    "awaiting_approval": "requested",
+    "awaiting_goods": "awaiting_goods",
+    "to_inspect": "received",
+    "to_settle": "disposition_done",
+}
+
+
+@dataclass(frozen=True)
+class ReturnCounts:
+    """Open returns, exchanges and refund-only cases by the step that waits on the desk."""
+
+    awaiting_approval: int
+    awaiting_goods: int
+    goods_late: int  # awaiting goods past the expected-by date (7 working days, 002)
+    to_inspect: int
+    to_settle: int
+
+
+def return_counts(ctx: Context) -> ReturnCounts:
+    """The counts strip above the Returns list; each count is what its chip's filter shows."""
+    by_status: dict[str, int] = {}
+    query = (
+        Case.select(Case.status)
+        .where(Case.kind.in_(RETURN_KINDS) & Case.status.in_(list(STRIP_STATUSES.values())))
+        .tuples()
+    )
+    for (status,) in query:
+        by_status[status] = by_status.get(status, 0) + 1
+    today = ctx.today()
+    late = (
+        Case.select()
+        .join(ReturnAuth, on=(ReturnAuth.case == Case.id))
+        .where(
+            Case.kind.in_(RETURN_KINDS)
+            & (Case.status == "awaiting_goods")
+            & ReturnAuth.expected_by.is_null(False)
+            & (ReturnAuth.expected_by < today)
+        )
+        .count()
+    )
+    return ReturnCounts(
+        awaiting_approval=by_status.get("requested", 0),
+        awaiting_goods=by_status.get("awaiting_goods", 0),
+        goods_late=late,
+        to_inspect=by_status.get("received", 0),
+        to_settle=by_status.get("disposition_done", 0),
+    )
+
+
+def _paid(case: Case) -> Decimal | None:
+    if case.amount is not None:
+        return case.amount
+    rma = rma_of(case)
+    return rma_total(rma) if rma is not None else None
+
+
+@dataclass(frozen=True)
+class RefundCap:
+    """What a refund dialog shows: paid, refunded so far, what is left, and who may approve it."""
+
+    paid: Decimal | None
+    refunded: Decimal
+    remaining: Decimal | None  # None: no paid amount known, so no cap
+    blocker: str | None  # the refusal code a refund would meet now (money.refund_blocker)
+    level: str  # approval level the remaining amount needs: "manager" or "owner"
+    approved_level: str  # the level the return was approved at ("" when not approved)
+
+
+def refund_cap(ctx: Context, number: str) -> RefundCap:
+    case = find_case(number)
+    paid = _paid(case)
+    refunded = refunded_total(case)
+    remaining = None if paid is None else max(ZERO, paid - refunded)
+    rma = rma_of(case)
+    level = approval_needed(refunded + (remaining or ZERO), ctx.settings.approval)
+    return RefundCap(
+        paid=paid,
+        refunded=refunded,
+        remaining=remaining,
+        blocker=refund_blocker(case),
+        level=level.value,
+        approved_level=rma.approval_level if rma is not None and rma.approved_by_id else "",
+    )
+
+
+@dataclass(frozen=True)
+class ApprovalNeed:
+    amount: Decimal
+    level: str  # "manager" (at or below the threshold) or "owner"
+    threshold: Decimal
+
+
+def approval_for(ctx: Context, number: str) -> ApprovalNeed:
+    """The amount a return's approval is judged on (as check_and_record_approval does)."""
+    case = find_case(number)
+    amount = _paid(case) or ZERO
+    return ApprovalNeed(
+        amount=amount,
+        level=approval_needed(amount, ctx.settings.approval).value,
+        threshold=ctx.settings.approval.owner_threshold,
+    )
+
+
+def disposition_choices(ctx: Context, number: str) -> tuple[str, ...]:
+    """Dispositions that fit the inspection result, usual first (a rejected return ships back)."""
+    case = find_case(number)
+    rma = rma_of(case)
+    if rma is None:
+        return ()
+    rejected = case.status == "rejected" or bool(rma.rejection_reason)
+    if not rejected and not rma.inspection_result:
+        return ()
+    return tuple(
+        d.value for d in disposition_options(rma.inspection_result or None, rejected=rejected)
+    )
+
+
+@dataclass(frozen=True)
+class ClaimInput:
+    amount: str | Decimal | None = None
+    carrier: str = ""
+    tracking_no: str = ""
+    order_no: str = ""
+    item_code: str = ""
+    size: str = ""
+
+
+def open_claim(ctx: Context, number: str, data: ClaimInput) -> str:
+    """Open a carrier claim (索赔单) on a case; returns its number.
+
+    A carrier-damage case waiting for its claim moves to "claim filed" in the same transaction.
+    """
+    v = Collector()
+    amount = v.check("amount", parse_money, data.amount, allow_zero=False)
+    carrier = v.check("carrier", validate_text, data.carrier, max_len=40) or ""
+    tracking = v.check("tracking_no", validate_text, data.tracking_no, max_len=40) or ""
+    order_no = v.check("order_no", validate_text, data.order_no, max_len=40) or ""
+    item_code = v.check("item_code", validate_text, data.item_code, max_len=40) or ""
+    size = v.check("size", validate_text, data.size, max_len=20) or ""
+    v.raise_if_errors()
+    require(ctx, Action.CLAIM)
+    with write_transaction():
+        case = find_case(number)
+        claim = open_claim_for(
+            ctx,
+            case,
+            amount=amount,  # type: ignore[arg-type]
+            carrier=carrier,
+            tracking_no=tracking,
+            order_no=order_no,
+            item_code=item_code,
+            size=size,
+        )
+        wf = workflows.workflow_for(case.kind)
+        if wf.name == "carrier_damage" and wf.can_move(case.status, "claim_filed"):
+            apply_transition(ctx, case, "claim_filed", claim.number, {"claim": claim.number})
+        return claim.number
+
+
+def deduct_dealer(ctx: Context, number: str, amount: str | Decimal, note: str = "") -> Decimal:
+    """Charge a dealer's account for a case (000: dealer-liable damage); returns the balance."""
+    v = Collector()
+    value = v.check("amount", parse_money, amount, allow_zero=False)
+    text = v.check("note", validate_text, note, max_len=200) or ""
+    v.raise_if_errors()
+    require(ctx, Action.MONEY)
+    require(ctx, Action.APPROVE_MANAGER)
+    with write_transaction():
+        case = find_case(number)
+        if case.customer.kind != CustomerKind.DEALER.value:
+            raise DomainError("not_a_dealer", field="amount")
+        charge_dealer(ctx, case.customer, value, case, "deduction")  # type: ignore[arg-type]
+        add_money(ctx, case, MoneyKind.DEALER_DEDUCTION, value, text)  # type: ignore[arg-type]
+        return Customer.get_by_id(case.customer_id).dealer_balance

@@ -1,0 +1,647 @@
+"""受理 Intake: a new request in under a minute.
+
+Phone first (a known customer fills in with their past cases), then what they ask for, the
+product with its serial and sale date (the rights and the promise date show live on the right),
+the repair checklists, a description and photos. Ctrl+S saves everything in one go, Ctrl+P prints
+the receipt, Ctrl+N starts the next one with the cursor in the phone field.
+"""
+
+from __future__ import annotations
+
+import tkinter as tk
+from collections.abc import Iterator
+from dataclasses import replace
+from importlib import import_module
+from pathlib import Path
+from typing import Any
+
+import ttkbootstrap as ttk
+
+from app.domain.errors import ValidationError
+from app.i18n import _
+from app.i18n.labels import KINDS, label
+from app.i18n.messages import field_message
+from app.services.intake import DEFAULT_REASON, DEFAULT_REQUEST, IntakeForm
+from app.services.intake_help import (
+    check_photos,
+    customer_lookup,
+    parse_appointment,
+    preview,
+    product_choices,
+    save_intake,
+)
+from app.ui.desk import Desk
+from app.ui.tabs import intake_fields as spec
+from app.ui.tabs.intake_panels import CustomerCard, EntitlementPanel
+from app.ui.widgets.fields import Field, FormFrame
+from app.ui.widgets.photos import PhotoStrip
+
+
+class _Form(FormFrame):
+    """A FormFrame that also knows "combo": a text field with a drop-down of suggestions, and
+    whose messages wrap under their field instead of widening the column."""
+
+    def __init__(self, master: tk.Misc, fields: Any, *, columns: int = 1, **kw: Any) -> None:
+        super().__init__(master, fields, columns=columns, **kw)
+        for line in self.errors.values():
+            line.configure(wraplength=125 if columns > 1 else 320, justify="left")
+
+    def _widget(self, f: Field) -> tk.Widget:
+        if f.kind != "combo":
+            return super()._widget(f)
+        var = tk.StringVar(self, value=f.default)
+        self.vars[f.name] = var
+        w = ttk.Combobox(self, textvariable=var, width=f.width)
+        w.bind("<KeyRelease>", lambda _e, n=f.name: self._changed(n), add="+")
+        w.bind("<<ComboboxSelected>>", lambda _e, n=f.name: self._changed(n), add="+")
+        w.bind("<FocusOut>", lambda _e, n=f.name: self.check_field(n), add="+")
+        return w
+
+
+class _AllForms:
+    """Puts each validation error under its field in whichever section holds it."""
+
+    def __init__(self, tab: IntakeTab) -> None:
+        self.tab = tab
+
+    def show_errors(self, exc: ValidationError) -> bool:
+        first = None
+        photo_lines = []
+        for err in exc.errors:
+            name = err.field.split("[", 1)[0]
+            if name == "photos":
+                photo_lines.append(field_message(err))
+                continue
+            for form in self.tab.forms:
+                if name in form.errors:
+                    form.set_error(name, field_message(err))
+                    widget = form.widgets[name]
+                    if first is None or self.tab.order_of(widget) < self.tab.order_of(first):
+                        first = widget
+        if photo_lines:
+            self.tab.photos.show_error("\n".join(photo_lines))
+        if first is not None:
+            first.focus_set()
+        return first is not None or bool(photo_lines)
+
+    def clear_errors(self) -> None:
+        for form in self.tab.forms:
+            form.clear_errors()
+        self.tab.photos.show_error("")
+
+
+class IntakeTab(ttk.Frame):
+    """The intake form on the left, the live entitlement and the Save button on the right."""
+
+    PREVIEW_MS = 300
+    LOOKUP_MS = 250
+    SIDE_WIDTH = 350
+    #: Widget classes the Tab key stops at (frames and labels never take the focus).
+    INPUTS = frozenset(
+        {"TEntry", "TCombobox", "Text", "TCheckbutton", "TRadiobutton", "TButton", "Treeview"}
+    )
+
+    def __init__(self, master: tk.Misc, desk: Desk) -> None:
+        super().__init__(master, padding=(6, 4))
+        self.desk = desk
+        self.kind = tk.StringVar(self, value="repair")
+        self.saved_number: str | None = None
+        self._auto: dict[str, Any] = {}  # values the tab filled in itself (safe to overwrite)
+        self._timers: dict[str, str] = {}
+        self._choices: dict[str, Any] = {}
+        self.errors = _AllForms(self)
+        self._build()
+        self.new()
+
+    # --- layout ----------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.columnconfigure(0, weight=1)
+        self.rowconfigure(0, weight=1)
+        self.scroll = ttk.ScrolledFrame(self, padding=0, height=600, width=900)
+        self.scroll.container.grid(row=0, column=0, sticky="nsew")
+        body = self.scroll
+        body.columnconfigure((0, 1), weight=1, uniform="col")
+        left = ttk.Frame(body)
+        left.grid(row=0, column=0, sticky="new", padx=(0, 6))
+        right = ttk.Frame(body)
+        right.grid(row=0, column=1, sticky="new", padx=(6, 4))
+        self._build_customer(left)
+        self._build_request(left)
+        self._build_description(left)
+        self._build_photos(left)
+        self._build_product(right)
+        self._build_repair(right)
+        self._build_side()
+        # The Tab key walks the sections in this order, whatever column they sit in.
+        self.sections = [
+            self.customer_box,
+            self.request_box,  # holds the description too
+            self.product_box,
+            self.repair_box,
+            self.photos_box,
+            self.side,
+        ]
+        self.forms = [
+            self.customer_form,
+            self.request_form,
+            self.severity_form,
+            self.description_form,
+            self.product_form,
+            self.condition_form,
+            self.site_form,
+        ]
+        for widget in self._descendants(self):
+            if widget.winfo_class() not in self.INPUTS:
+                continue
+            widget.bind("<FocusIn>", lambda e: self._see(e.widget), add="+")
+            widget.bind("<Tab>", lambda e: self._traverse(e.widget, 1))
+            widget.bind("<Shift-Tab>", lambda e: self._traverse(e.widget, -1))
+            widget.bind("<ISO_Left_Tab>", lambda e: self._traverse(e.widget, -1))
+
+    def _section(self, master: tk.Misc, title: str) -> ttk.Labelframe:
+        frame = ttk.Labelframe(master, text=" " + title + " ", padding=(8, 4))
+        frame.pack(fill="x", pady=(0, 6))
+        return frame
+
+    def _build_customer(self, master: tk.Misc) -> None:
+        self.customer_box = box = self._section(master, _("Customer"))
+        self.customer_form = _Form(
+            box, spec.CUSTOMER_FIELDS, columns=2, on_change=self._customer_changed
+        )
+        self.customer_form.pack(fill="x")
+        self.customer_card = CustomerCard(box, on_open=self.desk.open)
+        self.customer_card.pack(fill="x", pady=(2, 2))
+
+    def _build_request(self, master: tk.Misc) -> None:
+        self.request_box = box = self._section(master, _("Request"))
+        kinds = ttk.Frame(box)
+        kinds.pack(fill="x", pady=(0, 4))
+        self.kind_buttons: dict[str, ttk.Radiobutton] = {}
+        for i, code in enumerate(spec.KIND_ORDER):
+            button = ttk.Radiobutton(
+                kinds,
+                text=label(KINDS, code),
+                value=code,
+                variable=self.kind,
+                bootstyle="primary-outline-toolbutton",
+                command=self._kind_changed,
+                padding=(6, 6),
+            )
+            button.grid(row=i // 4, column=i % 4, sticky="ew", padx=1, pady=1)
+            button.bind("<Left>", lambda _e: self._step_kind(-1))
+            button.bind("<Right>", lambda _e: self._step_kind(1))
+            self.kind_buttons[code] = button
+        for c in range(4):
+            kinds.columnconfigure(c, weight=1, uniform="kind")
+        self.request_form = _Form(
+            box, spec.REQUEST_FIELDS, columns=2, on_change=lambda _n: self._schedule_preview()
+        )
+        self.request_form.pack(fill="x")
+        self.severity_form = _Form(box, [spec.SEVERITY_FIELD], columns=2)
+        self.severity_slot = ttk.Frame(box)  # keeps the severity above the description
+        self.severity_slot.pack(fill="x")
+
+    def _build_description(self, master: tk.Misc) -> None:
+        """What happened, in the customer's words: part of the request, under its choices."""
+        self.description_box = box = ttk.Frame(self.request_box)
+        box.pack(fill="x")
+        self.description_form = _Form(box, [spec.DESCRIPTION_FIELD])
+        self.description_form.pack(fill="x")
+
+    def _build_product(self, master: tk.Misc) -> None:
+        self.product_box = box = self._section(master, _("Product"))
+        self.product_form = _Form(
+            box, spec.PRODUCT_FIELDS, columns=2, on_change=self._product_changed
+        )
+        self.product_form.pack(fill="x")
+        product = self.product_form.widgets["product"]
+        product.configure(postcommand=self._suggest_products)  # type: ignore[call-arg]
+        flags = ttk.Frame(box)
+        flags.pack(fill="x", pady=(4, 2))
+        self.flag_vars: dict[str, tk.BooleanVar] = {}
+        self.flag_buttons: dict[str, ttk.Checkbutton] = {}
+        for name, text, default in spec.FLAGS:
+            var = tk.BooleanVar(self, value=default)
+            button = ttk.Checkbutton(
+                flags, text=_(text), variable=var, command=self._schedule_preview
+            )
+            button.pack(side="left", padx=(8, 6))
+            self.flag_vars[name] = var
+            self.flag_buttons[name] = button
+
+    def _build_repair(self, master: tk.Misc) -> None:
+        self.repair_box = box = self._section(master, _("Repair details"))
+        ttk.Label(box, text=_("Accessories received"), bootstyle="secondary").pack(anchor="w")
+        self.accessory_vars = self._checklist(box, spec.ACCESSORIES, columns=4)
+        ttk.Label(box, text=_("Condition on receipt"), bootstyle="secondary").pack(
+            anchor="w", pady=(6, 0)
+        )
+        self.condition_vars = self._checklist(box, spec.CONDITIONS, columns=3)
+        self.condition_form = _Form(box, [spec.CONDITION_NOTE])
+        self.condition_form.pack(fill="x", pady=(4, 0))
+        self.on_site = tk.BooleanVar(self, value=False)
+        self.on_site_button = ttk.Checkbutton(
+            box,
+            text=_("On-site service (we go to the customer)"),
+            variable=self.on_site,
+            command=self._on_site_changed,
+            bootstyle="round-toggle",
+        )
+        self.on_site_button.pack(anchor="w", pady=(6, 2))
+        appointment = replace(
+            spec.SITE_FIELDS[1], check=lambda v: parse_appointment(self.desk.ctx, v)
+        )
+        self.site_form = _Form(box, [spec.SITE_FIELDS[0], appointment], columns=2)
+
+    def _checklist(
+        self, master: tk.Misc, table: dict[str, str], *, columns: int
+    ) -> dict[str, tk.BooleanVar]:
+        grid = ttk.Frame(master)
+        grid.pack(fill="x", pady=(2, 0))
+        out: dict[str, tk.BooleanVar] = {}
+        for i, (code, text) in enumerate(table.items()):
+            var = tk.BooleanVar(self, value=False)
+            ttk.Checkbutton(grid, text=_(text), variable=var).grid(
+                row=i // columns, column=i % columns, sticky="w", padx=(4, 2), pady=1
+            )
+            out[code] = var
+        for c in range(columns):
+            grid.columnconfigure(c, weight=1)
+        return out
+
+    def _build_photos(self, master: tk.Misc) -> None:
+        self.photos_box = box = self._section(master, _("Photos"))
+        self.photos = PhotoStrip(box, check=self._check_photos)
+        self.photos.pack(fill="x")
+
+    def _build_side(self) -> None:
+        self.side = side = ttk.Frame(self, width=self.SIDE_WIDTH)
+        side.grid(row=0, column=1, sticky="nsew", padx=(8, 0))
+        side.grid_propagate(False)
+        side.pack_propagate(False)
+        self.entitlement = EntitlementPanel(side)
+        self.entitlement.pack(fill="x")
+        self.save_button = ttk.Button(
+            side,
+            text=_("Save intake (Ctrl+S)"),
+            bootstyle="success",
+            command=self.save,
+            padding=(10, 10),
+        )
+        self.save_button.pack(fill="x", pady=(10, 0))
+        self.result = ttk.Labelframe(side, text=" " + _("Saved") + " ", padding=(10, 6))
+        self.result_number = ttk.Label(
+            self.result, font=("TkDefaultFont", 18, "bold"), bootstyle="success"
+        )
+        self.result_number.pack(anchor="w")
+        self.result_detail = ttk.Label(
+            self.result, bootstyle="secondary", wraplength=330, justify="left"
+        )
+        self.result_detail.pack(anchor="w", pady=(0, 6))
+        buttons = ttk.Frame(self.result)
+        buttons.pack(fill="x")
+        buttons.columnconfigure((0, 1), weight=1, uniform="result")
+        self.open_button = ttk.Button(
+            buttons,
+            text=_("Open record"),
+            bootstyle="primary-outline",
+            command=self.open_saved,
+        )
+        self.open_button.grid(row=0, column=0, sticky="ew", padx=(0, 3))
+        self.print_button = ttk.Button(
+            buttons,
+            text=_("Print receipt (Ctrl+P)"),
+            bootstyle="primary-outline",
+            command=self.print_current,
+        )
+        self.print_button.grid(row=0, column=1, sticky="ew", padx=(3, 0))
+        self.new_button = ttk.Button(
+            buttons, text=_("New intake (Ctrl+N)"), bootstyle="primary", command=self.new
+        )
+        self.new_button.grid(row=1, column=0, columnspan=2, sticky="ew", pady=(6, 0))
+
+    # --- keyboard and scrolling ------------------------------------------------------------
+
+    def _descendants(self, widget: tk.Misc) -> Iterator[tk.Misc]:
+        for child in widget.winfo_children():
+            yield child
+            yield from self._descendants(child)
+
+    def focus_chain(self) -> list[tk.Misc]:
+        """The widgets the Tab key visits, in order: section by section, then Save."""
+        chain: list[tk.Misc] = []
+        for section in self.sections:
+            for widget in self._descendants(section):
+                if widget.winfo_class() in self.INPUTS and self.tk.call("tk::FocusOK", widget._w):  # type: ignore[attr-defined]
+                    chain.append(widget)
+        return chain
+
+    def _traverse(self, widget: tk.Misc, step: int) -> str:
+        chain = self.focus_chain()
+        if widget in chain:
+            target = chain[(chain.index(widget) + step) % len(chain)]
+        else:
+            target = widget.tk_focusNext() if step > 0 else widget.tk_focusPrev()
+        if target is not None:
+            target.focus_set()
+        return "break"
+
+    def order_of(self, widget: tk.Misc) -> int:
+        """Position of a widget in the Tab order."""
+        chain = self.focus_chain()
+        return chain.index(widget) if widget in chain else 1 << 30
+
+    def _see(self, widget: tk.Misc) -> None:
+        """Scroll the form so the field that got the focus is visible."""
+        body = self.scroll
+        total = body.winfo_height()
+        view = self.scroll.container.winfo_height()
+        if total <= view or total <= 1:
+            return
+        top = widget.winfo_rooty() - body.winfo_rooty()
+        first, last = self.scroll.yview() or (0.0, 1.0)
+        if top < first * total or top + widget.winfo_height() > last * total:
+            self.scroll.yview_moveto(max(0.0, (top - 40) / total))
+
+    def _step_kind(self, step: int) -> str:
+        order = list(spec.KIND_ORDER)
+        i = (order.index(self.kind.get()) + step) % len(order)
+        self.set_kind(order[i])
+        self.kind_buttons[order[i]].focus_set()
+        return "break"
+
+    def _update_kind_focus(self) -> None:
+        """Only the chosen kind is a Tab stop; the arrow keys move between the kinds."""
+        for code, button in self.kind_buttons.items():
+            button.configure(takefocus=code == self.kind.get())
+
+    # --- reacting to typing ----------------------------------------------------------------
+
+    def _later(self, key: str, ms: int, fn: Any) -> None:
+        old = self._timers.pop(key, None)
+        if old:
+            self.after_cancel(old)
+        self._timers[key] = self.after(ms, lambda: (self._timers.pop(key, None), fn()))
+
+    def _schedule_preview(self) -> None:
+        self._later("preview", self.PREVIEW_MS, self.update_preview)
+
+    def _customer_changed(self, name: str) -> None:
+        if name == "phone":
+            self._later("lookup", self.LOOKUP_MS, self.lookup_customer)
+        if name in ("phone", "service_class"):
+            self._schedule_preview()
+
+    def _product_changed(self, name: str) -> None:
+        if name == "product":
+            self._product_picked()
+        self._schedule_preview()
+
+    def _kind_changed(self) -> None:
+        kind = self.kind.get()
+        self._update_kind_focus()
+        for field, defaults in (("reason", DEFAULT_REASON), ("request", DEFAULT_REQUEST)):
+            value = defaults.get(kind)  # type: ignore[call-overload]
+            self._fill(self.request_form, field, value.value if value else "")
+        if kind == "complaint":
+            self.severity_form.pack(fill="x", before=self.severity_slot)
+        else:
+            self.severity_form.pack_forget()
+        if kind == "repair":
+            self.repair_box.pack(fill="x", pady=(0, 6))
+        else:
+            self.repair_box.pack_forget()
+        self._schedule_preview()
+
+    def _on_site_changed(self) -> None:
+        if self.on_site.get():
+            self.site_form.pack(fill="x")
+        else:
+            self.site_form.pack_forget()
+
+    def _fill(self, form: FormFrame, name: str, value: Any) -> None:
+        """Fill a field the desk has not typed in (or that the tab filled before)."""
+        key = (id(form), name)
+        current = form.get(name)
+        if current in ("", None, False) or current == self._auto.get(key):
+            form.set(name, value)
+            self._auto[key] = form.get(name)
+
+    def set_kind(self, kind: str) -> None:
+        self.kind.set(kind)
+        self._kind_changed()
+
+    def lookup_customer(self) -> None:
+        phone = self.customer_form.get("phone").strip()
+        digits = sum(ch.isdigit() for ch in phone)
+        if digits < 7:
+            self.customer_card.show(None, typed=False)
+            return
+        got = self.desk.read(customer_lookup, phone)
+        summary = got.value if got.ok else None
+        self.customer_card.show(summary, typed=True)
+        form = self.customer_form
+        if summary is not None:
+            self._fill(form, "name", summary.name)
+            self._fill(form, "service_class", summary.service_class)
+            self._fill(form, "customer_kind", summary.kind)
+            self._fill(form, "address", summary.address)
+        else:
+            for name in ("name", "service_class", "customer_kind", "address"):
+                key = (id(form), name)
+                if key in self._auto and form.get(name) == self._auto[key]:
+                    form.set(name, "")
+                    self._auto.pop(key)
+        self._schedule_preview()
+
+    def _suggest_products(self) -> None:
+        text = self.product_form.get("product")
+        got = self.desk.read(product_choices, text)
+        choices = got.value if got.ok else []
+        self._choices = {}
+        for c in choices:
+            self._choices.setdefault(c.name, c)
+        self.product_form.widgets["product"].configure(values=list(self._choices))  # type: ignore[call-arg]
+
+    def _product_picked(self) -> None:
+        name = self.product_form.get("product").strip()
+        if not self._choices or name not in self._choices:
+            self._suggest_products()
+        choice = self._choices.get(name)
+        if choice is not None:
+            self._fill(self.product_form, "model_spec", choice.model_spec)
+            self._fill(self.product_form, "category", choice.category)
+            if choice.is_gift:
+                self.flag_vars["gift"].set(True)
+
+    def update_preview(self) -> None:
+        got = self.desk.read(preview, self.collect())
+        if got.ok:
+            self.entitlement.show(got.value, tz_local=self.desk.ctx.local)
+
+    def _check_photos(self, paths: list[Path]) -> str:
+        got = self.desk.read(check_photos, paths)
+        if not got.ok:
+            return ""
+        return "\n".join(field_message(e) for e in got.value)
+
+    # --- the form's value ------------------------------------------------------------------
+
+    def collect(self) -> IntakeForm:
+        """What the desk typed, as the service's form (raw values; the service validates)."""
+        c = self.customer_form.values()
+        r = self.request_form.values()
+        p = self.product_form.values()
+        kind = self.kind.get()
+        repair = kind == "repair"
+        ticked = [_(spec.CONDITIONS[k]) for k, v in self.condition_vars.items() if v.get()]
+        note = self.condition_form.get("condition").strip()
+        parts = ticked + ([note] if note else [])
+        condition = parts[0] if parts else ""
+        for part in parts[1:]:
+            condition = _("{first}; {second}").format(first=condition, second=part)
+        site = self.site_form.values()
+        on_site = repair and bool(self.on_site.get())
+        return IntakeForm(
+            kind=kind,
+            name=c["name"],
+            phone=c["phone"],
+            service_class=c["service_class"],
+            customer_kind=c["customer_kind"],
+            address=c["address"],
+            reason=r["reason"],
+            request=r["request"],
+            channel=r["channel"] or "walk_in",
+            severity=self.severity_form.get("severity") if kind == "complaint" else "minor",
+            description=self.description_form.get("description"),
+            product=p["product"],
+            model_spec=p["model_spec"],
+            category=p["category"],
+            serial=p["serial"],
+            sold=p["sold"] or None,
+            amount=p["amount"] or None,
+            order_no=p["order_no"],
+            invoice_no=p["invoice_no"],
+            sale_channel=p["sale_channel"] or "store",
+            man_made=self.flag_vars["man_made"].get(),
+            gift=self.flag_vars["gift"].get(),
+            unused=self.flag_vars["unused"].get(),
+            intact=self.flag_vars["intact"].get(),
+            accessories=[k for k, v in self.accessory_vars.items() if v.get()] if repair else [],
+            condition=condition if repair else "",
+            on_site=on_site,
+            site_address=site["site_address"] if on_site else "",
+        )
+
+    # --- the tab's commands (Ctrl+S, Ctrl+P, Ctrl+N) ---------------------------------------
+
+    def save(self) -> str | None:
+        """Write the intake; returns the new case number, or None (errors shown at the fields)."""
+        if self.saved_number:
+            self.desk.notify(
+                _("Already saved as {number}. Press Ctrl+N for a new intake.").format(
+                    number=self.saved_number
+                ),
+                "info",
+            )
+            return None
+        form = self.collect()
+        appointment = self.site_form.get("appointment_at") if form.on_site else None
+        got = self.desk.call(
+            save_intake,
+            form,
+            appointment=appointment,
+            photos=list(self.photos.paths),
+            form=self.errors,
+        )
+        if not got.ok:
+            return None
+        case = got.value
+        self.saved_number = case.number
+        promise = case.promise_date.isoformat() if case.promise_date else ""
+        self.result_number.configure(text=case.number)
+        self.result_detail.configure(
+            text=_("{kind} for {name} · promise date {date}").format(
+                kind=label(KINDS, form.kind), name=form.name.strip(), date=promise
+            )
+        )
+        self.result.pack(fill="x", pady=(10, 0))
+        self.save_button.configure(state="disabled")
+        self.desk.notify(
+            _("Intake saved as {number}; promise date {date}.").format(
+                number=case.number, date=promise
+            ),
+            "success",
+        )
+        self.print_button.focus_set()
+        return case.number
+
+    def print_current(self) -> Any:
+        """Print the receipt of the intake just saved (once the documents module is there)."""
+        number = self.saved_number
+        if not number:
+            self.desk.notify(
+                _("Save the intake first (Ctrl+S), then print its receipt."), "warning"
+            )
+            return None
+        try:
+            documents = import_module("app.services.documents")
+        except ModuleNotFoundError as exc:
+            if exc.name != "app.services.documents":
+                raise
+            documents = None
+        make_slip = getattr(documents, "make_slip", None)
+        if make_slip is None:
+            self.desk.notify(_("Printing receipts is not yet available."), "info")
+            return None
+        got = self.desk.call(make_slip, number, "intake")
+        if got.ok:
+            path = getattr(got.value, "path", got.value)
+            self.desk.notify(
+                _("Receipt for {number} is ready: {path}").format(number=number, path=path),
+                "success",
+            )
+            return got.value
+        return None
+
+    def open_saved(self) -> None:
+        if self.saved_number:
+            self.desk.open(self.saved_number)
+
+    def new(self) -> None:
+        """Clear everything for the next customer; the cursor goes to the phone field."""
+        for form in (
+            self.customer_form,
+            self.request_form,
+            self.severity_form,
+            self.description_form,
+            self.product_form,
+            self.condition_form,
+            self.site_form,
+        ):
+            form.clear()
+        self._auto.clear()
+        for name, _text, default in spec.FLAGS:
+            self.flag_vars[name].set(default)
+        for var in (*self.accessory_vars.values(), *self.condition_vars.values()):
+            var.set(False)
+        self.on_site.set(False)
+        self._on_site_changed()
+        self.photos.clear()
+        self.customer_card.show(None, typed=False)
+        self.saved_number = None
+        self.result.pack_forget()
+        self.save_button.configure(state="normal")
+        self.set_kind("repair")
+        self.scroll.yview_moveto(0)
+        self.update_preview()
+        self.customer_form.widgets["phone"].focus_set()
+
+    def owns(self, kind: str) -> bool:
+        """The intake opens no records: they belong to the Repairs, Returns and All tabs."""
+        return False
+
+    def refresh(self) -> None:
+        if self.customer_card.summary is not None:
+            self.lookup_customer()

@@ -1,0 +1,89 @@
+"""退货跟踪: returns, exchanges and refund-only cases, with a strip of what waits on the desk."""
+
+from __future__ import annotations
+
+import tkinter as tk
+
+import ttkbootstrap as ttk
+
+from app.i18n import N_, _
+from app.services.return_help import (
+    STRIP_STATUSES,
+    ReturnCounts,
+    return_counts,
+)
+from app.ui.desk import Desk
+from app.ui.tabs.base import BrowseTab
+
+#: The chips of the counts strip, in order: (key in STRIP_STATUSES, label).
+CHIPS: tuple[tuple[str, str], ...] = (
+    ("awaiting_approval", N_("Awaiting approval")),
+    ("awaiting_goods", N_("Awaiting goods")),
+    ("to_inspect", N_("To inspect")),
+    ("to_settle", N_("To settle")),
+)
+
+
+class ReturnsTab(BrowseTab):
+    KINDS = ("return", "exchange", "refund")
+    ASSIGNEE_ROLES = ("front_desk", "owner")
+
+    def __init__(self, master: tk.Misc, desk: Desk) -> None:
+        super().__init__(master, desk)
+        self.browser.status.bind("<<ComboboxSelected>>", self._status_picked, add="+")
+
+    def _status_picked(self, _event: object = None) -> None:
+        """A status chosen in the filter lights the chip that matches it, if any."""
+        status = self.browser.current_filter().status
+        self.active_chip = next((k for k, s in STRIP_STATUSES.items() if s == status), "")
+        self.refresh_counts()
+
+    def build_left(self, left: ttk.Frame) -> None:
+        """The counts strip: one chip per waiting step; a click filters the list by it."""
+        self.counts: ReturnCounts | None = None
+        self.active_chip = ""
+        self.chips: dict[str, ttk.Button] = {}
+        strip = ttk.Frame(left)
+        strip.pack(fill="x", pady=(0, 6))
+        for i, (key, _text) in enumerate(CHIPS):
+            button = ttk.Button(
+                strip, bootstyle="secondary-outline", command=lambda k=key: self.toggle_chip(k)
+            )
+            button.grid(row=0, column=i, sticky="we", padx=(0 if i == 0 else 6, 0))
+            strip.columnconfigure(i, weight=1, uniform="chips")
+            self.chips[key] = button
+        self.desk.on("changed", self.refresh_counts)
+        self.refresh_counts()
+
+    def refresh_counts(self) -> None:
+        if not self.winfo_exists():
+            return
+        got = self.desk.read(return_counts)
+        if not got.ok:
+            return
+        self.counts = got.value
+        for key, text in CHIPS:
+            n = getattr(self.counts, key)
+            caption = f"{_(text)}  {n}"
+            style = "primary" if key == self.active_chip else "secondary-outline"
+            if key == "awaiting_goods" and self.counts.goods_late:
+                caption += "  · " + _("{n} late").format(n=self.counts.goods_late)
+                if key != self.active_chip:
+                    style = "danger-outline"
+            elif n and key != self.active_chip:
+                style = "primary-outline"
+            self.chips[key].configure(text=caption, bootstyle=style)
+
+    def toggle_chip(self, key: str) -> None:
+        """Filter the list by the chip's status; clicking the active chip shows all again."""
+        self.active_chip = "" if self.active_chip == key else key
+        status = STRIP_STATUSES.get(self.active_chip, "")
+        browser = self.browser
+        index = browser.status_codes.index(status) if status in browser.status_codes else 0
+        browser.status.current(index)
+        browser.refresh()
+        self.refresh_counts()
+
+    def refresh(self) -> None:
+        super().refresh()
+        self.refresh_counts()

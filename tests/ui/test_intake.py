@@ -1,0 +1,299 @@
+"""The Intake tab under a real Tk: typing, live rights, saving, errors, photos, keyboard order.
+
+Every test drives the real widgets the way the desk does (typing into entries, ticking boxes,
+the Ctrl+S handler) and then checks the database through the services.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PIL import Image
+
+from app.services.cases import CaseFilter, list_cases, show_case
+from app.services.context import Context
+from app.services.intake import IntakeForm, take_intake
+from app.services.intake_help import customer_lookup
+from app.services.rules import entitlement_for
+from tests.conftest import row_counts
+from tests.ui.conftest import pump
+
+GOOD_IMEI = "490154203237518"
+BAD_IMEI = "490154203237519"  # last digit off: the Luhn check fails
+NEW_PHONE = "13912340071"
+
+
+@pytest.fixture
+def small(tk_root: Any, ctx: Context) -> Iterator[Any]:
+    """The main window on a handful of cases: most tests need no full demo data (it is slow)."""
+    from app.ui.app import build
+
+    for phone, kind in (("13812348000", "repair"), ("13812348000", "complaint")):
+        take_intake(ctx, IntakeForm(kind=kind, name="张三", phone=phone, product="华为 nova 12"))
+    win = build(ctx, root=tk_root)
+    tk_root.deiconify()
+    pump(tk_root)
+    yield win
+    for child in list(tk_root.winfo_children()):
+        child.destroy()
+    pump(tk_root)
+
+
+class Desk:
+    """Drives the tab like a person and counts what that person had to do."""
+
+    def __init__(self, window: Any) -> None:
+        self.window = window
+        self.root = window.root
+        self.tab = window.show_tab("intake")
+        self.fields = 0
+        self.keys = 0
+        self.clicks = 0
+
+    def type(self, form: Any, name: str, text: str) -> None:
+        widget = form.widgets[name]
+        widget.focus_set()
+        if form.fields[name].kind == "multiline":
+            widget.delete("1.0", "end")
+            widget.insert("1.0", text)
+        else:
+            widget.delete(0, "end")
+            widget.insert(0, text)
+        widget.event_generate("<KeyRelease>")
+        self.fields += 1
+        self.keys += len(text) + 1  # the characters, then Tab to the next field
+        pump(self.root)
+
+    def choose(self, form: Any, name: str, code: str) -> None:
+        form.set(name, code)
+        form.widgets[name].event_generate("<<ComboboxSelected>>")
+        self.fields += 1
+        self.clicks += 2  # open the list, pick the line
+        pump(self.root)
+
+    def tick(self, var_owner: dict[str, Any], code: str) -> None:
+        var_owner[code].set(True)
+        self.clicks += 1
+
+    def press(self, handler: Any) -> Any:
+        self.keys += 1
+        result = handler()
+        pump(self.root)
+        return result
+
+    def settle(self, ms: int = 450) -> None:
+        """Let the debounced look-ups run: at least ``ms``, then until none is pending."""
+        pump(self.root, ms)
+        deadline = time.monotonic() + 3
+        while self.tab._timers and time.monotonic() < deadline:
+            pump(self.root, 50)
+
+
+def _known_customer(ctx: Context) -> Any:
+    return next(r for r in list_cases(ctx, CaseFilter(kind="repair")) if r.customer_phone)
+
+
+def test_known_phone_fills_the_name_and_lists_past_records(window: Any, demo_ctx: Context) -> None:
+    row = _known_customer(demo_ctx)
+    desk = Desk(window)
+    tab = desk.tab
+    desk.type(tab.customer_form, "phone", row.customer_phone)
+    desk.settle(tab.LOOKUP_MS + 150)
+    assert tab.customer_form.get("name") == row.customer_name
+    assert row.number in tab.customer_card.rows()
+    assert "Known customer" in tab.customer_card.badge.cget("text")
+    # a number nobody has: a new customer, and the name filled before is taken back
+    assert customer_lookup(demo_ctx, NEW_PHONE) is None
+    desk.type(tab.customer_form, "phone", NEW_PHONE)
+    desk.settle(tab.LOOKUP_MS + 150)
+    assert tab.customer_form.get("name") == ""
+    assert tab.customer_card.rows() == []
+    assert "New customer" in tab.customer_card.badge.cget("text")
+
+
+def test_new_customer_repair_intake_end_to_end(small: Any, ctx: Context) -> None:
+    window = small
+    desk = Desk(window)
+    tab = desk.tab
+    window.new_intake()  # Ctrl+N
+    pump(desk.root)
+    sold = ctx.today() - timedelta(days=5)
+    started = time.perf_counter()
+    desk.type(tab.customer_form, "phone", NEW_PHONE)
+    desk.type(tab.customer_form, "name", "韩梅梅")
+    desk.choose(tab.customer_form, "service_class", "A")
+    desk.type(tab.description_form, "description", "屏幕不亮")
+    desk.type(tab.product_form, "product", "测试手机 X1")
+    desk.choose(tab.product_form, "category", "phone")
+    desk.type(tab.product_form, "serial", GOOD_IMEI)
+    desk.type(tab.product_form, "sold", sold.isoformat())
+    desk.tick(tab.accessory_vars, "charger")
+    desk.tick(tab.accessory_vars, "sim_tray")
+    desk.tick(tab.condition_vars, "screen_scratched")
+    desk.settle(tab.PREVIEW_MS + 200)
+
+    # the rights show live, as the rules decide them
+    expected = entitlement_for(ctx, category="phone", sold=sold)
+    shown = tab.entitlement.texts()
+    assert f"Return: ✓ until {expected.until['return'].isoformat()}" in shown
+    assert f"Free repair: ✓ until {expected.until['free_repair'].isoformat()}" in shown
+    assert any("Phone: free repair of the handset" in line for line in shown)
+    assert any(line.startswith("Promise date (class A)") for line in shown)
+
+    number = desk.press(lambda: window._tab_call("save"))  # Ctrl+S
+    elapsed = time.perf_counter() - started
+    assert number and number.startswith("SH-")
+    assert number in window.status.cget("text")
+    assert tab.result_number.cget("text") == number
+
+    case = show_case(ctx, number)
+    assert case.kind == "repair" and case.customer.name == "韩梅梅"
+    assert case.customer.phone == NEW_PHONE and case.customer.service_class == "A"
+    assert case.serial == GOOD_IMEI and case.description == "屏幕不亮"
+    assert case.entitlement["free_repair"] is True
+    assert case.entitlement["until"]["return"] == expected.until["return"].isoformat()
+    assert case.repair is not None
+    assert case.repair.accessories == ["charger", "sim_tray"]
+    assert "Screen scratched" in case.repair.condition
+    assert case.product is not None and case.product.category == "phone"
+
+    # saving twice does not make a second case; Ctrl+N starts over in the phone field
+    before = row_counts()
+    assert window._tab_call("save") is None
+    assert row_counts() == before
+    window.new_intake()
+    pump(desk.root)
+    assert tab.customer_form.get("phone") == "" and tab.saved_number is None
+    assert desk.root.focus_get() is tab.customer_form.widgets["phone"]
+    print(  # the measure asked for in the issue: what a complete repair intake takes
+        f"\nrepair intake: {desk.fields} fields, {desk.keys} keystrokes, {desk.clicks} clicks, "
+        f"{elapsed:.2f}s driven"
+    )
+
+
+def test_bad_imei_shows_under_the_field_and_writes_nothing(small: Any, ctx: Context) -> None:
+    window = small
+    desk = Desk(window)
+    tab = desk.tab
+    desk.type(tab.customer_form, "phone", NEW_PHONE)
+    desk.type(tab.customer_form, "name", "李雷")
+    desk.type(tab.product_form, "product", "测试手机 X1")
+    desk.type(tab.product_form, "serial", BAD_IMEI)
+    desk.settle(tab.product_form.DEBOUNCE_MS + 150)
+    assert "check digit" in tab.product_form.error_text("serial")  # while typing
+    before = row_counts()
+    assert tab.save() is None
+    assert row_counts() == before
+    assert "check digit" in tab.product_form.error_text("serial")
+    assert desk.root.focus_get() is tab.product_form.widgets["serial"]
+    # fixing it saves
+    desk.type(tab.product_form, "serial", GOOD_IMEI)
+    number = tab.save()
+    assert number and show_case(ctx, number).serial == GOOD_IMEI
+    assert tab.product_form.error_text("serial") == ""
+
+
+def test_photo_thumbnail_and_stored_photo(small: Any, ctx: Context, tmp_path: Path) -> None:
+    window = small
+    picture = tmp_path / "screen.png"
+    Image.new("RGB", (800, 600), (200, 40, 40)).save(picture)
+    not_a_picture = tmp_path / "notes.png"
+    not_a_picture.write_text("not an image", encoding="utf-8")
+    desk = Desk(window)
+    tab = desk.tab
+    assert tab.photos.add([not_a_picture]) == []
+    assert "notes.png" in tab.photos.error_label.cget("text")
+    assert tab.photos.add([picture]) == [picture]
+    pump(desk.root)
+    assert len(tab.photos.images) == 1  # the thumbnail, kept alive
+    assert tab.photos.images[0].width() <= 72
+    desk.type(tab.customer_form, "phone", NEW_PHONE)
+    desk.type(tab.customer_form, "name", "王芳")
+    desk.type(tab.product_form, "product", "测试手机 X1")
+    number = tab.save()
+    assert number
+    case = show_case(ctx, number)
+    assert len(case.photos) == 1
+    stored = ctx.data_dir / case.photos[0]
+    assert stored.is_file() and number in stored.parts
+    assert stored.read_bytes() == picture.read_bytes()
+
+
+def test_complaint_shows_severity_and_return_shows_eligibility(small: Any, ctx: Context) -> None:
+    window = small
+    desk = Desk(window)
+    tab = desk.tab
+    tab.kind_buttons["complaint"].invoke()
+    pump(desk.root)
+    assert tab.severity_form.winfo_ismapped()
+    assert not tab.repair_box.winfo_ismapped()
+    tab.kind_buttons["return"].invoke()
+    desk.choose(tab.product_form, "category", "phone")
+    desk.type(tab.product_form, "sold", (ctx.today() - timedelta(days=3)).isoformat())
+    desk.settle(tab.PREVIEW_MS + 200)
+    assert not tab.severity_form.winfo_ismapped()
+    assert tab.request_form.get("request") == "refund"  # the kind's usual request
+    assert any(line.startswith("Return: Within warranty") for line in tab.entitlement.texts())
+
+
+def test_tab_order_starts_at_phone_and_reaches_save(small: Any) -> None:
+    window = small
+    tab = window.show_tab("intake")
+    window.new_intake()
+    pump(window.root)
+    focus = window.root.focus_get()
+    assert focus is tab.customer_form.widgets["phone"]
+    seen = [focus]
+    for _ in range(80):
+        focus.event_generate("<Tab>")
+        pump(window.root)
+        focus = window.root.focus_get()
+        seen.append(focus)
+        if focus is tab.save_button:
+            break
+    assert seen[-1] is tab.save_button
+    order = [
+        tab.customer_form.widgets["phone"],
+        tab.customer_form.widgets["name"],
+        tab.kind_buttons["repair"],
+        tab.request_form.widgets["reason"],
+        tab.description_form.widgets["description"],
+        tab.product_form.widgets["product"],
+        tab.product_form.widgets["serial"],
+        tab.product_form.widgets["sold"],
+        tab.on_site_button,
+        tab.photos.add_button,
+        tab.save_button,
+    ]
+    positions = [seen.index(w) for w in order]
+    assert positions == sorted(positions)
+    assert sum(1 for w in seen if w in tab.kind_buttons.values()) == 1  # arrows pick the kind
+    # Shift+Tab goes back
+    tab.save_button.event_generate("<Shift-Tab>")
+    pump(window.root)
+    assert window.root.focus_get() is tab.photos.add_button
+
+
+def test_print_before_and_after_saving(small: Any, ctx: Context) -> None:
+    window = small
+    desk = Desk(window)
+    tab = desk.tab
+    assert window._tab_call("print_current") is None  # Ctrl+P with nothing saved
+    assert "Save the intake first" in window.status.cget("text")
+    desk.type(tab.customer_form, "phone", NEW_PHONE)
+    desk.type(tab.customer_form, "name", "赵敏")
+    tab.kind_buttons["complaint"].invoke()
+    number = tab.save()
+    assert number
+    slip = window._tab_call("print_current")
+    status = window.status.cget("text")
+    if slip is None:  # the documents module is not in this build
+        assert "not yet available" in status
+    else:  # a real PDF receipt was made for the saved case
+        assert number in status and str(slip.path) in status
+        assert slip.path.is_file() and slip.pdf.startswith(b"%PDF")
