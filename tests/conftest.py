@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -9,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from app import i18n
+from app import i18n, paths
 from app.domain.errors import DomainError
 from app.services.context import Context
 from app.services.setup import close_data_folder, context_for, open_data_folder
@@ -77,6 +78,31 @@ def desk_ctx(data_dir: Path, clock: Clock, ctx: Context) -> Context:
 def tech_ctx(data_dir: Path, clock: Clock, ctx: Context) -> Context:
     make_user("tech", "technician")
     return context_for(data_dir, "tech", clock=clock)
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A database file with 40 demo cases, made once per test session (make_demo takes seconds)."""
+    from app.services.demo import make_demo
+
+    folder = open_data_folder(tmp_path_factory.mktemp("demo-template"))
+    try:
+        make_user("boss", "owner")
+        start = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)
+        make_demo(context_for(folder, "boss", clock=Clock(start)), cases=40)
+    finally:
+        close_data_folder()
+    return paths.db_path(folder)
+
+
+def demo_copy(template: Path, data_dir: Path, clock: Clock) -> Context:
+    """Put a copy of the demo database into `data_dir` and act there as the owner "boss"."""
+    close_data_folder()
+    shutil.copyfile(template, paths.db_path(data_dir))
+    for suffix in ("-wal", "-shm"):
+        Path(str(paths.db_path(data_dir)) + suffix).unlink(missing_ok=True)
+    open_data_folder(data_dir)
+    return context_for(data_dir, "boss", clock=clock)
 
 
 def row_counts() -> dict[str, int]:

@@ -32,7 +32,14 @@ from app.i18n.messages import describe
 log = logging.getLogger("afterdesk")
 
 # Verb families, in the order they appear in --help.
-MODULES = ("app.cli.cases", "app.cli.later")
+MODULES = (
+    "app.cli.cases",
+    "app.cli.documents",
+    "app.cli.signing",
+    "app.cli.trust",
+    "app.cli.accounts",
+    "app.cli.later",
+)
 
 
 def _codes_epilog() -> str:
@@ -50,6 +57,12 @@ def _global_options(p: argparse.ArgumentParser, *, top: bool) -> None:
     default = None if top else argparse.SUPPRESS
     p.add_argument("--data-dir", metavar="DIR", default=default, help=_("data folder to use"))
     p.add_argument("--lang", choices=("zh", "en"), default=default, help=_("language (zh or en)"))
+    p.add_argument(
+        "--user",
+        metavar="NAME",
+        default=default,
+        help=_("act as this staff account (PIN from AFTERDESK_PIN or a prompt)"),
+    )
 
 
 def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Verb]]:
@@ -112,18 +125,30 @@ def main(argv: Sequence[str] | None = None) -> int:
     verb = verbs[args.verb]
     if not verb.needs_data:
         return _run(verb.handler, None, args)
-    from app.services.setup import close_data_folder, context_for, open_data_folder
+    from app.services.setup import close_data_folder, open_data_folder
 
     try:
         data_dir = open_data_folder(Path(args.data_dir) if args.data_dir else None)
     except Exception as exc:  # noqa: BLE001 - any failure to open is reported, not a traceback
-        sys.stderr.write(_("Cannot open the data folder: {error}").format(error=exc) + "\n")
+        error = describe(exc) if isinstance(exc, DomainError) else exc
+        sys.stderr.write(_("Cannot open the data folder: {error}").format(error=error) + "\n")
         return EXIT_FAIL
     _setup_logging(data_dir)
     try:
-        return _run(verb.handler, lambda: context_for(data_dir), args)
+        return _run(verb.handler, lambda: _acting(data_dir, args), args)
     finally:
         close_data_folder()
+
+
+def _acting(data_dir: Path, args: argparse.Namespace) -> object:
+    """The context for a command: the --user account after its PIN, else the built-in system."""
+    from app.services.setup import context_for
+
+    if getattr(args, "user", None):
+        from app.cli.accounts import sign_in
+
+        return sign_in(data_dir, args.user)
+    return context_for(data_dir)
 
 
 def _run(handler: Handler, make_ctx: object, args: argparse.Namespace) -> int:

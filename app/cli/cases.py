@@ -80,6 +80,10 @@ def cmd_demo(ctx: Any, args: argparse.Namespace) -> int:
 
     summary = make_demo(ctx)
     print(_("Demo data ready: {cases} cases, {customers} customers.").format(**summary))
+    accounts = summary["accounts"]
+    print(_("Demo accounts (PIN {pin} — change it before real use):").format(pin=summary["pin"]))
+    for key, role in (("owner", _("owner")), ("desk", _("front desk")), ("tech", _("technician"))):
+        print(f"  {accounts[key]}  ({role})")
     return EXIT_OK
 
 

@@ -18,19 +18,8 @@ def _not_yet(ctx: Any, args: argparse.Namespace) -> int:
 
 
 def register(add: AddVerb) -> None:
-    p = add("print", _("print a form to PDF or a printer"), _not_yet, needs_data=False)
-    p.add_argument("number")
-    p.add_argument("--form", required=True)
-    p.add_argument("--out")
-    p.add_argument("--printer")
-    p = add("verify", _("check a signed slip"), _not_yet, needs_data=False)
-    p.add_argument("file")
     p = add("report", _("monthly summary"), _not_yet, needs_data=False)
     p.add_argument("--month", required=True)
     p.add_argument("--out")
     p.add_argument("--xlsx")
-    p = add("backup", _("back up the database"), _not_yet, needs_data=False)
-    p.add_argument("--out")
-    p = add("restore", _("restore a backup"), _not_yet, needs_data=False)
-    p.add_argument("file")
     add("selftest", _("check the installation"), _not_yet, needs_data=False)

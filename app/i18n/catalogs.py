@@ -76,7 +76,8 @@ def update() -> None:
         catalog.obsolete.clear()
         if locale == "en":
             for msg in catalog:
-                if msg.id and not msg.string:
+                empty = not any(msg.string) if msg.pluralizable else not msg.string
+                if msg.id and empty:
                     msg.string = msg.id
         save(catalog, locale)
 
@@ -116,7 +117,7 @@ def merge(files: list[str]) -> int:
         for source, text in json.loads(Path(name).read_text(encoding="utf-8")).items():
             msg = catalog.get(source)
             if msg is not None and text:
-                msg.string = text
+                msg.string = (text,) * catalog.num_plurals if msg.pluralizable else text
                 msg.flags.discard("fuzzy")
                 count += 1
     save(catalog, "zh_CN")

@@ -77,6 +77,16 @@ FIELDS = {
     "batch": N_("Batch"),
     "month": N_("Month"),
     "appointment_at": N_("Appointment"),
+    # accounts and privacy (trust-accounts)
+    "login": N_("Sign-in name"),
+    "display_name": N_("Display name"),
+    "role": N_("Role"),
+    "pin": N_("PIN or password"),
+    "new_pin": N_("New PIN or password"),
+    "is_manager": N_("Manager on duty"),
+    "customer": N_("Customer"),
+    "photos": N_("Photos"),
+    "copies": N_("Copies"),
 }
 
 MESSAGES = {
@@ -146,6 +156,7 @@ MESSAGES = {
     "already_reversed": N_("That money entry was already reversed."),
     "not_refund_case": N_("Only refund-only cases track the parcel this way."),
     "recovered_exceeds_claimed": N_("{field}: more than the amount claimed."),
+    "not_a_dealer": N_("{field}: only a dealer has an account to deduct from."),
     "out_of_stock": N_("{field}: only {stock} of part {part_no} in stock."),
     "sample_too_small": N_("{field}: a batch return needs a sample of at least {minimum}%."),
     "lines_locked": N_("Lines can no longer change (status: {status})."),
@@ -172,6 +183,100 @@ MESSAGES = {
     "timezone_required": N_("{field}: a time zone is needed."),
     "negative_period": N_("{field}: a period cannot be negative."),
     "not_allowed": N_("{field}: not possible here; choose one of {allowed}."),
+    # printed slips
+    "unknown_form": N_("Unknown form “{form}”. Choose one of {choices}."),
+    "form_not_for_record": N_("{number} has no {form} to print: pick a form that fits the record."),
+    "form_has_no_blank": N_("The {form} form has no blank version; blank forms: {choices}."),
+    "form_spec_invalid": N_("The form layout {file} cannot be used ({key}: {problem})."),
+    "cjk_font_missing": N_(
+        "No Chinese TrueType font found: slips use a font that is not embedded and may look "
+        "different on other PCs. Set printing.font_path or install SimHei/SimSun."
+    ),
+    "font_setting_unusable": N_(
+        "The font in printing.font_path cannot be embedded (missing, or CFF/OpenType outlines); "
+        "the slips use the font shipped with AfterDesk instead."
+    ),
+    # accounts and privacy (trust-accounts)
+    "login_failed": N_("Wrong name or PIN."),
+    "account_locked": N_("Too many wrong PINs: this account is locked until {until}."),
+    "owner_exists": N_("The shop already has an owner account; the owner adds staff."),
+    "login_invalid": N_("{field}: 2–40 letters or digits (also . - _), no spaces."),
+    "login_reserved": N_("{field}: this name is reserved."),
+    "login_taken": N_("{field}: this name is already in use."),
+    "pin_too_short": N_("{field}: a PIN has at least {min} digits."),
+    "pin_too_simple": N_("{field}: too easy to guess (repeated or consecutive digits)."),
+    "password_too_short": N_("{field}: a password has at least {min} characters."),
+    "pin_unchanged": N_("{field}: the new PIN is the same as the old one."),
+    "manager_needs_front_desk": N_("{field}: only front-desk staff can be manager on duty."),
+    "needs_sign_in": N_("Sign in with your own account first."),
+    "cannot_disable_self": N_("You cannot disable your own account."),
+    "last_owner": N_("This is the last owner account; add another owner first."),
+    "network_drive": N_(
+        "The data folder {path} is on a network drive. The database must stay on this PC's "
+        "own disk; to work from several PCs, use the multi-PC server mode."
+    ),
+    "customer_ambiguous": N_("Several customers have this phone ({ids}); give the #id."),
+    "erase_not_confirmed": N_(
+        "Erasing customer {customer} cannot be undone: the owner must confirm it."
+    ),
+    "already_erased": N_("Customer {customer} was already erased."),
+    "photo_missing": N_("{field}: the file {file} is not there any more."),
+    "photo_too_large": N_("{field}: {file} is larger than {max_mb} MB."),
+    "photo_unreadable": N_("{field}: {file} is not a picture that can be opened."),
+    "photo_format": N_("{field}: {file} is a {format} image; use JPEG, PNG or WebP."),
+    # storage, backups and history (trust-reliability)
+    "disk_full": N_("The disk is full: nothing was saved. Free some space, then try again."),
+    "read_only": N_(
+        "The database cannot be written (read-only file, folder or drive): nothing was saved."
+    ),
+    "busy": N_("The database is busy in another AfterDesk window: nothing was saved. Try again."),
+    "disk_io": N_("The disk could not be read or written: nothing was saved. Check the drive."),
+    "db_damaged": N_("The database is damaged. Restore the newest good backup."),
+    "backup_damaged": N_("The backup copy failed its integrity check and was not kept."),
+    "backup_missing": N_("There is no backup file {file}."),
+    "not_a_backup": N_("{file} is not an AfterDesk database."),
+    "backup_too_new": N_("{file} was made by a newer AfterDesk; please update first."),
+    "backup_is_live": N_("{file} is the database in use; choose a backup file."),
+    "db_not_damaged": N_("{file} is not damaged: restore it from within AfterDesk instead."),
+    "second_folder_unreachable": N_(
+        "Backup saved, but the second folder {folder} could not be written: {error}"
+    ),
+    # slip signatures, verify and printing (docs-sign)
+    "slip_verified": N_("Signed by {signer} ({staff}) at {at}: intact, nothing changed since."),
+    "not_a_pdf": N_("This file is not a PDF."),
+    "pdf_damaged": N_("The PDF is damaged and cannot be read."),
+    "not_signed": N_("This PDF carries no digital signature."),
+    "already_signed": N_("This PDF is signed already; a signed slip is never changed."),
+    "no_shop_identity": N_(
+        "This data folder has no shop certificate yet, so nothing can be checked against it."
+    ),
+    "not_our_certificate": N_("Signed by “{signer}”, which is not this shop's certificate."),
+    "signature_broken": N_(
+        "The signature does not match the file: it was changed after it was signed."
+    ),
+    "modified_after_signing": N_(
+        "Something was added to the file after it was signed (a page, a field or other content)."
+    ),
+    "signature_untrusted": N_(
+        "Signed with this shop's certificate, but the certificate is not valid for it ({why})."
+    ),
+    "file_unreadable": N_("{file} cannot be read: {error}"),
+    "file_not_written": N_("{file} could not be written: {error}"),
+    "identity_damaged": N_(
+        "The shop's signing keys in {folder} are incomplete or damaged: restore that folder "
+        "from a copy, or import a PKCS#12 file."
+    ),
+    "identity_busy": N_("The shop's certificate is being changed in another window; try again."),
+    "p12_unreadable": N_("This is not a PKCS#12 (.p12 / .pfx) file."),
+    "p12_wrong_password": N_("Wrong password for this PKCS#12 file."),
+    "p12_no_key": N_("This PKCS#12 file does not hold both a private key and its certificate."),
+    "p12_key_type": N_("This certificate's key cannot sign slips: use an RSA or ECDSA key."),
+    "p12_key_mismatch": N_("The private key does not belong to the certificate in this file."),
+    "p12_expired": N_("This certificate is valid only from {valid_from} to {valid_to}."),
+    "p12_key_usage": N_("This certificate is not meant for signing documents (key usage)."),
+    "no_printer": N_("No printer chosen, and this computer has no default printer."),
+    "printer_unavailable": N_("The printer “{printer}” is not available on this computer."),
+    "print_failed": N_("Printing on “{printer}” failed: {error}"),
 }
 
 WHO = {"owner": N_("owner"), "manager": N_("manager on duty"), "staff": N_("staff")}
@@ -181,6 +286,7 @@ WHAT = {
     "repair": N_("repair ticket"),
     "claim": N_("carrier claim"),
     "user": N_("user"),
+    "customer": N_("customer"),
     "part": N_("spare part"),
     "money_entry": N_("money entry"),
     "return_line": N_("return line"),

@@ -10,6 +10,7 @@ from app.domain.codes import Category
 from app.domain.rules.entitlement import Entitlement, decide_entitlement
 from app.domain.settings import Settings
 from app.domain.validation import Collector, validate_choice, validate_date
+from app.services import audit
 from app.services.context import Context
 from app.services.permissions import Action, require
 from app.services.setup import SETTINGS_KEY
@@ -80,7 +81,7 @@ def update_settings(ctx: Context, changes: dict[str, Any]) -> Settings:
             entity="setting",
             entity_id=0,
             action="settings",
-            data={k: str(val) for k, val in changes.items()},
+            data=audit.stamp(ctx, {k: str(val) for k, val in changes.items()}),
         )
     return settings
 

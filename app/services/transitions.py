@@ -12,6 +12,7 @@ from typing import Any
 from app.domain import workflows
 from app.domain.codes import CaseKind, Disposition, MoneyKind
 from app.domain.errors import DomainError
+from app.services import audit
 from app.services.context import Context
 from app.services.permissions import Action, require
 from app.services.records import find_case, refunded_total, repair_of, rma_of
@@ -226,7 +227,7 @@ def apply_transition(
         action="moved",
         from_state=frm,
         to_state=target,
-        data=data,
+        data=audit.stamp(ctx, data),
         note=note.strip(),
     )
 

@@ -50,7 +50,16 @@ def test_to_dict_is_json_safe_and_round_trips() -> None:
     assert d["approval"]["owner_threshold"] == "800.50"
     text = json.dumps(d, ensure_ascii=False)
     assert Settings.from_dict(json.loads(text)) == s
-    assert set(d) == {"shop", "warranty", "promise", "approval", "returns", "printing", "ui", "backup"}
+    assert set(d) == {
+        "shop",
+        "warranty",
+        "promise",
+        "approval",
+        "returns",
+        "printing",
+        "ui",
+        "backup",
+    }
 
 
 @pytest.mark.parametrize(
