@@ -349,7 +349,10 @@ def confirm_owner(ctx: Context, owner_name: str, pin: str) -> Context:
 def owner_names() -> list[str]:
     """Who can confirm an owner-only action: names for the owner-PIN prompt."""
     q = User.select(User.name).where(
-        _staff() & (User.role == Role.OWNER.value) & (User.active == True)  # noqa: E712
+        _staff()
+        & (User.role == Role.OWNER.value)
+        & (User.active == True)  # noqa: E712
+        & User.secret_hash.is_null(False)
     )
     return [u.name for u in q.order_by(User.name)]
 
@@ -486,3 +489,11 @@ def demo_pins_in_use() -> list[str]:
         _staff() & (User.active == True) & (User.demo_pin == True)  # noqa: E712
     )
     return [u.name for u in q.order_by(User.name)]
+
+
+def login_names() -> list[tuple[str, str]]:
+    """(login, display name) of everyone who can sign in, for the sign-in screen's list."""
+    q = User.select(User.name, User.display_name).where(
+        _staff() & (User.active == True) & User.secret_hash.is_null(False)  # noqa: E712
+    )
+    return [(u.name, u.display_name) for u in q.order_by(User.role.desc(), User.name)]

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import ttkbootstrap as ttk
 
 from app import i18n, paths
+from app.domain.errors import DomainError
 from app.i18n import _
+from app.i18n.messages import describe
 from app.services.context import Context
 from app.ui.desk import Desk
 from app.ui.errors import install, setup_log_file
 from app.ui.main_window import MainWindow
 from app.ui.theme import apply_fonts, apply_spacing, theme_name
+
+log = logging.getLogger("afterdesk.ui")
 
 
 def build(ctx: Context, root: ttk.App | None = None) -> MainWindow:
@@ -40,16 +45,152 @@ def start_language(lang: str | None, setting: str) -> str:
     return i18n.setup(lang or setting or None)
 
 
-def run(data_dir: Path | None, *, lang: str | None = None) -> int:
-    from app.services.setup import close_data_folder, context_for, open_data_folder
+class Session:
+    """The screens of one program run: damaged-database offer, owner setup or sign-in, then the
+    main window; backups on a timer and on close."""
 
-    folder = open_data_folder(data_dir)
+    BACKUP_CHECK_MS = 60_000
+
+    def __init__(self, root: ttk.App, folder: Path, lang: str | None) -> None:
+        self.root = root
+        self.folder = folder
+        self.lang = lang
+        self.screen: ttk.Frame | None = None
+        self.window: MainWindow | None = None
+        root.protocol("WM_DELETE_WINDOW", self.close)
+
+    def _show(self, screen: ttk.Frame) -> ttk.Frame:
+        if self.screen is not None:
+            self.screen.destroy()
+        self.screen = screen
+        screen.pack(fill="both", expand=True)
+        return screen
+
+    def start(self) -> None:
+        from app.services.backups import check_database
+
+        health = check_database(self.folder)
+        if health.ok:
+            self.open()
+        else:
+            self._show(DamagedScreen(self.root, self.folder, health, self.open))
+
+    def open(self) -> None:
+        from app.services.setup import load_settings, open_data_folder
+        from app.ui.login import first_screen
+
+        open_data_folder(self.folder)
+        settings = load_settings()
+        start_language(self.lang, settings.ui.language)
+        ttk.Style.get_instance().theme_use(theme_name(settings.ui.theme))
+        apply_spacing(self.root)
+        self.root.title(_("AfterDesk") + " — " + settings.shop.name)
+        self._show(first_screen(self.root, self.folder, self.signed_in))
+
+    def signed_in(self, ctx: Context) -> None:
+        if self.screen is not None:
+            self.screen.destroy()
+            self.screen = None
+        self.window = build(ctx, self.root)
+        self.window.desk.on("restored", self.after_restore)
+        self.root.after(self.BACKUP_CHECK_MS, self._backup_tick)
+
+    def after_restore(self) -> None:
+        from app.ui.login import SignIn
+
+        if self.window is not None:
+            self.window.destroy()
+            self.window = None
+        self._show(SignIn(self.root, self.folder, self.signed_in))
+
+    def _backup_tick(self) -> None:
+        from app.services.backups import backup_if_due
+
+        if self.window is None or not self.window.winfo_exists():
+            return
+        try:
+            backup_if_due(self.window.desk.ctx)
+        except Exception:  # noqa: BLE001 - a failed automatic backup is logged, work goes on
+            log.exception("automatic backup failed")
+        self.root.after(self.BACKUP_CHECK_MS, self._backup_tick)
+
+    def close(self) -> None:
+        from app.services.backups import backup_on_close
+
+        if self.window is not None:
+            try:
+                backup_on_close(self.window.desk.ctx)
+            except Exception:  # noqa: BLE001 - closing must never be blocked by a backup
+                log.exception("backup on close failed")
+        self.root.destroy()
+
+
+class DamagedScreen(ttk.Frame):
+    """The database failed its check at start: offer the newest good backup."""
+
+    def __init__(self, master: ttk.App, folder: Path, health: object, then: object) -> None:
+        from app.ui.login import Card
+
+        super().__init__(master)
+        self.folder, self.health, self.then = folder, health, then
+        card = Card(
+            self,
+            _("The database is damaged"),
+            _(
+                "AfterDesk checked its database at start and found damage ({detail}). Nothing "
+                "has been changed."
+            ).format(detail=getattr(health, "detail", "") or "?"),
+        )
+        card.pack(fill="both", expand=True)
+        self.card = card
+        offer = getattr(health, "offer", None)
+        if offer is not None:
+            when = offer.taken_at.astimezone().strftime("%Y-%m-%d %H:%M")
+            ttk.Label(card.body, text=_("Newest good backup: {when}").format(when=when)).pack(
+                anchor="w"
+            )
+            self.restore_button = ttk.Button(
+                card.body,
+                text=_("Restore this backup"),
+                bootstyle="warning",
+                command=self.restore,
+            )
+            self.restore_button.pack(anchor="e", pady=(10, 0))
+        else:
+            ttk.Label(
+                card.body,
+                text=_(
+                    "No good backup was found. Copy the data folder and ask "
+                    "for help; do not delete anything."
+                ),
+            ).pack(anchor="w")
+
+    def restore(self) -> None:
+        from app.services.backups import replace_damaged
+
+        offer = getattr(self.health, "offer", None)
+        try:
+            replace_damaged(self.folder, offer.path)  # type: ignore[union-attr]
+        except DomainError as exc:
+            self.card.say(describe(exc))
+            return
+        self.then()  # type: ignore[operator]
+
+
+def run(data_dir: Path | None, *, lang: str | None = None) -> int:
+    from app.services.setup import close_data_folder
+
+    folder = Path(data_dir) if data_dir else paths.default_data_dir()
+    folder.mkdir(parents=True, exist_ok=True)
     setup_log_file(paths.logs_dir(folder))
+    root = ttk.App(
+        title=_("AfterDesk"), theme=theme_name("light"), size=(1360, 860), minsize=(1100, 700)
+    )
+    apply_fonts(root)
+    apply_spacing(root)
+    install(root, lambda text: log.error("window: %s", text))
     try:
-        ctx = context_for(folder)
-        start_language(lang, ctx.settings.ui.language)
-        window = build(ctx)
-        root = window.root
+        Session(root, folder, lang).start()
         root.mainloop()
     finally:
         close_data_folder()

@@ -69,4 +69,5 @@ LABELS = {
     "new_intake": N_("New intake"),
     "tab_1": N_("Go to tab 1–7 (Ctrl+1 … Ctrl+7)"),
     "escape": N_("Close the dialog or the search results"),
+    "lock": N_("Lock the window (sign in again to continue)"),
 }

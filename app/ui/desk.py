@@ -98,17 +98,19 @@ class Desk:
         form: ShowsErrors | None = None,
         done: str = "",
         writes: bool = True,
+        as_ctx: Context | None = None,
         **kwargs: Any,
     ) -> Outcome:
         """Run ``fn(ctx, *args, **kwargs)``; errors become messages, never tracebacks.
 
         Validation errors go next to the fields of ``form`` when it is given. ``done`` is shown
-        on success; ``writes`` tells listeners to refresh.
+        on success; ``writes`` tells listeners to refresh. ``as_ctx`` acts as someone else for
+        this one call (the owner who just confirmed with their PIN).
         """
         if form is not None:
             form.clear_errors()
         try:
-            value = fn(self.ctx, *args, **kwargs)
+            value = fn(as_ctx or self.ctx, *args, **kwargs)
         except ValidationError as exc:
             if form is not None:
                 form.show_errors(exc)  # next to the fields it names

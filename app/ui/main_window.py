@@ -37,14 +37,21 @@ class MainWindow(ttk.Frame):
         self.commands = CommandTable()
         self._build_header()
         self._build_banner()
+        self._build_demo_banner()
         self._build_tabs()
         self._build_status()
         self._build_commands()
         desk.on("open", self.open_record)
+        desk.on("print", self.print_record)
         desk.on("message", self._show_message)
         desk.on("busy", self._busy)
         desk.on("changed", self._update_banner)
         self._update_banner()
+        from app.ui.lock import IdleLock
+
+        self.idle_lock = IdleLock(
+            root, desk, lambda: desk.ctx.settings.ui.idle_lock_minutes, owner=self
+        )
 
     # --- building --------------------------------------------------------------------------
 
@@ -76,8 +83,11 @@ class MainWindow(ttk.Frame):
             bar, text=_("Light/Dark"), bootstyle="light", command=self.toggle_theme
         )
         self.theme_button.pack(side="right", padx=(0, 8))
-        self.user_label = ttk.Label(bar, bootstyle="@primary")
-        self.user_label.pack(side="right", padx=(0, 12))
+        self.user_label = ttk.Menubutton(bar, bootstyle="light")
+        self.user_label.pack(side="right", padx=(0, 8))
+        self.account_menu = tk.Menu(self.user_label, tearoff=False)
+        self.user_label.configure(menu=self.account_menu)
+        self._build_account_menu()
         self._show_user()
         self.desk.on("context", lambda _ctx: self._show_user())
 
@@ -87,6 +97,79 @@ class MainWindow(ttk.Frame):
         actor = self.desk.ctx.actor
         self.user_label.configure(text=f"{actor.display_name} · {label(ROLES, actor.role)}")
         self.shop_label.configure(text=self.desk.ctx.settings.shop.name)
+        if hasattr(self, "demo_banner"):
+            self._update_demo_banner()
+
+    def _build_account_menu(self) -> None:
+        m = self.account_menu
+        m.add_command(label=_("Change my PIN…"), command=self.change_my_pin)
+        m.add_command(label=_("Staff accounts…"), command=self.open_staff)
+        m.add_separator()
+        m.add_command(label=_("Lock now"), accelerator="Ctrl+L", command=self.lock_now)
+        m.add_command(label=_("Switch user…"), command=self.lock_now)
+        m.add_separator()
+        m.add_command(label=_("Backups…"), command=self.open_backups)
+        m.add_command(label=_("Customer data (privacy)…"), command=self.open_customer_data)
+
+    def change_my_pin(self) -> object:
+        from app.ui import account
+
+        return account.change_pin(self, self.desk)
+
+    def open_customer_data(self) -> object:
+        from app.ui import account
+
+        return account.customer_data(self, self.desk)
+
+    def open_staff(self) -> object:
+        from app.services.permissions import Action
+        from app.ui import account
+
+        return account.with_owner(
+            self, self.desk, Action.USERS, lambda ctx: account.StaffDialog(self, self.desk, ctx)
+        )
+
+    def open_backups(self) -> object:
+        from app.ui import account
+
+        self.backup_dialog = account.BackupDialog(self, self.desk, self.restored)
+        return self.backup_dialog
+
+    def restored(self) -> None:
+        """After a restore the records, settings and accounts are the backup's: sign in again."""
+        self.desk.emit("restored")
+
+    def lock_now(self) -> object:
+        return self.idle_lock.lock()
+
+    def _build_demo_banner(self) -> None:
+        self.demo_banner = ttk.Frame(self, padding=(12, 6), bootstyle="warning")
+        self.demo_text = ttk.Label(self.demo_banner, bootstyle="@warning")
+        self.demo_text.pack(side="left")
+        ttk.Button(
+            self.demo_banner,
+            text=_("Change my PIN"),
+            bootstyle="light",
+            command=self.change_my_pin,
+        ).pack(side="right")
+        self._update_demo_banner()
+        self.desk.on("changed", self._update_demo_banner)
+
+    def _update_demo_banner(self) -> None:
+        from app.services.accounts import demo_pins_in_use
+
+        names = demo_pins_in_use()
+        if names:
+            self.demo_text.configure(
+                text=_(
+                    "These accounts still use the demo PIN 123456: {names}. Change them before "
+                    "real use (Account menu → Change my PIN / Staff accounts)."
+                ).format(names=", ".join(names))
+            )
+            if not self.demo_banner.winfo_ismapped():
+                self.demo_banner.pack(fill="x", after=self.header_anchor())
+        else:
+            self.demo_banner.pack_forget()
 
     def _build_banner(self) -> None:
         self.banner = ttk.Frame(self, padding=(12, 8), bootstyle="info")
@@ -159,6 +242,7 @@ class MainWindow(ttk.Frame):
         t.add(Command("refresh", LABELS["refresh"], "<F5>", "F5", self.desk.changed))
         t.add(Command("theme", LABELS["theme"], "<Control-t>", "Ctrl+T", self.toggle_theme))
         t.add(Command("help", LABELS["help"], "<F1>", "F1", self.show_help))
+        t.add(Command("lock", LABELS["lock"], "<Control-l>", "Ctrl+L", self.lock_now))
         t.add(
             Command(
                 "tab_1", LABELS["tab_1"], "<Control-Key-1>", "Ctrl+1…7", lambda: self.select_tab(0)
@@ -217,6 +301,15 @@ class MainWindow(ttk.Frame):
                 return
         if "cases" in self.tabs:  # every kind can be shown in the list of all cases
             self.show_tab("cases").show_record(got.value.number)
+
+    def print_record(self, number: str, form: str) -> None:
+        """Show the Print tab with a record's slip chosen and previewed."""
+        if "forms" not in self.tabs:
+            return
+        tab = self.show_tab("forms")
+        tab.set_form(form)
+        tab.set_number(number)
+        tab.preview()
 
     def _show_message(self, message: Message) -> None:
         self.status.configure(

@@ -74,3 +74,18 @@ def test_errors_in_callbacks_are_logged_not_shown_as_tracebacks(window: Any) -> 
     window.root.report_callback_exception(RuntimeError, RuntimeError("kaboom"), None)
     text = window.status.cget("text")
     assert "RuntimeError" in text and "Traceback" not in text
+
+
+def test_print_from_a_record_previews_its_slip(window: Any, demo_ctx: Context) -> None:
+    row = next(r for r in list_cases(demo_ctx, CaseFilter(kind="repair")))
+    window.desk.open(row.number)
+    pump(window.root)
+    window.current_tab().panel.press("print")
+    tab = window.current_tab()
+    assert tab is window.tabs["forms"]
+    assert tab.form == "repair-ticket"
+    for _ in range(200):  # the preview renders in the worker thread
+        pump(window.root, 50)
+        if tab.pages:
+            break
+    assert tab.pages

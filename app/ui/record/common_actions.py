@@ -63,3 +63,30 @@ register(
         order=90,
     )
 )
+
+
+def default_form(d: CaseDetail) -> str:
+    """The slip a record most often needs: its repair ticket, its return form, else the receipt."""
+    if d.repair is not None:
+        return "repair-ticket"
+    if d.rma is not None:
+        return "rma"
+    if d.claims:
+        return "carrier-claim"
+    return "intake"
+
+
+def _print(panel: RecordPanel, d: CaseDetail) -> None:
+    """Open the Print tab with this record and its usual slip, and preview it."""
+    panel.desk.emit("print", d.number, default_form(d))
+
+
+register(
+    RecordAction(
+        id="print",
+        label=N_("Print…"),
+        run=_print,
+        style="secondary-outline",
+        order=95,
+    )
+)

@@ -21,6 +21,7 @@ from app.services.permissions import Action
 from app.services.views import CaseDetail
 from app.ui.desk import Outcome
 from app.ui.dialogs import FormDialog
+from app.ui.owner import confirm_owner
 from app.ui.record.actions import RecordAction, register
 from app.ui.record.panel import RecordPanel
 from app.ui.widgets.fields import Field, FormFrame
@@ -60,22 +61,6 @@ def _moved(d: CaseDetail, status: str) -> str:
 
 # --- the owner's confirmation: the one place -----------------------------------------------------
 
-
-def confirm_owner(
-    panel: RecordPanel,
-    permission: Action,
-    proceed: Callable[[Context], Any],
-    *,
-    form: FormFrame | None = None,
-    done: str = "",
-) -> Outcome:
-    """Run ``proceed`` with the rights an owner-only step needs.
-
-    Today the acting user's own rights are used: the service checks ``permission`` and a refusal
-    shows in the status bar. When staff accounts land, the owner-PIN prompt goes here (ask, then
-    call ``proceed`` with the owner's context) and every owner-only button follows.
-    """
-    return panel.desk.call(lambda ctx: proceed(ctx), form=form, done=done)
 
 
 # --- ticket text and technician ------------------------------------------------------------------

@@ -34,6 +34,7 @@ from app.services.permissions import Action
 from app.services.views import CaseDetail
 from app.ui.desk import Outcome
 from app.ui.dialogs import FormDialog
+from app.ui.owner import confirm_owner
 from app.ui.record.actions import RecordAction, register
 from app.ui.record.panel import RecordPanel
 from app.ui.widgets.fields import Field, FormFrame
@@ -69,23 +70,6 @@ def _money_text(value: Any) -> str:
 
 # --- the owner's confirmation: the one place -----------------------------------------------------
 
-
-def confirm_owner(
-    panel: RecordPanel,
-    permission: Action,
-    proceed: Callable[[Context], Any],
-    *,
-    form: FormFrame | None = None,
-    done: str = "",
-) -> Outcome:
-    """Run ``proceed`` for a step that needs the manager on duty or the owner (``permission``).
-
-    Today the acting user's own rights are used: the service checks them and its refusal names
-    who must approve ("this needs the owner"). When staff accounts land, the owner-PIN prompt
-    goes here (ask, then call ``proceed`` with the approver's context) and every approval button
-    of a return follows.
-    """
-    return panel.desk.call(lambda ctx: proceed(ctx), form=form, done=done)
 
 
 def _permission(level: str) -> Action:

@@ -61,6 +61,13 @@ class BrowseTab(ttk.Frame):
     def refresh(self) -> None:
         self.browser.refresh()
 
+    def print_current(self) -> None:
+        """Ctrl+P: the open record's usual slip, in the Print tab."""
+        from app.ui.record.common_actions import default_form
+
+        if self.panel.detail is not None:
+            self.desk.emit("print", self.panel.detail.number, default_form(self.panel.detail))
+
     def screenshot_setup(self) -> None:
         """Show a record that has some history, for the documentation screenshots."""
         rows = [r for r in self.browser.rows if not r.overdue] or self.browser.rows
