@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import time
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -121,6 +122,13 @@ def test_a_clerk_sees_the_refusal(window: Any, demo_ctx: Context) -> None:
     assert load_settings().approval.owner_threshold == demo_ctx.settings.approval.owner_threshold
     assert "owner" in window.status.cget("text").lower()
     assert "owner" in tab.message.cget("text").lower()
+    # The owner types their PIN at the clerk's desk: saved once, the clerk stays signed in.
+    dialog = tab.owner_dialog
+    dialog.form.set("owner", "owner")
+    dialog.form.set("pin", "123456")
+    assert dialog.ok().ok
+    assert load_settings().approval.owner_threshold == Decimal("800.00")
+    assert window.desk.ctx.actor.name == "desk2"
 
 
 # --- language at start -------------------------------------------------------------------------
@@ -253,3 +261,12 @@ def test_verify_a_saved_slip_and_a_tampered_copy(
     exported = tmp_path / "shop.pem"
     assert settings.export_certificate(exported)
     assert exported.read_bytes().count(b"BEGIN CERTIFICATE") >= 2  # root and signing
+
+
+def test_a_missing_chinese_font_is_shown_in_the_print_tab(window: Any, demo_ctx: Context) -> None:
+    tab = window.show_tab("forms")
+    assert tab.show_font_warning() == ""  # the shipped font is found
+    bad = demo_ctx.settings.replace_path("printing.font_path", "/nowhere/font.ttf")
+    window.desk.with_settings(bad)
+    assert tab.show_font_warning()
+    assert tab.font_note.winfo_manager() == "pack"

@@ -83,6 +83,9 @@ class PrintingTab(ttk.Frame):
         self._hits: list[Any] = []
         self._resize_job: str | None = None
         self.printers = self._printer_names()
+        self.font_note = ttk.Label(self, bootstyle="@danger", padding=(10, 6), wraplength=1100)
+        self.show_font_warning()
+        desk.on("context", lambda _ctx: self.show_font_warning())
         left = ttk.Frame(self, width=380)
         left.pack(side="left", fill="y", padx=(0, 12))
         self._build_choice(left)
@@ -90,6 +93,21 @@ class PrintingTab(ttk.Frame):
         self._build_verify(left)
         self._build_preview()
         self.set_form("intake")
+
+    def show_font_warning(self) -> str:
+        """A visible line when no Chinese TrueType font was found (slips would print badly)."""
+        from app.domain.errors import DomainError
+        from app.i18n.messages import describe
+        from app.services.documents import font_warning
+
+        got = self.desk.read(font_warning)
+        code = got.value if got.ok else None
+        if code:
+            self.font_note.configure(text=describe(DomainError(code)))
+            self.font_note.pack(side="top", fill="x", pady=(0, 8))
+            return str(self.font_note.cget("text"))
+        self.font_note.pack_forget()
+        return ""
 
     # --- building --------------------------------------------------------------------------
 

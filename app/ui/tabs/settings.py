@@ -22,9 +22,11 @@ from app.domain.settings import FORM_PRINTERS, Settings
 from app.i18n import N_, _
 from app.i18n.messages import field_message
 from app.i18n.setting_labels import SECTIONS, section_title, setting_help, setting_label
+from app.services.context import Context
 from app.services.permissions import Action, allowed
 from app.services.rules import update_settings
-from app.ui.desk import Desk
+from app.ui.desk import Desk, Outcome
+from app.ui.owner import ask_owner
 from app.ui.theme import theme_name
 from app.ui.widgets.fields import Field, FormFrame
 
@@ -344,12 +346,24 @@ class SettingsTab(ttk.Frame):
         if not changes:
             self._say(_("Nothing changed."), "secondary")
             return False
-        got = self.desk.call(update_settings, changes)
+        if not allowed(self.desk.ctx, Action.SETTINGS):
+            # Settings are the owner's: the owner types their PIN to allow this one save.
+            self.owner_dialog = ask_owner(
+                self, self.desk, lambda owner_ctx: self._store(changes, owner_ctx)
+            )
+            text = _("Saving settings needs the owner: waiting for the owner's PIN.")
+            self._say(text, "warning")
+            self.desk.notify(text, "warning")
+            return False
+        return self._store(changes, self.desk.ctx).ok
+
+    def _store(self, changes: dict[str, Any], ctx: Context) -> Outcome:
+        got = self.desk.call(update_settings, changes, as_ctx=ctx)
         if not got.ok:
             if isinstance(got.error, ValidationError):
                 self._show_errors(got.error.errors)
             self._say(self.desk.messages[-1].text if self.desk.messages else "", "danger")
-            return False
+            return got
         old_theme = self.desk.ctx.settings.ui.theme
         self.desk.with_settings(got.value)
         self.load()
@@ -360,7 +374,7 @@ class SettingsTab(ttk.Frame):
             text += " " + _("The language changes at the next start.")
         self._say(text, "success")
         self.desk.notify(text, "success")
-        return True
+        return got
 
     def _show_errors(self, errors: list[FieldError]) -> None:
         for e in errors:
@@ -408,9 +422,9 @@ class SettingsTab(ttk.Frame):
             self.export_certificate(Path(out))
 
     def export_certificate(self, out: Path) -> bool:
-        from app.documents.signing import export_certificate
+        from app.services.certificates import export_certificate
 
-        got = self.desk.read(lambda _ctx: export_certificate(self.desk.data_dir, out))
+        got = self.desk.read(export_certificate, out)
         if got.ok:
             text = _("Certificate saved to {path}.").format(path=out)
             self.desk.notify(text, "success")
