@@ -38,6 +38,7 @@ MODULES = (
     "app.cli.signing",
     "app.cli.trust",
     "app.cli.accounts",
+    "app.cli.report",
     "app.cli.later",
 )
 
@@ -77,12 +78,17 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Verb]]:
     verbs: dict[str, Verb] = {}
 
     def add(
-        name: str, help_text: str, handler: Handler, *, needs_data: bool = True
+        name: str,
+        help_text: str,
+        handler: Handler,
+        *,
+        needs_data: bool = True,
+        anonymous_ok: bool = False,
     ) -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help_text, description=help_text, epilog=_codes_epilog())
         p.formatter_class = argparse.RawDescriptionHelpFormatter
         _global_options(p, top=False)
-        verbs[name] = Verb(handler, needs_data)
+        verbs[name] = Verb(handler, needs_data, anonymous_ok)
         return p
 
     for module in MODULES:
@@ -135,19 +141,29 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_FAIL
     _setup_logging(data_dir)
     try:
-        return _run(verb.handler, lambda: _acting(data_dir, args), args)
+        return _run(verb.handler, lambda: acting(data_dir, args, verb.anonymous_ok), args)
     finally:
         close_data_folder()
 
 
-def _acting(data_dir: Path, args: argparse.Namespace) -> object:
-    """The context for a command: the --user account after its PIN, else the built-in system."""
+def acting(data_dir: Path, args: argparse.Namespace, anonymous_ok: bool = False) -> object:
+    """The context for a command: the --user account after its PIN, else the built-in system.
+
+    The built-in system has the owner's rights, so once a real owner account exists only verbs
+    marked `anonymous_ok` may act as it; the others are refused (exit 2) until --user is given.
+    Call with the data folder open.
+    """
     from app.services.setup import context_for
 
     if getattr(args, "user", None):
         from app.cli.accounts import sign_in
 
         return sign_in(data_dir, args.user)
+    if not anonymous_ok:
+        from app.services.accounts import needs_owner_setup
+
+        if not needs_owner_setup():
+            raise DomainError("user_required", verb=args.verb)
     return context_for(data_dir)
 
 

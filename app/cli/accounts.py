@@ -79,7 +79,12 @@ def register(add: AddVerb) -> None:
     a = _sub(subs, "unlock", _("lift a sign-in lock now"), _unlock)
     a.add_argument("name")
 
-    p = add("owner-setup", _("first run: create the owner's account"), cmd_owner_setup)
+    p = add(
+        "owner-setup",
+        _("first run: create the owner's account"),
+        cmd_owner_setup,
+        anonymous_ok=True,  # refused by the service once an owner exists
+    )
     p.add_argument("name")
     p.add_argument("--display", default="", help=_("name shown on records and slips"))
 

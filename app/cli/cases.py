@@ -64,7 +64,12 @@ def register(add: AddVerb) -> None:
     p.add_argument("--note", default="")
     p.add_argument("--json", action="store_true")
 
-    p = add("entitlement", _("three-guarantee entitlement for a purchase"), cmd_entitlement)
+    p = add(
+        "entitlement",
+        _("three-guarantee entitlement for a purchase"),
+        cmd_entitlement,
+        anonymous_ok=True,  # a rule calculation: reads no one's data
+    )
     p.add_argument("--category", required=True)
     p.add_argument("--sold", required=True)
     p.add_argument("--on", default=None)

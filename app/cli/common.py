@@ -26,17 +26,27 @@ class Parser(argparse.ArgumentParser):
 
 @dataclass(frozen=True)
 class Verb:
-    """One command: its handler and whether it needs the data folder opened first."""
+    """One command: its handler, whether it needs the data folder opened first, and whether it
+    may run without ``--user`` once the shop has an owner (it neither writes nor shows anyone's
+    data: verify, entitlement, owner-setup). Until an owner exists every verb may, as before.
+    """
 
     handler: Handler
     needs_data: bool = True
+    anonymous_ok: bool = False
 
 
 class AddVerb(Protocol):
     """Registers a verb and returns its sub-parser for the module to add arguments to."""
 
     def __call__(
-        self, name: str, help_text: str, handler: Handler, *, needs_data: bool = True
+        self,
+        name: str,
+        help_text: str,
+        handler: Handler,
+        *,
+        needs_data: bool = True,
+        anonymous_ok: bool = False,
     ) -> argparse.ArgumentParser: ...
 
 

@@ -18,8 +18,4 @@ def _not_yet(ctx: Any, args: argparse.Namespace) -> int:
 
 
 def register(add: AddVerb) -> None:
-    p = add("report", _("monthly summary"), _not_yet, needs_data=False)
-    p.add_argument("--month", required=True)
-    p.add_argument("--out")
-    p.add_argument("--xlsx")
     add("selftest", _("check the installation"), _not_yet, needs_data=False)

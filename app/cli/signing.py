@@ -38,6 +38,7 @@ def register(add: AddVerb) -> None:
         _("check a signed slip: exit 0 only if this shop signed it and nothing changed since"),
         cmd_verify,
         needs_data=False,
+        anonymous_ok=True,  # reads only the slip and the public certificates
     )
     p.add_argument("file")
     p.add_argument("--json", action="store_true", help=_("print JSON"))
@@ -79,10 +80,10 @@ def cmd_verify(ctx: Any, args: argparse.Namespace) -> int:
 
 
 def cmd_cert(ctx: Any, args: argparse.Namespace) -> int:
-    from app.documents import signing
+    from app.services import certificates
 
     if args.action == "show":
-        info = signing.identity_info(ctx.data_dir)
+        info = certificates.certificate_info(ctx)
         if args.json:
             emit_json(info)
         elif info is None:
@@ -95,18 +96,17 @@ def cmd_cert(ctx: Any, args: argparse.Namespace) -> int:
     if args.action == "export":
         if not args.out:
             raise BadInput(_("certificate export needs --out FILE"))
-        signing.ensure_identity(ctx.data_dir, ctx.settings.shop.name)
-        out = signing.export_certificate(ctx.data_dir, Path(args.out))
+        out = certificates.export_certificate(ctx, Path(args.out))
         print(_("Certificate saved to {path}.").format(path=out))
         return EXIT_OK
     return _import(ctx, args)
 
 
 def _import(ctx: Any, args: argparse.Namespace) -> int:
-    from app.documents import signing
+    from app.services.certificates import import_certificate
     from app.services.permissions import Action, require
 
-    require(ctx, Action.SETTINGS)
+    require(ctx, Action.SETTINGS)  # before asking for a password the clerk cannot use
     if not args.file:
         raise BadInput(_("certificate import needs the .p12 file"))
     try:
@@ -123,8 +123,7 @@ def _import(ctx: Any, args: argparse.Namespace) -> int:
             password = getpass.getpass(_("Password for {file}: ").format(file=args.file))
         except (EOFError, KeyboardInterrupt):
             raise BadInput(_("No password given.")) from None
-    signing.import_pkcs12(ctx.data_dir, data, password)
-    info = signing.identity_info(ctx.data_dir) or {}
+    info = import_certificate(ctx, data, password)
     if args.json:
         emit_json(info)
     else:

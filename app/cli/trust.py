@@ -37,6 +37,7 @@ def register(add: AddVerb) -> None:
         _("quick-check the database file; when damaged, name the newest good backup"),
         cmd_check,
         needs_data=False,
+        anonymous_ok=True,  # a damaged database has no accounts to sign in with
     )
     p.add_argument("--json", action="store_true", help=_("print JSON"))
 
@@ -119,10 +120,13 @@ def cmd_backup(ctx: Any, args: argparse.Namespace) -> int:
                 "copies": [str(c) for c in report.copies],
                 "problems": [describe(p) for p in report.problems],
                 "removed": [str(r) for r in report.removed],
+                "keys": str(report.keys) if report.keys else None,
             }
         )
         return EXIT_OK
     print(_("Backup written: {path}").format(path=report.path))
+    if report.keys:
+        print(_("Signing keys saved with it: {path}").format(path=report.keys))
     for copy in report.copies:
         print(_("Copy in the second folder: {path}").format(path=copy))
     return EXIT_OK
@@ -133,8 +137,9 @@ def cmd_restore(ctx: Any, args: argparse.Namespace) -> int:
     restored by the owner through the service (which backs it up first).
     """
     from app import paths
+    from app.cli import acting
     from app.services.backups import check_database, replace_damaged, restore
-    from app.services.setup import close_data_folder, context_for, open_data_folder
+    from app.services.setup import close_data_folder, open_data_folder
 
     folder = Path(args.data_dir) if args.data_dir else paths.default_data_dir()
     if not check_database(folder).ok:
@@ -146,7 +151,7 @@ def cmd_restore(ctx: Any, args: argparse.Namespace) -> int:
     else:
         open_data_folder(folder)
         try:
-            safety = restore(context_for(folder), Path(args.file))
+            safety = restore(acting(folder, args), Path(args.file))
         finally:
             close_data_folder()
         out = {"restored": str(args.file), "safety_backup": str(safety)}

@@ -114,8 +114,10 @@ class PromiseSettings:
 class ApprovalSettings:
     """Refunds/returns above the threshold need the owner; at or below, the manager on duty."""
 
+    # The ceiling keeps the value inside a money column (whole fen in 64 bits) with room to spare.
     owner_threshold: Decimal = field(
-        default=Decimal("500.00"), metadata={"min": 0, "max": None, "places": 2}
+        default=Decimal("500.00"),
+        metadata={"min": 0, "max": Decimal("99999999.99"), "places": 2},
     )
 
 
@@ -316,7 +318,12 @@ def _coerce(path: str, section_cls: type, f: dataclasses.Field[Any], value: Any)
             exp = number.as_tuple().exponent
             if isinstance(exp, int) and -exp > places:
                 raise ValidationError.single(path, "too_many_decimals", places=places)
-            number = number.quantize(Decimal(1).scaleb(-places))
+            try:
+                number = number.quantize(Decimal(1).scaleb(-places))
+            except InvalidOperation:  # more digits than the decimal context holds
+                raise ValidationError.single(
+                    path, "out_of_range", min=meta.get("min"), max=meta.get("max")
+                ) from None
         return number
     if typ is str:
         if not isinstance(value, str):
@@ -326,7 +333,7 @@ def _coerce(path: str, section_cls: type, f: dataclasses.Field[Any], value: Any)
             value = value.strip()
             try:
                 ZoneInfo(value)
-            except (ZoneInfoNotFoundError, ValueError):
+            except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name too long
                 raise ValidationError.single(path, "unknown_timezone") from None
         elif check == "currency":
             value = value.strip().upper()

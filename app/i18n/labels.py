@@ -186,6 +186,24 @@ EVENT_ACTIONS = {
     "dealer_credited": N_("dealer account credited"),
     "appointment": N_("appointment fixed"),
     "settings": N_("settings changed"),
+    "certificate_imported": N_("signing certificate imported"),
+    "printer_remembered": N_("printer remembered"),
+}
+
+
+#: What a repair desk takes in with a device; the codes are stored on the repair ticket, so the
+#: intake checklist and the record view name them from this one table.
+ACCESSORIES = {
+    "charger": N_("Charger"),
+    "cable": N_("Cable"),
+    "case": N_("Case"),
+    "sim_tray": N_("SIM tray"),
+    "box": N_("Box"),
+    "earphones": N_("Earphones"),
+    "memory_card": N_("Memory card"),
+    "sim_card": N_("SIM card"),
+    "stylus": N_("Stylus"),
+    "invoice": N_("Invoice"),
 }
 
 

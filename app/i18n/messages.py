@@ -277,6 +277,17 @@ MESSAGES = {
     "no_printer": N_("No printer chosen, and this computer has no default printer."),
     "printer_unavailable": N_("The printer “{printer}” is not available on this computer."),
     "print_failed": N_("Printing on “{printer}” failed: {error}"),
+    # issue #7 follow-ups: keys in backups, the command line's acting user
+    "keys_not_backed_up": N_(
+        "Backup saved, but the shop's signing keys could not be copied to {file}: {error}"
+    ),
+    "backup_keys_damaged": N_(
+        "The signing keys saved with this backup ({file}) are damaged: nothing was restored."
+    ),
+    "user_required": N_(
+        "“{verb}” needs a staff account now that the shop has an owner: use --user NAME; "
+        "the PIN is read from AFTERDESK_PIN."
+    ),
 }
 
 WHO = {"owner": N_("owner"), "manager": N_("manager on duty"), "staff": N_("staff")}

@@ -1,6 +1,9 @@
 """Backups the shop never has to think about: on close, every half hour after a change, before
 any migration, restore or erase; thinned to 12 daily, 10 weekly and 9 monthly copies; optionally
 mirrored to a second folder (a USB drive). Restoring makes a backup of the current state first.
+
+The shop's signing keys go with each backup as ``<name>.keys.zip`` beside ``<name>.db``
+(`app.services.key_archive`): mirrored and thinned with their database, put back by a restore.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from pathlib import Path
 
 from app import paths
 from app.domain.errors import DomainError
+from app.services import key_archive
 from app.services.context import Context
 from app.services.permissions import Action, require
 from app.store import db as store_db
@@ -57,6 +61,7 @@ class BackupReport:
     copies: tuple[Path, ...] = ()
     problems: tuple[DomainError, ...] = ()
     removed: tuple[Path, ...] = field(default=(), repr=False)
+    keys: Path | None = None  # the signing keys' archive beside the backup (None: no keys yet)
 
     def __fspath__(self) -> str:
         return str(self.path)
@@ -93,19 +98,23 @@ def backup_now(
     With `out` the copy goes to exactly that file instead, and nothing is thinned or mirrored.
     """
     live = paths.db_path(ctx.data_dir)
+    problems: list[DomainError] = []
     if out is not None:
-        return BackupReport(_checked_copy(live, Path(out)))
+        path = _checked_copy(live, Path(out))
+        return BackupReport(path, (), tuple(problems), keys=_keys_beside(ctx, path, problems))
     now = ctx.now()
     folder = main_folder(ctx.data_dir)
     target = _free_name(folder, _clean_reason(reason), now)
     path = _checked_copy(live, target)
+    keys = _keys_beside(ctx, path, problems)
     removed = list(thin_by_settings(ctx, folder)) if thin_old else []
     copies: list[Path] = []
-    problems: list[DomainError] = []
     second = second_folder(ctx)
     if second is not None:
         try:
             copies.append(_mirror(path, second))
+            if keys is not None:
+                _mirror(keys, second)
             if thin_old:
                 removed += thin_by_settings(ctx, second)
         except OSError as exc:
@@ -113,7 +122,19 @@ def backup_now(
             problems.append(
                 DomainError("second_folder_unreachable", folder=str(second), error=_os_text(exc))
             )
-    return BackupReport(path, tuple(copies), tuple(problems), tuple(removed))
+    return BackupReport(path, tuple(copies), tuple(problems), tuple(removed), keys)
+
+
+def _keys_beside(ctx: Context, path: Path, problems: list[DomainError]) -> Path | None:
+    """The keys' archive next to a finished database backup. A failure here is reported, not
+    fatal: the database copy is good and the keys are still in the live folder."""
+    target = key_archive.archive_for(path)
+    try:
+        return key_archive.write_archive(ctx.data_dir, target)
+    except OSError as exc:
+        log.warning("signing keys not backed up beside %s: %s", path, exc)
+        problems.append(DomainError("keys_not_backed_up", file=str(target), error=_os_text(exc)))
+        return None
 
 
 def _checked_copy(live: Path, target: Path) -> Path:
@@ -237,6 +258,12 @@ def thin(
                 removed.append(path)
             except OSError as exc:
                 log.warning("could not remove old backup %s: %s", path, exc)
+                continue
+            keys = key_archive.archive_for(path)
+            try:
+                keys.unlink(missing_ok=True)
+            except OSError as exc:
+                log.warning("could not remove old keys backup %s: %s", keys, exc)
     return removed
 
 
@@ -374,6 +401,10 @@ def restore(ctx: Context, file: Path | str) -> Path:
         raise DomainError(code, file=str(source), detail=info.detail)
     if info.version > SCHEMA_VERSION:
         raise DomainError("backup_too_new", file=str(source), version=info.version)
+    keys = key_archive.archive_for(source)
+    has_keys = keys.is_file()
+    if has_keys:
+        key_archive.check_archive(keys)  # refused before anything is replaced
     # Not thinned now: the file being restored may itself be one thinning would remove.
     safety = backup_now(ctx, "before-restore", thin_old=False).path
     from app.services.setup import open_data_folder
@@ -385,11 +416,12 @@ def restore(ctx: Context, file: Path | str) -> Path:
         raise DomainError(exc.code, file=str(source), **exc.params) from exc
     finally:
         open_data_folder(ctx.data_dir)
-    _log_restore(ctx, source, safety)
+    keys_restored = has_keys and key_archive.restore_archive(ctx.data_dir, keys, ctx.now())
+    _log_restore(ctx, source, safety, keys.name if keys_restored else "")
     return safety
 
 
-def _log_restore(ctx: Context, source: Path, safety: Path) -> None:
+def _log_restore(ctx: Context, source: Path, safety: Path, keys: str = "") -> None:
     """The restored history records that it was restored, by whom, and where the old state is."""
     user = User.get_or_none((User.id == ctx.actor.id) & (User.name == ctx.actor.name))
     if user is None:
@@ -401,7 +433,12 @@ def _log_restore(ctx: Context, source: Path, safety: Path) -> None:
             entity="database",
             entity_id=0,
             action="restored",
-            data={"file": source.name, "safety_backup": safety.name, "by": ctx.actor.name},
+            data={
+                "file": source.name,
+                "safety_backup": safety.name,
+                "by": ctx.actor.name,
+                **({"keys": keys} if keys else {}),
+            },
         )
 
 
@@ -421,6 +458,9 @@ def replace_damaged(data_dir: Path, file: Path | str) -> Path:
         raise DomainError(code, file=str(source), detail=info.detail)
     if info.version > SCHEMA_VERSION:
         raise DomainError("backup_too_new", file=str(source), version=info.version)
+    keys = key_archive.archive_for(source)
+    if keys.is_file():
+        key_archive.check_archive(keys)
     store_db.close()
     live = health.db_path
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
@@ -430,4 +470,6 @@ def replace_damaged(data_dir: Path, file: Path | str) -> Path:
         if part.exists():
             os.replace(part, aside.with_name(aside.name + suffix))
     _checked_copy(source, live)
+    if keys.is_file():
+        key_archive.restore_archive(data_dir, keys, datetime.now(UTC))
     return aside

@@ -1,5 +1,9 @@
 """A month's key figures for the owner: counts, money, promises kept, turnaround, stock.
 
+The figures shared with the monthly summary (received, closed, still open, promises kept,
+refunds, claims paid) come from `app.services.report`, the one place that defines them; the
+ones only the dashboard shows (cases per day, stock, overdue now, …) are defined here.
+
 Read-only. Month boundaries are midnight in the shop's time zone, converted to UTC for the
 query, so a case taken at 00:30 Beijing time on the 1st counts in the new month even though it
 is still the previous day in UTC. Aggregates run in SQL; only the comparisons that need the
@@ -10,14 +14,14 @@ from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import peewee as pw
 
 from app.domain import workflows
-from app.domain.codes import MoneyKind
 from app.domain.errors import ValidationError
+from app.services import report
 from app.services.cases import CaseFilter, count_cases
 from app.services.context import Context
 from app.store.models import (
@@ -25,7 +29,6 @@ from app.store.models import (
     Case,
     DealerMovement,
     Event,
-    MoneyEntry,
     Product,
     RepairPart,
     RepairTicket,
@@ -88,9 +91,8 @@ class MonthFigures:
 
 def month_bounds(ctx: Context, year: int, month: int) -> tuple[datetime, datetime]:
     """[start, end) of a calendar month in the shop's zone, as aware UTC datetimes."""
-    start = datetime(year, month, 1, tzinfo=ctx.tz)
-    nxt = datetime(year + month // 12, month % 12 + 1, 1, tzinfo=ctx.tz)
-    return start.astimezone(UTC), nxt.astimezone(UTC)
+    p = report.month_period(ctx, year, month)
+    return p.start, p.end
 
 
 def _check_month(year: object, month: object) -> tuple[int, int]:
@@ -109,30 +111,15 @@ def _cents(value: object) -> Decimal:
 def month_figures(ctx: Context, year: int, month: int) -> MonthFigures:
     """Key figures of one month (the owner's monthly look; the full summary comes later)."""
     year, month = _check_month(year, month)
-    start, end = month_bounds(ctx, year, month)
+    period = report.month_period(ctx, year, month)
+    start, end = period.start, period.end
     days = calendar.monthrange(year, month)[1]
-    in_month = (Case.created_at >= start) & (Case.created_at < end)
+    in_month = report.received_in(period)
 
-    by_kind = {
-        row.kind: row.n
-        for row in Case.select(Case.kind, pw.fn.COUNT(Case.id).alias("n"))
-        .where(in_month)
-        .group_by(Case.kind)
-    }
-    closed_in = (Case.closed_at >= start) & (Case.closed_at < end)
-    closed = Case.select().where(closed_in).count()
-    open_at_end = (
-        Case.select()
-        .where((Case.created_at < end) & (Case.closed_at.is_null() | (Case.closed_at >= end)))
-        .count()
-    )
-
-    due = kept = 0
-    for c in Case.select(Case.closed_at, Case.promise_date).where(
-        closed_in & Case.promise_date.is_null(False)
-    ):
-        due += 1
-        kept += ctx.local(c.closed_at).date() <= c.promise_date
+    by_kind = report.count_received(period)
+    closed = report.count_closed(period)
+    open_at_end = report.count_open_at_end(period)
+    promises = report.promises_kept(ctx, period)
 
     finished_in = (RepairTicket.finished_at >= start) & (RepairTicket.finished_at < end)
     turn = (
@@ -151,7 +138,7 @@ def month_figures(ctx: Context, year: int, month: int) -> MonthFigures:
     if turn["n"]:
         turnaround = Decimal(str(turn["avg"])).quantize(Decimal("0.1"))
 
-    refunds_n, refund_total = _refunds(start, end)
+    refunds_n, _reversed, refund_total = report.refunds(period)
 
     deductions = (
         DealerMovement.select(
@@ -171,21 +158,7 @@ def month_figures(ctx: Context, year: int, month: int) -> MonthFigures:
         )
         .count()
     )
-    paid_ids = Event.select(Event.entity_id).where(
-        (Event.entity == "claim")
-        & (Event.to_state == "paid")
-        & (Event.at >= start)
-        & (Event.at < end)
-    )
-    recovered = (
-        CarrierClaim.select(
-            pw.fn.COUNT(CarrierClaim.id).alias("n"),
-            pw.fn.SUM(CarrierClaim.amount_recovered).alias("s"),
-        )
-        .where(CarrierClaim.id.in_(paid_ids))
-        .dicts()
-        .get()
-    )
+    claims_paid, claims_recovered = report.claims_paid(period)
 
     n = pw.fn.COUNT(Case.id)
     top_reasons = [
@@ -247,8 +220,8 @@ def month_figures(ctx: Context, year: int, month: int) -> MonthFigures:
         closed=closed,
         open_at_end=open_at_end,
         overdue_now=count_cases(ctx, CaseFilter(overdue=True)),
-        promise_due=due,
-        promise_kept=kept,
+        promise_due=promises.whole,
+        promise_kept=promises.part,
         repairs_finished=turn["n"] or 0,
         turnaround_days=turnaround,
         refunds=refunds_n,
@@ -256,8 +229,8 @@ def month_figures(ctx: Context, year: int, month: int) -> MonthFigures:
         dealer_deductions=deductions["n"] or 0,
         dealer_deduction_total=-_cents(deductions["s"]) if deductions["s"] else ZERO,
         claims_open=claims_open,
-        claims_recovered=recovered["n"] or 0,
-        claims_recovered_total=_cents(recovered["s"]),
+        claims_recovered=claims_paid,
+        claims_recovered_total=claims_recovered,
         top_reasons=top_reasons,
         top_products=top_products,
         warranty_repairs=warranty.get(True, 0),
@@ -267,27 +240,6 @@ def month_figures(ctx: Context, year: int, month: int) -> MonthFigures:
         low_stock=low,
         per_day=per_day,
     )
-
-
-def _refunds(start: datetime, end: datetime) -> tuple[int, Decimal]:
-    """Refunds paid in the month (count), and their total net of reversals booked then."""
-    rows = {
-        bool(r.rev): (r.n, r.s)
-        for r in MoneyEntry.select(
-            MoneyEntry.reverses.is_null(False).alias("rev"),
-            pw.fn.COUNT(MoneyEntry.id).alias("n"),
-            pw.fn.SUM(MoneyEntry.amount).alias("s"),
-        )
-        .where(
-            (MoneyEntry.kind == MoneyKind.REFUND.value)
-            & (MoneyEntry.at >= start)
-            & (MoneyEntry.at < end)
-        )
-        .group_by(MoneyEntry.reverses.is_null(False))
-    }
-    paid_n, paid_s = rows.get(False, (0, 0))
-    _rev_n, rev_s = rows.get(True, (0, 0))
-    return paid_n, _cents(paid_s) - _cents(rev_s)
 
 
 def _claims_settled_before(end: datetime) -> pw.SelectQuery:

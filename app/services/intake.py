@@ -342,7 +342,8 @@ def _customer(ctx: Context, clean: CleanIntake, now: Any) -> Customer:
             created_at=now,
             updated_at=now,
         )
-        audit.log(ctx, "customer", customer, "created", {"name": customer.name}, at=now)
+        # The event log is kept forever and erasure cannot reach it: never personal values in it.
+        audit.log(ctx, "customer", customer, "created", {"fields": _filled(customer)}, at=now)
         return customer
     changes = {}
     if clean.service_class and clean.service_class.value != customer.service_class:
@@ -356,8 +357,13 @@ def _customer(ctx: Context, clean: CleanIntake, now: Any) -> Customer:
             setattr(customer, k, val)
         customer.updated_at = now
         customer.save()
-        audit.log(ctx, "customer", customer, "updated", changes, at=now)
+        audit.log(ctx, "customer", customer, "updated", {"fields": list(changes)}, at=now)
     return customer
+
+
+def _filled(customer: Customer) -> list[str]:
+    """Which personal fields a new customer record holds (names of fields, never values)."""
+    return [f for f in ("name", "phone", "address") if getattr(customer, f)]
 
 
 def _product(clean: CleanIntake) -> Product | None:

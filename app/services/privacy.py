@@ -183,6 +183,7 @@ def erase_customer(ctx: Context, key: str, *, confirm_owner: bool) -> dict[str, 
                 if ticket.site_address:
                     ticket.site_address = ""
                     ticket.save()
+                changed_records += _scrub_signer(ticket, needles)
                 changed_records += _scrub_record(ticket, REPAIR_TEXT, needles)
         audit.log(
             ctx,
@@ -207,6 +208,19 @@ def _scrub_record(record: Any, fields: tuple[str, ...], needles: list[tuple[str,
     if changed:
         record.save()
     return int(changed)
+
+
+def _scrub_signer(ticket: RepairTicket, needles: list[tuple[str, str]]) -> int:
+    """The name typed under the customer's signature is theirs too; the strokes stay."""
+    signature = ticket.signature
+    if not isinstance(signature, dict) or not signature.get("signer"):
+        return 0
+    signer = _scrub(str(signature["signer"]), needles)
+    if signer == signature["signer"]:
+        return 0
+    ticket.signature = {**signature, "signer": signer}
+    ticket.save()
+    return 1
 
 
 def access_log(ctx: Context, key: str) -> list[dict[str, Any]]:

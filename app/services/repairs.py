@@ -69,7 +69,9 @@ def update_ticket(ctx: Context, number: str, **fields: str) -> None:
             setattr(t, k, val)
         if changed:
             t.save()
-            _log(ctx, t, "updated", changed)
+            # Names of the fields only: the texts may repeat the customer's name or phone, and
+            # the event log is kept forever (a privacy erase scrubs the ticket, not the log).
+            _log(ctx, t, "updated", {"fields": list(changed)})
 
 
 def assign_technician(ctx: Context, number: str, user_name: str) -> None:
@@ -281,7 +283,8 @@ def sign(ctx: Context, number: str, strokes: object, signer: str = "") -> None:
         t.signature = {"strokes": clean, "signer": who}
         t.signed_at = ctx.now()
         t.save()
-        _log(ctx, t, "signed", {"signer": who, "points": sum(len(s) for s in clean)})
+        # Whether a name was given, not the name: it is the customer's (kept on the ticket).
+        _log(ctx, t, "signed", {"named": bool(who), "points": sum(len(s) for s in clean)})
 
 
 def approve_scrap(ctx: Context, number: str, report: str) -> None:

@@ -32,8 +32,15 @@ IMEI = "356938035643809"  # valid Luhn check digit
 BAD_IMEI = "356938035643808"
 
 
-def run(*args: str, data_dir: Path | None = None, lang: str | None = "en") -> Result:
-    """`python main.py [--data-dir D] [--lang L] ARGS` from the repo root, no AFTERDESK_* env."""
+def run(
+    *args: str,
+    data_dir: Path | None = None,
+    lang: str | None = "en",
+    user: str = "",
+    pin: str = "123456",
+) -> Result:
+    """`python main.py [--data-dir D] [--lang L] [--user U] ARGS` from the repo root; no
+    AFTERDESK_* env but AFTERDESK_PIN=`pin` when acting as `user` (the demo accounts' PIN)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("AFTERDESK_")}
     env["PYTHONIOENCODING"] = "utf-8"
     env["PYTHONUTF8"] = "1"
@@ -42,6 +49,9 @@ def run(*args: str, data_dir: Path | None = None, lang: str | None = "en") -> Re
         cmd += ["--data-dir", str(data_dir)]
     if lang is not None:
         cmd += ["--lang", lang]
+    if user:
+        cmd += ["--user", user]
+        env["AFTERDESK_PIN"] = pin
     proc = subprocess.run(
         [*cmd, *args],
         cwd=REPO,
@@ -335,7 +345,6 @@ def test_help_lists_status_and_reason_codes() -> None:
 @pytest.mark.parametrize(
     "args",
     [
-        ("report", "--month", "2026-01"),
         ("selftest",),
     ],
     ids=lambda a: a[0],
@@ -361,9 +370,26 @@ def test_demo_fills_the_folder(tmp_path: Path) -> None:
     assert {"  owner  (owner)", "  desk  (front desk)", "  tech  (technician)"} <= set(
         r.out.splitlines()
     )
-    rows = run("list", "--json", data_dir=folder).json()
+    # The demo made an owner: from now on the command line acts as a signed-in account only.
+    before = snapshot(folder)
+    backups = sorted(folder.glob("backups/*"))
+    for args in (("list", "--json"), ("backup",), ("demo",)):
+        r = run(*args, data_dir=folder)
+        assert (r.rc, r.out) == (2, ""), args
+        line = r.one_error_line()
+        assert f"“{args[0]}” needs a staff account" in line
+        assert "--user NAME" in line and "AFTERDESK_PIN" in line
+    assert snapshot(folder) == before
+    assert sorted(folder.glob("backups/*")) == backups
+    r = run("list", "--json", data_dir=folder, user="desk", pin="000000")
+    assert (r.rc, r.one_error_line()) == (2, "Wrong name or PIN.")
+    rows = run("list", "--json", data_dir=folder, user="desk").json()
     assert len(rows) > 0
     assert all(NUMBER.match(row["number"]) for row in rows)
+    # Verbs that read no one's data still run without an account.
+    args = ("--category", "phone", "--sold", "2026-01-01", "--on", "2026-01-05", "--json")
+    assert run("entitlement", *args, data_dir=folder).json()["return"] is True
+    assert run("check", data_dir=folder).rc == 0
 
 
 def test_data_dir_before_and_after_the_verb(tmp_path: Path) -> None:

@@ -91,6 +91,50 @@ def test_user_signs_in_with_the_pin_from_the_environment(cli: Cli) -> None:
     assert re.match(r"SH-\d{4}-\d{6}", out)
 
 
+def test_once_an_owner_exists_every_verb_that_touches_data_needs_user(
+    cli: Cli, tmp_path: Path
+) -> None:
+    """Without --user the command line would act as the built-in system, with owner rights."""
+    from app.services.setup import open_data_folder
+    from tests.conftest import row_counts
+
+    open_data_folder(cli.folder)
+    before = row_counts()
+    close_data_folder()
+    refused = [
+        ("list",),
+        ("show", "SH-2026-000001"),
+        ("intake", "--kind", "complaint", "--name", "李四", "--phone", "13900139009"),
+        ("move", "SH-2026-000001", "acknowledged"),
+        ("customer", "export", "13800138000", "--out", str(tmp_path / "x.json")),
+        ("customer", "erase", "13800138000", "--yes"),
+        ("user", "list"),
+        ("backup",),
+        ("backup", "list"),
+        ("restore", str(tmp_path / "any.db")),
+        ("audit", "verify"),
+        ("certificate", "show"),
+        ("print", "--blank", "--form", "rma", "--out", str(tmp_path / "x.pdf")),
+        ("demo",),
+    ]
+    for args in refused:
+        rc, out, err = cli(*args)
+        assert (rc, out) == (2, ""), (args, err)
+        assert err == (
+            f"“{args[0]}” needs a staff account now that the shop has an owner: use --user NAME; "
+            "the PIN is read from AFTERDESK_PIN.\n"
+        ), args
+    assert not list(tmp_path.iterdir())
+    open_data_folder(cli.folder)
+    assert row_counts() == before  # not even a login attempt or an access-log row
+    close_data_folder()
+    rc, out, err = cli("entitlement", "--category", "phone", "--sold", "2026-01-01", "--json")
+    assert rc == 0 and json.loads(out)["category"] == "phone", err
+    assert cli("check")[0] == 0
+    assert "already has an owner" in cli("owner-setup", "zhao", new_pin="24680135")[2]
+    assert cli("audit", "verify", user="tech")[0] == 0
+
+
 def test_wrong_pin_is_one_line_and_exit_2(cli: Cli) -> None:
     rc, out, err = cli("list", "--limit", "1", user="desk", pin="975311")
     assert (rc, out, err) == (2, "", "Wrong name or PIN.\n")

@@ -46,9 +46,15 @@ FORM_NUMBER = {
 }
 
 
+@pytest.fixture(autouse=True)
+def _demo_pin(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The demo made an owner, so the command line acts as a signed-in demo account."""
+    monkeypatch.setenv("AFTERDESK_PIN", "123456")
+
+
 def run(folder: Folder, *args: str) -> int:
     try:
-        return main(["--data-dir", str(folder.path), *args])
+        return main(["--data-dir", str(folder.path), "--user", "desk", *args])
     except SystemExit as exc:  # argparse's own refusals
         return int(exc.code or 0)
 

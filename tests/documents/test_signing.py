@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 import os
 import re
+import sqlite3
 import stat
 import subprocess
 import sys
@@ -456,5 +458,14 @@ def test_cli_certificate_export_and_import(tmp_path: Path) -> None:
     rc, out, err = run("certificate", "import", str(p12), data_dir=data, env_extra=env)
     assert rc == 0, err
     assert "王老板的手机店" in out
+    con = sqlite3.connect(data / "afterdesk.db")  # the import is in the event log, once
+    try:
+        rows = con.execute("SELECT data FROM event WHERE action = 'certificate_imported'")
+        logged = [json.loads(r[0]) for r in rows]
+    finally:
+        con.close()
+    info = signing.identity_info(data)
+    assert info is not None
+    assert [e["fingerprint"] for e in logged] == [info["fingerprint"]]
     rc, out, err = run("certificate", "show", data_dir=data)
     assert rc == 0 and "Issued by: Owner CA" in out

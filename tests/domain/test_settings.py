@@ -168,6 +168,11 @@ def test_replace_path(path: str, value: Any, expected: Any) -> None:
         ("promise.working_days", 1, "not_a_boolean"),
         ("shop.name", 5, "not_text"),
         ("shop.timezone", "Beijing", "unknown_timezone"),
+        ("shop.timezone", "A" * 10_000, "unknown_timezone"),  # ZoneInfo: OSError, name too long
+        ("shop.timezone", "../" * 40 + "etc/passwd", "unknown_timezone"),
+        ("approval.owner_threshold", "9" * 40, "out_of_range"),  # quantize: InvalidOperation
+        ("approval.owner_threshold", "9" * 27 + ".5", "out_of_range"),
+        ("approval.owner_threshold", "100000000.00", "out_of_range"),
         ("shop.currency", "RMB¥", "invalid_currency"),
         ("approval.nothing", 1, "unknown_setting"),
         ("approval", 1, "unknown_setting"),

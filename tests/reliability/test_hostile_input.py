@@ -166,14 +166,10 @@ def _entry_points(ctx: Context, n: dict[str, str]) -> dict[str, Callable[[str], 
 
 
 ENTRY_NAMES = sorted(_entry_points(None, {}).keys())  # type: ignore[arg-type]
-# Found by this file, in app/domain/settings.py (not ours to edit; reported): a 10 kB time zone
-# name raises OSError from ZoneInfo, and a 40-digit threshold raises decimal.InvalidOperation
-# from quantize. Strict: these turn red once fixed, so the marks get removed.
-KNOWN_BUGS = {"settings.timezone", "settings.value"}
 
 
 @FAST
-@given(name=st.sampled_from([n for n in ENTRY_NAMES if n not in KNOWN_BUGS]), text=hostile)
+@given(name=st.sampled_from(ENTRY_NAMES), text=hostile)
 def test_services_refuse_hostile_text_and_write_nothing(
     ctx: Context, cases: dict[str, str], name: str, text: str
 ) -> None:
@@ -187,15 +183,7 @@ def test_services_refuse_hostile_text_and_write_nothing(
     assert verify_chain()[0]
 
 
-@pytest.mark.parametrize(
-    "name",
-    [
-        pytest.param(n, marks=pytest.mark.xfail(strict=True, reason="settings.py bug"))
-        if n in KNOWN_BUGS
-        else n
-        for n in ENTRY_NAMES
-    ],
-)
+@pytest.mark.parametrize("name", ENTRY_NAMES)
 def test_each_entry_point_survives_the_nasty_list(
     ctx: Context, cases: dict[str, str], name: str
 ) -> None:

@@ -66,7 +66,6 @@ def test_batch_size_and_summary(demo: tuple[Context, dict[str, Any]]) -> None:
     assert 250 <= n <= 350
     assert summary["cases"] == n == summary["total_cases"]
     assert summary["customers"] == len({c.customer_id for c in Case.select(Case.customer)})
-    assert summary["seconds"] < 30
     assert sum(summary["kinds"].values()) == n
 
 

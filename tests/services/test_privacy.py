@@ -168,3 +168,27 @@ def test_desk_corrects_a_customer(
     assert row_counts()["Event"] == before["Event"] + 1
     with pytest.raises(DomainError):
         correct_customer(desk_ctx, "010-12345678", {"notes": "x" * 2001})
+
+
+def test_the_event_log_never_holds_the_customers_details(
+    ctx: Context, customer: dict[str, str]
+) -> None:
+    """Erasure cannot touch the append-only log, so nothing personal may be written into it."""
+    # A repeat visit with a new address (an "updated" event) and a signature under their name.
+    take_intake(
+        ctx, IntakeForm(kind="complaint", name=NAME, phone=PHONE, address="北京市朝阳区 1 号")
+    )
+    repairs.sign(ctx, customer["repair"], [[[0.1, 0.1], [0.9, 0.9]]], NAME)
+    updated = Event.get((Event.entity == "customer") & (Event.action == "updated"))
+    assert updated.data == {"fields": ["address"]}
+    created = Event.get((Event.entity == "customer") & (Event.action == "created"))
+    assert created.data == {"fields": ["name", "phone", "address"]}
+    done = erase_customer(ctx, PHONE, confirm_owner=True)
+    ticket = RepairTicket.get()
+    assert ticket.signature["signer"] == f"已删除客户 #{done['customer']}"
+    assert ticket.signature["strokes"]
+    needles = (NAME, PHONE, ADDRESS, "北京市朝阳区", "张三")
+    for event in Event.select():
+        data = json.dumps(event.data, ensure_ascii=False)
+        assert not [n for n in needles if n in data], (event.entity, event.action, data)
+    assert verify_chain()[0]

@@ -1,0 +1,493 @@
+"""The monthly summary as an A4 PDF: key figures, tables and charts, drawn straight into the PDF.
+
+The caller hands over a `ReportDoc` of plain, already translated text and numbers (tables and
+chart series); this module only lays them out. Charts are reportlab graphics (vector drawings
+with the embedded CJK font), not pictures, so they print sharp at any size.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+from xml.sax.saxutils import escape
+
+from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
+from reportlab.graphics.charts.legends import Legend
+from reportlab.graphics.charts.piecharts import Pie
+from reportlab.graphics.shapes import Drawing, Rect, String
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_LEFT, TA_RIGHT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen import canvas as rl_canvas
+from reportlab.platypus import (
+    CondPageBreak,
+    KeepTogether,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from app.documents.fonts import FontChoice, cjk_font
+
+INK = colors.HexColor("#1F2933")
+MUTED = colors.HexColor("#5F6B7A")
+ACCENT = colors.HexColor("#1D4E89")
+GRID = colors.HexColor("#C9D2DC")
+HEAD_BG = colors.HexColor("#E3EAF3")
+ZEBRA = colors.HexColor("#F6F8FB")
+#: Series colours: this period, the previous one; pie slices cycle through PALETTE.
+THIS, PREVIOUS = colors.HexColor("#1D4E89"), colors.HexColor("#A9BCD6")
+PALETTE = (
+    "#1D4E89",
+    "#D9822B",
+    "#2E8B57",
+    "#B03A2E",
+    "#7D5BA6",
+    "#3A9AD9",
+    "#8C8C3A",
+    "#5F6B7A",
+)
+MARGIN = 15 * mm
+PAGE_W, PAGE_H = A4
+BODY_W = PAGE_W - 2 * MARGIN
+CHART_H = 62 * mm
+GAP = 8 * mm
+
+
+@dataclass(frozen=True)
+class ReportTable:
+    """One table: also one sheet of the workbook (`key` names the sheet)."""
+
+    key: str
+    title: str
+    headers: tuple[str, ...]
+    rows: list[tuple[Any, ...]]
+    widths: tuple[float, ...] = ()  # relative column widths; default: first column wide
+    note: str = ""  # a line under the title: what counts, which date decides
+    empty: str = "—"
+    align: str = ""  # "l"/"r" per column; default: the first left, the others right
+    half: bool = False  # two half tables next to each other share a row of the page
+
+
+@dataclass(frozen=True)
+class ReportChart:
+    """A bar chart (one or two series) or a pie (first series only)."""
+
+    kind: str  # "bar" | "hbar" | "pie"
+    title: str
+    labels: list[str]
+    series: list[tuple[str, list[float]]]
+    unit: str = ""
+
+
+@dataclass(frozen=True)
+class ReportDoc:
+    title: str
+    shop: str
+    period: str
+    meta: list[tuple[str, str]]  # (label, value) under the title
+    overview: ReportTable
+    charts: list[ReportChart]
+    tables: list[ReportTable]
+    closing: list[tuple[str, str]]  # (label, value): the event log's head, who printed it
+    signatures: tuple[str, ...] = ()  # boxes to sign by hand: 店长 / 日期
+    footer: str = ""
+    page_label: str = "{page}/{pages}"
+    lang: str = "zh"
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return f"{value:,.2f}" if value.as_tuple().exponent == -2 else str(value)
+    return str(value)
+
+
+def _numeric(value: Any) -> bool:
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        return True
+    text = str(value).replace(",", "").replace("%", "").replace("¥", "").strip()
+    text = text.lstrip("+-−").replace(" ", "")
+    return bool(text) and text.replace(".", "", 1).isdigit()
+
+
+class _Styles:
+    def __init__(self, font: str) -> None:
+        base = ParagraphStyle("base", fontName=font, fontSize=8.5, leading=11, textColor=INK)
+        self.body = base
+        self.small = ParagraphStyle(
+            "small", parent=base, fontSize=7.5, leading=9.5, textColor=MUTED
+        )
+        self.title = ParagraphStyle(
+            "title", parent=base, fontSize=17, leading=21, textColor=ACCENT, alignment=TA_LEFT
+        )
+        self.h2 = ParagraphStyle(
+            "h2", parent=base, fontSize=10.5, leading=13, textColor=ACCENT, spaceBefore=4
+        )
+        self.cell = ParagraphStyle("cell", parent=base, fontSize=8, leading=10)
+        self.head = ParagraphStyle("head", parent=base, fontSize=8, leading=10, textColor=INK)
+        self.font = font
+
+
+def _table(t: ReportTable, st: _Styles, width: float, *, keep: bool = True) -> list[Any]:
+    """A titled table; numbers right-aligned; long text wraps inside its column."""
+    n = len(t.headers)
+    rel = t.widths or (3.0, *([1.0] * (n - 1)))
+    total = sum(rel)
+    widths = [width * w / total for w in rel]
+    right = [(t.align[i : i + 1] or ("l" if i == 0 else "r")) == "r" for i in range(n)]
+    head_right = ParagraphStyle("head_r", parent=st.head, alignment=TA_RIGHT)
+    cell_right = ParagraphStyle("cell_r", parent=st.cell, alignment=TA_RIGHT)
+    data: list[list[Any]] = [
+        [Paragraph(escape(h), head_right if right[i] else st.head) for i, h in enumerate(t.headers)]
+    ]
+    for row in t.rows:
+        data.append(
+            [
+                Paragraph(escape(_cell(v)), cell_right if right[i] else st.cell)
+                for i, v in enumerate(row)
+            ]
+        )
+    if not t.rows:
+        data.append([Paragraph(escape(t.empty), st.small)] + [""] * (n - 1))
+    table = Table(data, colWidths=widths, repeatRows=1, hAlign="LEFT")
+    style = [
+        ("FONT", (0, 0), (-1, -1), st.font, 8),
+        ("TEXTCOLOR", (0, 0), (-1, -1), INK),
+        ("BACKGROUND", (0, 0), (-1, 0), HEAD_BG),
+        ("LINEBELOW", (0, 0), (-1, 0), 0.6, ACCENT),
+        ("LINEBELOW", (0, 1), (-1, -1), 0.25, GRID),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("TOPPADDING", (0, 0), (-1, -1), 2.2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2.2),
+        ("LEFTPADDING", (0, 0), (-1, -1), 4),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+    ]
+    for r in range(2, len(data), 2):
+        style.append(("BACKGROUND", (0, r), (-1, r), ZEBRA))
+    if not t.rows:
+        style.append(("SPAN", (0, 1), (-1, 1)))
+    table.setStyle(TableStyle(style))
+    head: list[Any] = [Paragraph(escape(t.title), st.h2)]
+    if t.note:
+        head.append(Paragraph(escape(t.note), st.small))
+    head.append(Spacer(1, 1.5 * mm))
+    # Keep the title with the first rows; a long table may still continue on the next page.
+    if not keep:
+        return [*head, table]
+    return [KeepTogether([*head, table])] if len(t.rows) <= 18 else [*head, table]
+
+
+def _short(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _fit(text: str, font: str, size: float, width: float) -> str:
+    """`text` cut with an ellipsis to fit `width` points."""
+    if stringWidth(text, font, size) <= width:
+        return text
+    while text and stringWidth(text + "…", font, size) > width:
+        text = text[:-1]
+    return text + "…"
+
+
+def _chart(c: ReportChart, font: str, width: float, height: float = CHART_H) -> Drawing:
+    d = Drawing(width, height)
+    d.add(String(0, height - 11, c.title, fontName=font, fontSize=9.5, fillColor=ACCENT))
+    if not c.labels or not any(any(v) for _n, v in c.series):
+        d.add(
+            String(
+                width / 2,
+                height / 2 - 10,
+                "—",
+                fontName=font,
+                fontSize=12,
+                fillColor=MUTED,
+                textAnchor="middle",
+            )
+        )
+        return d
+    if c.kind == "pie":
+        _pie(d, c, font, width, height)
+    else:
+        _bars(d, c, font, width, height)
+    return d
+
+
+def _legend(
+    d: Drawing, font: str, x: float, y: float, pairs: list[tuple[Any, str]], cols: int
+) -> None:
+    leg = Legend()
+    leg.x, leg.y = x, y
+    leg.fontName, leg.fontSize = font, 7.5
+    leg.alignment = "right"
+    leg.boxAnchor = "nw"
+    leg.columnMaximum = cols
+    leg.dx = leg.dy = 6
+    leg.deltay = 10
+    leg.deltax = 60
+    leg.colorNamePairs = pairs
+    leg.strokeWidth = 0
+    d.add(leg)
+
+
+def _bars(d: Drawing, c: ReportChart, font: str, width: float, height: float) -> None:
+    horizontal = c.kind == "hbar"
+    chart: Any = HorizontalBarChart() if horizontal else VerticalBarChart()
+    two = len(c.series) > 1
+    legend_h = 14 if two else 0
+    if horizontal:
+        label_w = min(width * 0.38, 34 * mm)
+        chart.x, chart.y = label_w + 4, 14
+        chart.width, chart.height = width - label_w - 14, height - 30 - legend_h
+    else:
+        chart.x, chart.y = 26, 26
+        chart.width, chart.height = width - 34, height - 48 - legend_h
+    chart.data = [list(v) for _n, v in c.series]
+    slot = chart.width / max(len(c.labels), 1) - 2
+    room = label_w - 6 if horizontal else slot
+    chart.categoryAxis.categoryNames = [_fit(x, font, 7, room) for x in c.labels]
+    for axis in (chart.categoryAxis, chart.valueAxis):
+        axis.labels.fontName = font
+        axis.labels.fontSize = 7
+        axis.strokeColor = GRID
+    chart.valueAxis.valueMin = 0
+    chart.valueAxis.visibleGrid = True
+    chart.valueAxis.gridStrokeColor = colors.HexColor("#E6EBF0")
+    chart.valueAxis.gridStrokeWidth = 0.4
+    top = max(max(v) for _n, v in c.series)
+    chart.valueAxis.valueMax = _nice_top(top)
+    chart.valueAxis.valueStep = chart.valueAxis.valueMax / 4
+    if chart.valueAxis.valueMax >= 1000:
+        chart.valueAxis.labelTextFormat = lambda v: f"{v / 1000:g}k" if v else "0"
+    elif chart.valueAxis.valueMax <= 8:
+        chart.valueAxis.labelTextFormat = "%d"
+    if horizontal:
+        chart.categoryAxis.labels.boxAnchor = "e"
+        chart.categoryAxis.labels.dx = -3
+        chart.categoryAxis.reverseDirection = True
+    else:
+        chart.categoryAxis.labels.boxAnchor = "n"
+        chart.categoryAxis.labels.dy = -3
+    chart.barSpacing = 1
+    chart.groupSpacing = 6 if two else 8
+    for i, colour in enumerate((THIS, PREVIOUS)[: len(c.series)]):
+        chart.bars[i].fillColor = colour
+        chart.bars[i].strokeColor = None
+    d.add(chart)
+    if two:
+        x = 0.0
+        for colour, name in ((THIS, c.series[0][0]), (PREVIOUS, c.series[1][0])):
+            d.add(Rect(x, height - 26, 7, 7, fillColor=colour, strokeColor=None))
+            d.add(String(x + 10, height - 25, name, fontName=font, fontSize=7.5, fillColor=INK))
+            x += 18 + stringWidth(name, font, 7.5)
+
+
+def _nice_top(top: float) -> float:
+    """A round axis top (1, 2, 2.5, 5 × 10^n) at or above `top`, divisible into 4 steps."""
+    if top <= 4:
+        return 4
+    mag = 10 ** (len(str(int(top))) - 1)
+    for m in (1, 2, 2.5, 4, 5, 8, 10):
+        if m * mag >= top:
+            return m * mag
+    return 10 * mag
+
+
+def _pie(d: Drawing, c: ReportChart, font: str, width: float, height: float) -> None:
+    values = list(c.series[0][1])
+    pie = Pie()
+    size = min(height - 24, width * 0.45)
+    pie.x, pie.y = 6, (height - 14 - size) / 2
+    pie.width = pie.height = size
+    pie.data = values
+    pie.labels = None
+    pie.slices.strokeColor = colors.white
+    pie.slices.strokeWidth = 0.8
+    pie.startAngle = 90
+    pie.direction = "clockwise"
+    for i in range(len(values)):
+        pie.slices[i].fillColor = colors.HexColor(PALETTE[i % len(PALETTE)])
+    d.add(pie)
+    total = sum(values) or 1
+    room = width - size - 40
+    pairs = []
+    for i, (name, v) in enumerate(zip(c.labels, values, strict=True)):
+        tail = f"  {v:g} ({100 * v / total:.0f}%)"
+        text = _fit(name, font, 7.5, room - stringWidth(tail, font, 7.5)) + tail
+        pairs.append((colors.HexColor(PALETTE[i % len(PALETTE)]), text))
+    _legend(d, font, size + 20, height - 24, pairs, 8)
+
+
+def _side_by_side(left: Any, right: Any, gap: float = GAP) -> Table:
+    """Two flowables (or lists of them) in two columns of the page's width."""
+    half = (BODY_W - gap) / 2
+    t = Table([[left, right]], colWidths=[half + gap, half], hAlign="LEFT")
+    t.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (0, -1), gap),
+                ("RIGHTPADDING", (1, 0), (1, -1), 0),
+                ("TOPPADDING", (0, 0), (-1, -1), 0),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+            ]
+        )
+    )
+    return t
+
+
+def _chart_rows(charts: Sequence[ReportChart], font: str) -> list[Any]:
+    """Charts two by two; each row may go to the next page on its own."""
+    half = (BODY_W - GAP) / 2
+    out: list[Any] = []
+    for i in range(0, len(charts), 2):
+        pair = [_chart(c, font, half) for c in charts[i : i + 2]]
+        out.append(CondPageBreak(CHART_H + 4 * mm))
+        out.append(_side_by_side(pair[0], pair[1] if len(pair) > 1 else ""))
+        out.append(Spacer(1, 4 * mm))
+    return out
+
+
+def _tables(tables: Sequence[ReportTable], st: _Styles) -> list[Any]:
+    """Full-width tables one under the other; two `half` tables in a row share it."""
+    out: list[Any] = []
+    half = (BODY_W - GAP) / 2
+    i = 0
+    while i < len(tables):
+        t = tables[i]
+        if t.half and i + 1 < len(tables) and tables[i + 1].half:
+            left = _table(t, st, half, keep=False)
+            right = _table(tables[i + 1], st, half, keep=False)
+            out.append(_side_by_side(left, right))
+            i += 2
+        else:
+            out += _table(t, st, BODY_W)
+            i += 1
+        out.append(Spacer(1, 3 * mm))
+    return out
+
+
+def _pairs(rows: list[tuple[str, str]], st: _Styles, key_w: float) -> Table:
+    data = [[Paragraph(escape(k), st.small), Paragraph(escape(v), st.body)] for k, v in rows]
+    t = Table(data, colWidths=[key_w, BODY_W - key_w], hAlign="LEFT")
+    t.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("TOPPADDING", (0, 0), (-1, -1), 1),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+            ]
+        )
+    )
+    return t
+
+
+def _signature_boxes(labels: Sequence[str], st: _Styles) -> Table:
+    w = BODY_W / max(len(labels), 1)
+    row = [Paragraph(escape(x), st.body) for x in labels]
+    t = Table([row, [""] * len(labels)], colWidths=[w] * len(labels), rowHeights=[15, 14 * mm])
+    t.setStyle(
+        TableStyle(
+            [
+                ("BOX", (0, 0), (-1, -1), 0.5, GRID),
+                ("INNERGRID", (0, 0), (-1, -1), 0.5, GRID),
+                ("BACKGROUND", (0, 0), (-1, 0), HEAD_BG),
+                ("VALIGN", (0, 0), (-1, 0), "MIDDLE"),
+            ]
+        )
+    )
+    return t
+
+
+class _NumberedCanvas(rl_canvas.Canvas):
+    """Keeps pages until the end so the footer can say "page x of y"."""
+
+    def __init__(self, *args: Any, doc: ReportDoc, font: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._pages: list[dict[str, Any]] = []
+        self._report = doc
+        self._font = font
+
+    def showPage(self) -> None:  # noqa: N802 - reportlab's name
+        self._pages.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self) -> None:
+        total = len(self._pages)
+        for state in self._pages:
+            self.__dict__.update(state)
+            self._furniture(self._pageNumber, total)
+            super().showPage()
+        super().save()
+
+    def _furniture(self, page: int, total: int) -> None:
+        doc = self._report
+        self.saveState()
+        self.setStrokeColor(GRID)
+        self.setLineWidth(0.5)
+        y = MARGIN * 0.6
+        self.line(MARGIN, y + 9, PAGE_W - MARGIN, y + 9)
+        self.setFont(self._font, 7)
+        self.setFillColor(MUTED)
+        self.drawString(MARGIN, y, _short(f"{doc.shop} · {doc.title} {doc.period}", 60))
+        self.drawCentredString(PAGE_W / 2, y, doc.footer)
+        self.drawRightString(PAGE_W - MARGIN, y, doc.page_label.format(page=page, pages=total))
+        if page > 1:
+            self.drawRightString(
+                PAGE_W - MARGIN, PAGE_H - MARGIN * 0.6, f"{doc.title} {doc.period}"
+            )
+        self.restoreState()
+
+
+def render_report(doc: ReportDoc, *, font: FontChoice | None = None, author: str = "") -> bytes:
+    """The unsigned A4 PDF of a report document."""
+    font = font or cjk_font()
+    st = _Styles(font.name)
+    story: list[Any] = [
+        Paragraph(escape(doc.shop), st.small),
+        Paragraph(escape(f"{doc.title}  {doc.period}"), st.title),
+        Spacer(1, 2 * mm),
+        _pairs(doc.meta, st, 30 * mm),
+        Spacer(1, 3 * mm),
+    ]
+    story += _table(doc.overview, st, BODY_W)
+    story.append(Spacer(1, 3 * mm))
+    story += _chart_rows(doc.charts, font.name)
+    story += _tables(doc.tables, st)
+    story.append(CondPageBreak(45 * mm))
+    closing: list[Any] = [Spacer(1, 2 * mm), _pairs(doc.closing, st, 38 * mm)]
+    if doc.signatures:
+        closing += [Spacer(1, 4 * mm), _signature_boxes(doc.signatures, st)]
+    story.append(KeepTogether(closing))
+    buf = io.BytesIO()
+    pdf = SimpleDocTemplate(
+        buf,
+        pagesize=A4,
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        topMargin=MARGIN,
+        bottomMargin=MARGIN + 4 * mm,
+        title=f"{doc.title} {doc.period}",
+        author=author or doc.shop,
+        creator="AfterDesk",
+        subject="report",
+    )
+
+    def maker(*args: Any, **kwargs: Any) -> _NumberedCanvas:
+        return _NumberedCanvas(*args, doc=doc, font=font.name, **kwargs)
+
+    pdf.build(story, canvasmaker=maker)
+    return buf.getvalue()

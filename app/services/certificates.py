@@ -1,0 +1,60 @@
+"""The shop's slip-signing certificate as a use case: import the owner's PKCS#12, export it.
+
+Importing changes whose name every later slip is signed with, so it is an owner's settings
+decision and goes into the event log (the fingerprints, never the password or the key).
+Exporting hands out only public certificates, so any signed-in member of staff may do it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from app.documents import signing
+from app.services import audit
+from app.services.context import Context
+from app.services.permissions import Action, require
+from app.store.db import write_transaction
+from app.store.history import record_event
+
+
+def certificate_info(ctx: Context) -> dict[str, str] | None:
+    """What the settings page and `certificate show` print; None before the first slip."""
+    return signing.identity_info(ctx.data_dir)
+
+
+def import_certificate(ctx: Context, p12: bytes, password: str | bytes | None) -> dict[str, str]:
+    """Sign slips from now on with the owner's own certificate; returns its details.
+
+    The old identity is retired (its root stays trusted, so older slips still verify). Refusals
+    are DomainErrors (p12_unreadable, p12_wrong_password, p12_expired …) and write nothing.
+    """
+    require(ctx, Action.SETTINGS)
+    before = signing.identity_info(ctx.data_dir) or {}
+    # Inside the write lock: a refused file writes nothing, and the event follows the change.
+    with write_transaction():
+        signing.import_pkcs12(ctx.data_dir, p12, password)
+        info = signing.identity_info(ctx.data_dir) or {}
+        data = {
+            "subject": info.get("subject", ""),
+            "fingerprint": info.get("fingerprint", ""),
+            "root_fingerprint": info.get("root_fingerprint", ""),
+            "replaced": before.get("fingerprint", ""),
+        }
+        record_event(
+            at=ctx.now(),
+            actor_id=ctx.actor.id,
+            entity="setting",
+            entity_id=0,
+            action="certificate_imported",
+            data=audit.stamp(ctx, data),
+        )
+    return info
+
+
+def export_certificate(ctx: Context, out: Path | str) -> Path:
+    """Write the shop's root (and signing) certificate for others to check slips with.
+
+    Makes the shop's identity first when no slip has been signed yet, as printing would.
+    """
+    signing.ensure_identity(ctx.data_dir, ctx.settings.shop.name)
+    return signing.export_certificate(ctx.data_dir, Path(out))
