@@ -175,7 +175,8 @@ def _heading(c: _Context, block: Block) -> list[Flowable]:
 
 def _fields(c: _Context, block: FieldsBlock) -> list[Flowable]:
     cols = 1 if c.narrow else block.columns
-    label_w = (16 if c.narrow else 24) * mm if cols > 1 or c.narrow else 30 * mm
+    # One label width for every fields table of a page, so the label columns line up.
+    label_w = (16 if c.narrow else 24) * mm
     if c.lang == "en":
         label_w *= 1.15
     value_w = c.width / cols - label_w
@@ -332,7 +333,8 @@ def _signatures(c: _Context, block: SignaturesBlock) -> list[Flowable]:
         parts.append(_para(under or " ", s.small))
         if box.date is not None or c.blank:
             empty = "______ / ____ / ____" if c.lang == "en" else "____年____月____日"
-            parts.append(_para(f"{date_word}: {date.strip() or empty}", s.small))
+            colon = ": " if c.lang == "en" else "："  # full-width on a Chinese slip
+            parts.append(_para(f"{date_word}{colon}{date.strip() or empty}", s.small))
         cells.append(parts)
     rows = [cells[i : i + n] for i in range(0, len(cells), n)]
     for r in rows:

@@ -357,6 +357,28 @@ def load_identity(data_dir: Path) -> Identity:
     )
 
 
+def _identity_folders(data_dir: Path) -> list[Path]:
+    retired = Path(data_dir) / RETIRED
+    subs = sorted(p for p in retired.iterdir() if p.is_dir()) if retired.is_dir() else []
+    return [keys_dir(data_dir), *subs]
+
+
+def own_signers(data_dir: Path) -> tuple[list[x509.Certificate], list[x509.Certificate]]:
+    """What makes a signature this shop's own: (signing certificates it has used, roots it
+    issues from). A root counts only while its key is here (the shop's own CA); an imported
+    PKCS#12's CA may have issued certificates to anyone, so there only its leaf counts."""
+    certs: list[x509.Certificate] = []
+    issuers: list[x509.Certificate] = []
+    for folder in _identity_folders(data_dir):
+        try:
+            certs.extend(_certs(folder / SIGNING_CERT))
+            if (folder / ROOT_KEY).is_file():
+                issuers.extend(_certs(folder / ROOT_CERT))
+        except (OSError, ValueError):
+            continue
+    return certs, issuers
+
+
 def trusted_roots(data_dir: Path) -> list[x509.Certificate]:
     """The roots `verify` accepts: this shop's current root and any it replaced by import."""
     roots = _certs(keys_dir(data_dir) / ROOT_CERT) if has_identity(data_dir) else []

@@ -31,6 +31,7 @@ from app.documents.shop_identity import (
     identity_info,
     import_pkcs12,
     load_identity,
+    own_signers,
     signer_name,
     trusted_roots,
 )
@@ -184,7 +185,7 @@ def verify_pdf(pdf: bytes | Path, data_dir: Path, *, tz: dt.tzinfo | None = None
     if not _contents_canonical(data, sigs[0]):
         return _fail("signature_broken", error="signature value padding changed")
     try:
-        return _check(sigs[0], trusted_roots(data_dir), tz)
+        return _check(sigs[0], trusted_roots(data_dir), tz, own_signers(data_dir))
     except Exception as exc:  # noqa: BLE001 - a damaged file can fail anywhere in the parser
         return _fail("pdf_damaged", error=str(exc))
 
@@ -254,7 +255,12 @@ def _strict_der(data: bytes, start: int, end: int, *, depth: int) -> bool:
     return pos == end
 
 
-def _check(sig: Any, roots: list[Any], tz: dt.tzinfo | None) -> Verdict:
+def _check(
+    sig: Any,
+    roots: list[Any],
+    tz: dt.tzinfo | None,
+    own: tuple[list[Any], list[Any]] = ([], []),
+) -> Verdict:
     from pyhanko.sign.validation import validate_pdf_signature
     from pyhanko.sign.validation.errors import SignatureValidationError
     from pyhanko.sign.validation.settings import KeyUsageConstraints
@@ -295,7 +301,18 @@ def _check(sig: Any, roots: list[Any], tz: dt.tzinfo | None) -> Verdict:
         return Verdict(False, code, {**params, "why": why}, **base)
     if not status.bottom_line:
         return Verdict(False, "signature_untrusted", {**params, "why": "policy"}, **base)
+    if not _signed_by_us(cert, *own):
+        return Verdict(False, "not_our_certificate", {**params, "why": "other_holder"}, **base)
     return Verdict(True, "ok", params, **base)
+
+
+def _signed_by_us(cert: Any, certs: list[Any], issuers: list[Any]) -> bool:
+    """Trusted is not enough when the root is an imported CA's: the certificate must be one this
+    shop signed with, or issued by a root whose key the shop holds (its own CA)."""
+    der = cert.dump()
+    if any(c.public_bytes(serialization.Encoding.DER) == der for c in certs):
+        return True
+    return bool(issuers) and _issued_by_us(cert, issuers)
 
 
 def _only_path_certificates(sig: Any, status: Any) -> bool:

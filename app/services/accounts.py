@@ -262,7 +262,7 @@ def _authenticate(
     outcome: DomainError | None = None
     with write_transaction():
         if found is None:
-            _event(now, _system_id(), "login", 0, "login_failed", {"name": key[:40]})
+            _event(now, _system_id(), "login", 0, "login_failed", {"name": _loggable(key)})
             outcome = DomainError("login_failed")
         else:
             user = User.get_by_id(found.id)
@@ -275,6 +275,14 @@ def _authenticate(
             else:
                 outcome = _failed(user, now)
     raise outcome
+
+
+def _loggable(key: str) -> str:
+    """The unknown name tried, for the permanent log, unless it looks like a secret: a PIN typed
+    into the name field (4+ digits) or anything that is not a possible login name is withheld."""
+    if not _NAME.fullmatch(key) or re.search(r"[0-9]{4}", key):
+        return "?"
+    return key
 
 
 def _refused_while_locked(user: User, now: datetime) -> None:

@@ -159,14 +159,22 @@ def _free_name(folder: Path, reason: str, now: datetime) -> Path:
 
 
 def _mirror(path: Path, folder: Path) -> Path:
-    """Copy a checked backup to the second folder: temp file, fsync, atomic rename."""
+    """Copy a checked backup to the second folder: temp file, fsync, atomic rename.
+
+    The copy is created with the source's permission bits, so the keys' archive (0600: it
+    holds the private keys and their passphrase) is not readable by others on the USB drive.
+    """
     if not folder.is_dir():
         raise FileNotFoundError(2, "folder not found", str(folder))
     target = folder / path.name
     tmp = target.with_name(target.name + ".part")
     try:
-        shutil.copyfile(path, tmp)
-        with open(tmp, "rb+") as fh:
+        tmp.unlink(missing_ok=True)
+        mode = path.stat().st_mode & 0o777
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+        with open(path, "rb") as src, os.fdopen(os.open(tmp, flags, mode), "wb") as fh:
+            shutil.copyfileobj(src, fh)
+            fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, target)
     except OSError:

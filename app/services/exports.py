@@ -490,6 +490,8 @@ def _fill(ws: Any, headers: Iterable[str], rows: Iterable[Iterable[Any]]) -> Non
     for row in ws.iter_rows(min_row=1):
         for cell in row:
             value = cell.value
+            if cell.data_type == "f":  # openpyxl takes "=…" text as a formula: keep it text
+                cell.data_type = "s"
             if isinstance(value, Decimal) and value.as_tuple().exponent == -2:
                 cell.number_format = "#,##0.00"
             text = "" if value is None else str(value)

@@ -279,7 +279,13 @@ def _check_photos(paths_: Sequence[str | Path]) -> tuple[list[FieldError], list[
             with Image.open(path) as img:
                 fmt = img.format or ""
                 img.verify()
-        except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        except (
+            UnidentifiedImageError,
+            Image.DecompressionBombError,  # a small file that claims billions of pixels
+            OSError,
+            SyntaxError,
+            ValueError,
+        ):
             errors.append(FieldError(field, "photo_unreadable", {"file": name}))
             continue
         if fmt not in PHOTO_FORMATS:

@@ -31,8 +31,20 @@ class ShortcutsDialog(ttk.Toplevel):
             ttk.Label(body, text=tip, bootstyle="secondary").grid(
                 row=j, column=0, columnspan=2, sticky="w", pady=(8 if j == len(self.rows) else 0, 0)
             )
-        ttk.Button(body, text=_("Close"), command=self.destroy).grid(
-            row=len(self.rows) + len(tips), column=1, sticky="e", pady=(12, 0)
-        )
+        close = ttk.Button(body, text=_("Close"), bootstyle="primary", command=self.destroy)
+        close.grid(row=len(self.rows) + len(tips), column=1, sticky="e", pady=(12, 0))
         self.bind("<Escape>", lambda _e: self.destroy())
         self.bind("<F1>", lambda _e: self.destroy())
+        self.bind("<Return>", lambda _e: self.destroy())
+        self.after_idle(lambda: self._place(close))
+
+    def _place(self, focus: tk.Widget) -> None:
+        """Over the middle of the window, like every other dialog (not in the screen's corner)."""
+        if not self.winfo_exists():
+            return
+        owner = self.master.winfo_toplevel()
+        self.update_idletasks()
+        x = owner.winfo_rootx() + max(0, (owner.winfo_width() - self.winfo_reqwidth()) // 2)
+        y = owner.winfo_rooty() + max(0, (owner.winfo_height() - self.winfo_reqheight()) // 3)
+        self.geometry(f"+{x}+{y}")
+        focus.focus_set()

@@ -301,7 +301,7 @@ register(
     ),
     RecordAction(
         "follow_up",
-        N_("Follow up"),
+        N_("Follow up…"),
         _follow_up,
         COMPLAINT,
         target="follow_up",
@@ -309,7 +309,7 @@ register(
     ),
     RecordAction(
         "follow_up_close",
-        N_("Follow up and close"),
+        N_("Follow up and close…"),
         _follow_up,
         COMPLAINT,
         target="closed",
@@ -318,7 +318,7 @@ register(
     ),
     RecordAction(
         "spawn",
-        N_("Open return / repair"),
+        N_("Open return / repair…"),
         _spawn,
         COMPLAINT,
         when=lambda d: not d.final,
@@ -327,14 +327,14 @@ register(
     ),
     RecordAction(
         "file_claim",
-        N_("File carrier claim"),
+        N_("File carrier claim…"),
         _open_claim,
         ("carrier_damage",),
         target="claim_filed",
     ),
     RecordAction(
         "open_claim",
-        N_("Carrier claim"),
+        N_("Carrier claim…"),
         _open_claim,
         when=_claim_open_allowed,
         style="secondary-outline",
@@ -342,7 +342,7 @@ register(
     ),
     RecordAction(
         "move_claim",
-        N_("Move claim"),
+        N_("Update claim…"),
         _move_claim,
         when=lambda d: open_claim_of(d) is not None,
         style="secondary-outline",

@@ -57,7 +57,7 @@ def _message(panel: RecordPanel, d: CaseDetail) -> MessageDialog:
 register(
     RecordAction(
         id="message",
-        label=N_("Message for customer"),
+        label=N_("Message for customer…"),
         run=_message,
         style="info-outline",
         order=90,

@@ -7,8 +7,9 @@ from decimal import Decimal
 
 from app.domain.money import format_money
 from app.domain.rules.entitlement import Entitlement
-from app.i18n import _
+from app.i18n import _, current_language
 from app.i18n.labels import (
+    ACCESSORIES,
     CHANNELS,
     DISPOSITIONS,
     INSPECTION,
@@ -33,6 +34,12 @@ def _money(value: Decimal | None) -> str:
 
 def _when(ctx: Context, value: datetime | None) -> str:
     return ctx.local(value).strftime("%Y-%m-%d %H:%M") if value else ""
+
+
+def _names(table: dict[str, str], codes: list[str]) -> str:
+    """Codes as a readable list: 充电器、卡托 / Charger, SIM tray."""
+    sep = "、" if current_language() == "zh" else ", "
+    return sep.join(label(table, c) for c in codes)
 
 
 def _keep(rows: Rows) -> Rows:
@@ -107,7 +114,7 @@ def repair_rows(ctx: Context, d: CaseDetail) -> Rows:
             (_("Repair ticket"), t.number),
             (_("Warranty"), _("in warranty") if t.in_warranty else _("out of warranty")),
             (_("Technician"), t.technician or ""),
-            (_("Accessories"), ", ".join(t.accessories)),
+            (_("Accessories"), _names(ACCESSORIES, t.accessories)),
             (_("Condition"), t.condition),
             (_("Fault"), t.fault),
             (_("Diagnosis"), t.diagnosis),

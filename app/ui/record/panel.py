@@ -4,6 +4,7 @@ the facts, and the timeline."""
 from __future__ import annotations
 
 import tkinter as tk
+import tkinter.font as tkfont
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -19,7 +20,7 @@ from app.ui.dialogs import ConfirmDialog, FormDialog
 from app.ui.record import actions as registry
 from app.ui.record import facts
 from app.ui.widgets.fields import Field, FormFrame
-from app.ui.widgets.timeline import Timeline
+from app.ui.widgets.timeline import Timeline, has_cjk, theme_colours
 
 NOTE = Field("note", N_("Note"), kind="multiline", height=2)
 
@@ -44,18 +45,25 @@ class RecordPanel(ttk.Frame):
     # --- layout ----------------------------------------------------------------------------
 
     def _build(self) -> None:
+        # Asks the pane for room for the facts and a row of buttons; the list beside it gets
+        # the rest (the pane shares any shortfall by weight).
+        ttk.Frame(self, width=590, height=0).pack(side="top")
         head = ttk.Frame(self)
         head.pack(fill="x")
         self.number_label = ttk.Label(head, font=("TkDefaultFont", 15, "bold"))
         self.number_label.pack(side="left")
-        self.kind_label = ttk.Label(head, bootstyle="secondary", font=("TkDefaultFont", 11))
-        self.kind_label.pack(side="left", padx=(10, 0))
         self.status_badge = ttk.Label(head, padding=(8, 2), bootstyle="@info")
         self.status_badge.pack(side="left", padx=(10, 0))
         self.overdue_badge = ttk.Label(
             head, text=" " + _("OVERDUE") + " ", padding=(6, 2), bootstyle="@danger"
         )
-        self.promise_label = ttk.Label(head, bootstyle="secondary")
+        # A second line: what the record is (kind and its ticket / RMA numbers) and the promise,
+        # so neither is cut off beside a long number in a narrow pane.
+        sub = ttk.Frame(self)
+        sub.pack(fill="x", pady=(2, 0))
+        self.kind_label = ttk.Label(sub, bootstyle="secondary", font=("TkDefaultFont", 10))
+        self.kind_label.pack(side="left")
+        self.promise_label = ttk.Label(sub, bootstyle="secondary")
         self.promise_label.pack(side="right")
         self.action_bar = ttk.Frame(self, height=1)
         self.action_bar.pack(fill="x", pady=(8, 6))
@@ -66,7 +74,8 @@ class RecordPanel(ttk.Frame):
         self.facts_text = ttk.Text(
             self.facts_box,
             wrap="word",
-            height=14,
+            height=16,
+            width=40,  # a small request: the pane decides the width
             relief="flat",
             borderwidth=0,
             highlightthickness=0,
@@ -76,19 +85,37 @@ class RecordPanel(ttk.Frame):
         )
         scroll = ttk.Scrollbar(self.facts_box, orient="vertical", command=self.facts_text.yview)
         self.facts_text.configure(yscrollcommand=scroll.set)
+        scroll.pack(side="right", fill="y")  # first, so a narrow pane never hides it
         self.facts_text.pack(side="left", fill="both", expand=True)
-        scroll.pack(side="right", fill="y")
         self.facts_text.tag_configure(
             "section", font=("TkDefaultFont", 10, "bold"), spacing1=8, spacing3=2
         )
-        self.facts_text.tag_configure("key", foreground="#6c757d", lmargin1=6)
+        self.facts_text.tag_configure("key", lmargin1=6)
         self.facts_text.tag_configure("value", lmargin2=150)
-        self.facts_text.tag_configure("rule", lmargin1=12, lmargin2=24, foreground="#2c6e49")
+        self.facts_text.tag_configure("cjk", wrap="char")
+        self.facts_text.tag_configure("rule", lmargin1=12, lmargin2=24)
+        self._colour_facts()
         panes.add(self.facts_box, weight=3)
         timeline_box = ttk.Labelframe(panes, text=_("Timeline"), padding=4)
         self.timeline = Timeline(timeline_box, lambda when: self.desk.ctx.local(when))
         self.timeline.pack(fill="both", expand=True)
-        panes.add(timeline_box, weight=2)
+        panes.add(timeline_box, weight=1)
+        self.desk.on("theme", self._restyle)
+
+    def _colour_facts(self) -> None:
+        """Muted keys and green rule lines in colours the current theme can read."""
+        muted, _rule = theme_colours()
+        try:
+            green = str(ttk.Style.get_instance().colors.success)
+        except Exception:  # noqa: BLE001 - no style yet
+            green = "#2c6e49"
+        self.facts_text.tag_configure("key", foreground=muted)
+        self.facts_text.tag_configure("rule", foreground=green)
+
+    def _restyle(self, *_args: object) -> None:
+        if self.winfo_exists():
+            self._colour_facts()
+            self.timeline.restyle()
 
     def show_empty(self) -> None:
         self.detail = None
@@ -132,13 +159,11 @@ class RecordPanel(ttk.Frame):
             else "@primary"
         )
         self.status_badge.configure(text=label(STATUSES, d.status), bootstyle=style)
-        # Badges and the promise keep their room; the kind text is what a narrow pane cuts.
-        self.status_badge.pack(side="left", padx=(10, 0), before=self.kind_label)
+        self.status_badge.pack(side="left", padx=(10, 0), after=self.number_label)
         if d.overdue:
             self.overdue_badge.pack(side="left", padx=(8, 0), after=self.status_badge)
         else:
             self.overdue_badge.pack_forget()
-        self.promise_label.pack(side="right", before=self.kind_label)
         promise = d.promise_date.isoformat() if d.promise_date else ""
         self.promise_label.configure(
             text=_("Promised by {date}").format(date=promise) if promise else ""
@@ -158,7 +183,13 @@ class RecordPanel(ttk.Frame):
 
     def _write_facts(self, sections: Sequence[tuple[str, Any]]) -> None:
         t = self.facts_text
-        t.configure(state="normal")
+        font = tkfont.nametofont("TkDefaultFont")
+        keys = [row[0] for _title, rows in sections for row in rows if not isinstance(row, str)]
+        # The value column starts after the longest key (within reason), so both line up.
+        widest = max((font.measure(k) for k in keys), default=80)
+        indent = min(max(widest, 80), font.measure("M" * 16)) + 24
+        t.tag_configure("value", lmargin2=indent)
+        t.configure(state="normal", tabs=(indent,))
         t.delete("1.0", "end")
         for title, rows in sections:
             if not rows:
@@ -166,12 +197,15 @@ class RecordPanel(ttk.Frame):
             t.insert("end", title + "\n", "section")
             for row in rows:
                 if isinstance(row, str):
-                    t.insert("end", "• " + row + "\n", "rule")
+                    tags = ("rule", "cjk") if has_cjk(row) else ("rule",)
+                    t.insert("end", "• " + row + "\n", tags)
                 else:
                     key, value = row
+                    text = str(value)
                     t.insert("end", f"{key}", "key")
-                    t.insert("end", "\t" + str(value) + "\n", "value")
-        t.configure(state="disabled", tabs=("150",))
+                    tags = ("value", "cjk") if has_cjk(text) else ("value",)
+                    t.insert("end", "\t" + text + "\n", tags)
+        t.configure(state="disabled")
 
     def facts_plain(self) -> str:
         return self.facts_text.get("1.0", "end")

@@ -62,7 +62,6 @@ def _moved(d: CaseDetail, status: str) -> str:
 # --- the owner's confirmation: the one place -----------------------------------------------------
 
 
-
 # --- ticket text and technician ------------------------------------------------------------------
 
 
@@ -449,7 +448,7 @@ register(
     ),
     RecordAction(
         "repair.approve",
-        N_("Customer approves"),
+        N_("Customer approves…"),
         _decide(True),
         REPAIR,
         target="repairing",
@@ -458,7 +457,7 @@ register(
     ),
     RecordAction(
         "repair.approve_parts",
-        N_("Approved · wait for parts"),
+        N_("Approved · wait for parts…"),
         _decide(True, then="awaiting_parts"),
         REPAIR,
         target="awaiting_parts",
@@ -467,7 +466,7 @@ register(
     ),
     RecordAction(
         "repair.decline",
-        N_("Customer declines"),
+        N_("Customer declines…"),
         _decide(False),
         REPAIR,
         target="ready_for_pickup",

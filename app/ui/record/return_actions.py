@@ -71,7 +71,6 @@ def _money_text(value: Any) -> str:
 # --- the owner's confirmation: the one place -----------------------------------------------------
 
 
-
 def _permission(level: str) -> Action:
     return Action.APPROVE_OWNER if level == "owner" else Action.APPROVE_MANAGER
 
@@ -727,7 +726,7 @@ def _shipping(panel: RecordPanel, d: CaseDetail) -> FormDialog:
 
 register(
     RecordAction(
-        "return_approve", N_("Approve"), _approve, RETURN, target="approved", style="success"
+        "return_approve", N_("Approve…"), _approve, RETURN, target="approved", style="success"
     ),
     RecordAction(
         "reject",
@@ -739,7 +738,7 @@ register(
     ),
     RecordAction(
         "ship_first",
-        N_("Ship first"),
+        N_("Ship first…"),
         _ship_first,
         RETURN,
         target="replacement_shipped",
@@ -747,16 +746,16 @@ register(
     ),
     RecordAction(
         "freight",
-        N_("Freight"),
+        N_("Record freight…"),
         _freight,
         RETURN,
         when=_rma("requested", "approved", "replacement_shipped", "awaiting_goods"),
-        style="secondary",
+        style="secondary-outline",
         order=10,
     ),
     RecordAction(
         "add_line",
-        N_("Add line"),
+        N_("Add line…"),
         _add_line,
         RETURN,
         when=_rma("requested", "approved"),
@@ -764,24 +763,34 @@ register(
         order=20,
     ),
     RecordAction("receive", N_("Receive…"), _receive, RETURN, target="received"),
-    RecordAction("inspect", N_("Inspect"), _inspect, RETURN, target="inspected"),
-    RecordAction("liability", N_("Liability"), _liability, RETURN, target="liability_decided"),
-    RecordAction("disposition", N_("Disposition"), _disposition, RETURN, target="disposition_done"),
+    RecordAction("inspect", N_("Inspect…"), _inspect, RETURN, target="inspected"),
+    RecordAction(
+        "liability", N_("Decide liability…"), _liability, RETURN, target="liability_decided"
+    ),
+    RecordAction(
+        "disposition",
+        N_("Decide disposition…"),
+        _disposition,
+        RETURN,
+        target="disposition_done",
+    ),
     RecordAction(
         "refund",
-        N_("Refund"),
+        N_("Refund…"),
         _refund,
         ("return", "refund", "carrier_damage"),
         target="refunded",
         style="success",
     ),
     RecordAction(
-        "exchange", N_("Exchanged"), _exchange, RETURN, target="exchanged", style="success"
+        "exchange", N_("Exchange done…"), _exchange, RETURN, target="exchanged", style="success"
     ),
-    RecordAction("credit", N_("Credit"), _credit, RETURN, target="credited", style="success"),
+    RecordAction(
+        "credit", N_("Credit to account…"), _credit, RETURN, target="credited", style="success"
+    ),
     RecordAction(
         "dealer_deduction",
-        N_("Dealer deduction"),
+        N_("Dealer deduction…"),
         _dealer_deduction,
         RETURN,
         when=lambda d: (
@@ -795,7 +804,7 @@ register(
     ),
     RecordAction(
         "capa",
-        N_("CAPA"),
+        N_("Corrective action…"),
         _capa,
         RETURN,
         when=lambda d: (
@@ -806,7 +815,7 @@ register(
     ),
     RecordAction(
         "reply",
-        N_("Reply"),
+        N_("Customer reply…"),
         _reply,
         RETURN,
         when=lambda d: (
@@ -817,7 +826,7 @@ register(
     ),
     RecordAction(
         "shipping",
-        N_("Shipping status"),
+        N_("Shipping status…"),
         _shipping,
         REFUND,
         target="verifying",
@@ -826,11 +835,11 @@ register(
     ),
     RecordAction(
         "shipping_update",
-        N_("Shipping status"),
+        N_("Shipping status…"),
         _shipping,
         REFUND,
         when=_status("verifying", "intercepting"),
-        style="secondary",
+        style="secondary-outline",
         order=10,
     ),
 )

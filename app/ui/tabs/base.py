@@ -45,6 +45,16 @@ class BrowseTab(ttk.Frame):
         self.panes.add(left, weight=3)
         self.panes.add(self.panel, weight=2)
         self.browser.refresh()
+        self._split_done = False
+        self.panes.bind("<Configure>", self._split, add="+")
+
+    def _split(self, event: tk.Event) -> None:
+        """Once, when first shown: the record gets about 580 px, the list the rest (both
+        requests together are wider than a 1360 px window, and Tk would cut the list)."""
+        if self._split_done or event.width < 200:
+            return
+        self._split_done = True
+        self.panes.sashpos(0, max(event.width // 2, event.width - 580))
 
     def build_left(self, left: ttk.Frame) -> None:
         """Room above the list for a tab's own widgets (a board, a summary)."""

@@ -120,6 +120,10 @@ class IntakeTab(ttk.Frame):
         self.rowconfigure(0, weight=1)
         self.scroll = ttk.ScrolledFrame(self, padding=0, height=600, width=900)
         self.scroll.container.grid(row=0, column=0, sticky="nsew")
+        # The scroll bar only when the form is taller than the window (a bar with nothing to
+        # scroll reads as a stray grey stripe).
+        for w in (self.scroll, self.scroll.container):
+            w.bind("<Configure>", lambda _e: self.after_idle(self._scrollbar_if_needed), add="+")
         body = self.scroll
         body.columnconfigure((0, 1), weight=1, uniform="col")
         left = ttk.Frame(body)
@@ -322,6 +326,15 @@ class IntakeTab(ttk.Frame):
         self.new_button.grid(row=1, column=0, columnspan=2, sticky="ew", pady=(6, 0))
 
     # --- keyboard and scrolling ------------------------------------------------------------
+
+    def _scrollbar_if_needed(self) -> None:
+        if not self.winfo_exists():
+            return
+        first, last = self.scroll.yview() or (0.0, 1.0)
+        if first <= 0.0 and last >= 1.0:
+            self.scroll.hide_scrollbars()
+        else:
+            self.scroll.show_scrollbars()
 
     def _descendants(self, widget: tk.Misc) -> Iterator[tk.Misc]:
         for child in widget.winfo_children():

@@ -10,7 +10,15 @@ from collections.abc import Mapping
 
 from app.domain.validation import validate_date, validate_phone, validate_serial
 from app.i18n import N_
-from app.i18n.labels import CATEGORIES, CHANNELS, KINDS, REASONS, REQUESTS, SEVERITIES
+from app.i18n.labels import (
+    ACCESSORIES,
+    CATEGORIES,
+    CHANNELS,
+    KINDS,
+    REASONS,
+    REQUESTS,
+    SEVERITIES,
+)
 from app.ui.widgets.fields import Field
 
 #: Case kinds in the order of the segmented buttons (the most frequent first).
@@ -23,20 +31,6 @@ KIND_ORDER: tuple[str, ...] = (
     "parts",
     "carrier_damage",
 )
-
-#: What a repair desk usually takes in with a device (codes are stored on the repair ticket).
-ACCESSORIES: dict[str, str] = {
-    "charger": N_("Charger"),
-    "cable": N_("Cable"),
-    "case": N_("Case"),
-    "sim_tray": N_("SIM tray"),
-    "box": N_("Box"),
-    "earphones": N_("Earphones"),
-    "memory_card": N_("Memory card"),
-    "sim_card": N_("SIM card"),
-    "stylus": N_("Stylus"),
-    "invoice": N_("Invoice"),
-}
 
 #: The condition on receipt, ticked in front of the customer (stored as words on the ticket).
 CONDITIONS: dict[str, str] = {
@@ -83,10 +77,10 @@ def _date(value: str) -> object:
 
 CUSTOMER_FIELDS = (
     Field("phone", N_("Phone"), required=True, check=_phone, width=10),
-    Field("name", N_("Name"), required=True, width=10),
+    Field("name", N_("Customer name"), required=True, width=10),
     Field("service_class", N_("Class"), kind="choice", choices=SERVICE_CLASSES, width=8),
     Field("customer_kind", N_("Kind"), kind="choice", choices=CUSTOMER_KINDS, width=10),
-    Field("address", N_("Address"), width=10),
+    Field("address", N_("Address"), width=10, span=True),
 )
 
 REQUEST_FIELDS = (
@@ -116,7 +110,7 @@ PRODUCT_FIELDS = (
     Field("model_spec", N_("Model"), width=10),
     Field("category", N_("Category"), kind="choice", choices=_choices(CATEGORIES), width=10),
     Field("serial", N_("IMEI/SN"), check=_serial, width=10),
-    Field("sold", N_("Sold on"), check=_date, hint=N_("YYYY-MM-DD"), width=10),
+    Field("sold", N_("Sold on"), check=_date, hint=N_("e.g. 2026-03-05"), width=10),
     Field("amount", N_("Price paid"), width=10),
     Field("order_no", N_("Order no."), width=10),
     Field("invoice_no", N_("Invoice no."), width=10),

@@ -9,12 +9,16 @@ from __future__ import annotations
 import tkinter as tk
 from collections.abc import Sequence
 from decimal import Decimal
+from pathlib import Path
+from tkinter import filedialog
+from typing import Any
 
 import ttkbootstrap as ttk
 
 from app.domain.money import format_money
 from app.i18n import N_, _
 from app.i18n.labels import KINDS, REASONS, label
+from app.services import exports
 from app.services.figures import (
     MonthFigures,
     current_month,
@@ -22,6 +26,8 @@ from app.services.figures import (
     next_month,
     previous_month,
 )
+from app.services.print_prefs import remembered_printer
+from app.services.report import Report, month_report
 from app.ui.desk import Desk
 
 # (key, title, accent): two rows of six cards.
@@ -69,6 +75,8 @@ class ReportsTab(ttk.Frame):
         super().__init__(master, padding=(10, 8))
         self.desk = desk
         self.figures: MonthFigures | None = None
+        self.report: Report | None = None
+        self.last_file: Path | None = None  # the last PDF/XLSX made here (tests, status line)
         self.year, self.month = current_month(desk.ctx)
         self.cards: dict[str, Card] = {}
         self.tables: dict[str, ttk.Treeview] = {}
@@ -102,8 +110,20 @@ class ReportsTab(ttk.Frame):
         ttk.Button(bar, text=_("This month"), bootstyle="link", command=self.this_month).pack(
             side="left"
         )
+        self.xlsx_button = ttk.Button(
+            bar, text=_("Export XLSX…"), bootstyle="secondary-outline", command=self.ask_xlsx
+        )
+        self.xlsx_button.pack(side="right")
+        self.pdf_button = ttk.Button(
+            bar, text=_("Export PDF…"), bootstyle="secondary-outline", command=self.ask_pdf
+        )
+        self.pdf_button.pack(side="right", padx=6)
+        self.print_button = ttk.Button(
+            bar, text=_("Print summary"), bootstyle="primary", command=self.print_report
+        )
+        self.print_button.pack(side="right")
         self.note = ttk.Label(bar, bootstyle="secondary")
-        self.note.pack(side="right")
+        self.note.pack(side="right", padx=(0, 12))
 
     def _build_cards(self) -> None:
         grid = ttk.Frame(self)
@@ -117,8 +137,11 @@ class ReportsTab(ttk.Frame):
             grid.columnconfigure(c, weight=1, uniform="card")
 
     def _build_lower(self) -> None:
-        lower = ttk.Frame(self)
-        lower.pack(fill="both", expand=True, pady=(8, 0))
+        self.notebook = ttk.Notebook(self)
+        self.notebook.pack(fill="both", expand=True, pady=(8, 0))
+        lower = ttk.Frame(self.notebook, padding=(0, 8, 0, 0))
+        self.notebook.add(lower, text=_("At a glance"))
+        self._build_summary()
         lower.columnconfigure(0, weight=5)
         lower.columnconfigure(1, weight=3, uniform="t")
         lower.columnconfigure(2, weight=3, uniform="t")
@@ -187,6 +210,10 @@ class ReportsTab(ttk.Frame):
         if not got.ok:
             return
         self.figures = got.value
+        summary = self.desk.read(month_report, self.year, self.month, chain=False)
+        if summary.ok:
+            self.report = summary.value
+            self._fill_summary(summary.value)
         self.month_var.set(f"{self.year:04d}-{self.month:02d}")
         latest = (self.year, self.month) >= current_month(self.desk.ctx)
         self.next_button.configure(state="disabled" if latest else "normal")
@@ -298,9 +325,121 @@ class ReportsTab(ttk.Frame):
                 fill=colors.secondary,
             )
 
+    # --- the full summary: the same tables as the printed PDF ------------------------------
+
+    def _build_summary(self) -> None:
+        page = ttk.Frame(self.notebook, padding=(0, 8, 0, 0))
+        self.notebook.add(page, text=_("Full summary vs previous month"))
+        cols = ("this", "previous", "change")
+        tree = ttk.Treeview(page, columns=cols, show="tree headings", selectmode="none")
+        tree.heading("#0", text=_("Figure"), anchor="w")
+        tree.column("#0", width=380, anchor="w", stretch=True)
+        for col, text in zip(
+            cols, (_("This period"), _("Previous period"), _("Change")), strict=True
+        ):
+            tree.heading(col, text=text, anchor="e")
+            tree.column(col, width=150, anchor="e", stretch=False)
+        tree.tag_configure("section", font=("TkDefaultFont", 10, "bold"))
+        bar = ttk.Scrollbar(page, orient="vertical", command=tree.yview)
+        tree.configure(yscrollcommand=bar.set)
+        bar.pack(side="right", fill="y")
+        tree.pack(side="left", fill="both", expand=True)
+        self.summary_tree = tree
+
+    def _fill_summary(self, r: Report) -> None:
+        """Every table of the printed summary: a section per table, its rows under it."""
+        tree = self.summary_tree
+        tree.delete(*tree.get_children())
+        for t in exports.report_tables(r):
+            section = tree.insert("", "end", text=t.title, open=True, tags=("section",))
+            for row in t.rows:
+                values = [_cell(v) for v in row[1:4]]
+                tree.insert(section, "end", text=_cell(row[0]), values=values)
+            if not t.rows:
+                tree.insert(section, "end", text=t.empty)
+
+    # --- print and export (worker thread, progress bar) -------------------------------------
+
+    def _full_report(self) -> Report:
+        """Built in the worker thread: walks the event log to print its head."""
+        return month_report(self.desk.ctx, self.year, self.month)
+
+    def print_report(self) -> None:
+        """Sign the summary and send it to the printer remembered for the "report" form."""
+        ctx = self.desk.ctx
+        printer = remembered_printer(ctx, "report")
+
+        def work(progress: Any) -> Any:
+            from app.documents.printing import print_pdf
+
+            progress(0.1, _("Counting…"))
+            made = exports.make_report_pdf(ctx, self._full_report(), progress)
+            print_pdf(made.path, printer or None, title=made.path.stem)
+            return made
+
+        def done(made: Any) -> None:
+            self.last_file = made.path
+            self.desk.notify(
+                _("Summary sent to the printer; kept as {file}.").format(file=made.path.name),
+                "success",
+            )
+
+        self.desk.run_long("report_print", work, done)
+
+    def print_current(self) -> None:
+        """Ctrl+P on this tab prints the summary."""
+        self.print_report()
+
+    def ask_pdf(self) -> None:
+        out = self._ask_path(".pdf", _("PDF files"), "*.pdf")
+        if out:
+            self.export_pdf(Path(out))
+
+    def ask_xlsx(self) -> None:
+        out = self._ask_path(".xlsx", _("Excel workbooks"), "*.xlsx")
+        if out:
+            self.export_xlsx(Path(out))
+
+    def _ask_path(self, ext: str, kind: str, pattern: str) -> str:
+        name = f"{_('monthly-summary')}_{self.year:04d}-{self.month:02d}{ext}"
+        return filedialog.asksaveasfilename(
+            parent=self, defaultextension=ext, initialfile=name, filetypes=[(kind, pattern)]
+        )
+
+    def export_pdf(self, out: Path) -> None:
+        """The signed summary, saved where the user asked (a copy stays in the data folder)."""
+        ctx = self.desk.ctx
+
+        def work(progress: Any) -> Path:
+            progress(0.1, _("Counting…"))
+            made = exports.make_report_pdf(ctx, self._full_report(), progress)
+            exports.write_atomic(out, made.pdf)
+            return out
+
+        self.desk.run_long("report_pdf", work, self._saved)
+
+    def export_xlsx(self, out: Path) -> None:
+        ctx = self.desk.ctx
+
+        def work(progress: Any) -> Path:
+            progress(0.1, _("Counting…"))
+            return exports.write_report_xlsx(ctx, self._full_report(), out, progress)
+
+        self.desk.run_long("report_xlsx", work, self._saved)
+
+    def _saved(self, path: Path) -> None:
+        self.last_file = path
+        self.desk.notify(_("Saved {file}.").format(file=path), "success")
+
     def screenshot_setup(self) -> None:
         """The documentation screenshot shows the last full month."""
         self.previous()
+
+
+def _cell(value: object) -> str:
+    if isinstance(value, Decimal) and value.as_tuple().exponent == -2:
+        return f"{value:,.2f}"
+    return "" if value is None else str(value)
 
 
 def _nice_step(peak: int) -> int:

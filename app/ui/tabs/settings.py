@@ -151,6 +151,8 @@ class SettingsTab(ttk.Frame):
                 path, label, kind="choice", choices=self._printer_choices(value), hint=hint
             )
         width = 40 if path.startswith("shop.") or path in PICKERS else 12
+        if path in ("shop.address", "shop.return_address"):
+            width = 60  # a whole street address with the postcode, without scrolling
         return Field(path, label, check=check, hint=hint, width=width)
 
     def _printer_choices(self, current: str) -> list[tuple[str, str]]:

@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import tkinter as tk
+import tkinter.font as tkfont
 from collections.abc import Callable, Sequence
 from datetime import datetime
+from pathlib import Path
+from tkinter import filedialog
+from typing import Any
 
 import ttkbootstrap as ttk
 
 from app.domain import workflows
-from app.i18n import _
+from app.i18n import N_, _
 from app.i18n.labels import KINDS, STATUSES, label
 from app.services.cases import CaseFilter, count_cases, list_cases
+from app.services.exports import export_cases_csv
 from app.services.views import CaseRow
 from app.ui.desk import Desk
 
@@ -23,15 +28,19 @@ class CaseBrowser(ttk.Frame):
     calls ``on_select(number)``."""
 
     COLUMNS = (
-        ("number", "Number", 140),
-        ("created", "Received", 118),
-        ("kind", "Kind", 90),
-        ("status", "Status", 150),
-        ("customer", "Customer", 90),
-        ("product", "Product", 160),
-        ("assignee", "Assignee", 80),
-        ("promise", "Promised", 90),
+        ("number", N_("Number"), 140),
+        ("created", N_("Received on"), 118),
+        ("kind", N_("Kind"), 90),
+        ("status", N_("Status"), 150),
+        ("customer", N_("Customer"), 90),
+        ("product", N_("Product"), 160),
+        ("assignee", N_("Staff"), 80),
+        ("promise", N_("Promised"), 90),
     )
+    #: Widest a column grows to fit its text (the product column takes what is left).
+    MAX_WIDTH = {"status": 190, "customer": 110, "assignee": 90, "kind": 110}
+    PRODUCT_MIN = 120
+    SHRINKABLE_TO = 90  # no text column is squeezed below this to make room
 
     def __init__(
         self,
@@ -50,8 +59,15 @@ class CaseBrowser(ttk.Frame):
         self.total = 0
         self._build_filters(assignees)
         self._build_table()
-        self.status_line = ttk.Label(self, bootstyle="secondary")
-        self.status_line.pack(fill="x", padx=4, pady=(2, 0))
+        foot = ttk.Frame(self)
+        foot.pack(fill="x", padx=4, pady=(2, 0))
+        self.csv_button = ttk.Button(
+            foot, text=_("Export CSV…"), bootstyle="link", command=self.ask_csv
+        )
+        self.csv_button.pack(side="right")
+        self.status_line = ttk.Label(foot, bootstyle="secondary")
+        self.status_line.pack(side="left", fill="x", expand=True)
+        self.last_csv: Path | None = None
         self.more_button = ttk.Button(
             self, text=_("Show more"), bootstyle="link", command=self.load_more
         )
@@ -161,14 +177,26 @@ class CaseBrowser(ttk.Frame):
         )
         for col, text, width in self.COLUMNS:
             self.tree.heading(col, text=_(text), anchor="w")
-            self.tree.column(col, width=width, anchor="w", stretch=col == "product")
-        self.tree.tag_configure("overdue", foreground="#c0392b")
-        self.tree.tag_configure("closed", foreground="#8a8f98")
+            self.tree.column(col, width=width, minwidth=60, anchor="w", stretch=col == "product")
+        if len(self.kinds) == 1:  # a one-kind tab (Repairs) says the kind in its name
+            self.tree.configure(displaycolumns=[c[0] for c in self.COLUMNS if c[0] != "kind"])
+        self._colour_tags()
+        self.desk.on("theme", lambda *_a: self._colour_tags())
         bar = ttk.Scrollbar(box, orient="vertical", command=self.tree.yview)
         self.tree.configure(yscrollcommand=bar.set)
-        self.tree.pack(side="left", fill="both", expand=True)
+        # The bar first: when the pane is narrow the list gives way, not the scroll bar.
         bar.pack(side="right", fill="y")
+        self.tree.pack(side="left", fill="both", expand=True)
         self.tree.bind("<<TreeviewSelect>>", self._selected, add="+")
+        self.tree.bind("<Configure>", lambda _e: self._fit_product(), add="+")
+
+    def _colour_tags(self) -> None:
+        """Overdue rows red and closed rows grey, in shades the current theme can read."""
+        if not self.winfo_exists():
+            return
+        dark = ttk.Style.get_instance().theme_mode == "dark"
+        self.tree.tag_configure("overdue", foreground="#ff7b72" if dark else "#c0392b")
+        self.tree.tag_configure("closed", foreground="#9aa0a8" if dark else "#8a8f98")
 
     def _selected(self, _event: object = None) -> None:
         sel = self.tree.selection()
@@ -194,6 +222,7 @@ class CaseBrowser(ttk.Frame):
         self.rows.extend(got.value)
         for r in got.value:
             self._insert(r)
+        self._fit_columns()
         shown = len(self.rows)
         self.status_line.configure(
             text=_("{shown} of {total} shown").format(shown=shown, total=self.total)
@@ -203,14 +232,85 @@ class CaseBrowser(ttk.Frame):
         else:
             self.more_button.pack_forget()
 
-    def _insert(self, r: CaseRow) -> None:
-        local = self.desk.ctx.local
-        created = (
-            local(r.created_at).strftime("%Y-%m-%d %H:%M")
-            if isinstance(r.created_at, datetime)
-            else ""
+    # --- export --------------------------------------------------------------------------
+
+    def ask_csv(self) -> None:
+        out = filedialog.asksaveasfilename(
+            parent=self,
+            defaultextension=".csv",
+            initialfile=_("cases") + f"_{self.desk.ctx.today().isoformat()}.csv",
+            filetypes=[(_("CSV files"), "*.csv")],
         )
-        status = label(STATUSES, r.status) + ("  ⚠ " + _("overdue") if r.overdue else "")
+        if out:
+            self.export_csv(Path(out))
+
+    def export_csv(self, out: Path) -> None:
+        """Every case matching the filters (not only the rows shown), UTF-8 with BOM for Excel."""
+        ctx, f = self.desk.ctx, self.current_filter()
+
+        def work(progress: Any) -> int:
+            return export_cases_csv(ctx, f, out, progress)
+
+        def done(n: int) -> None:
+            self.last_csv = out
+            self.desk.notify(_("{n} cases saved to {file}.").format(n=n, file=out), "success")
+
+        self.desk.run_long("export_csv", work, done)
+
+    def _fit_columns(self) -> None:
+        """Size each column to its heading and the loaded rows, so nothing is cut off."""
+        font = tkfont.nametofont("TkDefaultFont")
+        items = self.tree.get_children()[:PAGE]
+        self._wanted: dict[str, int] = {}
+        for i, (col, text, _width) in enumerate(self.COLUMNS):
+            if col == "product":
+                continue
+            texts = [_(text), *(str(self.tree.item(it, "values")[i]) for it in items)]
+            wanted = max(font.measure(t) for t in texts) + 18
+            self._wanted[col] = min(wanted, self.MAX_WIDTH.get(col, 400))
+        self._fit_product()
+
+    def _fit_product(self) -> None:
+        """The product column takes the width the others leave (Tk only stretches on resize).
+        When the pane is too narrow for everything, the widest text columns give way first."""
+        shown = self.tree.cget("displaycolumns")
+        shown = [c[0] for c in self.COLUMNS] if tuple(shown) == ("#all",) else list(shown)
+        wanted = getattr(self, "_wanted", {})
+        widths = {
+            c: wanted.get(c, int(self.tree.column(c, "width"))) for c in shown if c != "product"
+        }
+        room = self.tree.winfo_width() - 2
+        if room > 200:
+            over = sum(widths.values()) + self.PRODUCT_MIN - room
+            # Take the excess from the text columns (never the number or the dates), widest
+            # first, down to SHRINKABLE_TO.
+            while over > 0:
+                col = max(
+                    (c for c in widths if c in self.MAX_WIDTH),
+                    key=lambda c: widths[c] - self.SHRINKABLE_TO,
+                )
+                spare = widths[col] - self.SHRINKABLE_TO
+                if spare <= 0:
+                    break
+                cut = min(spare, over, 10)
+                widths[col] -= cut
+                over -= cut
+        for col, width in widths.items():
+            self.tree.column(col, width=width)
+        self.tree.column("product", width=max(self.PRODUCT_MIN, room - sum(widths.values())))
+
+    def _insert(self, r: CaseRow) -> None:
+        ctx = self.desk.ctx
+        year = ctx.today().year
+        created = ""
+        if isinstance(r.created_at, datetime):
+            at = ctx.local(r.created_at)
+            # This year's dates without the year, like a phone's list: the columns stay narrow.
+            created = at.strftime("%m-%d %H:%M" if at.year == year else "%Y-%m-%d")
+        due = r.promise_date
+        promise = due.strftime("%m-%d" if due.year == year else "%Y-%m-%d") if due else ""
+        # The row is red; the sign says it without colour (the word would crowd the column).
+        status = label(STATUSES, r.status) + ("  ⚠" if r.overdue else "")
         final = workflows.workflow_for(r.kind).is_final(r.status)
         tags = ("overdue",) if r.overdue else ("closed",) if final else ()
         self.tree.insert(
@@ -225,7 +325,7 @@ class CaseBrowser(ttk.Frame):
                 r.customer_name,
                 " ".join(x for x in (r.product, r.serial) if x),
                 r.assignee or "",
-                r.promise_date.isoformat() if r.promise_date else "",
+                promise,
             ),
             tags=tags,
         )

@@ -32,6 +32,7 @@ class Field:
     hint: str = ""  # N_ text shown in grey under the field
     default: Any = ""
     height: int = 3  # multiline rows
+    span: bool = False  # take a whole row of a multi-column form (an address, a note)
 
 
 class FormFrame(ttk.Frame):
@@ -54,24 +55,38 @@ class FormFrame(ttk.Frame):
         self.errors: dict[str, ttk.Label] = {}
         self._on_change = on_change
         self._pending: dict[str, str] = {}
-        for i, f in enumerate(fields):
-            row, col = divmod(i, columns)
-            self._build(f, row, col)
+        row = col = 0
+        for f in fields:
+            if f.span and col:
+                row, col = row + 1, 0
+            self._build(f, row, col, columns if f.span else 1)
+            col = columns if f.span else col + 1
+            if col >= columns:
+                row, col = row + 1, 0
         for c in range(columns):
             self.columnconfigure(c * 2 + 1, weight=1)
 
     # --- building --------------------------------------------------------------------------
 
-    def _build(self, f: Field, row: int, col: int) -> None:
+    def _build(self, f: Field, row: int, col: int, span: int = 1) -> None:
         text = _(f.label) + (" *" if f.required else "")
         ttk.Label(self, text=text).grid(
             row=row * 2, column=col * 2, sticky="ne", padx=(8, 6), pady=(6, 0)
         )
         widget = self._widget(f)
-        widget.grid(row=row * 2, column=col * 2 + 1, sticky="we", padx=(0, 10), pady=(4, 0))
+        widget.grid(
+            row=row * 2,
+            column=col * 2 + 1,
+            columnspan=span * 2 - 1,
+            sticky="we",
+            padx=(0, 10),
+            pady=(4, 0),
+        )
         hint = _(f.hint) if f.hint else ""
         err = ttk.Label(self, text=hint, bootstyle="secondary", font=("TkDefaultFont", 8))
-        err.grid(row=row * 2 + 1, column=col * 2 + 1, sticky="w", padx=(0, 10))
+        err.grid(
+            row=row * 2 + 1, column=col * 2 + 1, columnspan=span * 2 - 1, sticky="w", padx=(0, 10)
+        )
         self.errors[f.name] = err
         self.widgets[f.name] = widget
 
