@@ -48,14 +48,7 @@ from app.documents.layout import (
     TableBlock,
     TextBlock,
 )
-
-INK = colors.HexColor("#1F2933")
-MUTED = colors.HexColor("#5F6B7A")
-ACCENT = colors.HexColor("#1D4E89")
-GRID = colors.HexColor("#B8C2CC")
-LABEL_BG = colors.HexColor("#F1F4F8")
-HEAD_BG = colors.HexColor("#E3EAF3")
-NOTICE = colors.HexColor("#9B1C1C")
+from app.documents.style import ACCENT, GRID, HEAD_BG, INK, LABEL_BG, MUTED, NOTICE
 
 EN_SCALE = 0.92
 ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT}

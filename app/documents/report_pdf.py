@@ -36,13 +36,9 @@ from reportlab.platypus import (
 )
 
 from app.documents.fonts import FontChoice, cjk_font
+from app.documents.style import ACCENT, HEAD_BG, INK, MUTED, ZEBRA
+from app.documents.style import SOFT_GRID as GRID
 
-INK = colors.HexColor("#1F2933")
-MUTED = colors.HexColor("#5F6B7A")
-ACCENT = colors.HexColor("#1D4E89")
-GRID = colors.HexColor("#C9D2DC")
-HEAD_BG = colors.HexColor("#E3EAF3")
-ZEBRA = colors.HexColor("#F6F8FB")
 #: Series colours: this period, the previous one; pie slices cycle through PALETTE.
 THIS, PREVIOUS = colors.HexColor("#1D4E89"), colors.HexColor("#A9BCD6")
 PALETTE = (

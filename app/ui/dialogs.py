@@ -14,6 +14,19 @@ from app.ui.desk import Outcome
 from app.ui.widgets.fields import Field, FormFrame
 
 
+def place_over(dialog: tk.Toplevel, focus: tk.Widget | None = None) -> None:
+    """Put a dialog over the middle of its window (a third down), then focus a widget."""
+    if not dialog.winfo_exists():
+        return
+    owner = dialog.master.winfo_toplevel()
+    dialog.update_idletasks()
+    x = owner.winfo_rootx() + max(0, (owner.winfo_width() - dialog.winfo_reqwidth()) // 2)
+    y = owner.winfo_rooty() + max(0, (owner.winfo_height() - dialog.winfo_reqheight()) // 3)
+    dialog.geometry(f"+{x}+{y}")
+    if focus is not None:
+        focus.focus_set()
+
+
 class FormDialog(ttk.Toplevel):
     """Fields, an explanation line, OK and Cancel. ``submit(values)`` returns an Outcome;
     the dialog closes only when it succeeded (errors stay next to the fields)."""
@@ -65,11 +78,7 @@ class FormDialog(ttk.Toplevel):
         if not self.winfo_exists():
             return
         self.form.focus_first()
-        owner = self.master.winfo_toplevel()
-        self.update_idletasks()
-        x = owner.winfo_rootx() + max(0, (owner.winfo_width() - self.winfo_reqwidth()) // 2)
-        y = owner.winfo_rooty() + max(0, (owner.winfo_height() - self.winfo_reqheight()) // 3)
-        self.geometry(f"+{x}+{y}")
+        place_over(self)
 
     def ok(self) -> Outcome:
         outcome = self._submit(self.form.values(), self.form)

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 import ttkbootstrap as ttk
 
 from app.i18n import _
+from app.ui.dialogs import place_over
 
 
 class ShortcutsDialog(ttk.Toplevel):
@@ -40,11 +41,4 @@ class ShortcutsDialog(ttk.Toplevel):
 
     def _place(self, focus: tk.Widget) -> None:
         """Over the middle of the window, like every other dialog (not in the screen's corner)."""
-        if not self.winfo_exists():
-            return
-        owner = self.master.winfo_toplevel()
-        self.update_idletasks()
-        x = owner.winfo_rootx() + max(0, (owner.winfo_width() - self.winfo_reqwidth()) // 2)
-        y = owner.winfo_rooty() + max(0, (owner.winfo_height() - self.winfo_reqheight()) // 3)
-        self.geometry(f"+{x}+{y}")
-        focus.focus_set()
+        place_over(self, focus)

@@ -14,6 +14,7 @@ from app.i18n import N_, _
 from app.services.repair_help import PartView, part_stock, spare_parts
 from app.services.repairs import add_part
 from app.ui.desk import Desk, Outcome
+from app.ui.dialogs import place_over
 from app.ui.widgets.fields import Field, FormFrame
 
 FIELDS = (
@@ -103,14 +104,7 @@ class PartPicker(ttk.Toplevel):
         self.after_idle(self._place)
 
     def _place(self) -> None:
-        if not self.winfo_exists():
-            return
-        owner = self.master.winfo_toplevel()
-        self.update_idletasks()
-        x = owner.winfo_rootx() + max(0, (owner.winfo_width() - self.winfo_reqwidth()) // 2)
-        y = owner.winfo_rooty() + max(0, (owner.winfo_height() - self.winfo_reqheight()) // 3)
-        self.geometry(f"+{x}+{y}")
-        self.search_entry.focus_set()
+        place_over(self, self.search_entry)
 
     def _to_list(self, _event: object) -> str:
         children = self.tree.get_children()

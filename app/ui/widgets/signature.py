@@ -19,6 +19,7 @@ from app.documents.handwriting import PAD_ASPECT, strokes_to_image
 from app.domain.errors import DomainError, ValidationError
 from app.i18n import N_, _
 from app.i18n.messages import describe
+from app.ui.dialogs import place_over
 from app.ui.widgets.fields import Field, FormFrame
 
 Strokes = list[list[list[float]]]
@@ -162,14 +163,7 @@ class SignaturePad(ttk.Toplevel):
         )
 
     def _place(self) -> None:
-        if not self.winfo_exists():
-            return
-        owner = self.master.winfo_toplevel()
-        self.update_idletasks()
-        x = owner.winfo_rootx() + max(0, (owner.winfo_width() - self.winfo_reqwidth()) // 2)
-        y = owner.winfo_rooty() + max(0, (owner.winfo_height() - self.winfo_reqheight()) // 3)
-        self.geometry(f"+{x}+{y}")
-        self.canvas.focus_set()
+        place_over(self, self.canvas)
 
     # --- drawing ---------------------------------------------------------------------------
 
