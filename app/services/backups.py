@@ -95,11 +95,14 @@ def backup_now(
 ) -> BackupReport:
     """Back up now to the backups folder (and the second folder), then thin both.
 
-    With `out` the copy goes to exactly that file instead, and nothing is thinned or mirrored.
+    With `out` the copy goes to exactly that file instead, and nothing is thinned or mirrored;
+    that copy leaves the shop's folders with every record and the signing keys, so it is the
+    owner's (Action.RESTORE) to make.
     """
     live = paths.db_path(ctx.data_dir)
     problems: list[DomainError] = []
     if out is not None:
+        require(ctx, Action.RESTORE)
         path = _checked_copy(live, Path(out))
         return BackupReport(path, (), tuple(problems), keys=_keys_beside(ctx, path, problems))
     now = ctx.now()

@@ -103,9 +103,9 @@ def restore_archive(data_dir: Path, archive: Path, now: datetime) -> bool:
         with zipfile.ZipFile(archive) as zf:
             zf.extractall(staged)
             for info in zf.infolist():  # extractall drops the modes: keep private keys 0600
-                mode = (info.external_attr >> 16) & 0o777
-                if mode and not info.is_dir():
-                    os.chmod(staged / info.filename, mode)
+                mode = (info.external_attr >> 16) & 0o600  # never looser than owner-only
+                if not info.is_dir():
+                    os.chmod(staged / info.filename, mode or 0o600)
         changed = _merge_retired(staged / RETIRED, data_dir / RETIRED)
         return _install_keys(staged / KEYS, data_dir, now) or changed
     finally:

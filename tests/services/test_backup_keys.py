@@ -121,3 +121,32 @@ def test_replacing_a_damaged_database_restores_its_keys(ctx: Context, data_dir: 
     (data_dir / "afterdesk.db").write_bytes(b"\xa5" * 8192)  # damaged beyond opening
     replace_damaged(data_dir, saved.path)
     assert _files(data_dir / "keys") == before
+
+
+def test_a_copy_out_of_the_shop_is_the_owners(
+    ctx: Context, desk_ctx: Context, tmp_path: Path
+) -> None:
+    from app.services.backups import backup_now
+    from tests.conftest import refused
+
+    refused(lambda: backup_now(desk_ctx, out=tmp_path / "copy.db"), "permission_denied")
+    assert not (tmp_path / "copy.db").exists()
+    assert backup_now(ctx, out=tmp_path / "copy.db").path.exists()
+
+
+def test_a_crafted_archive_cannot_loosen_the_key_files(data_dir: Path, tmp_path: Path) -> None:
+    import stat
+    import zipfile
+    from datetime import UTC, datetime
+
+    from app.services.key_archive import restore_archive
+
+    archive = tmp_path / "k.keys.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        info = zipfile.ZipInfo("keys/signing.key.pem")
+        info.external_attr = (stat.S_IFREG | 0o777) << 16
+        zf.writestr(info, "not really a key")
+    restore_archive(data_dir, archive, datetime.now(UTC))
+    for f in (data_dir / "keys").rglob("*"):
+        if f.is_file():
+            assert stat.S_IMODE(f.stat().st_mode) & 0o077 == 0, f
