@@ -89,6 +89,24 @@ def extra_actions(detail: CaseDetail) -> list[RecordAction]:
     return sorted(found, key=lambda a: a.order)
 
 
+def done_text(d: CaseDetail, text: str) -> str:
+    """The status-bar line after an action: "SH-2026-000001: estimate saved"."""
+    from app.i18n import _
+
+    return _("{number}: {text}").format(number=d.number, text=text)
+
+
+def moved_text(d: CaseDetail, status: str) -> str:
+    from app.i18n.labels import STATUSES, label
+
+    return done_text(d, label(STATUSES, status))
+
+
+def in_status(*statuses: str) -> Callable[[CaseDetail], bool]:
+    """An action's ``when``: the record is in one of these statuses."""
+    return lambda d: d.status in statuses
+
+
 def get(action_id: str) -> RecordAction:
     _load()
     return _ACTIONS[action_id]

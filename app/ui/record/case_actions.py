@@ -17,7 +17,7 @@ from app.services import complaints, money, return_help
 from app.services.views import CaseDetail, ClaimView
 from app.ui.desk import Outcome
 from app.ui.dialogs import FormDialog
-from app.ui.record.actions import RecordAction, register
+from app.ui.record.actions import RecordAction, done_text, register
 from app.ui.record.panel import RecordPanel
 from app.ui.widgets.fields import Field, FormFrame
 
@@ -31,10 +31,6 @@ SATISFACTION = (
     ("1", N_("1 — very dissatisfied")),
 )
 SPAWN_KINDS = ("return", "exchange", "refund", "repair")
-
-
-def _done(d: CaseDetail, text: str) -> str:
-    return _("{number}: {text}").format(number=d.number, text=text)
 
 
 # --- complaints --------------------------------------------------------------------------------
@@ -57,7 +53,7 @@ def _resolve(panel: RecordPanel, d: CaseDetail) -> FormDialog:
             d.number,
             values["resolution"],
             form=form,
-            done=_done(d, label(STATUSES, "resolved")),
+            done=done_text(d, label(STATUSES, "resolved")),
         )
 
     dialog = panel.form(
@@ -94,7 +90,7 @@ def _follow_up(panel: RecordPanel, d: CaseDetail) -> FormDialog:
             values["satisfaction"],
             values["follow_up"],
             form=form,
-            done=_done(
+            done=done_text(
                 d, _("followed up ({score}/5), closed").format(score=values["satisfaction"])
             ),
         )
@@ -131,7 +127,7 @@ def _spawn(panel: RecordPanel, d: CaseDetail) -> FormDialog:
         )
         if got.ok:
             panel.desk.notify(
-                _done(
+                done_text(
                     d,
                     _("{kind} {new} opened").format(
                         kind=label(KINDS, values["kind"]), new=got.value.number
@@ -189,7 +185,7 @@ def _open_claim(panel: RecordPanel, d: CaseDetail) -> FormDialog:
         got = panel.desk.call(return_help.open_claim, d.number, data, form=form)
         if got.ok:
             panel.desk.notify(
-                _done(d, _("carrier claim {claim} opened").format(claim=got.value)), "success"
+                done_text(d, _("carrier claim {claim} opened").format(claim=got.value)), "success"
             )
         return got
 
@@ -251,7 +247,7 @@ def _move_claim(panel: RecordPanel, d: CaseDetail) -> FormDialog:
             recovered=values["recovered"] or None,
             note=values["note"],
             form=form,
-            done=_done(d, f"{claim.number} → {label(STATUSES, values['target'])}"),
+            done=done_text(d, f"{claim.number} → {label(STATUSES, values['target'])}"),
         )
 
     intro = (

@@ -22,7 +22,7 @@ from app.services.views import CaseDetail
 from app.ui.desk import Outcome
 from app.ui.dialogs import FormDialog
 from app.ui.owner import confirm_owner
-from app.ui.record.actions import RecordAction, register
+from app.ui.record.actions import RecordAction, done_text, moved_text, register
 from app.ui.record.panel import RecordPanel
 from app.ui.widgets.fields import Field, FormFrame
 from app.ui.widgets.signature import SignaturePad
@@ -51,14 +51,6 @@ def _open(d: CaseDetail) -> bool:
     return d.repair is not None and not d.final
 
 
-def _done(d: CaseDetail, text: str) -> str:
-    return f"{d.number}: {text}"
-
-
-def _moved(d: CaseDetail, status: str) -> str:
-    return _done(d, label(STATUSES, status))
-
-
 # --- the owner's confirmation: the one place -----------------------------------------------------
 
 
@@ -83,7 +75,11 @@ def _edit(panel: RecordPanel, d: CaseDetail) -> FormDialog:
 
     def submit(values: dict[str, Any], form: FormFrame) -> Outcome:
         return panel.desk.call(
-            repairs.update_ticket, d.number, form=form, done=_done(d, _("ticket saved")), **values
+            repairs.update_ticket,
+            d.number,
+            form=form,
+            done=done_text(d, _("ticket saved")),
+            **values,
         )
 
     dialog = panel.form(_("Repair ticket {number}").format(number=t.number), fields, submit)
@@ -110,7 +106,7 @@ def _assign(panel: RecordPanel, d: CaseDetail) -> FormDialog:
             d.number,
             name,
             form=form,
-            done=_done(d, _("assigned to {name}").format(name=shown)),
+            done=done_text(d, _("assigned to {name}").format(name=shown)),
         )
 
     dialog = panel.form(_("Assign technician"), [field], submit, ok_text=_("Assign"))
@@ -139,7 +135,7 @@ def _estimate(panel: RecordPanel, d: CaseDetail) -> FormDialog:
             values["estimate"],
             values["note"],
             form=form,
-            done=_done(
+            done=done_text(
                 d, _("estimate {amount} sent to the customer").format(amount=values["estimate"])
             ),
         )
@@ -170,7 +166,7 @@ def _decide(approved: bool, then: str = "") -> Callable[[RecordPanel, CaseDetail
         target = then or ("repairing" if approved else "ready_for_pickup")
 
         def submit(values: dict[str, Any], form: FormFrame) -> Outcome:
-            return panel.desk.call(work, values["note"], form=form, done=_moved(d, target))
+            return panel.desk.call(work, values["note"], form=form, done=moved_text(d, target))
 
         if approved:
             question = _quote(d) + " " + _("The customer agrees to the repair.")
@@ -226,7 +222,7 @@ def _labour(panel: RecordPanel, d: CaseDetail) -> FormDialog:
             minutes=values["minutes"] or 0,
             charged=values["charged"],
             form=form,
-            done=_done(d, _("labour added")),
+            done=done_text(d, _("labour added")),
         )
 
     return panel.form(_("Add labour"), fields, submit, ok_text=_("Add labour"))
@@ -253,7 +249,7 @@ def _appointment(panel: RecordPanel, d: CaseDetail) -> FormDialog:
             values["appointment_at"],
             values["note"],
             form=form,
-            done=_done(d, _("appointment {at}").format(at=values["appointment_at"])),
+            done=done_text(d, _("appointment {at}").format(at=values["appointment_at"])),
         )
 
     intro = _("Agree a time with the customer (contact within 24 hours of the request).")
@@ -291,7 +287,7 @@ def _visit(panel: RecordPanel, d: CaseDetail) -> FormDialog:
             values["outcome"],
             values["reason"],
             form=form,
-            done=_moved(d, "visited"),
+            done=moved_text(d, "visited"),
         )
 
     intro = _("What was done on site, and how the device works now.")
@@ -327,7 +323,7 @@ def _revisit(panel: RecordPanel, d: CaseDetail) -> FormDialog:
             values["note"],
             values["appointment_at"],
             form=form,
-            done=_moved(d, "revisit_scheduled"),
+            done=moved_text(d, "revisit_scheduled"),
         )
 
     return panel.form(
@@ -363,7 +359,7 @@ def _ready(panel: RecordPanel, d: CaseDetail) -> FormDialog:
 
     def submit(values: dict[str, Any], form: FormFrame) -> Outcome:
         return panel.desk.call(
-            work, values["result"], form=form, done=_moved(d, "ready_for_pickup")
+            work, values["result"], form=form, done=moved_text(d, "ready_for_pickup")
         )
 
     dialog = panel.form(
@@ -383,7 +379,7 @@ def _sign(panel: RecordPanel, d: CaseDetail) -> SignaturePad:
 
     def save(strokes: list[list[list[float]]], signer: str) -> Outcome:
         return panel.desk.call(
-            repairs.sign, d.number, strokes, signer, done=_done(d, _("signature saved"))
+            repairs.sign, d.number, strokes, signer, done=done_text(d, _("signature saved"))
         )
 
     pad = SignaturePad(
@@ -421,7 +417,7 @@ def _scrap(panel: RecordPanel, d: CaseDetail) -> FormDialog:
             Action.SCRAP_APPROVE,
             lambda ctx: work(ctx, values["scrap_report"]),
             form=form,
-            done=_moved(d, "scrapped"),
+            done=moved_text(d, "scrapped"),
         )
 
     dialog = panel.form(

@@ -35,7 +35,7 @@ from app.services.views import CaseDetail
 from app.ui.desk import Outcome
 from app.ui.dialogs import FormDialog
 from app.ui.owner import confirm_owner
-from app.ui.record.actions import RecordAction, register
+from app.ui.record.actions import RecordAction, done_text, in_status, moved_text, register
 from app.ui.record.panel import RecordPanel
 from app.ui.widgets.fields import Field, FormFrame
 
@@ -46,18 +46,6 @@ NOTE = Field("note", N_("Note"), kind="multiline", height=2, width=44)
 AMOUNT = Field(
     "amount", N_("Amount"), required=True, width=14, check=lambda v: parse_money(v, "amount")
 )
-
-
-def _done(d: CaseDetail, text: str) -> str:
-    return _("{number}: {text}").format(number=d.number, text=text)
-
-
-def _moved(d: CaseDetail, status: str) -> str:
-    return _done(d, label(STATUSES, status))
-
-
-def _status(*statuses: str) -> Callable[[CaseDetail], bool]:
-    return lambda d: d.status in statuses
 
 
 def _rma(*statuses: str) -> Callable[[CaseDetail], bool]:
@@ -117,7 +105,7 @@ def _approve(panel: RecordPanel, d: CaseDetail) -> FormDialog:
             _permission(level),
             lambda ctx: returns.approve(ctx, d.number, values["note"]),
             form=form,
-            done=_moved(d, "approved"),
+            done=moved_text(d, "approved"),
         )
 
     return panel.form(
@@ -145,7 +133,7 @@ def _reject(panel: RecordPanel, d: CaseDetail) -> FormDialog:
             form.set_error("reason", _("Say why, in words the customer will hear."))
             return Outcome(False)
         return panel.desk.call(
-            move, d.number, "rejected", values["reason"], form=form, done=_moved(d, "rejected")
+            move, d.number, "rejected", values["reason"], form=form, done=moved_text(d, "rejected")
         )
 
     return panel.form(
@@ -182,7 +170,7 @@ def _ship_first(panel: RecordPanel, d: CaseDetail) -> FormDialog:
             Action.SHIP_FIRST,
             lambda ctx: move(ctx, d.number, "replacement_shipped", values["note"]),
             form=form,
-            done=_moved(d, "replacement_shipped"),
+            done=moved_text(d, "replacement_shipped"),
         )
 
     return panel.form(
@@ -229,7 +217,7 @@ def _freight(panel: RecordPanel, d: CaseDetail) -> FormDialog:
             amount=values["amount"] or None,
         )
         return panel.desk.call(
-            returns.set_freight, d.number, data, form=form, done=_done(d, _("freight recorded"))
+            returns.set_freight, d.number, data, form=form, done=done_text(d, _("freight recorded"))
         )
 
     dialog = panel.form(
@@ -278,7 +266,7 @@ def _add_line(panel: RecordPanel, d: CaseDetail) -> FormDialog:
             spec=values["spec"],
             batch=values["batch"],
             form=form,
-            done=_done(d, _("line added")),
+            done=done_text(d, _("line added")),
         )
 
     return panel.form(
@@ -338,7 +326,7 @@ def _inspect(panel: RecordPanel, d: CaseDetail) -> FormDialog:
             values["report"],
             values["sample_pct"] or None,
             form=form,
-            done=_moved(d, "inspected"),
+            done=moved_text(d, "inspected"),
         )
 
     dialog = panel.form(
@@ -387,7 +375,7 @@ def _liability(panel: RecordPanel, d: CaseDetail) -> FormDialog:
                 ctx, d.number, values["liability"], values["note"]
             ),
             form=form,
-            done=_moved(d, "liability_decided"),
+            done=moved_text(d, "liability_decided"),
         )
 
     intro = _("The manager on duty or the owner decides. Inspection: {result}.").format(
@@ -457,9 +445,9 @@ def _disposition(panel: RecordPanel, d: CaseDetail) -> FormDialog:
 
         if values["disposition"] == "scrap":
             return confirm_owner(
-                panel, Action.SCRAP_APPROVE, work, form=form, done=_moved(d, "disposition_done")
+                panel, Action.SCRAP_APPROVE, work, form=form, done=moved_text(d, "disposition_done")
             )
-        return panel.desk.call(work, form=form, done=_moved(d, "disposition_done"))
+        return panel.desk.call(work, form=form, done=moved_text(d, "disposition_done"))
 
     intro = _("What happens to the goods. Inspection: {result}.").format(
         result=label(INSPECTION, d.rma.inspection_result if d.rma else "") or "—"
@@ -514,7 +502,7 @@ def _refund(panel: RecordPanel, d: CaseDetail) -> FormDialog:
             _permission(level),
             lambda ctx: money.refund(ctx, d.number, values["amount"], values["note"]),
             form=form,
-            done=_done(d, _("refunded {amount}").format(amount=values["amount"])),
+            done=done_text(d, _("refunded {amount}").format(amount=values["amount"])),
         )
 
     dialog = panel.form(
@@ -538,7 +526,7 @@ def _exchange(panel: RecordPanel, d: CaseDetail) -> FormDialog:
             "exchanged",
             note=values["note"],
             form=form,
-            done=_moved(d, "exchanged"),
+            done=moved_text(d, "exchanged"),
         )
 
     intro = _("The customer received the same model in exchange.")
@@ -563,7 +551,7 @@ def _credit(panel: RecordPanel, d: CaseDetail) -> FormDialog:
             values["amount"],
             values["note"],
             form=form,
-            done=_moved(d, "credited"),
+            done=moved_text(d, "credited"),
         )
 
     intro = _("Settle as credit instead of a refund.")
@@ -592,7 +580,7 @@ def _dealer_deduction(panel: RecordPanel, d: CaseDetail) -> FormDialog:
             Action.APPROVE_MANAGER,
             lambda ctx: return_help.deduct_dealer(ctx, d.number, values["amount"], values["note"]),
             form=form,
-            done=_done(d, _("dealer account charged {amount}").format(amount=values["amount"])),
+            done=done_text(d, _("dealer account charged {amount}").format(amount=values["amount"])),
         )
 
     intro = _("Deduct from {name}'s dealer account (balance now {balance}).").format(
@@ -638,7 +626,7 @@ def _capa(panel: RecordPanel, d: CaseDetail) -> FormDialog:
             values["preventive"],
             report_sent=values["report_sent"],
             form=form,
-            done=_done(d, _("corrective action recorded")),
+            done=done_text(d, _("corrective action recorded")),
         )
 
     dialog = panel.form(
@@ -669,7 +657,7 @@ def _reply(panel: RecordPanel, d: CaseDetail) -> FormDialog:
             d.number,
             values["customer_reply"],
             form=form,
-            done=_done(d, _("customer's reply recorded")),
+            done=done_text(d, _("customer's reply recorded")),
         )
 
     dialog = panel.form(_("Customer's reply"), [field], submit, ok_text=_("Save"))
@@ -706,7 +694,7 @@ def _shipping(panel: RecordPanel, d: CaseDetail) -> FormDialog:
             carrier=values["carrier"],
             tracking_no=values["tracking_no"],
             form=form,
-            done=_done(
+            done=done_text(
                 d,
                 _("parcel: {status}").format(status=label(SHIPPING, values["shipping_status"])),
             ),
@@ -830,7 +818,7 @@ register(
         _shipping,
         REFUND,
         target="verifying",
-        when=_status("requested"),
+        when=in_status("requested"),
         style="primary",
     ),
     RecordAction(
@@ -838,7 +826,7 @@ register(
         N_("Shipping status…"),
         _shipping,
         REFUND,
-        when=_status("verifying", "intercepting"),
+        when=in_status("verifying", "intercepting"),
         style="secondary-outline",
         order=10,
     ),
