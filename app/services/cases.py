@@ -15,6 +15,7 @@ from app.services.privacy import log_view
 from app.services.records import case_detail, find_case, is_overdue
 from app.services.transitions import move
 from app.services.views import CaseDetail, CaseRow
+from app.store import search_index
 from app.store.models import Case, Customer, Product, RepairTicket, ReturnAuth, User
 
 FINAL_STATUSES = frozenset(s for wf in workflows.ALL for s in wf.final)
@@ -74,9 +75,38 @@ def _where(ctx: Context, f: CaseFilter) -> list[pw.Expression]:
 
 
 def _search_condition(text: str) -> pw.Expression:
-    """Number, name, phone (or its tail), serial/IMEI, tracking number, repair or RMA number."""
-    like = f"%{text}%"
+    """Number, name, phone (or its tail), serial/IMEI, tracking number, repair or RMA number.
+
+    Answered from the search index when the database has one (3+ characters: trigram FTS; 1–2:
+    customer name grams and phone tails); otherwise by LIKE scans.
+    """
     upper = text.upper()
+    if search_index.available():
+        tickets = RepairTicket.select(RepairTicket.case).where(RepairTicket.number == upper)
+        rmas = ReturnAuth.select(ReturnAuth.case).where(ReturnAuth.number == upper)
+        # Many hits: "+ 0" keeps SQLite from collecting every hit through the indexes, so it
+        # walks cases newest-first and stops at the page; few hits: look them up and sort them.
+        dense = search_index.is_dense(text)
+        case_id = Case.id + 0 if dense else Case.id
+        customer = Case.customer + 0 if dense else Case.customer
+        if len(text) < search_index.MIN_TRIGRAM:
+            return (Case.number == upper) | customer.in_(search_index.short_customer_ids(text))
+        fts_tickets = RepairTicket.select(RepairTicket.case).where(
+            RepairTicket.id.in_(search_index.fts_ids("ticket_fts", text))
+        )
+        fts_rmas = ReturnAuth.select(ReturnAuth.case).where(
+            ReturnAuth.id.in_(search_index.fts_ids("rma_fts", text))
+        )
+        return (
+            (Case.number == upper)
+            | case_id.in_(search_index.fts_ids("case_fts", text))
+            | customer.in_(search_index.fts_ids("customer_fts", text))
+            | case_id.in_(tickets)
+            | case_id.in_(rmas)
+            | case_id.in_(fts_tickets)
+            | case_id.in_(fts_rmas)
+        )
+    like = f"%{text}%"
     customers = Customer.select(Customer.id).where(
         Customer.name.contains(text) | Customer.phone.contains(text)
     )

@@ -8,12 +8,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import peewee as pw
+
 from app.domain.numbering import parse_number
 from app.domain.validation import mask_phone
 from app.services.cases import CaseFilter, list_cases
 from app.services.context import Context
 from app.services.errors import NotFound
 from app.services.records import find_case
+from app.store import search_index
 from app.store.models import Case, Customer
 
 MAX_QUERY = 100
@@ -44,6 +47,15 @@ def resolve_code(text: str) -> str | None:
         return None
 
 
+def customer_condition(text: str) -> pw.Expression:
+    """Customers whose name or phone contains `text` (from the index when there is one)."""
+    if not search_index.available():
+        return Customer.name.contains(text) | Customer.phone.contains(text)
+    if len(text) < search_index.MIN_TRIGRAM:
+        return Customer.id.in_(search_index.short_customer_ids(text))
+    return Customer.id.in_(search_index.fts_ids("customer_fts", text))
+
+
 def search(ctx: Context, text: str, *, limit: int = 12) -> list[Hit]:
     """Cases first (newest first), then customers whose name or phone matches."""
     text = (text or "").strip()[:MAX_QUERY]
@@ -65,7 +77,7 @@ def search(ctx: Context, text: str, *, limit: int = 12) -> list[Hit]:
     if room:
         customers = (
             Customer.select()
-            .where(Customer.name.contains(text) | Customer.phone.contains(text))
+            .where(customer_condition(text))
             .order_by(Customer.updated_at.desc())
             .limit(room)
         )

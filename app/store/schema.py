@@ -8,10 +8,11 @@ from datetime import UTC, datetime
 import peewee as pw
 from playhouse.migrate import SchemaMigrator, migrate
 
+from app.store import search_index
 from app.store.db import StoreError, database, is_sqlite, write_transaction
 from app.store.models import MODELS, CustomerAccess, User
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 def _v2_accounts(m: SchemaMigrator) -> None:
@@ -26,9 +27,14 @@ def _v2_accounts(m: SchemaMigrator) -> None:
     database.create_tables([CustomerAccess])
 
 
+def _v3_search(m: SchemaMigrator) -> None:
+    """Search index (FTS5 trigram + name grams) with its triggers; derived, so rebuilt here."""
+    search_index.install()
+
+
 # version -> step that brings a database from version-1 to version. Each runs in a transaction
 # after a backup. Example: MIGRATIONS[2] = lambda m: migrate(m.add_column("case", "x", field)).
-MIGRATIONS: dict[int, Callable[[SchemaMigrator], None]] = {2: _v2_accounts}
+MIGRATIONS: dict[int, Callable[[SchemaMigrator], None]] = {2: _v2_accounts, 3: _v3_search}
 
 APPEND_ONLY_TRIGGERS = (
     "event_no_update",
@@ -73,6 +79,7 @@ def ensure_schema(before_migration: Callable[[str], object]) -> int:
         if version == 0:
             database.create_tables([*MODELS, SchemaInfo])
             _install_triggers()
+            search_index.install()
             SchemaInfo.create(version=SCHEMA_VERSION)
             _ensure_system_user()
             return SCHEMA_VERSION

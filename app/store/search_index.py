@@ -1,0 +1,174 @@
+"""The search index: FTS5 trigram tables for 3+ characters, a name-gram table for 1–2.
+
+Both are derived data kept in sync by triggers on customer, case, repair_ticket and return_auth,
+so every writer (services, restore, scripts) keeps them right without knowing they exist. When
+this SQLite lacks FTS5 with the trigram tokenizer (before 3.34) nothing is created and searches
+fall back to LIKE scans (logged once).
+
+Indexed fields mirror the LIKE search exactly for 3+ characters: case number, serial and
+description; customer name and phone; repair serial; return tracking number. For 1–2 characters
+the index answers "customer name contains" and "phone ends with" (a LIKE '%x%' over 200,000
+cases cannot be answered from an index, and one or two digits anywhere match nearly everything).
+"""
+
+from __future__ import annotations
+
+import logging
+
+import peewee as pw
+
+from app.store.db import database
+
+log = logging.getLogger(__name__)
+
+MIN_TRIGRAM = 3
+_GRAM_SPAN = 80  # longest name whose grams are indexed (Customer.name max_length)
+
+# (fts table, content table, columns)
+FTS_TABLES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("customer_fts", "customer", ("name", "phone")),
+    ("case_fts", "case", ("number", "serial", "description")),
+    ("ticket_fts", "repair_ticket", ("serial",)),
+    ("rma_fts", "return_auth", ("tracking_no",)),
+)
+
+_GRAM_ROWS = (
+    "INSERT OR IGNORE INTO search_gram(gram, customer_id) "
+    "SELECT lower(substr(new.name, n, 1)), new.id FROM search_num WHERE n <= length(new.name) "
+    "UNION SELECT lower(substr(new.name, n, 2)), new.id FROM search_num "
+    "WHERE n < length(new.name) "
+    "UNION SELECT '#' || substr(new.phone, -1), new.id FROM search_num "
+    "WHERE n = 1 AND length(new.phone) >= 1 "
+    "UNION SELECT '#' || substr(new.phone, -2), new.id FROM search_num "
+    "WHERE n = 1 AND length(new.phone) >= 2;"
+)
+
+
+def trigram_supported() -> bool:
+    """Whether this SQLite has FTS5 with the trigram tokenizer."""
+    try:
+        database.execute_sql(
+            "CREATE VIRTUAL TABLE temp._tri_probe USING fts5(x, tokenize='trigram')"
+        )
+        database.execute_sql("DROP TABLE temp._tri_probe")
+        return True
+    except pw.OperationalError:
+        return False
+
+
+def _fts_sql(fts: str, table: str, cols: tuple[str, ...]) -> list[str]:
+    names = ", ".join(cols)
+    new = ", ".join(f"new.{c}" for c in cols)
+    old = ", ".join(f"old.{c}" for c in cols)
+    delete = f"INSERT INTO {fts}({fts}, rowid, {names}) VALUES ('delete', old.id, {old});"
+    insert = f"INSERT INTO {fts}(rowid, {names}) VALUES (new.id, {new});"
+    return [
+        f"CREATE VIRTUAL TABLE IF NOT EXISTS {fts} USING fts5({names}, "
+        f"content='{table}', content_rowid='id', tokenize='trigram')",
+        f'CREATE TRIGGER IF NOT EXISTS {fts}_ai AFTER INSERT ON "{table}" BEGIN {insert} END',
+        f'CREATE TRIGGER IF NOT EXISTS {fts}_ad AFTER DELETE ON "{table}" BEGIN {delete} END',
+        f'CREATE TRIGGER IF NOT EXISTS {fts}_au AFTER UPDATE OF {names} ON "{table}" '
+        f"BEGIN {delete} {insert} END",
+        f"INSERT INTO {fts}({fts}) VALUES ('rebuild')",
+    ]
+
+
+def _gram_sql() -> list[str]:
+    return [
+        "CREATE TABLE IF NOT EXISTS search_num (n INTEGER PRIMARY KEY)",
+        "CREATE TABLE IF NOT EXISTS search_gram (gram TEXT NOT NULL, customer_id INTEGER NOT NULL,"
+        " UNIQUE (gram, customer_id))",
+        "CREATE INDEX IF NOT EXISTS search_gram_customer ON search_gram(customer_id)",
+        "CREATE TRIGGER IF NOT EXISTS search_gram_ai AFTER INSERT ON customer "
+        f"BEGIN {_GRAM_ROWS} END",
+        "CREATE TRIGGER IF NOT EXISTS search_gram_ad AFTER DELETE ON customer "
+        "BEGIN DELETE FROM search_gram WHERE customer_id = old.id; END",
+        "CREATE TRIGGER IF NOT EXISTS search_gram_au AFTER UPDATE OF name, phone ON customer "
+        f"BEGIN DELETE FROM search_gram WHERE customer_id = old.id; {_GRAM_ROWS} END",
+    ]
+
+
+def install() -> bool:
+    """Create (or rebuild) the index and its triggers; call inside the migration's transaction."""
+    _available.clear()
+    if not trigram_supported():
+        log.warning(
+            "SQLite %s has no FTS5 trigram tokenizer: search scans with LIKE",
+            database.execute_sql("SELECT sqlite_version()").fetchone()[0],
+        )
+        return False
+    for sql in _gram_sql():
+        database.execute_sql(sql)
+    numbers = ",".join(f"({i})" for i in range(1, _GRAM_SPAN + 1))
+    database.execute_sql(f"INSERT OR IGNORE INTO search_num(n) VALUES {numbers}")
+    database.execute_sql("DELETE FROM search_gram")
+    backfill = _GRAM_ROWS.replace("new.", "c.").replace(
+        "FROM search_num", "FROM customer c, search_num"
+    )
+    database.execute_sql(backfill)
+    for fts, table, cols in FTS_TABLES:
+        for sql in _fts_sql(fts, table, cols):
+            database.execute_sql(sql)
+    return True
+
+
+_available: dict[tuple[int, str], bool] = {}
+
+
+def available() -> bool:
+    """Whether the open database has the index (cached per connection)."""
+    key = (id(database.obj), getattr(database.obj, "database", ""))
+    if key not in _available:
+        _available.clear()
+        found = database.execute_sql("SELECT 1 FROM sqlite_master WHERE name = 'case_fts'")
+        _available[key] = found.fetchone() is not None
+    return _available[key]
+
+
+def _phrase(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+def fts_ids(fts: str, text: str) -> pw.SQL:
+    """`(SELECT rowid …)` of the rows of one FTS table containing `text` (3+ characters)."""
+    return pw.SQL(f"(SELECT rowid FROM {fts} WHERE {fts} MATCH ?)", [_phrase(text)])
+
+
+def short_customer_ids(text: str) -> pw.SQL:
+    """`(SELECT customer_id …)` for 1–2 characters: name contains it, or phone ends with it."""
+    return pw.SQL(
+        "(SELECT customer_id FROM search_gram WHERE gram IN (?, ?))",
+        [text.lower(), "#" + text],
+    )
+
+
+DENSE_CUSTOMERS = 200  # this many customers match: their cases are spread over the years
+RECENT_ROWS = 4000  # newest rows of a record table probed for a page of hits
+PAGE = 12
+
+
+def is_dense(text: str) -> bool:
+    """Whether walking cases newest-first finds a page of hits sooner than collecting and sorting
+    every hit: many customers match (a digit, a common surname), or a page of the newest records
+    does (a number prefix of this year). Each probe is bounded by its LIMIT."""
+    if len(text) < MIN_TRIGRAM:
+        sql = "SELECT 1 FROM search_gram WHERE gram IN (?, ?)"
+        return _count(sql, [text.lower(), "#" + text], DENSE_CUSTOMERS) >= DENSE_CUSTOMERS
+    phrase = _phrase(text)
+    sql = "SELECT 1 FROM customer_fts WHERE customer_fts MATCH ?"
+    if _count(sql, [phrase], DENSE_CUSTOMERS) >= DENSE_CUSTOMERS:
+        return True
+    found = 0
+    for fts, table, _cols in FTS_TABLES[1:]:
+        sql = (
+            f"SELECT 1 FROM {fts} WHERE {fts} MATCH ? AND rowid > "
+            f'(SELECT coalesce(max(id), 0) FROM "{table}") - {RECENT_ROWS}'
+        )
+        found += _count(sql, [phrase], PAGE)
+        if found >= PAGE:
+            return True
+    return False
+
+
+def _count(sql: str, params: list[str], cap: int) -> int:
+    return database.execute_sql(f"SELECT count(*) FROM ({sql} LIMIT {cap})", params).fetchone()[0]

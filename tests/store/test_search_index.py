@@ -1,0 +1,136 @@
+"""The search index finds what the LIKE scan finds, and triggers keep it in sync with edits."""
+
+from __future__ import annotations
+
+import random
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from app import paths
+from app.services.cases import CaseFilter, count_cases, list_cases
+from app.services.context import Context
+from app.services.demo import make_demo
+from app.services.privacy import correct_customer, erase_customer
+from app.services.search import search
+from app.services.setup import close_data_folder, context_for, open_data_folder
+from app.store import schema, search_index
+from app.store.db import database
+from app.store.models import Case, Customer
+from bench.generate import generate
+
+LIKE_SQL = """
+SELECT c.number FROM "case" c JOIN customer u ON u.id = c.customer_id
+LEFT JOIN repair_ticket t ON t.case_id = c.id LEFT JOIN return_auth r ON r.case_id = c.id
+WHERE c.number LIKE :q OR c.serial LIKE :q OR c.description LIKE :q OR u.name LIKE :q
+   OR u.phone LIKE :q OR t.serial LIKE :q OR r.tracking_no LIKE :q OR t.number = :exact
+   OR r.number = :exact
+"""
+
+
+def _like(text: str) -> set[str]:
+    rows = database.execute_sql(
+        LIKE_SQL.replace(":q", "?", 7).replace(":exact", "?", 2),
+        [f"%{text}%"] * 7 + [text.upper()] * 2,
+    )
+    return {n for (n,) in rows}
+
+
+def _found(ctx: Context, text: str) -> set[str]:
+    return {r.number for r in list_cases(ctx, CaseFilter(search=text))}
+
+
+@pytest.fixture(scope="module")
+def big(tmp_path_factory: pytest.TempPathFactory) -> Context:
+    folder = tmp_path_factory.mktemp("idx") / "data"
+    generate(folder, 400, seed=5)
+    yield context_for(folder, "boss")
+    close_data_folder()
+
+
+def test_index_is_there(big: Context) -> None:
+    assert search_index.trigram_supported() and search_index.available()
+
+
+def test_index_finds_what_like_finds(big: Context) -> None:
+    rng = random.Random(1)
+    cases = list(Case.select().join(Customer).limit(400))
+    queries = []
+    for c in rng.sample(cases, 12):
+        queries += [
+            c.serial[-6:],
+            c.serial[3:9],
+            c.customer.name,
+            c.customer.phone[-4:],
+            c.number,
+            c.number[3:],
+            c.description[:3],
+        ]
+    tracking = database.execute_sql("SELECT tracking_no, number FROM return_auth LIMIT 3")
+    for track, rma in tracking.fetchall():
+        queries += [track[-5:], rma]
+    queries += ["zzz", "不存在的人"]
+    for q in (q for q in queries if len(q) >= search_index.MIN_TRIGRAM):
+        assert _found(big, q) == _like(q), q
+    assert count_cases(big, CaseFilter(search=cases[0].serial)) >= 1
+
+
+def test_short_queries_use_names_and_phone_tails(big: Context) -> None:
+    customer = Customer.select().first()
+    for q in (customer.name[0], customer.name[:2], customer.phone[-2:], customer.phone[-1]):
+        names = {
+            n
+            for (n,) in database.execute_sql(
+                "SELECT name FROM customer WHERE name LIKE ? OR phone LIKE ?", [f"%{q}%", f"%{q}"]
+            ).fetchall()
+        }
+        expected = {r.number for r in Case.select().join(Customer).where(Customer.name.in_(names))}
+        assert _found(big, q) == expected, q
+        hits = search(big, q, limit=500)
+        assert {h.number for h in hits if h.kind == "case"} == expected
+
+
+def test_index_follows_intake_edit_and_erase(ctx: Context) -> None:
+    make_demo(ctx, cases=12)
+    customer = Customer.select().join(Case).first()
+    number = Case.get(Case.customer == customer.id).number
+    assert number in _found(ctx, customer.phone[-5:])
+    correct_customer(ctx, customer.phone, {"name": "欧阳娜娜"})
+    assert number in _found(ctx, "欧阳娜") and number in _found(ctx, "欧阳")
+    assert any(h.title == "欧阳娜娜" for h in search(ctx, "阳娜"))
+    erase_customer(ctx, customer.phone, confirm_owner=True)
+    assert number not in _found(ctx, "欧阳娜") and number not in _found(ctx, "欧阳")
+    assert not any(
+        h.kind == "customer" and h.customer_id == customer.id
+        for h in search(ctx, customer.phone[-4:])
+    )
+    assert database.execute_sql("INSERT INTO customer_fts(customer_fts) VALUES('integrity-check')")
+    for fts, _table, _cols in search_index.FTS_TABLES:
+        database.execute_sql(f"INSERT INTO {fts}({fts}) VALUES('integrity-check')")
+
+
+def test_v2_database_gets_the_index(tmp_path: Path, ctx: Context) -> None:
+    make_demo(ctx, cases=6)
+    some = Case.select().join(Customer).first()
+    folder = ctx.data_dir
+    close_data_folder()
+    con = sqlite3.connect(paths.db_path(folder))
+    for (name,) in con.execute(
+        "SELECT name FROM sqlite_master WHERE name LIKE '%fts%' AND type = 'trigger'"
+        " OR name LIKE 'search_gram%' AND type = 'trigger'"
+    ).fetchall():
+        con.execute(f"DROP TRIGGER {name}")
+    for table in ("customer_fts", "case_fts", "ticket_fts", "rma_fts", "search_gram", "search_num"):
+        con.execute(f"DROP TABLE {table}")
+    con.execute("UPDATE schema_info SET version = 2")
+    con.commit()
+    con.close()
+    open_data_folder(folder)
+    assert schema.current_version() == 3
+    search_index._available.clear()
+    assert search_index.available()
+    after = context_for(folder, "boss")
+    assert some.number in _found(after, some.serial[-7:])
+    assert some.number in _found(after, some.customer.name[:2])
+    assert database.execute_sql("PRAGMA integrity_check").fetchone()[0] == "ok"
