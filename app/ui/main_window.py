@@ -200,6 +200,7 @@ class MainWindow(ttk.Frame):
     def _build_tabs(self) -> None:
         self.notebook = ttk.Notebook(self, padding=(8, 6))
         self.notebook.pack(fill="both", expand=True)
+        self.notebook.bind("<<NotebookTabChanged>>", self._tab_shown, add="+")
         for tab_id, module, cls, text in TABS:
             try:
                 mod = import_module(module)
@@ -280,7 +281,14 @@ class MainWindow(ttk.Frame):
     def show_tab(self, tab_id: str) -> Any:
         tab = self.tabs[tab_id]
         self.notebook.select(tab)
+        self._tab_shown()
         return tab
+
+    def _tab_shown(self, _event: object = None) -> None:
+        """Let a tab that works lazily fill itself when it comes to the front."""
+        shown = getattr(self.current_tab(), "on_shown", None)
+        if callable(shown):
+            shown()
 
     def new_intake(self) -> None:
         if "intake" in self.tabs:

@@ -270,3 +270,10 @@ def test_a_missing_chinese_font_is_shown_in_the_print_tab(window: Any, demo_ctx:
     window.desk.with_settings(bad)
     assert tab.show_font_warning()
     assert tab.font_note.winfo_manager() == "pack"
+
+
+def test_report_figures_wait_until_the_tab_is_shown(window: Any) -> None:
+    tab = window.tabs["reports"]
+    assert tab.figures is None  # nothing worked out while the window was built
+    window.show_tab("reports")
+    assert tab.figures is not None

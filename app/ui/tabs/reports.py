@@ -83,9 +83,11 @@ class ReportsTab(ttk.Frame):
         self._build_bar()
         self._build_cards()
         self._build_lower()
-        desk.on("changed", self.refresh)
+        # The month's figures are worked out when the tab is first shown, not at start-up:
+        # on a big database they take seconds the counter should not wait for.
+        self._stale = True
+        desk.on("changed", self._changed)
         desk.on("theme", lambda _mode: self._draw_chart())
-        self.refresh()
 
     # --- building --------------------------------------------------------------------------
 
@@ -205,7 +207,19 @@ class ReportsTab(ttk.Frame):
 
     # --- showing ---------------------------------------------------------------------------
 
+    def _changed(self) -> None:
+        if self.winfo_ismapped():
+            self.refresh()
+        else:
+            self._stale = True
+
+    def on_shown(self) -> None:
+        """Called by the window when this tab comes to the front."""
+        if self._stale:
+            self.refresh()
+
     def refresh(self) -> None:
+        self._stale = False
         got = self.desk.read(month_figures, self.year, self.month)
         if not got.ok:
             return
