@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tkinter as tk
+from collections.abc import Iterator, Mapping
 from importlib import import_module
 from typing import Any
 
@@ -25,6 +26,53 @@ TABS: tuple[tuple[str, str, str, str], ...] = (
     ("settings", "app.ui.tabs.settings", "SettingsTab", N_("Settings")),
 )
 
+
+class LazyTabs(Mapping[str, Any]):
+    """Tab id → tab, each built (module imported, widgets made) the first time it is asked for.
+
+    The notebook holds an empty page per tab; the tab is packed into its page when built. Only
+    the tab in front is built at start: building all seven took most of a second.
+    """
+
+    def __init__(self, notebook: ttk.Notebook, desk: Desk) -> None:
+        self.notebook = notebook
+        self.desk = desk
+        self.pages: dict[str, ttk.Frame] = {}
+        self._specs: dict[str, tuple[str, str]] = {}
+        self._built: dict[str, Any] = {}
+
+    def add(self, tab_id: str, module: str, cls: str, text: str) -> None:
+        page = ttk.Frame(self.notebook)
+        self.notebook.add(page, text=f"  {text}  ")
+        self.pages[tab_id] = page
+        self._specs[tab_id] = (module, cls)
+
+    def tab_class(self, tab_id: str) -> type:
+        module, cls = self._specs[tab_id]
+        return getattr(import_module(module), cls)
+
+    def is_built(self, tab_id: str) -> bool:
+        return tab_id in self._built
+
+    def id_of_page(self, page_name: str) -> str | None:
+        return next((i for i, p in self.pages.items() if str(p) == page_name), None)
+
+    def __getitem__(self, tab_id: str) -> Any:
+        if tab_id not in self._built:
+            if tab_id not in self._specs:
+                raise KeyError(tab_id)
+            frame = self.tab_class(tab_id)(self.pages[tab_id], self.desk)
+            frame.pack(fill="both", expand=True)
+            self._built[tab_id] = frame
+        return self._built[tab_id]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._specs)
+
+    def __len__(self) -> int:
+        return len(self._specs)
+
+
 _LEVEL_STYLE = {"info": "secondary", "success": "success", "warning": "warning", "danger": "danger"}
 
 
@@ -33,7 +81,7 @@ class MainWindow(ttk.Frame):
         super().__init__(root)
         self.root = root
         self.desk = desk
-        self.tabs: dict[str, Any] = {}
+        self.tabs: LazyTabs
         self.commands = CommandTable()
         self._build_header()
         self._build_banner()
@@ -201,16 +249,10 @@ class MainWindow(ttk.Frame):
         self.notebook = ttk.Notebook(self, padding=(8, 6))
         self.notebook.pack(fill="both", expand=True)
         self.notebook.bind("<<NotebookTabChanged>>", self._tab_shown, add="+")
+        self.tabs = LazyTabs(self.notebook, self.desk)
         for tab_id, module, cls, text in TABS:
-            try:
-                mod = import_module(module)
-            except ModuleNotFoundError as exc:
-                if exc.name != module:
-                    raise
-                continue  # a tab still being built is left out rather than faked
-            frame = getattr(mod, cls)(self.notebook, self.desk)
-            self.notebook.add(frame, text=f"  {_(text)}  ")
-            self.tabs[tab_id] = frame
+            self.tabs.add(tab_id, module, cls, _(text))
+        self.tabs[TABS[0][0]]  # the one in front
 
     def _build_status(self) -> None:
         bar = ttk.Frame(self, padding=(10, 4))
@@ -270,17 +312,17 @@ class MainWindow(ttk.Frame):
         return fn() if callable(fn) else None
 
     def current_tab(self) -> Any:
-        current = self.notebook.select()
-        return next((t for t in self.tabs.values() if str(t) == current), None)
+        tab_id = self.tabs.id_of_page(self.notebook.select())
+        return self.tabs[tab_id] if tab_id else None
 
     def select_tab(self, index: int) -> None:
-        tabs = list(self.tabs.values())
-        if 0 <= index < len(tabs):
-            self.notebook.select(tabs[index])
+        pages = list(self.tabs.pages.values())
+        if 0 <= index < len(pages):
+            self.notebook.select(pages[index])
 
     def show_tab(self, tab_id: str) -> Any:
         tab = self.tabs[tab_id]
-        self.notebook.select(tab)
+        self.notebook.select(self.tabs.pages[tab_id])
         self._tab_shown()
         return tab
 
@@ -301,11 +343,10 @@ class MainWindow(ttk.Frame):
         if not got.ok:
             return
         kind = got.value.kind
-        for tab_id, tab in self.tabs.items():
-            owns = getattr(tab, "owns", None)
+        for tab_id in self.tabs:
+            owns = getattr(self.tabs.tab_class(tab_id), "owns", None)
             if callable(owns) and owns(kind):
-                self.show_tab(tab_id)
-                tab.show_record(got.value.number)
+                self.show_tab(tab_id).show_record(got.value.number)
                 return
         if "cases" in self.tabs:  # every kind can be shown in the list of all cases
             self.show_tab("cases").show_record(got.value.number)

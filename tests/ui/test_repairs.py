@@ -306,7 +306,8 @@ def test_board_counts_match_the_list_and_filter_it(window: Any, demo_ctx: Contex
 
 def test_overdue_repair_is_marked(window: Any, demo_ctx: Context, clock: Clock) -> None:
     number = _intake(demo_ctx)
-    board = window.tabs["repairs"].board
+    board = window.show_tab("repairs").board
+    window.update()
     window.desk.changed()
     assert not board.late("unassigned", "received")
     clock.advance(days=10)

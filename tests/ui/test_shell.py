@@ -14,6 +14,39 @@ def test_tabs_are_there(window: Any) -> None:
     assert "All cases" in texts
 
 
+def test_only_the_front_tab_is_built_at_start_and_hidden_lists_wait(
+    window: Any, demo_ctx: Context
+) -> None:
+    """Start-up builds the Intake tab only; a list hidden during a change reloads when shown."""
+    assert [t for t in window.tabs if window.tabs.is_built(t)] == ["intake"]
+    assert len(window.notebook.tabs()) == len(window.tabs) == 7
+    repairs = window.show_tab("repairs")
+    pump(window.root)
+    shown = len(repairs.browser.rows)
+    window.show_tab("intake")
+    pump(window.root)
+    number = _take_repair(demo_ctx)
+    window.desk.changed()
+    assert repairs.stale and len(repairs.browser.rows) == shown  # not read while hidden
+    window.show_tab("repairs")
+    pump(window.root)
+    assert not repairs.stale and repairs.browser.rows[0].number == number
+
+
+def _take_repair(ctx: Context) -> str:
+    from app.services.intake import IntakeForm, take_intake
+
+    form = IntakeForm(
+        kind="repair",
+        name="新客户",
+        phone="13900139001",
+        product="小米 14",
+        category="phone",
+        fault="不开机",
+    )
+    return take_intake(ctx, form).number
+
+
 def test_search_finds_by_serial_and_opens_the_record(window: Any, demo_ctx: Context) -> None:
     row = next(r for r in list_cases(demo_ctx, CaseFilter(kind="repair")) if r.serial)
     box = window.search

@@ -9,6 +9,7 @@ from app.ui.tabs.base import BrowseTab
 class CasesTab(BrowseTab):
     KINDS = tuple(k.value for k in CaseKind)
 
-    def owns(self, kind: str) -> bool:
+    @classmethod
+    def owns(cls, kind: str) -> bool:
         # Repairs and returns open in their own tabs; everything else here.
         return kind in {"complaint", "refund", "parts", "carrier_damage"}

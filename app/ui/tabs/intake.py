@@ -651,7 +651,8 @@ class IntakeTab(ttk.Frame):
         self.update_preview()
         self.customer_form.widgets["phone"].focus_set()
 
-    def owns(self, kind: str) -> bool:
+    @classmethod
+    def owns(cls, kind: str) -> bool:
         """The intake opens no records: they belong to the Repairs, Returns and All tabs."""
         return False
 

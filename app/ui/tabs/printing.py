@@ -84,8 +84,9 @@ class PrintingTab(ttk.Frame):
         self._resize_job: str | None = None
         self.printers = self._printer_names()
         self.font_note = ttk.Label(self, bootstyle="@danger", padding=(10, 6), wraplength=1100)
-        self.show_font_warning()
-        desk.on("context", lambda _ctx: self.show_font_warning())
+        # Finding the font reads a 5 MB file: done when the tab is first shown, not at start.
+        self._font_checked = False
+        desk.on("context", lambda _ctx: self._font_checked and self.show_font_warning())
         left = ttk.Frame(self, width=380)
         left.pack(side="left", fill="y", padx=(0, 12))
         self._build_choice(left)
@@ -93,6 +94,11 @@ class PrintingTab(ttk.Frame):
         self._build_verify(left)
         self._build_preview()
         self.set_form("intake")
+
+    def on_shown(self) -> None:
+        if not self._font_checked:
+            self._font_checked = True
+            self.show_font_warning()
 
     def show_font_warning(self) -> str:
         """A visible line when no Chinese TrueType font was found (slips would print badly)."""
@@ -104,7 +110,9 @@ class PrintingTab(ttk.Frame):
         code = got.value if got.ok else None
         if code:
             self.font_note.configure(text=describe(DomainError(code)))
-            self.font_note.pack(side="top", fill="x", pady=(0, 8))
+            first = [w for w in self.pack_slaves() if w is not self.font_note]
+            where = {"before": first[0]} if first else {}
+            self.font_note.pack(side="top", fill="x", pady=(0, 8), **where)
             return str(self.font_note.cget("text"))
         self.font_note.pack_forget()
         return ""

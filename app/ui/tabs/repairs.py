@@ -163,8 +163,6 @@ class RepairsTab(BrowseTab):
     def build_left(self, left: ttk.Frame) -> None:
         self.board = RepairBoard(left, self)
         self.board.pack(fill="x", pady=(0, 8))
-        self.board.refresh()
-        self.desk.on("changed", self.board.refresh)
 
     def filter_list(self, status: str, assignee: str) -> None:
         """Show the repairs in ``status`` of ``assignee`` ("" for any) in the list below."""
@@ -176,6 +174,6 @@ class RepairsTab(BrowseTab):
         b.search.set("")
         b.refresh()
 
-    def refresh(self) -> None:
+    def reload(self) -> None:
         self.board.refresh()
-        super().refresh()
+        super().reload()

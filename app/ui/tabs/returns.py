@@ -52,8 +52,6 @@ class ReturnsTab(BrowseTab):
             button.grid(row=0, column=i, sticky="we", padx=(0 if i == 0 else 6, 0))
             strip.columnconfigure(i, weight=1, uniform="chips")
             self.chips[key] = button
-        self.desk.on("changed", self.refresh_counts)
-        self.refresh_counts()
 
     def refresh_counts(self) -> None:
         if not self.winfo_exists():
@@ -84,6 +82,6 @@ class ReturnsTab(BrowseTab):
         browser.refresh()
         self.refresh_counts()
 
-    def refresh(self) -> None:
-        super().refresh()
+    def reload(self) -> None:
+        super().reload()
         self.refresh_counts()

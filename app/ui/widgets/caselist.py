@@ -16,7 +16,6 @@ from app.domain import workflows
 from app.i18n import N_, _
 from app.i18n.labels import KINDS, STATUSES, label
 from app.services.cases import CaseFilter, count_cases, list_cases
-from app.services.exports import export_cases_csv
 from app.services.views import CaseRow
 from app.ui.desk import Desk
 
@@ -57,6 +56,8 @@ class CaseBrowser(ttk.Frame):
         self.on_select = on_select
         self.rows: list[CaseRow] = []
         self.total = 0
+        # A tab not yet shown sets this False: a change elsewhere then costs it nothing.
+        self.follows_changes = True
         self._build_filters(assignees)
         self._build_table()
         foot = ttk.Frame(self)
@@ -71,7 +72,7 @@ class CaseBrowser(ttk.Frame):
         self.more_button = ttk.Button(
             self, text=_("Show more"), bootstyle="link", command=self.load_more
         )
-        desk.on("changed", self.refresh)
+        desk.on("changed", lambda *_a: self.follows_changes and self.refresh())
 
     # --- filters ---------------------------------------------------------------------------
 
@@ -249,6 +250,8 @@ class CaseBrowser(ttk.Frame):
         ctx, f = self.desk.ctx, self.current_filter()
 
         def work(progress: Any) -> int:
+            from app.services.exports import export_cases_csv  # openpyxl & co. on first use
+
             return export_cases_csv(ctx, f, out, progress)
 
         def done(n: int) -> None:
