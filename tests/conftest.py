@@ -1,9 +1,16 @@
-"""Shared fixtures: a real SQLite data folder in a temp dir, a controllable clock, users."""
+"""Shared fixtures: a real data folder in a temp dir, a controllable clock, users.
+
+Backends: the data folders are SQLite files; with AFTERDESK_TEST_PG set (CI sets it, see
+tests/pg.py) every test under tests/services and tests/cli runs twice, ``[sqlite]`` and ``[pg]``:
+in a ``[pg]`` run each data folder the test opens gets a fresh PostgreSQL database of its own.
+Tests about SQLite files themselves (copies, damage, WAL, network drives, old files, FTS) are
+marked ``@pytest.mark.sqlite_only``. Without AFTERDESK_TEST_PG nothing is parametrized.
+"""
 
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -16,6 +23,101 @@ from app.services.context import Context
 from app.services.setup import close_data_folder, context_for, open_data_folder
 from app.store.db import database
 from app.store.models import MODELS, User
+from tests import pg
+
+_active = ["sqlite"]  # the backend of the test being set up, run or torn down
+_databases: pg.Databases | None = None
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "sqlite_only: about SQLite files themselves; never run against PostgreSQL"
+    )
+    config.addinivalue_line(
+        "markers", "pg_only: about the shop server itself; only when AFTERDESK_TEST_PG is set"
+    )
+    if pg.URL:
+        _install_pg_hook()
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """[sqlite] and [pg] for tests that use `backend` (only when AFTERDESK_TEST_PG is set)."""
+    if "backend" not in metafunc.fixturenames or not pg.URL:
+        return
+    only_sqlite = metafunc.definition.get_closest_marker("sqlite_only") is not None
+    only_pg = metafunc.definition.get_closest_marker("pg_only") is not None
+    names = ["sqlite"] if only_sqlite else ["pg"] if only_pg else ["sqlite", "pg"]
+    metafunc.parametrize("backend", names, indirect=True, scope="session")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Without a server, server-only tests are not generated at all (deselected, not skipped)."""
+    if pg.URL:
+        return
+    keep = [i for i in items if i.get_closest_marker("pg_only") is None]
+    if len(keep) != len(items):
+        config.hook.pytest_deselected(items=[i for i in items if i not in keep])
+        items[:] = keep
+
+
+@pytest.fixture(scope="session")
+def backend(request: pytest.FixtureRequest) -> str:
+    """The database backend of this test: "sqlite", or "pg" (a PostgreSQL server)."""
+    return str(getattr(request, "param", "sqlite"))
+
+
+def active_backend() -> str:
+    return _active[0]
+
+
+def pg_databases() -> pg.Databases:
+    global _databases
+    if _databases is None:
+        _databases = pg.Databases(pg.URL)
+    return _databases
+
+
+def _install_pg_hook() -> None:
+    """In a [pg] test, a data folder opened for the first time gets its own PostgreSQL database
+    (its server.json is written as `server connect` writes it)."""
+    from app.services import server
+
+    real = server.folder_address
+
+    def folder_address(data_dir: Path) -> object:
+        folder = Path(data_dir)
+        fresh = not paths.server_file(folder).exists() and not paths.db_path(folder).exists()
+        if _active[0] == "pg" and fresh and server._override is None:
+            pg_databases().provision(folder)
+        return real(folder)
+
+    server.folder_address = folder_address  # type: ignore[assignment]
+
+
+def prepare_folder(folder: Path) -> None:
+    """Before a subprocess opens `folder`: in a [pg] test, give a new folder its database."""
+    from app.services import server
+
+    server.folder_address(Path(folder))
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    callspec = getattr(item, "callspec", None)
+    _active[0] = str(callspec.params.get("backend", "sqlite")) if callspec else "sqlite"
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Generator:
+    yield
+    _active[0] = "sqlite"
+    if _databases is not None and (nextitem is None or nextitem.module is not item.module):
+        _databases.drop_made()  # the module's fixtures are gone: so are its databases
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    if _databases is not None:
+        _databases.drop_all()
 
 
 class Clock:
@@ -85,7 +187,7 @@ def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A database file with 40 demo cases, made once per test session (make_demo takes seconds)."""
     from app.services.demo import make_demo
 
-    folder = open_data_folder(tmp_path_factory.mktemp("demo-template"))
+    folder = open_data_folder(tmp_path_factory.mktemp("demo-template"), local=True)
     try:
         make_user("boss", "owner")
         start = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)
@@ -96,11 +198,16 @@ def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def demo_copy(template: Path, data_dir: Path, clock: Clock) -> Context:
-    """Put a copy of the demo database into `data_dir` and act there as the owner "boss"."""
+    """Put a copy of the demo database into `data_dir` and act there as the owner "boss"
+    (in a [pg] test: a new server database holding the same rows)."""
     close_data_folder()
-    shutil.copyfile(template, paths.db_path(data_dir))
-    for suffix in ("-wal", "-shm"):
-        Path(str(paths.db_path(data_dir)) + suffix).unlink(missing_ok=True)
+    if active_backend() == "pg":
+        dbs = pg_databases()
+        dbs.provision(Path(data_dir), dbs.demo_template(template))
+    else:
+        shutil.copyfile(template, paths.db_path(data_dir))
+        for suffix in ("-wal", "-shm"):
+            Path(str(paths.db_path(data_dir)) + suffix).unlink(missing_ok=True)
     open_data_folder(data_dir)
     return context_for(data_dir, "boss", clock=clock)
 
@@ -120,3 +227,28 @@ def refused(fn: Callable[[], Any], code: str) -> DomainError:
     assert info.value.code == code, info.value.params
     assert row_counts() == before
     return info.value
+
+
+def q(sql: str) -> str:
+    """Raw SQL written with SQLite's "?" placeholders, for the open database (PostgreSQL: %s)."""
+    from app.store.db import is_postgres
+
+    return sql.replace("?", "%s") if is_postgres() else sql
+
+
+def sqlite_view(folder: Path, out: Path) -> Path:
+    """A SQLite file with the folder's rows, for checks written in plain sqlite3: the folder's
+    own file, or (server database) a snapshot of it taken now at `out`."""
+    from app.services import server
+    from app.store import db as store_db
+    from app.store.server import snapshot_to
+
+    address = server.read_address(Path(folder))
+    if address is None:
+        return paths.db_path(Path(folder))
+    source = store_db.server_database(**address.connect_params())  # type: ignore[arg-type]
+    try:
+        out.unlink(missing_ok=True)
+        return snapshot_to(source, out)
+    finally:
+        source.close()

@@ -39,7 +39,8 @@ MODULES = (
     "app.cli.trust",
     "app.cli.accounts",
     "app.cli.report",
-    "app.cli.later",
+    "app.cli.server",
+    "app.cli.selftest",
 )
 
 
@@ -57,6 +58,15 @@ def _codes_epilog() -> str:
 def _global_options(p: argparse.ArgumentParser, *, top: bool) -> None:
     default = None if top else argparse.SUPPRESS
     p.add_argument("--data-dir", metavar="DIR", default=default, help=_("data folder to use"))
+    p.add_argument(
+        "--db",
+        metavar="URL",
+        default=default,
+        help=_(
+            "use this PostgreSQL server for this run (postgresql://user@host:5432/afterdesk) "
+            "instead of the data folder's own database or saved server"
+        ),
+    )
     p.add_argument("--lang", choices=("zh", "en"), default=default, help=_("language (zh or en)"))
     p.add_argument(
         "--user",
@@ -124,6 +134,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     i18n.setup(_pre_lang(args_list))
     parser, verbs = build_parser()
     args = parser.parse_args(args_list)
+    try:
+        from app.services.server import use_for_this_run
+
+        use_for_this_run(getattr(args, "db", None))
+    except DomainError as exc:
+        sys.stderr.write(describe(exc) + "\n")
+        return EXIT_BAD_INPUT
     if args.verb is None:
         from app.cli.window import open_window
 
@@ -137,6 +154,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         data_dir = open_data_folder(Path(args.data_dir) if args.data_dir else None)
     except Exception as exc:  # noqa: BLE001 - any failure to open is reported, not a traceback
         error = describe(exc) if isinstance(exc, DomainError) else exc
+        if isinstance(exc, DomainError) and exc.code.startswith("server_"):
+            sys.stderr.write(f"{error}\n")  # names the server: "the data folder" would mislead
+            return EXIT_FAIL
         sys.stderr.write(_("Cannot open the data folder: {error}").format(error=error) + "\n")
         return EXIT_FAIL
     _setup_logging(data_dir)

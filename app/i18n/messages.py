@@ -163,7 +163,6 @@ MESSAGES = {
     "not_found": N_("No {what} with number “{key}”."),
     "permission_denied": N_("Not allowed: this needs the {needs}."),
     "database_too_new": N_("This database was made by a newer AfterDesk; please update."),
-    "not_yet_available": N_("“{verb}” is not yet available in this version."),
     "invalid_input": N_("Some fields are not valid."),
     "unknown_code": N_("{field}: unknown code."),
     "unknown_setting": N_("{field}: there is no such setting."),
@@ -214,6 +213,43 @@ MESSAGES = {
     "network_drive": N_(
         "The data folder {path} is on a network drive. The database must stay on this PC's "
         "own disk; to work from several PCs, use the multi-PC server mode."
+    ),
+    "server_unreachable": N_(
+        "Cannot reach the shop's database server {host}. Check that the server PC is on and "
+        "on the network, then try again."
+    ),
+    "server_login_failed": N_(
+        "The shop's database server {host} refused the login of “{user}”: check the user name "
+        "and the password."
+    ),
+    "server_no_database": N_("The shop's database server {host} has no database “{dbname}”."),
+    "server_address_invalid": N_(
+        "“{address}” is not a server address. Write it as "
+        "postgresql://user:password@host:5432/afterdesk"
+    ),
+    "server_file_bad": N_(
+        "The shop server file {file} cannot be read. Set the shop server again, or delete "
+        "the file to use this PC's own database."
+    ),
+    "server_not_utf8": N_(
+        "The database on {host} stores text as {encoding}, not UTF-8: create it again with "
+        "ENCODING 'UTF8'."
+    ),
+    "server_restore_refused": N_(
+        "This PC works on the shop's database server: a backup is not put back over every "
+        "PC's records from here. Load it into a new, empty server database with "
+        "“server import --from FILE”, or restore on the server with pg_restore."
+    ),
+    "server_not_empty": N_(
+        "The server database on {host} already holds records ({cases} cases, {events} history "
+        "events): import only into an empty database."
+    ),
+    "server_import_old": N_(
+        "{file} is from an older AfterDesk (schema {version}): open it in this version on "
+        "its own first, then import it."
+    ),
+    "server_import_mismatch": N_(
+        "The copy on {host} did not match the original, so nothing was kept there."
     ),
     "customer_ambiguous": N_("Several customers have this phone ({ids}); give the #id."),
     "erase_not_confirmed": N_(

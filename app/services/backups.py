@@ -36,6 +36,7 @@ from app.store.db import StoreError
 from app.store.history import chain_head, record_event
 from app.store.models import User
 from app.store.schema import SCHEMA_VERSION
+from app.store.server import snapshot_to
 
 log = logging.getLogger("afterdesk")
 
@@ -142,6 +143,8 @@ def _keys_beside(ctx: Context, path: Path, problems: list[DomainError]) -> Path 
 
 def _checked_copy(live: Path, target: Path) -> Path:
     try:
+        if store_db.is_postgres():  # the shop server: a SQLite snapshot of every row
+            return snapshot_to(store_db.database.obj, target)
         return backup_to(live, target)
     except StoreError as exc:  # the store's refusal, as a code the desk can read
         raise DomainError(exc.code, file=str(target), **exc.params) from exc
@@ -346,6 +349,16 @@ def backup_on_close(ctx: Context) -> BackupReport | None:
     return backup_now(ctx, "close")
 
 
+def uses_server(data_dir: Path) -> bool:
+    """Whether the folder's database is the shop's server (several PCs), not its SQLite file."""
+    from app.services.server import folder_address
+
+    try:
+        return folder_address(data_dir) is not None
+    except DomainError:  # a server file that cannot be read: opening the folder says so
+        return True
+
+
 # --- listing, checking, restoring -------------------------------------------------------------
 
 
@@ -380,6 +393,8 @@ def check_database(data_dir: Path, second: str = "") -> Health:
     backup that passes its own check (backups folder first, then the second folder).
     """
     live = paths.db_path(Path(data_dir))
+    if uses_server(Path(data_dir)):  # the server checks its own files; none here to look at
+        return Health(True, live)
     if not live.exists():
         return Health(True, live)
     found = probe(live, read_only=False)
@@ -400,6 +415,8 @@ def restore(ctx: Context, file: Path | str) -> Path:
     of the restored database. Build a new Context afterwards: settings and users are the backup's.
     """
     require(ctx, Action.RESTORE)
+    if store_db.is_postgres():  # every PC's data at once: done on the server (docs/MULTI-PC.md)
+        raise DomainError("server_restore_refused", host=store_db.server_label())
     source = Path(file).expanduser()
     live = paths.db_path(ctx.data_dir)
     if not source.is_file():
@@ -459,6 +476,8 @@ def replace_damaged(data_dir: Path, file: Path | str) -> Path:
     moved aside, never deleted; returns where the damaged database now lies.
     """
     data_dir = Path(data_dir)
+    if uses_server(data_dir):
+        raise DomainError("server_restore_refused", host="")
     health = check_database(data_dir)
     if health.ok:
         raise DomainError("db_not_damaged", file=str(health.db_path))

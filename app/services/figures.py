@@ -24,6 +24,7 @@ from app.domain.errors import ValidationError
 from app.services import report
 from app.services.cases import CaseFilter, count_cases
 from app.services.context import Context
+from app.store.dialect import days_between
 from app.store.models import (
     CarrierClaim,
     Case,
@@ -125,10 +126,9 @@ def month_figures(ctx: Context, year: int, month: int) -> MonthFigures:
     turn = (
         RepairTicket.select(
             pw.fn.COUNT(RepairTicket.id).alias("n"),
-            pw.fn.AVG(
-                pw.fn.julianday(RepairTicket.finished_at)
-                - pw.fn.julianday(RepairTicket.received_at)
-            ).alias("avg"),
+            pw.fn.AVG(days_between(RepairTicket.finished_at, RepairTicket.received_at)).alias(
+                "avg"
+            ),
         )
         .where(finished_in)
         .dicts()

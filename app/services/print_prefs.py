@@ -40,7 +40,10 @@ def remember_printer(ctx: Context, form: str, printer: str) -> Settings:
         now = ctx.now()
         Setting.insert(
             key=SETTINGS_KEY, value=settings.to_dict(), updated_at=now, updated_by=ctx.actor.id
-        ).on_conflict_replace().execute()
+        ).on_conflict(
+            conflict_target=[Setting.key],
+            preserve=[Setting.value, Setting.updated_at, Setting.updated_by],
+        ).execute()
         record_event(
             at=now,
             actor_id=ctx.actor.id,

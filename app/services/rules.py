@@ -74,7 +74,10 @@ def update_settings(ctx: Context, changes: dict[str, Any]) -> Settings:
         now = ctx.now()
         Setting.insert(
             key=SETTINGS_KEY, value=settings.to_dict(), updated_at=now, updated_by=ctx.actor.id
-        ).on_conflict_replace().execute()
+        ).on_conflict(
+            conflict_target=[Setting.key],
+            preserve=[Setting.value, Setting.updated_at, Setting.updated_by],
+        ).execute()
         record_event(
             at=now,
             actor_id=ctx.actor.id,

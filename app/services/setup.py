@@ -8,6 +8,7 @@ from pathlib import Path
 
 from app import paths
 from app.domain.settings import Settings
+from app.services import server
 from app.services.context import Actor, Context, utc_now
 from app.services.errors import NotFound
 from app.services.network_drive import refuse_network_folder
@@ -15,25 +16,38 @@ from app.store import db as store_db
 from app.store.backup import backup_name, backup_to
 from app.store.models import Setting, User
 from app.store.schema import ensure_schema
+from app.store.server import snapshot_to
 
 SETTINGS_KEY = "settings"
 
 
-def open_data_folder(data_dir: Path | None = None) -> Path:
-    """Open (and create or migrate) the database in `data_dir`; returns the folder used.
+def open_data_folder(data_dir: Path | None = None, *, local: bool = False) -> Path:
+    """Open (and create or migrate) the database of `data_dir`; returns the folder used.
 
-    A folder on a network drive is refused (DomainError "network_drive"): SQLite over a share
-    corrupts; several PCs use the multi-PC server mode instead.
+    The folder's server file (or `--db`) names the shop's PostgreSQL server when several PCs
+    share one database; otherwise, or with `local`, the folder's own SQLite file is used. A
+    SQLite folder on a network drive is refused (DomainError "network_drive"): SQLite over a
+    share corrupts; several PCs use the server instead. An unreachable server is a
+    StorageProblem("server_unreachable") naming the host.
     """
     folder = Path(data_dir) if data_dir else paths.default_data_dir()
-    refuse_network_folder(folder)
+    address = None if local else server.folder_address(folder)
+    if address is None:
+        refuse_network_folder(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    db_file = paths.db_path(folder)
     store_db.close()
-    store_db.open_sqlite(db_file)
+    if address is not None:
+        store_db.open_postgres(**address.connect_params())  # type: ignore[arg-type]
+        db_file = None
+    else:
+        db_file = paths.db_path(folder)
+        store_db.open_sqlite(db_file)
 
     def backup_first(reason: str) -> object:
-        return backup_to(db_file, paths.backups_dir(folder) / backup_name(reason))
+        target = paths.backups_dir(folder) / backup_name(reason)
+        if db_file is None:
+            return snapshot_to(store_db.database.obj, target)
+        return backup_to(db_file, target)
 
     ensure_schema(backup_first)
     return folder

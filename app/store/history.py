@@ -51,9 +51,13 @@ def record_event(
     data: dict[str, Any] | None = None,
     note: str = "",
 ) -> Event:
-    last = Event.select(Event.hash).order_by(Event.id.desc()).first()
+    last = Event.select(Event.id, Event.hash).order_by(Event.id.desc()).first()
     prev = last.hash if last else GENESIS
     ev = Event(
+        # The id is given, not left to the database: a PostgreSQL sequence skips the ids of
+        # rolled-back inserts, and a skipped id reads as a deleted event. Writers are serialised
+        # (write_transaction), so the newest id + 1 is free on SQLite and PostgreSQL alike.
+        id=(last.id if last else 0) + 1,
         at=at.astimezone(UTC),
         actor=actor_id,
         entity=entity,
@@ -102,34 +106,98 @@ class ChainCheck:
 def check_chain(anchor: str = "") -> ChainCheck:
     """Walk the whole log in id order and name the first broken link exactly.
 
-    Ids of an append-only SQLite table never skip (a rolled-back insert reuses its id), so a jump
-    in ids is a deleted event even when the chain was re-linked around it. An `anchor` is a head
-    hash taken earlier (the monthly summary prints it); it must still be somewhere in the log.
+    Event ids never skip (`record_event` gives each the newest id + 1 under the write lock), so
+    a jump in ids is a deleted event even when the chain was re-linked around it. An `anchor` is
+    a head hash taken earlier (the monthly summary prints it); it must still be somewhere in the
+    log.
     """
-    prev = GENESIS
+    return walk_chain(anchor=anchor)
+
+
+# The columns the digest covers, read as plain tuples: building a model object per event made
+# the walk three times slower at 750,000 events.
+_WALK = (
+    Event.id,
+    Event.at,
+    Event.actor,
+    Event.entity,
+    Event.entity_id,
+    Event.number,
+    Event.action,
+    Event.from_state,
+    Event.to_state,
+    Event.data,
+    Event.note,
+    Event.prev_hash,
+    Event.hash,
+)
+
+
+def _row_fields(row: tuple[Any, ...]) -> dict[str, Any]:
+    return {
+        "at": row[1].astimezone(UTC).isoformat(),
+        "actor": row[2],
+        "entity": row[3],
+        "entity_id": row[4],
+        "number": row[5],
+        "action": row[6],
+        "from_state": row[7],
+        "to_state": row[8],
+        "data": row[9],
+        "note": row[10],
+    }
+
+
+def walk_chain(*, anchor: str = "", after: tuple[int, str] = (0, GENESIS)) -> ChainCheck:
+    """Walk the log from the event after `after` = (id, hash) (the start by default).
+
+    A walk from a checkpoint trusts everything up to it; `check_chain` walks it all.
+    """
+    last_id, prev = after
     checked = 0
-    last_id = 0
     anchor_seen = not anchor
-    for ev in Event.select().order_by(Event.id).iterator():
+    rows = Event.select(*_WALK).where(Event.id > last_id).order_by(Event.id).tuples()
+    for row in rows.iterator():
+        ev_id, prev_hash, digest = row[0], row[11], row[12]
         why = ""
         missing_from = None
-        if ev.id != last_id + 1:
+        if ev_id != last_id + 1:
             why, missing_from = "missing", last_id + 1
-        elif ev.prev_hash != prev:
+        elif prev_hash != prev:
             why = "relinked"
-        elif event_digest(prev, _chain_fields(ev)) != ev.hash:
+        elif event_digest(prev, _row_fields(row)) != digest:
             why = "changed"
         if why:
-            return ChainCheck(
-                False, checked, prev, ev.id, ev.at, ev.number or "", why, missing_from
-            )
-        prev = ev.hash
-        last_id = ev.id
+            return ChainCheck(False, checked, prev, ev_id, row[1], row[5] or "", why, missing_from)
+        prev = digest
+        last_id = ev_id
         checked += 1
-        anchor_seen = anchor_seen or ev.hash == anchor
+        anchor_seen = anchor_seen or digest == anchor
     if not anchor_seen:
         return ChainCheck(False, checked, prev, why="anchor_missing")
     return ChainCheck(True, checked, prev)
+
+
+def sample_chain(ids: list[int]) -> int | None:
+    """Re-hash the events `ids` against the event before each; the first that fails, or None.
+
+    Catches an edited event among those already walked without walking them all again.
+    """
+    wanted = sorted({i for i in ids if i > 0} | {i - 1 for i in ids if i > 1})
+    rows: dict[int, tuple[Any, ...]] = {}
+    for chunk in range(0, len(wanted), 500):
+        part = wanted[chunk : chunk + 500]
+        for row in Event.select(*_WALK).where(Event.id.in_(part)).tuples():
+            rows[row[0]] = row
+    for i in sorted(set(ids)):
+        row = rows.get(i)
+        before = rows.get(i - 1)
+        prev = GENESIS if i == 1 else (before[12] if before else None)
+        if row is None or prev is None or row[11] != prev:
+            return i
+        if event_digest(prev, _row_fields(row)) != row[12]:
+            return i
+    return None
 
 
 def chain_head() -> tuple[int, str]:

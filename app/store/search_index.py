@@ -5,6 +5,9 @@ so every writer (services, restore, scripts) keeps them right without knowing th
 this SQLite lacks FTS5 with the trigram tokenizer (before 3.34) nothing is created and searches
 fall back to LIKE scans (logged once).
 
+On PostgreSQL the searches take that LIKE path (ILIKE there) and the server answers it from
+pg_trgm GIN indexes on the same columns when the extension can be created.
+
 Indexed fields mirror the LIKE search exactly for 3+ characters: case number, serial and
 description; customer name and phone; repair serial; return tracking number. For 1–2 characters
 the index answers "customer name contains" and "phone ends with" (a LIKE '%x%' over 200,000
@@ -17,7 +20,7 @@ import logging
 
 import peewee as pw
 
-from app.store.db import database
+from app.store.db import database, is_postgres, is_sqlite
 
 log = logging.getLogger(__name__)
 
@@ -44,13 +47,12 @@ _GRAM_ROWS = (
 )
 
 
-def trigram_supported() -> bool:
+def trigram_supported(db: pw.Database | None = None) -> bool:
     """Whether this SQLite has FTS5 with the trigram tokenizer."""
+    db = db or database
     try:
-        database.execute_sql(
-            "CREATE VIRTUAL TABLE temp._tri_probe USING fts5(x, tokenize='trigram')"
-        )
-        database.execute_sql("DROP TABLE temp._tri_probe")
+        db.execute_sql("CREATE VIRTUAL TABLE temp._tri_probe USING fts5(x, tokenize='trigram')")
+        db.execute_sql("DROP TABLE temp._tri_probe")
         return True
     except pw.OperationalError:
         return False
@@ -88,27 +90,56 @@ def _gram_sql() -> list[str]:
     ]
 
 
-def install() -> bool:
-    """Create (or rebuild) the index and its triggers; call inside the migration's transaction."""
+# PostgreSQL: (index, table, column) answered by pg_trgm for ILIKE '%text%' (3+ characters).
+PG_TRGM_INDEXES: tuple[tuple[str, str, str], ...] = tuple(
+    (f"{table}_{col}_trgm", table, col) for _fts, table, cols in FTS_TABLES for col in cols
+)
+
+
+def install_pg_trgm() -> bool:
+    """GIN trigram indexes for the LIKE searches; False (plain scans) when the extension cannot
+    be created by this role. Tried in a savepoint so a refusal leaves the transaction usable."""
+    try:
+        with database.atomic():
+            database.execute_sql("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+    except pw.DatabaseError as exc:
+        log.warning("pg_trgm is not available (%s): search scans with ILIKE", exc)
+        return False
+    for name, table, col in PG_TRGM_INDEXES:
+        database.execute_sql(
+            f'CREATE INDEX IF NOT EXISTS {name} ON "{table}" USING gin ({col} gin_trgm_ops)'
+        )
+    return True
+
+
+def install(db: pw.Database | None = None) -> bool:
+    """Create (or rebuild) the index and its triggers; call inside the migration's transaction.
+
+    `db`: another SQLite database than the open one (a snapshot being built); default the open.
+    """
     _available.clear()
-    if not trigram_supported():
+    if db is None and is_postgres():
+        install_pg_trgm()
+        return False
+    db = db or database
+    if not trigram_supported(db):
         log.warning(
             "SQLite %s has no FTS5 trigram tokenizer: search scans with LIKE",
-            database.execute_sql("SELECT sqlite_version()").fetchone()[0],
+            db.execute_sql("SELECT sqlite_version()").fetchone()[0],
         )
         return False
     for sql in _gram_sql():
-        database.execute_sql(sql)
+        db.execute_sql(sql)
     numbers = ",".join(f"({i})" for i in range(1, _GRAM_SPAN + 1))
-    database.execute_sql(f"INSERT OR IGNORE INTO search_num(n) VALUES {numbers}")
-    database.execute_sql("DELETE FROM search_gram")
+    db.execute_sql(f"INSERT OR IGNORE INTO search_num(n) VALUES {numbers}")
+    db.execute_sql("DELETE FROM search_gram")
     backfill = _GRAM_ROWS.replace("new.", "c.").replace(
         "FROM search_num", "FROM customer c, search_num"
     )
-    database.execute_sql(backfill)
+    db.execute_sql(backfill)
     for fts, table, cols in FTS_TABLES:
         for sql in _fts_sql(fts, table, cols):
-            database.execute_sql(sql)
+            db.execute_sql(sql)
     return True
 
 
@@ -117,6 +148,8 @@ _available: dict[tuple[int, str], bool] = {}
 
 def available() -> bool:
     """Whether the open database has the index (cached per connection)."""
+    if not is_sqlite():
+        return False
     key = (id(database.obj), getattr(database.obj, "database", ""))
     if key not in _available:
         _available.clear()

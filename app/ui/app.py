@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
 import ttkbootstrap as ttk
@@ -69,11 +70,17 @@ class Session:
     def start(self) -> None:
         from app.services.backups import check_database
 
-        health = check_database(self.folder)
-        if health.ok:
-            self.open()
-        else:
-            self._show(DamagedScreen(self.root, self.folder, health, self.open))
+        try:
+            health = check_database(self.folder)
+            if health.ok:
+                self.open()
+            else:
+                self._show(DamagedScreen(self.root, self.folder, health, self.open))
+        except DomainError as exc:
+            if not exc.code.startswith("server_"):
+                raise
+            log.warning("shop server: %s", describe(exc))
+            self._show(ServerProblemScreen(self.root, self.folder, exc, self.start))
 
     def open(self) -> None:
         from app.services.setup import load_settings, open_data_folder
@@ -123,6 +130,28 @@ class Session:
             except Exception:  # noqa: BLE001 - closing must never be blocked by a backup
                 log.exception("backup on close failed")
         self.root.destroy()
+
+
+class ServerProblemScreen(ttk.Frame):
+    """The shop's database server could not be used at start: say why, offer to try again or to
+    correct the address (there is no database yet, so nothing else can be shown)."""
+
+    def __init__(
+        self, master: ttk.App, folder: Path, problem: DomainError, retry: Callable[[], object]
+    ) -> None:
+        from app.ui.login import Card
+        from app.ui.server_panel import ServerPanel
+
+        super().__init__(master)
+        card = Card(self, _("The shop server cannot be used"), describe(problem))
+        card.pack(fill="both", expand=True)
+        self.card = card
+        self.retry_button = ttk.Button(
+            card.body, text=_("Try again"), bootstyle="primary", command=retry
+        )
+        self.retry_button.pack(anchor="w", pady=(0, 14))
+        self.panel = ServerPanel(card.body, folder, wrap=420)
+        self.panel.pack(anchor="w", fill="x")
 
 
 class DamagedScreen(ttk.Frame):

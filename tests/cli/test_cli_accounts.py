@@ -45,7 +45,7 @@ def run_process(*args: str, env: dict[str, str] | None = None, stdin: str = "") 
 
 
 @pytest.fixture(scope="module")
-def shop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+def shop(tmp_path_factory: pytest.TempPathFactory, backend: str) -> Iterator[Path]:
     """An owner, front desk and two technicians (production argon2 hashes) and two cases."""
     folder = open_data_folder(tmp_path_factory.mktemp("shop") / "data")
     create_owner("owner", "王店长", PIN)
@@ -228,6 +228,7 @@ def test_owner_setup_on_first_run(
     assert rc == 2 and "already has an owner" in err
 
 
+@pytest.mark.sqlite_only  # SQLite's file on a share; a server folder holds no database
 def test_a_network_folder_is_refused(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any
 ) -> None:

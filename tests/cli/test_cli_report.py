@@ -20,7 +20,7 @@ pytestmark = pytest.mark.skipif(
 
 
 @pytest.fixture(scope="module")
-def folder(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+def folder(demo_template: Path, tmp_path_factory: pytest.TempPathFactory, backend: str) -> Path:
     data = tmp_path_factory.mktemp("report-cli")
     from app.services.setup import open_data_folder
 

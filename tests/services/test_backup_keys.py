@@ -68,6 +68,7 @@ def test_thinning_removes_the_keys_with_their_database(ctx: Context, clock: Cloc
     assert new.keys.is_file() and new.path.is_file()
 
 
+@pytest.mark.sqlite_only
 def test_restore_brings_the_keys_back_and_keeps_the_newer_ones_trusted(
     ctx: Context, clock: Clock
 ) -> None:
@@ -95,6 +96,7 @@ def test_restore_brings_the_keys_back_and_keeps_the_newer_ones_trusted(
     assert _files(ctx.data_dir / "keys-retired") == retired
 
 
+@pytest.mark.sqlite_only
 def test_a_damaged_keys_archive_stops_the_restore_before_anything_changes(
     ctx: Context, tmp_path: Path
 ) -> None:
@@ -112,6 +114,7 @@ def test_a_damaged_keys_archive_stops_the_restore_before_anything_changes(
     assert not list((ctx.data_dir / "backups").glob("*before-restore*"))
 
 
+@pytest.mark.sqlite_only
 def test_replacing_a_damaged_database_restores_its_keys(ctx: Context, data_dir: Path) -> None:
     ensure_identity(ctx.data_dir, "示例手机店")
     saved = backup_now(ctx, "manual")

@@ -46,6 +46,7 @@ def _noon(d: date) -> datetime:
     return datetime(d.year, d.month, d.day, 4, 0, tzinfo=UTC)  # 12:00 in Shanghai
 
 
+@pytest.mark.sqlite_only
 def test_thinning_keeps_12_daily_10_weekly_9_monthly() -> None:
     start, end = date(2025, 1, 1), date(2026, 3, 1)  # one backup a day for 14 months
     stamps = [_noon(start + timedelta(days=i)) for i in range((end - start).days + 1)]
@@ -67,6 +68,7 @@ def test_thinning_keeps_12_daily_10_weekly_9_monthly() -> None:
     assert len(kept) == 27
 
 
+@pytest.mark.sqlite_only
 def test_thin_deletes_files_and_keeps_recent_safety_and_foreign_files(tmp_path: Path) -> None:
     now = datetime(2026, 3, 10, 4, 0, tzinfo=UTC)
     names = []
@@ -91,6 +93,7 @@ def test_thin_deletes_files_and_keeps_recent_safety_and_foreign_files(tmp_path: 
     assert len(removed) == len(names) + 2 - (len(backups))
 
 
+@pytest.mark.sqlite_only
 @settings(max_examples=150, deadline=None)
 @given(
     st.lists(
@@ -123,6 +126,7 @@ def test_thinning_properties(stamps: list[datetime], d: int, w: int, m: int) -> 
 # --- when -----------------------------------------------------------------------------------
 
 
+@pytest.mark.sqlite_only
 def test_due() -> None:
     t = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)
     half = timedelta(minutes=30)
@@ -193,6 +197,7 @@ def test_unreachable_second_folder_is_reported_not_fatal(ctx: Context, tmp_path:
 # --- restore --------------------------------------------------------------------------------
 
 
+@pytest.mark.sqlite_only
 def test_restore_round_trip(ctx: Context, clock: Clock) -> None:
     kept = _intake(ctx, 1)
     saved = backup_now(ctx, "manual").path
@@ -217,6 +222,7 @@ def test_restore_is_owner_only(desk_ctx: Context, ctx: Context) -> None:
     refused(lambda: restore(desk_ctx, saved), "permission_denied")
 
 
+@pytest.mark.sqlite_only
 def test_restore_refuses_what_is_not_a_good_backup(ctx: Context, tmp_path: Path) -> None:
     text = tmp_path / "notes.db"
     text.write_text("not a database")
@@ -248,6 +254,7 @@ def _corrupt(path: Path) -> None:
                 fh.write(b"\xa5" * 4096)
 
 
+@pytest.mark.sqlite_only
 def test_damaged_database_is_found_and_the_newest_good_backup_offered(
     ctx: Context, clock: Clock, data_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -274,6 +281,7 @@ def test_damaged_database_is_found_and_the_newest_good_backup_offered(
     assert cli_main(["--lang", "en", "--data-dir", str(data_dir), "audit", "verify"]) == 0
 
 
+@pytest.mark.sqlite_only
 def test_cli_backup_list_and_restore(
     data_dir: Path, ctx: Context, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:

@@ -49,7 +49,9 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Context, dict[str, Any]]]:
+def demo(
+    tmp_path_factory: pytest.TempPathFactory, backend: str
+) -> Iterator[tuple[Context, dict[str, Any]]]:
     """One demo batch in a fresh data folder, made as the owner at a fixed `now`."""
     i18n.setup("en")
     folder = open_data_folder(Path(tmp_path_factory.mktemp("demo")) / "data")

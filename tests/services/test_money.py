@@ -19,7 +19,7 @@ from app.services.setup import context_for
 from app.store.db import database
 from app.store.history import verify_chain
 from app.store.models import CarrierClaim, Event, MoneyEntry
-from tests.conftest import make_user, refused
+from tests.conftest import make_user, q, refused
 from tests.conftest import row_counts as counts
 
 APPEND_ONLY_ERRORS = (pw.IntegrityError, pw.OperationalError)
@@ -249,8 +249,9 @@ def test_chain_is_valid_after_a_workflow(ctx: Context, clock: Any) -> None:
 
 
 def _drop_triggers() -> None:
-    database.execute_sql("DROP TRIGGER event_no_update")
-    database.execute_sql("DROP TRIGGER event_no_delete")
+    from app.store.schema import _drop_triggers as lift_append_only_guards
+
+    lift_append_only_guards()
 
 
 @pytest.mark.parametrize(
@@ -266,7 +267,7 @@ def test_chain_detects_an_edited_row(ctx: Context, sql: str) -> None:
     _walk_a_return(ctx)
     victim = Event.get(Event.action == "money")
     _drop_triggers()
-    database.execute_sql(sql, (victim.id,))
+    database.execute_sql(q(sql), (victim.id,))
     ok, broken, checked = verify_chain()
     assert (ok, broken) == (False, victim.id)
     assert checked == Event.select().where(Event.id < victim.id).count()
@@ -277,7 +278,7 @@ def test_chain_detects_a_deleted_row(ctx: Context) -> None:
     ids = [e.id for e in Event.select(Event.id).order_by(Event.id)]
     victim = ids[len(ids) // 2]
     _drop_triggers()
-    database.execute_sql("DELETE FROM event WHERE id = ?", (victim,))
+    database.execute_sql(q("DELETE FROM event WHERE id = ?"), (victim,))
     ok, broken, _ = verify_chain()
     assert (ok, broken) == (False, ids[ids.index(victim) + 1])
 

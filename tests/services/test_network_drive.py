@@ -12,6 +12,8 @@ from app.i18n.messages import describe
 from app.services.network_drive import is_network_folder, is_unc, network_fs, parse_mounts
 from app.services.setup import open_data_folder
 
+pytestmark = pytest.mark.sqlite_only  # SQLite's own files on a share; a server has none here
+
 MOUNTS = r"""sysfs /sys sysfs rw,nosuid,nodev,noexec,relatime 0 0
 /dev/sda2 / ext4 rw,relatime 0 0
 tmpfs /run tmpfs rw,nosuid,nodev 0 0

@@ -173,6 +173,16 @@ class Probe:
     call: Callable[[Context, Any], Any]
 
 
+def _restore(ctx: Context, file: object) -> None:
+    """On the shop server the owner restores with pg_restore: refused after the permission check
+    (which comes first, so the other roles still get permission_denied)."""
+    try:
+        backups.restore(ctx, file)  # type: ignore[arg-type]
+    except DomainError as exc:
+        if exc.code != "server_restore_refused":
+            raise
+
+
 PROBES: dict[Action, tuple[Probe, ...]] = {
     A.CASE_CREATE: (Probe("intake", nothing, lambda c, _: complaint(c)),),
     A.CASE_MOVE: (
@@ -240,7 +250,7 @@ PROBES: dict[Action, tuple[Probe, ...]] = {
     A.ERASE: (
         Probe("erase", a_customer, lambda c, k: privacy.erase_customer(c, k, confirm_owner=True)),
     ),
-    A.RESTORE: (Probe("restore", a_backup, lambda c, f: backups.restore(c, f)),),
+    A.RESTORE: (Probe("restore", a_backup, lambda c, f: _restore(c, f)),),
     A.CUSTOMER_EDIT: (
         Probe(
             "correct",

@@ -145,6 +145,7 @@ def test_erase_anonymises_and_keeps_money_and_history(
     assert [r["what"] for r in access_log(ctx, f"#{c.id}")] == ["erase"]
 
 
+@pytest.mark.sqlite_only
 def test_secure_delete_is_on(data_dir: Path) -> None:
     # Overwritten text is zeroed in the file, not left in free pages.
     assert pragma("secure_delete") == 1

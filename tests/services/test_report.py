@@ -32,7 +32,8 @@ from app.services.report import (
     summarize,
 )
 from app.services.transitions import move
-from tests.conftest import Clock, demo_copy
+from app.store.history import chain_head
+from tests.conftest import Clock, demo_copy, sqlite_view
 
 ZONE = ZoneInfo("Asia/Shanghai")
 DEMO_MONTHS = ((2025, 10), (2025, 12), (2026, 1), (2026, 2), (2026, 3))
@@ -43,8 +44,36 @@ def demo(demo_template: Path, data_dir: Path, clock: Clock) -> Context:
     return demo_copy(demo_template, data_dir, clock)
 
 
+class _Snapshots:
+    """sqlite3 on a server database: a fresh SQLite snapshot whenever the log's head moved."""
+
+    def __init__(self, folder: Path, out: Path) -> None:
+        self.folder, self.out = folder, out
+        self.head = ""
+        self.con: sqlite3.Connection | None = None
+
+    def execute(self, query: str, params: tuple[object, ...] = ()) -> sqlite3.Cursor:
+        head = chain_head()[1]
+        if self.con is None or head != self.head:
+            if self.con is not None:
+                self.con.close()
+            self.con = sqlite3.connect(sqlite_view(self.folder, self.out))
+            self.head = head
+        return self.con.execute(query, params)
+
+    def close(self) -> None:
+        if self.con is not None:
+            self.con.close()
+
+
 @pytest.fixture
-def sql(demo: Context) -> Iterator[sqlite3.Connection]:
+def sql(demo: Context, backend: str, tmp_path: Path) -> Iterator[sqlite3.Connection]:
+    """The same plain-sqlite3 SQL on both backends: on the server, on its SQLite snapshot."""
+    if backend == "pg":
+        snaps = _Snapshots(demo.data_dir, tmp_path / "snapshot.db")
+        yield snaps  # type: ignore[misc]
+        snaps.close()
+        return
     con = sqlite3.connect(paths.db_path(demo.data_dir))
     yield con
     con.close()

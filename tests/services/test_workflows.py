@@ -29,7 +29,7 @@ from app.services.records import find_case, refunded_total, repair_of, rma_of
 from app.services.setup import context_for
 from app.store.db import database, write_transaction
 from app.store.models import MODELS, CarrierClaim, Case, Event
-from tests.conftest import make_user
+from tests.conftest import make_user, q
 
 Step = Callable[[Context, str], Any]
 
@@ -291,7 +291,7 @@ def counts() -> dict[str, int]:
 
 def snapshot(number: str) -> tuple[dict[str, int], tuple[Any, ...]]:
     """Row counts of every table and the case row itself, read with plain SQL (fast)."""
-    row = database.execute_sql('SELECT * FROM "case" WHERE number = ?', (number,)).fetchone()
+    row = database.execute_sql(q('SELECT * FROM "case" WHERE number = ?'), (number,)).fetchone()
     assert row is not None
     return counts(), tuple(row)
 

@@ -127,7 +127,7 @@ def test_v2_database_gets_the_index(tmp_path: Path, ctx: Context) -> None:
     con.commit()
     con.close()
     open_data_folder(folder)
-    assert schema.current_version() == 3
+    assert schema.current_version() == schema.SCHEMA_VERSION
     search_index._available.clear()
     assert search_index.available()
     after = context_for(folder, "boss")

@@ -41,6 +41,7 @@ PICKERS: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
 }
 COLUMNS = {"warranty": 2, "returns": 1, "printing": 1}
 CERTIFICATE = "certificate"
+SERVER = "server"  # where this PC's database is: kept in the data folder, not in the settings
 HINT_WRAP = {False: 520, True: 260}  # pixels, by "two columns"
 
 
@@ -90,8 +91,9 @@ class SettingsTab(ttk.Frame):
         self.nav_var = tk.StringVar(self, value="shop")
         self.nav_buttons: dict[str, ttk.Radiobutton] = {}
         sections = [*SECTIONS, *(s for s in self._all_sections() if s not in SECTIONS)]
-        for section in [*sections, CERTIFICATE]:
-            text = _("Shop certificate") if section == CERTIFICATE else section_title(section)
+        extra = {CERTIFICATE: _("Shop certificate"), SERVER: _("Shop server (several PCs)")}
+        for section in [*sections, CERTIFICATE, SERVER]:
+            text = extra.get(section) or section_title(section)
             b = ttk.Radiobutton(
                 nav,
                 text=text,
@@ -116,6 +118,7 @@ class SettingsTab(ttk.Frame):
         for section in sections:
             self.pages[section] = self._build_section(section)
         self.pages[CERTIFICATE] = self._build_certificate()
+        self.pages[SERVER] = self._build_server()
 
         bar = ttk.Frame(right, padding=(0, 8, 0, 0))
         bar.pack(fill="x", side="bottom")
@@ -226,6 +229,16 @@ class SettingsTab(ttk.Frame):
         ).pack(anchor="w", pady=(8, 0))
         return page
 
+    def _build_server(self) -> ttk.Frame:
+        from app.ui.server_panel import ServerPanel
+
+        page = ttk.Frame(self.body)
+        self.server_panel = ServerPanel(
+            page, self.desk.data_dir, can_save=allowed(self.desk.ctx, Action.SETTINGS), wrap=640
+        )
+        self.server_panel.pack(anchor="nw", pady=(4, 0))
+        return page
+
     # --- showing ---------------------------------------------------------------------------
 
     def show_section(self, section: str) -> None:
@@ -235,10 +248,16 @@ class SettingsTab(ttk.Frame):
         self.pages[section].pack(fill="both", expand=True)
         self.save_button.pack_forget()
         self.revert_button.pack_forget()
-        if section != CERTIFICATE:  # the certificate page has nothing to save
+        if section not in (CERTIFICATE, SERVER):  # nothing to save, or their own Save
             self.save_button.pack(side="right")
             self.revert_button.pack(side="right", padx=(0, 8))
-        if section == CERTIFICATE:
+        if section == SERVER:
+            self.title.configure(text=_("Shop server (several PCs)"))
+            self.intro.configure(
+                text=_("Several PCs of the shop share one database on the shop's server.")
+            )
+            self.server_panel.load()
+        elif section == CERTIFICATE:
             self.title.configure(text=_("Shop certificate"))
             self.intro.configure(text=_("Every printed slip is signed with this certificate."))
             self.show_certificate()

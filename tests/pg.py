@@ -1,0 +1,141 @@
+"""A PostgreSQL database per test, made fast from templates (set AFTERDESK_TEST_PG to use it).
+
+`AFTERDESK_TEST_PG=postgresql://role:password@host:port/db` names a role that may create
+databases (`.ci/start-postgres` makes one and prints the line). Each test that opens a new data
+folder on the "pg" backend gets a database of its own, cloned from a template that already has
+the schema (CREATE DATABASE … TEMPLATE takes ~40 ms; making the tables would take longer), and
+the folder gets a ``server.json`` pointing at it, exactly as `server connect` writes one, so the
+CLI's subprocesses use it too. Databases are dropped when the tests of their module are done.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import tempfile
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import psycopg2
+
+URL = os.environ.get("AFTERDESK_TEST_PG", "")
+
+
+class Databases:
+    """Creates and drops the test databases of one pytest session (names unique per session, so
+    two sessions on one server never meet)."""
+
+    def __init__(self, url: str) -> None:
+        from app.services.server import parse_address
+
+        self.admin = parse_address(url)
+        self.prefix = f"adt_{uuid.uuid4().hex[:8]}"
+        self.count = 0
+        self.made: list[str] = []  # dropped at the next module boundary
+        self.templates: dict[str, str] = {}  # key -> template database
+
+    @contextmanager
+    def _admin(self) -> Iterator[psycopg2.extensions.cursor]:
+        a = self.admin
+        con = psycopg2.connect(
+            host=a.host, port=a.port, dbname=a.dbname, user=a.user, password=a.password
+        )
+        con.autocommit = True
+        try:
+            with con.cursor() as cur:
+                yield cur
+        finally:
+            con.close()
+
+    def address(self, dbname: str) -> object:
+        from dataclasses import replace
+
+        return replace(self.admin, dbname=dbname)
+
+    def _create(self, name: str, template: str = "template0") -> None:
+        extra = " LOCALE 'C' ENCODING 'UTF8'" if template == "template0" else " STRATEGY FILE_COPY"
+        with self._admin() as cur:
+            cur.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"{extra}')
+
+    def _new_name(self) -> str:
+        self.count += 1
+        return f"{self.prefix}_{self.count}"
+
+    def schema_template(self) -> str:
+        """A database with the schema and nothing else, made once per session."""
+        if "schema" not in self.templates:
+            name = f"{self.prefix}_tpl"
+            self._create(name)
+            self._open_aside(name)
+            self.templates["schema"] = name
+        return self.templates["schema"]
+
+    def demo_template(self, sqlite_file: Path) -> str:
+        """A database holding the rows of a SQLite demo file (copied as `server import` does)."""
+        key = "demo:" + hashlib.sha1(str(sqlite_file).encode()).hexdigest()[:10]
+        if key not in self.templates:
+            from app.store import db as store_db
+            from app.store import server as store_server
+
+            name = f"{self.prefix}_demo{len(self.templates)}"
+            self._create(name, self.schema_template())
+            target = store_db.server_database(**self.address(name).connect_params())  # type: ignore[attr-defined]
+            source = store_server.open_sqlite_read_only(sqlite_file)
+            try:
+                with target.atomic():
+                    store_server.clear_for_import(target)
+                    store_server.copy_rows(source, target, store_server.MODELS)
+                    store_server.reset_sequences(target)
+            finally:
+                source.close()
+                target.close()
+            self.templates[key] = name
+        return self.templates[key]
+
+    def _open_aside(self, name: str) -> None:
+        """Make the schema in `name` through the program's own open, then put back what was open."""
+        from app.services.setup import open_data_folder
+        from app.store.db import database
+
+        was = database.obj
+        folder = Path(tempfile.mkdtemp(prefix=f"{name}-"))
+        try:
+            from app.services import server
+
+            server.save_address(folder, self.address(name))  # type: ignore[arg-type]
+            open_data_folder(folder)
+        finally:
+            obj = database.obj
+            if obj is not None and not obj.is_closed():
+                obj.close()
+            if was is not None:
+                database.initialize(was)
+            shutil.rmtree(folder, ignore_errors=True)
+
+    def provision(self, folder: Path, template: str | None = None) -> str:
+        """A new database for `folder` (a copy of `template`, default the bare schema)."""
+        from app.services import server
+
+        name = self._new_name()
+        self._create(name, template or self.schema_template())
+        self.made.append(name)
+        server.save_address(folder, self.address(name))  # type: ignore[arg-type]
+        return name
+
+    def drop_made(self) -> None:
+        if not self.made:
+            return
+        with self._admin() as cur:
+            for name in self.made:
+                cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        self.made.clear()
+
+    def drop_all(self) -> None:
+        self.drop_made()
+        with self._admin() as cur:
+            for name in self.templates.values():
+                cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        self.templates.clear()
