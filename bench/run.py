@@ -24,6 +24,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # `python bench/run.py` as well as `python -m bench.run`
+    sys.path.insert(0, str(ROOT))
 
 WINDOW_CHILD = """
 import sys, resource
@@ -257,6 +259,10 @@ def run(folder: Path, repeat: int, window_runs: int, report_runs: int = 3) -> Ta
         else (ctx.today().year - 1, 12)
     )
     out = Path(tempfile.mkdtemp())
+    from app.services.audit_check import verify_history
+
+    # Once after an upgrade (no checkpoint yet), and on every `audit verify`: the whole log.
+    t.add("whole event log walk (audit verify)", timed(lambda: verify_history(ctx), 1, warm=0))
 
     def report() -> None:
         r = month_report(ctx, year, month)

@@ -1,6 +1,6 @@
 """Consistent copies of the live database with SQLite's online backup API, and their checks.
 
-A copy is written to a temp file, checked with integrity_check, flushed to the disk and only then
+A copy is written to a temp file, checked with quick_check, flushed to the disk and only then
 renamed into place, so a backup file either is complete and good or does not exist. Restoring
 goes the other way through the same API into the live database, inside one SQLite transaction:
 another connection sees the old database or the new one, never a mix, and no stale -wal file can
@@ -48,14 +48,24 @@ def backup_to(source: Path, target: Path) -> Path:
 
 
 def _copy_and_check(source: Path, tmp: Path) -> str:
+    """Copy page by page, then quick_check the copy.
+
+    The copy is a temp file that is fsynced and renamed only once checked, so writing it needs
+    neither a journal nor SQLite's own syncs (half the time at 400 MiB). quick_check reads every
+    page and its b-tree structure (what a bad disk or a torn copy breaks) in a tenth of the time
+    of integrity_check, which also cross-checks every index entry: a restore runs that one
+    before it uses a copy.
+    """
     src = sqlite3.connect(str(source), timeout=30)
     try:
         dst = sqlite3.connect(str(tmp))
         try:
+            dst.execute("PRAGMA journal_mode=OFF")
+            dst.execute("PRAGMA synchronous=OFF")
             src.backup(dst)
             # A backup is a single self-contained file: no -wal beside it to lose when copied.
             dst.execute("PRAGMA journal_mode=DELETE")
-            return str(dst.execute("PRAGMA integrity_check").fetchone()[0])
+            return str(dst.execute("PRAGMA quick_check").fetchone()[0])
         finally:
             dst.close()
     finally:

@@ -127,3 +127,51 @@ def test_a_cut_tail_is_caught_by_the_printed_anchor(
     assert f"the head {anchor} printed earlier is no longer in the log" in out
     code, _ = _verify_cli(data_dir, capsys, "--anchor", events[2].hash)
     assert code == 0
+
+
+def test_the_summary_walks_only_what_came_after_the_last_intact_walk(
+    ctx: Context, events: list[Event]
+) -> None:
+    from app.services.audit_check import verify_since_checkpoint
+
+    first = verify_since_checkpoint(ctx)  # no checkpoint yet: the whole log
+    assert (first.ok, first.whole, first.checked) == (True, True, 8)
+    take_intake(ctx, IntakeForm(kind="complaint", name="新客户", phone="13900139000"))
+    later = verify_since_checkpoint(ctx)
+    assert (later.ok, later.whole, later.checked, later.sampled) == (True, False, 2, 8)
+    assert later.head == chain_head()[1]
+
+
+def test_an_old_edit_is_found_by_the_sample_and_named_by_a_whole_walk(
+    ctx: Context, events: list[Event], data_dir: Path
+) -> None:
+    from app.services.audit_check import verify_since_checkpoint
+
+    assert verify_since_checkpoint(ctx).ok
+    victim = events[2]
+    with attacker(data_dir) as con:
+        con.execute("UPDATE event SET note = 'quietly' WHERE id = ?", (victim.id,))
+    found = verify_since_checkpoint(ctx, sample=len(events))
+    assert (found.ok, found.whole, found.broken_id, found.why) == (
+        False,
+        True,
+        victim.id,
+        "changed",
+    )
+
+
+def test_a_rebuilt_tail_no_longer_matches_the_checkpoint(
+    ctx: Context, events: list[Event], data_dir: Path
+) -> None:
+    from app.services.audit_check import verify_since_checkpoint
+
+    assert verify_since_checkpoint(ctx).ok
+    with attacker(data_dir) as con:  # the checkpoint's event replaced by one with a new hash
+        con.execute("UPDATE event SET hash = ? WHERE id = ?", ("0" * 64, events[-1].id))
+    found = verify_since_checkpoint(ctx, sample=0)
+    assert (found.ok, found.whole, found.broken_id, found.why) == (
+        False,
+        True,
+        events[-1].id,
+        "changed",
+    )

@@ -85,3 +85,22 @@ def test_v1_database_migrates_to_accounts(v1_folder: Path, monkeypatch: pytest.M
     # The access log is append-only from the migration on.
     with pytest.raises(Exception, match="append-only"):
         database.execute_sql("DELETE FROM customer_access")
+
+
+def _index_sql() -> dict[str, str]:
+    rows = database.execute_sql(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
+    ).fetchall()
+    return {name: " ".join(sql.split()) for name, sql in rows}
+
+
+def test_a_migrated_database_has_the_indexes_of_a_new_one(v1_folder: Path, tmp_path: Path) -> None:
+    """Version 4 dropped the unused event indexes and added the summary's; both paths agree."""
+    open_data_folder(v1_folder)
+    migrated = _index_sql()
+    close_data_folder()
+    open_data_folder(tmp_path / "fresh")
+    fresh = _index_sql()
+    assert migrated == fresh
+    assert "event_hash" not in fresh and "event_actor_id" not in fresh
+    assert {"case_closed_at", "repair_ticket_technician_id_received_at"} <= fresh.keys()
