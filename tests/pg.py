@@ -14,10 +14,12 @@ import hashlib
 import os
 import shutil
 import tempfile
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import psycopg2
 
@@ -125,17 +127,28 @@ class Databases:
         server.save_address(folder, self.address(name))  # type: ignore[arg-type]
         return name
 
+    def _drop(self, cur: Any, name: str) -> bool:
+        """Drop one test database; an autovacuum worker (the server's own role, which the test
+        role may not terminate) can hold it for a moment, so try again for up to two seconds."""
+        for _ in range(20):
+            try:
+                cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                return True
+            except (psycopg2.errors.InsufficientPrivilege, psycopg2.errors.ObjectInUse):
+                time.sleep(0.1)
+        return False
+
     def drop_made(self) -> None:
         if not self.made:
             return
         with self._admin() as cur:
-            for name in self.made:
-                cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        self.made.clear()
+            # One still held is left for drop_all at the end rather than failing a test.
+            self.made[:] = [name for name in self.made if not self._drop(cur, name)]
 
     def drop_all(self) -> None:
         self.drop_made()
         with self._admin() as cur:
-            for name in self.templates.values():
-                cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            for name in [*self.made, *self.templates.values()]:
+                self._drop(cur, name)
+        self.made.clear()
         self.templates.clear()
