@@ -46,10 +46,9 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 
+from app.documents.key_files import KEYS, RETIRED
 from app.domain.errors import DomainError
 
-KEYS = "keys"
-RETIRED = "keys-retired"
 ROOT_CERT = "root-cert.pem"
 ROOT_KEY = "root-key.pem"
 SIGNING_CERT = "signing-cert.pem"

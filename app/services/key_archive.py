@@ -21,7 +21,7 @@ import zipfile
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 
-from app.documents.shop_identity import KEYS, RETIRED
+from app.documents.key_files import KEYS, RETIRED
 from app.domain.errors import DomainError
 
 SUFFIX = ".keys.zip"

@@ -89,6 +89,15 @@ def test_signed_slip_verifies_with_who_and_when(shop: Path, signed: bytes) -> No
     assert SHOP in text and "Boss" in text and "intact" in text
 
 
+def test_a_signature_larger_than_its_room_is_measured_instead(
+    shop: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The fixed room is a speed-up, never a limit: too small, and pyHanko measures it."""
+    monkeypatch.setattr(signing, "SIGNATURE_ROOM", 64)
+    pdf = signing.sign_pdf(slip_pdf(), shop, signer="Boss", reason="intake receipt")
+    assert signing.verify_pdf(pdf, shop).ok
+
+
 def test_signature_is_an_incremental_update_over_the_whole_file(signed: bytes) -> None:
     original = slip_pdf()
     assert signed.startswith(original)  # the rendered bytes are untouched, the signature appended
