@@ -20,6 +20,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 
@@ -207,11 +208,13 @@ def run(folder: Path, repeat: int, window_runs: int, report_runs: int = 3) -> Ta
     def raw_insert() -> None:
         raw.execute(
             "INSERT INTO setting(key, value, updated_at) VALUES (?, '1', '2026-01-01')",
-            (f"bench{rng.random()}",),
+            (f"bench-{uuid.uuid4().hex}",),  # unique on a folder measured before, too
         )
         raw.commit()
 
     t.add("intake save", timed(intake, repeat), timed(raw_insert, repeat))
+    raw.execute("DELETE FROM setting WHERE key LIKE 'bench-%'")
+    raw.commit()
 
     def state_change() -> None:
         number = made.pop()

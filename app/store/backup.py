@@ -13,6 +13,8 @@ import contextlib
 import os
 import re
 import sqlite3
+import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -65,11 +67,35 @@ def _copy_and_check(source: Path, tmp: Path) -> str:
             src.backup(dst)
             # A backup is a single self-contained file: no -wal beside it to lose when copied.
             dst.execute("PRAGMA journal_mode=DELETE")
-            return str(dst.execute("PRAGMA quick_check").fetchone()[0])
+            # The disk writes the copy out while the check reads it back from memory.
+            with _flushing(tmp):
+                return str(dst.execute("PRAGMA quick_check").fetchone()[0])
         finally:
             dst.close()
     finally:
         src.close()
+
+
+@contextlib.contextmanager
+def _flushing(path: Path) -> Iterator[None]:
+    """fsync `path` in a thread for the duration of the block; its error is raised after."""
+    failed: list[OSError] = []
+
+    def flush() -> None:
+        try:
+            with open(path, "rb+") as fh:
+                os.fsync(fh.fileno())
+        except OSError as exc:
+            failed.append(exc)
+
+    worker = threading.Thread(target=flush, name="backup-fsync", daemon=True)
+    worker.start()
+    try:
+        yield
+    finally:
+        worker.join()
+    if failed:
+        raise failed[0]
 
 
 def _fsync_folder(folder: Path) -> None:
