@@ -16,7 +16,7 @@ from app.store.history import (
     sample_chain,
     walk_chain,
 )
-from app.store.models import Event, Setting
+from app.store.models import Event, Setting, put_setting
 
 # Where the last walk that found the log intact ended; a summary walks only what came after it,
 # plus a random sample of what came before (an edit anywhere is found by `audit verify`).
@@ -76,12 +76,7 @@ def verify_since_checkpoint(ctx: Context, sample: int = SAMPLE) -> ChainReport:
 def _save_checkpoint(ctx: Context, found: ChainCheck, last_id: int | None = None) -> None:
     value = {"id": found.checked if last_id is None else last_id, "hash": found.head}
     with write_transaction():
-        Setting.insert(
-            key=CHECKPOINT_KEY, value=value, updated_at=ctx.now(), updated_by=None
-        ).on_conflict(
-            conflict_target=[Setting.key],
-            preserve=[Setting.value, Setting.updated_at, Setting.updated_by],
-        ).execute()
+        put_setting(CHECKPOINT_KEY, value, ctx.now(), None)
 
 
 def _report(ctx: Context, found: ChainCheck, sampled: int = 0, whole: bool = True) -> ChainReport:

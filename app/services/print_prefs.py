@@ -14,7 +14,7 @@ from app.services.context import Context
 from app.services.setup import SETTINGS_KEY, load_settings
 from app.store.db import write_transaction
 from app.store.history import record_event
-from app.store.models import Setting
+from app.store.models import put_setting
 
 
 def remembered_printer(ctx: Context, form: str) -> str:
@@ -38,12 +38,7 @@ def remember_printer(ctx: Context, form: str, printer: str) -> Settings:
             return stored
         settings = stored.replace_path(path, name)
         now = ctx.now()
-        Setting.insert(
-            key=SETTINGS_KEY, value=settings.to_dict(), updated_at=now, updated_by=ctx.actor.id
-        ).on_conflict(
-            conflict_target=[Setting.key],
-            preserve=[Setting.value, Setting.updated_at, Setting.updated_by],
-        ).execute()
+        put_setting(SETTINGS_KEY, settings.to_dict(), now, ctx.actor.id)
         record_event(
             at=now,
             actor_id=ctx.actor.id,

@@ -16,7 +16,7 @@ from app.services.permissions import Action, require
 from app.services.setup import SETTINGS_KEY
 from app.store.db import write_transaction
 from app.store.history import record_event
-from app.store.models import Setting
+from app.store.models import put_setting
 
 
 def entitlement_for(
@@ -72,12 +72,7 @@ def update_settings(ctx: Context, changes: dict[str, Any]) -> Settings:
     v.raise_if_errors()
     with write_transaction():
         now = ctx.now()
-        Setting.insert(
-            key=SETTINGS_KEY, value=settings.to_dict(), updated_at=now, updated_by=ctx.actor.id
-        ).on_conflict(
-            conflict_target=[Setting.key],
-            preserve=[Setting.value, Setting.updated_at, Setting.updated_by],
-        ).execute()
+        put_setting(SETTINGS_KEY, settings.to_dict(), now, ctx.actor.id)
         record_event(
             at=now,
             actor_id=ctx.actor.id,

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Any
+
 import peewee as pw
 
 from app.store.db import database
@@ -284,6 +287,14 @@ class Setting(BaseModel):
     value = JSONTextField()
     updated_at = UTCDateTimeField()
     updated_by = pw.ForeignKeyField(User, null=True, backref="+")
+
+
+def put_setting(key: str, value: Any, at: datetime, by: int | None) -> None:
+    """Insert or replace one setting row (the same statement on SQLite and PostgreSQL)."""
+    Setting.insert(key=key, value=value, updated_at=at, updated_by=by).on_conflict(
+        conflict_target=[Setting.key],
+        preserve=[Setting.value, Setting.updated_at, Setting.updated_by],
+    ).execute()
 
 
 class Counter(BaseModel):
