@@ -242,6 +242,14 @@ class Settings:
             raise ValidationError(errors)
         return cls(**sections)
 
+    def overrides(self) -> dict[str, dict[str, Any]]:
+        """Only the values that differ from the shipped defaults, in `to_dict` form.
+
+        This is what is stored: a default changed in a new version then reaches every shop that
+        did not change that value itself.
+        """
+        return overrides_of(self.to_dict())
+
     def get_path(self, path: str) -> Any:
         """The value at a dotted path such as ``"promise.days_a"``."""
         section, f = _resolve(path)
@@ -262,6 +270,34 @@ class Settings:
             for sec, sec_cls in _section_classes().items()
             for f in dataclasses.fields(sec_cls)
         )
+
+
+def overrides_of(tree: typing.Mapping[str, Any] | None) -> dict[str, dict[str, Any]]:
+    """A stored settings tree without the values equal to the defaults (per dotted path).
+
+    Values that do not parse and keys this version does not know are kept as they are: the shop
+    loses nothing, and `Settings.from_dict` reports or ignores them as before.
+    """
+    defaults = Settings()
+    out: dict[str, dict[str, Any]] = {}
+    for sec_name, raw in (tree or {}).items():
+        if not isinstance(raw, typing.Mapping):
+            out[sec_name] = raw
+            continue
+        kept: dict[str, Any] = {}
+        for key, value in raw.items():
+            path = f"{sec_name}.{key}"
+            try:
+                section, f = _resolve(path)
+                parsed = _coerce(path, _section_classes()[section], f, value)
+            except ValidationError:
+                kept[key] = value
+                continue
+            if parsed != defaults.get_path(path):
+                kept[key] = _to_json(parsed)
+        if kept:
+            out[sec_name] = kept
+    return out
 
 
 def _section_classes() -> dict[str, type]:

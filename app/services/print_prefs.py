@@ -11,10 +11,7 @@ from __future__ import annotations
 from app.domain.settings import FORM_PRINTERS, Settings
 from app.domain.validation import Collector, validate_text
 from app.services.context import Context
-from app.services.setup import SETTINGS_KEY, load_settings
-from app.store.db import write_transaction
-from app.store.history import record_event
-from app.store.models import put_setting
+from app.services.setup import write_settings
 
 
 def remembered_printer(ctx: Context, form: str) -> str:
@@ -32,19 +29,4 @@ def remember_printer(ctx: Context, form: str, printer: str) -> Settings:
     name = v.check("printer", validate_text, printer, max_len=200) or ""
     v.raise_if_errors()
     path = f"printing.{form}"
-    with write_transaction():
-        stored = load_settings()
-        if stored.get_path(path) == name:
-            return stored
-        settings = stored.replace_path(path, name)
-        now = ctx.now()
-        put_setting(SETTINGS_KEY, settings.to_dict(), now, ctx.actor.id)
-        record_event(
-            at=now,
-            actor_id=ctx.actor.id,
-            entity="setting",
-            entity_id=0,
-            action="printer_remembered",
-            data={path: name},
-        )
-    return settings
+    return write_settings(ctx, {path: name}, action="printer_remembered", data={path: name})

@@ -7,16 +7,14 @@ from datetime import date
 from typing import Any
 
 from app.domain.codes import Category
+from app.domain.errors import ValidationError
 from app.domain.rules.entitlement import Entitlement, decide_entitlement
 from app.domain.settings import Settings
 from app.domain.validation import Collector, validate_choice, validate_date
 from app.services import audit
 from app.services.context import Context
 from app.services.permissions import Action, require
-from app.services.setup import SETTINGS_KEY
-from app.store.db import write_transaction
-from app.store.history import record_event
-from app.store.models import put_setting
+from app.services.setup import write_settings
 
 
 def entitlement_for(
@@ -54,34 +52,19 @@ def entitlement_for(
 def update_settings(ctx: Context, changes: dict[str, Any]) -> Settings:
     """Change settings by dotted path ("approval.owner_threshold": "800.00").
 
+    Every value is checked before anything is written; an unchanged value writes nothing.
     Decisions already recorded on cases keep their snapshot: nothing here rewrites them.
     """
     require(ctx, Action.SETTINGS)
-    settings = ctx.settings
     v = Collector()
     for path, value in changes.items():
         try:
-            settings = settings.replace_path(path, value)
-        except Exception as exc:  # noqa: BLE001 - collected as field errors below
-            from app.domain.errors import ValidationError
-
-            if isinstance(exc, ValidationError):
-                v.errors.extend(exc.errors)
-            else:
-                raise
+            ctx.settings.replace_path(path, value)
+        except ValidationError as exc:
+            v.errors.extend(exc.errors)
     v.raise_if_errors()
-    with write_transaction():
-        now = ctx.now()
-        put_setting(SETTINGS_KEY, settings.to_dict(), now, ctx.actor.id)
-        record_event(
-            at=now,
-            actor_id=ctx.actor.id,
-            entity="setting",
-            entity_id=0,
-            action="settings",
-            data=audit.stamp(ctx, {k: str(val) for k, val in changes.items()}),
-        )
-    return settings
+    data = audit.stamp(ctx, {k: str(val) for k, val in changes.items()})
+    return write_settings(ctx, changes, action="settings", data=data)
 
 
 def with_settings(ctx: Context, settings: Settings) -> Context:

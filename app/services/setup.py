@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from app import paths
 from app.domain.settings import Settings
@@ -14,11 +15,13 @@ from app.services.errors import NotFound
 from app.services.network_drive import refuse_network_folder
 from app.store import db as store_db
 from app.store.backup import backup_name, backup_to
-from app.store.models import Setting, User
-from app.store.schema import ensure_schema
+from app.store.db import write_transaction
+from app.store.history import record_event
+from app.store.models import Setting, User, put_setting
+from app.store.schema import SETTINGS_ROW, ensure_schema
 from app.store.server import snapshot_to
 
-SETTINGS_KEY = "settings"
+SETTINGS_KEY = SETTINGS_ROW  # one key for the migration and the services
 
 
 def open_data_folder(data_dir: Path | None = None, *, local: bool = False) -> Path:
@@ -58,8 +61,40 @@ def close_data_folder() -> None:
 
 
 def load_settings() -> Settings:
+    """The stored settings: the shipped defaults with the shop's overrides on top."""
     row = Setting.get_or_none(Setting.key == SETTINGS_KEY)
     return Settings.from_dict(row.value if row else {})
+
+
+def write_settings(
+    ctx: Context, changes: Mapping[str, Any], *, action: str, data: Mapping[str, Any]
+) -> Settings:
+    """The one writer of the shop's settings; returns the settings now stored.
+
+    `changes` (dotted path -> value) go on top of the settings stored at the time, never on a
+    caller's possibly older copy. Only the values that differ from the defaults are stored
+    (`Settings.overrides`), so a default changed in a new version reaches this shop. The row and
+    its event (`action`, `data`) are written in one transaction; nothing is written when no
+    value changes. Callers check permissions and validate first.
+    """
+    with write_transaction():
+        stored = load_settings()
+        settings = stored
+        for path, value in changes.items():
+            settings = settings.replace_path(path, value)
+        if settings == stored:
+            return stored
+        now = ctx.now()
+        put_setting(SETTINGS_KEY, settings.overrides(), now, ctx.actor.id)
+        record_event(
+            at=now,
+            actor_id=ctx.actor.id,
+            entity="setting",
+            entity_id=0,
+            action=action,
+            data=dict(data),
+        )
+    return settings
 
 
 def actor_for(user: User) -> Actor:

@@ -8,11 +8,14 @@ from datetime import UTC, datetime
 import peewee as pw
 from playhouse.migrate import SchemaMigrator, migrate
 
+from app.domain.settings import overrides_of
 from app.store import search_index
 from app.store.db import StoreError, database, is_postgres, is_sqlite, write_transaction
-from app.store.models import MODELS, CustomerAccess, User
+from app.store.models import MODELS, CustomerAccess, Setting, User
 
-SCHEMA_VERSION = 4
+SETTINGS_ROW = "settings"  # the key of the shop's settings row (services.setup.SETTINGS_KEY)
+
+SCHEMA_VERSION = 5
 
 
 def _v2_accounts(m: SchemaMigrator) -> None:
@@ -51,12 +54,28 @@ def _v4_indexes(m: SchemaMigrator) -> None:
         database.execute_sql(f'CREATE INDEX IF NOT EXISTS "{name}" ON "{table}" ({cols})')
 
 
+def _v5_settings_overrides(m: SchemaMigrator) -> None:
+    """Saved settings become overrides: values equal to the shipped defaults are dropped.
+
+    Until v4 a save stored the whole tree, so a shop that ever saved a setting never received a
+    changed default. Every value the shop changed is kept (`overrides_of`); the row keeps its
+    `updated_at`/`updated_by`, since the effective settings do not change.
+    """
+    row = Setting.get_or_none(Setting.key == SETTINGS_ROW)
+    if row is None:
+        return
+    slim = overrides_of(row.value)
+    if slim != row.value:
+        Setting.update(value=slim).where(Setting.key == SETTINGS_ROW).execute()
+
+
 # version -> step that brings a database from version-1 to version. Each runs in a transaction
 # after a backup. Example: MIGRATIONS[2] = lambda m: migrate(m.add_column("case", "x", field)).
 MIGRATIONS: dict[int, Callable[[SchemaMigrator], None]] = {
     2: _v2_accounts,
     3: _v3_search,
     4: _v4_indexes,
+    5: _v5_settings_overrides,
 }
 
 APPEND_ONLY_TRIGGERS = (
