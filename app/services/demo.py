@@ -35,6 +35,7 @@ from decimal import Decimal
 from typing import Any
 
 from app.domain.codes import Role, StockReason
+from app.domain.rules.approval import ApprovalLevel, approval_needed
 from app.domain.validation import luhn_ok, validate_text
 from app.services import audit, complaints, repairs, returns
 from app.services import money as money_svc
@@ -1403,7 +1404,9 @@ class _Demo:
         self.ret_body(p, kind, variant, item, qty, reason, sale, "no")
 
     def approver(self, amount: int | float) -> str:
-        return "owner" if amount > 500 else "desk"
+        """Who approves `amount`: the owner above the shop's threshold, else the desk."""
+        level = approval_needed(Decimal(str(amount)), self.ctx.settings.approval)
+        return "owner" if level is ApprovalLevel.OWNER else "desk"
 
     def ret_body(
         self,
@@ -1477,7 +1480,8 @@ class _Demo:
                 self.h(170, 200),
                 p.desk,
                 "cancelled",
-                "超过 7 个工作日未收到退货，联系顾客表示不再退回，申请作废",
+                f"超过 {self.ctx.settings.returns.goods_expected_working_days} 个工作日"
+                "未收到退货，联系顾客表示不再退回，申请作废",
                 key,
             )
             return

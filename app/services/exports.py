@@ -136,7 +136,7 @@ def _overview(r: Report) -> ReportTable:
     )
     rows.append(
         (
-            _("First answers within 24 h"),
+            _("First answers by their due time"),
             _pct(c.first_answers),
             _pct(p.first_answers),
             _delta_pct(c.first_answers, p.first_answers),

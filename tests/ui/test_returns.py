@@ -363,3 +363,29 @@ def test_counts_strip_filters_the_list(window: Any, ctx: Context, clock: Clock) 
     intake(ctx)
     window.desk.changed()
     assert tab.counts.awaiting_approval == 4
+
+
+def test_dialogs_state_the_shops_settings(window: Any, ctx: Context) -> None:
+    """Sentences that state a deadline read it from the settings (docs/DOMAIN.md, "Settings")."""
+    from app.services.rules import update_settings
+
+    changed = update_settings(
+        ctx, {"returns.goods_expected_working_days": "10", "returns.carrier_claim_hours": "48"}
+    )
+    window.desk.with_settings(changed)
+    panel = open_record(window, intake(ctx))
+    panel.press("return_approve")
+    said = texts(panel.dialog)
+    assert "within 10 working days" in said and "7 working days" not in said
+    panel.dialog.form.set("note", "同意退货")
+    assert panel.dialog.ok().ok
+    pump(window.root)
+    assert db(ctx, panel.detail.number).rma.expected_by is not None
+
+    damaged = open_record(
+        window, intake(ctx, kind="carrier_damage", reason="transit_damage", amount="120.00")
+    )
+    press_ok(window, damaged, "move:documented", note="外箱破损照片已存")
+    press_ok(window, damaged, "refund", amount="120.00")
+    damaged.press("file_claim")
+    assert "within 48 h of receipt" in texts(damaged.dialog)

@@ -193,7 +193,9 @@ def _open_claim(panel: RecordPanel, d: CaseDetail) -> FormDialog:
         _("Carrier claim (索赔单)"),
         fields,
         submit,
-        intro=_("A damaged or lost parcel is claimed from the carrier (within 24 h of receipt)."),
+        intro=_(
+            "A damaged or lost parcel is claimed from the carrier (within {hours} h of receipt)."
+        ).format(hours=panel.desk.ctx.settings.returns.carrier_claim_hours),
         ok_text=_("Open claim"),
         columns=2,
     )

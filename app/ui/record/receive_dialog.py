@@ -3,6 +3,7 @@ difference to what was expected, computed as you type (002 warehouse return rece
 
 from __future__ import annotations
 
+import dataclasses
 import tkinter as tk
 from typing import Any
 
@@ -22,7 +23,7 @@ FIELDS = (
         "package_damaged",
         N_("Package damaged"),
         kind="check",
-        hint=N_("A damaged parcel opens a carrier claim (claim within 24 h)"),
+        hint=N_("A damaged parcel opens a carrier claim (claim within {hours} h)"),
     ),
     Field("note", N_("Note"), kind="multiline", height=2, width=44),
 )
@@ -56,7 +57,9 @@ class ReceiveDialog(ttk.Toplevel):
         self._build_table(body)
         self.summary = ttk.Label(body, font=("TkDefaultFont", 10, "bold"))
         self.summary.pack(anchor="e", pady=(4, 4))
-        self.form = FormFrame(body, FIELDS)
+        hours = desk.ctx.settings.returns.carrier_claim_hours
+        damaged = dataclasses.replace(FIELDS[0], hint=_(FIELDS[0].hint).format(hours=hours))
+        self.form = FormFrame(body, (damaged, *FIELDS[1:]))
         self.form.pack(fill="x")
         bar = ttk.Frame(body)
         bar.pack(fill="x", pady=(12, 0))

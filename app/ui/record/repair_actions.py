@@ -252,7 +252,9 @@ def _appointment(panel: RecordPanel, d: CaseDetail) -> FormDialog:
             done=done_text(d, _("appointment {at}").format(at=values["appointment_at"])),
         )
 
-    intro = _("Agree a time with the customer (contact within 24 hours of the request).")
+    intro = _("Agree a time with the customer (contact within {hours} h of the request).").format(
+        hours=panel.desk.ctx.settings.promise.onsite_contact_hours
+    )
     if t.site_address:
         intro += "\n" + _("Site: {address}").format(address=t.site_address)
     dialog = panel.form(_("On-site appointment"), [APPOINTMENT, NOTE], submit, intro=intro)

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from app import i18n
 from app.domain.codes import FreightPayer, Reason, ShippingStatus
 from app.domain.errors import DomainError
 from app.domain.money import format_money, parse_money
@@ -96,7 +97,14 @@ def _approve(panel: RecordPanel, d: CaseDetail) -> FormDialog:
     eligibility = eligibility_sentence(d)
     if eligibility:
         parts.append(eligibility)
-    parts.append(_("The goods are then expected within 7 working days."))
+    days = panel.desk.ctx.settings.returns.goods_expected_working_days
+    parts.append(
+        i18n.ngettext(
+            "The goods are then expected within {n} working day.",
+            "The goods are then expected within {n} working days.",
+            days,
+        ).format(n=days)
+    )
     level = need.level if need is not None else "manager"
 
     def submit(values: dict[str, Any], form: FormFrame) -> Outcome:
@@ -633,7 +641,11 @@ def _capa(panel: RecordPanel, d: CaseDetail) -> FormDialog:
         _("Corrective and preventive action"),
         fields,
         submit,
-        intro=_("Without a reply 45 days after the report is sent, the case counts as accepted."),
+        intro=i18n.ngettext(
+            "Without a reply {n} day after the report is sent, the case counts as accepted.",
+            "Without a reply {n} days after the report is sent, the case counts as accepted.",
+            panel.desk.ctx.settings.returns.no_reply_close_days,
+        ).format(n=panel.desk.ctx.settings.returns.no_reply_close_days),
         ok_text=_("Save"),
     )
     dialog.form.set("corrective", r.capa_corrective)
