@@ -1,4 +1,7 @@
-"""The shop's settings: one typed tree of frozen dataclasses holding DOMAIN.md's defaults.
+"""The shop's settings: one typed tree of frozen dataclasses holding the rules' defaults.
+
+The defaults are those of docs/DOMAIN.md, "Rules"; the database keeps only the values a shop
+changed (`Settings.overrides`, docs/DOMAIN.md "Settings").
 
 Every rule in `app.domain.rules` takes the section it needs as an argument, so a decision depends
 only on the settings handed in at the time. Decisions are frozen values; editing settings later
@@ -8,7 +11,7 @@ Paths such as ``"approval.owner_threshold"`` name one value; `Settings.replace_p
 with type and range checks and raises `ValidationError.single(path, code, **params)` on a bad value.
 The error codes are listed in `SETTING_ERROR_CODES`.
 
-Defaults chosen where DOMAIN.md is silent:
+Defaults chosen where the shop's procedures are silent:
 - ``warranty.accessory_default_months = 3``: a generic accessory (case, cable, screen film) whose
   product record gives no warranty gets the shortest statutory accessory period (wired headset,
   memory card), not more than the law gives the original accessories it resembles.

@@ -137,7 +137,7 @@ def test_every_status_has_a_label() -> None:
 
 
 def test_workflows_from_domain_md() -> None:
-    """The orders DOMAIN.md describes are paths of the tables."""
+    """The orders docs/DOMAIN.md "Workflows" describes are paths of the tables."""
     repair = [
         "received",
         "diagnosing",

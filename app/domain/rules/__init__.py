@@ -2,7 +2,7 @@
 
 Nothing here imports tkinter, peewee or the translations; every decision carries stable codes and
 JSON-safe parameters, with English explanations for translators (`BASIS_EXPLANATIONS`,
-`EXPLANATIONS`, `FREIGHT_EXPLANATIONS`).
+`EXPLANATIONS`, `FREIGHT_EXPLANATIONS`). docs/DOMAIN.md, "Rules", describes each module.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """What a customer is entitled to on a given day: three guarantees (三包) and no-reason return.
 
-Rules (DOMAIN.md "Rules", seed 001 第二篇), all periods counted from the sale/invoice date with
-`periods.period_end` (the day of sale is not counted):
+Rules (docs/DOMAIN.md "Three guarantees (三包)", seed 001 第二篇), all periods counted from the
+sale/invoice date with `periods.period_end` (the day of sale is not counted):
 
 - Phone handset: within `return_days` (7) a non-man-made performance fault confirmed by inspection
   gives return or exchange; return also needs appearance and accessories intact. Within
