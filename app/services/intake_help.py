@@ -37,6 +37,7 @@ from app.services.intake import (
 )
 from app.services.permissions import Action, require
 from app.services.records import find_case
+from app.services.repair_help import parse_appointment
 from app.store.db import write_transaction
 from app.store.models import Case, CasePhoto, Customer, Product, RepairTicket
 
@@ -357,23 +358,6 @@ def attach_photos(ctx: Context, number: str, photo_paths: Sequence[str | Path]) 
 
 
 # --- saving ---------------------------------------------------------------------------------
-
-
-def parse_appointment(ctx: Context, value: str | datetime | None) -> datetime | None:
-    """ "2026-03-05 14:30" in the shop's time zone -> aware datetime; blank -> None."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=ctx.tz)
-    text = " ".join(str(value).replace("T", " ").split())
-    day_text, _sep, time_text = text.partition(" ")
-    day = validate_date(day_text, "appointment_at")
-    try:
-        hour, minute = (int(x) for x in (time_text or "09:00").replace("：", ":").split(":"))
-        moment = datetime(day.year, day.month, day.day, hour, minute, tzinfo=ctx.tz)
-    except (ValueError, TypeError):
-        raise ValidationError.single("appointment_at", "not_a_datetime") from None
-    return moment
 
 
 def save_intake(

@@ -6,10 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
+from typing import Literal, overload
 
 from app.domain.codes import CaseKind, Role
 from app.domain.errors import ValidationError
-from app.domain.validation import validate_text
+from app.domain.validation import to_halfwidth, validate_date, validate_text
 from app.services.context import Context
 from app.services.errors import NotFound
 from app.services.records import find_case, is_overdue, repair_of
@@ -130,19 +131,41 @@ def technicians(ctx: Context) -> list[tuple[str, str]]:
     return [(u.name, u.display_name) for u in q]
 
 
-APPOINTMENT_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%d %H%M", "%Y/%m/%d %H:%M", "%Y-%m-%dT%H:%M")
+@overload
+def parse_appointment(
+    ctx: Context, value: str | datetime | None, *, required: Literal[True]
+) -> datetime: ...
+@overload
+def parse_appointment(
+    ctx: Context, value: str | datetime | None, *, required: bool = False
+) -> datetime | None: ...
+def parse_appointment(
+    ctx: Context, value: str | datetime | None, *, required: bool = False
+) -> datetime | None:
+    """An on-site appointment as typed, in the shop's time zone → an aware datetime (stored UTC).
 
-
-def parse_appointment(ctx: Context, text: str) -> datetime:
-    """ "2026-03-04 14:30" in the shop's time zone → an aware datetime (the service stores UTC)."""
-    raw = validate_text(text, "appointment_at", required=True, max_len=20, multiline=False)
-    for fmt in APPOINTMENT_FORMATS:
-        try:
-            naive = datetime.strptime(raw, fmt)
-        except ValueError:
-            continue
-        return naive.replace(tzinfo=ctx.tz)
-    raise ValidationError.single("appointment_at", "not_a_datetime")
+    The one parser for the intake tab, the record view and the command line: "2026-03-04 14:30",
+    "2026/3/4 14:30", "2026-03-04T14:30", "2026-03-04 1430", full-width digits and colon; a day
+    alone means 09:00. Blank → None, or "required" when `required`.
+    """
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if required:
+            raise ValidationError.single("appointment_at", "required")
+        return None
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=ctx.tz)
+    raw = validate_text(value, "appointment_at", max_len=40, multiline=False)
+    text = " ".join(to_halfwidth(raw).replace("T", " ").split())
+    day_text, _sep, time_text = text.partition(" ")
+    day = validate_date(day_text, "appointment_at")
+    clock = time_text or "09:00"
+    if clock.isdigit() and len(clock) == 4:
+        clock = f"{clock[:2]}:{clock[2:]}"
+    try:
+        hour, minute = (int(x) for x in clock.split(":"))
+        return datetime(day.year, day.month, day.day, hour, minute, tzinfo=ctx.tz)
+    except (ValueError, TypeError):
+        raise ValidationError.single("appointment_at", "not_a_datetime") from None
 
 
 def signature_of(ctx: Context, number: str) -> list[list[list[float]]]:

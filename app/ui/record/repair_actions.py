@@ -240,7 +240,7 @@ def _appointment(panel: RecordPanel, d: CaseDetail) -> FormDialog:
     assert t is not None
 
     def work(ctx: Context, text: str, note: str) -> None:
-        when = repair_help.parse_appointment(ctx, text)
+        when = repair_help.parse_appointment(ctx, text, required=True)
         repairs.schedule_visit(ctx, d.number, when, note)
 
     def submit(values: dict[str, Any], form: FormFrame) -> Outcome:
@@ -314,7 +314,7 @@ def _revisit(panel: RecordPanel, d: CaseDetail) -> FormDialog:
     ]
 
     def work(ctx: Context, reason: str, text: str) -> None:
-        when = repair_help.parse_appointment(ctx, text) if text.strip() else None
+        when = repair_help.parse_appointment(ctx, text)
         move(ctx, d.number, "revisit_scheduled", reason)
         if when is not None:
             repairs.schedule_visit(ctx, d.number, when, reason)
