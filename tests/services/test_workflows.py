@@ -27,9 +27,9 @@ from app.services.context import Context
 from app.services.intake import IntakeForm, take_intake
 from app.services.records import find_case, refunded_total, repair_of, rma_of
 from app.services.setup import context_for
-from app.store.db import database, write_transaction
-from app.store.models import MODELS, CarrierClaim, Case, Event
-from tests.conftest import make_user, q
+from app.store.db import write_transaction
+from app.store.models import CarrierClaim, Case, Event
+from tests.conftest import make_user, refused, snapshot
 
 Step = Callable[[Context, str], Any]
 
@@ -277,35 +277,6 @@ def reach(ctx: Context, wf: str, state: str) -> str:
     return number
 
 
-# --- database snapshots --------------------------------------------------------------------------
-
-
-_COUNT_SQL = "SELECT " + ", ".join(f'(SELECT count(*) FROM "{m._meta.table_name}")' for m in MODELS)
-
-
-def counts() -> dict[str, int]:
-    """Rows in every table, in one query."""
-    row = database.execute_sql(_COUNT_SQL).fetchone()
-    return {m.__name__: n for m, n in zip(MODELS, row, strict=True)}
-
-
-def snapshot(number: str) -> tuple[dict[str, int], tuple[Any, ...]]:
-    """Row counts of every table and the case row itself, read with plain SQL (fast)."""
-    row = database.execute_sql(q('SELECT * FROM "case" WHERE number = ?'), (number,)).fetchone()
-    assert row is not None
-    return counts(), tuple(row)
-
-
-def refused(fn: Callable[[], Any], number: str, code: str) -> DomainError:
-    """Run a call that must be refused with `code`, and check nothing was written."""
-    before = snapshot(number)
-    with pytest.raises(DomainError) as info:
-        fn()
-    assert info.value.code == code, info.value.params
-    assert snapshot(number) == before
-    return info.value
-
-
 # --- the tables cover everything -----------------------------------------------------------------
 
 ALLOWED_EDGES = [
@@ -378,8 +349,8 @@ def test_forbidden_moves_change_nothing(ctx: Context, wf: str, state: str) -> No
     for target in forbidden + foreign:
         err = refused(
             lambda t=target: cases.move(ctx, number, t, NOTE),
-            number,
             "transition_not_allowed" if target in flow.states else "unknown_status",
+            number=number,
         )
         assert err.params["status"] == target
         assert err.params["workflow"] == wf
@@ -429,16 +400,24 @@ def test_out_of_warranty_repair_needs_the_approved_estimate(ctx: Context) -> Non
     assert repair_of(find_case(number)).in_warranty is False
     cases.move(ctx, number, "diagnosing")
     for target in ("repairing", "awaiting_parts"):
-        refused(lambda t=target: cases.move(ctx, number, t, NOTE), number, "estimate_not_approved")
+        refused(
+            lambda t=target: cases.move(ctx, number, t, NOTE),
+            "estimate_not_approved",
+            number=number,
+        )
     repairs.set_estimate(ctx, number, "450.00")
     assert find_case(number).status == "awaiting_approval"
     for target in ("repairing", "awaiting_parts"):
-        refused(lambda t=target: cases.move(ctx, number, t, NOTE), number, "estimate_not_approved")
+        refused(
+            lambda t=target: cases.move(ctx, number, t, NOTE),
+            "estimate_not_approved",
+            number=number,
+        )
     # Returning it unrepaired needs the customer's "no", not just silence.
     refused(
         lambda: cases.move(ctx, number, "ready_for_pickup", "客户没回复"),
-        number,
         "estimate_not_declined",
+        number=number,
     )
     repairs.decide_estimate(ctx, number, True, "客户同意")
     assert find_case(number).status == "repairing"
@@ -453,7 +432,9 @@ def test_estimate_declined_returns_device_unrepaired(ctx: Context) -> None:
     ticket = repair_of(find_case(number))
     assert ticket.estimate_approved is False
     assert ticket.result == "太贵了"
-    refused(lambda: cases.move(ctx, number, "returned_unrepaired"), number, "signature_required")
+    refused(
+        lambda: cases.move(ctx, number, "returned_unrepaired"), "signature_required", number=number
+    )
     sign(ctx, number)
     cases.move(ctx, number, "returned_unrepaired")
     assert find_case(number).status == "returned_unrepaired"
@@ -473,14 +454,18 @@ def test_estimate_approved_at_the_counter_allows_awaiting_parts(ctx: Context) ->
 def test_decide_estimate_without_estimate_is_refused(ctx: Context) -> None:
     number = start_repair_oow(ctx)
     cases.move(ctx, number, "diagnosing")
-    refused(lambda: repairs.decide_estimate(ctx, number, True), number, "estimate_required")
-    refused(lambda: cases.move(ctx, number, "awaiting_approval"), number, "estimate_required")
+    refused(lambda: repairs.decide_estimate(ctx, number, True), "estimate_required", number=number)
+    refused(
+        lambda: cases.move(ctx, number, "awaiting_approval"), "estimate_required", number=number
+    )
 
 
 def test_ready_for_pickup_needs_a_result(ctx: Context) -> None:
     number = reach(ctx, "repair", "repairing")
     cases.move(ctx, number, "quality_check")
-    refused(lambda: cases.move(ctx, number, "ready_for_pickup", ""), number, "result_required")
+    refused(
+        lambda: cases.move(ctx, number, "ready_for_pickup", ""), "result_required", number=number
+    )
     cases.move(ctx, number, "ready_for_pickup", "更换主板,测试正常")
     ticket = repair_of(find_case(number))
     assert ticket.result == "更换主板,测试正常"
@@ -490,7 +475,7 @@ def test_ready_for_pickup_needs_a_result(ctx: Context) -> None:
 @pytest.mark.parametrize("target", ["collected", "returned_unrepaired"])
 def test_pickup_needs_a_signature(ctx: Context, target: str) -> None:
     number = reach(ctx, "repair", "ready_for_pickup")
-    refused(lambda: cases.move(ctx, number, target), number, "signature_required")
+    refused(lambda: cases.move(ctx, number, target), "signature_required", number=number)
     sign(ctx, number)
     cases.move(ctx, number, target)
     assert find_case(number).status == target
@@ -507,7 +492,7 @@ def test_signature_must_have_strokes(ctx: Context) -> None:
 
 def test_scrapped_needs_an_approved_scrap_report(ctx: Context) -> None:
     number = reach(ctx, "repair", "ready_for_pickup")
-    refused(lambda: cases.move(ctx, number, "scrapped"), number, "scrap_report_required")
+    refused(lambda: cases.move(ctx, number, "scrapped"), "scrap_report_required", number=number)
     approve_scrap(ctx, number)
     cases.move(ctx, number, "scrapped")
     assert find_case(number).status == "scrapped"
@@ -515,10 +500,14 @@ def test_scrapped_needs_an_approved_scrap_report(ctx: Context) -> None:
 
 def test_onsite_done_needs_a_signed_report_and_revisit_a_reason(ctx: Context) -> None:
     number = reach(ctx, "repair", "visited")
-    refused(lambda: cases.move(ctx, number, "done"), number, "signature_required")
-    refused(lambda: cases.move(ctx, number, "revisit_scheduled", " "), number, "reason_required")
+    refused(lambda: cases.move(ctx, number, "done"), "signature_required", number=number)
+    refused(
+        lambda: cases.move(ctx, number, "revisit_scheduled", " "), "reason_required", number=number
+    )
     cases.move(ctx, number, "revisit_scheduled", "缺少配件,改日再来")
-    refused(lambda: repairs.record_visit(ctx, number, "第二次上门"), number, "reason_required")
+    refused(
+        lambda: repairs.record_visit(ctx, number, "第二次上门"), "reason_required", number=number
+    )
     repairs.record_visit(ctx, number, "第二次上门", reason="配件到货")
     sign(ctx, number)
     cases.move(ctx, number, "done")
@@ -531,7 +520,7 @@ def test_onsite_done_needs_a_signed_report_and_revisit_a_reason(ctx: Context) ->
 )
 def test_cancel_needs_a_reason(ctx: Context, wf: str, state: str) -> None:
     number = reach(ctx, wf, state)
-    refused(lambda: cases.move(ctx, number, "cancelled", ""), number, "reason_required")
+    refused(lambda: cases.move(ctx, number, "cancelled", ""), "reason_required", number=number)
     cases.move(ctx, number, "cancelled", "客户撤回")
     assert find_case(number).closed_at is not None
 
@@ -542,7 +531,9 @@ def test_cancel_needs_a_reason(ctx: Context, wf: str, state: str) -> None:
 @pytest.mark.parametrize("state", ["requested", "approved", "awaiting_goods", "received"])
 def test_return_refund_before_inspection_is_refused(ctx: Context, state: str) -> None:
     number = reach(ctx, "return", state)
-    refused(lambda: money_svc.refund(ctx, number, "300.00"), number, "refund_before_inspection")
+    refused(
+        lambda: money_svc.refund(ctx, number, "300.00"), "refund_before_inspection", number=number
+    )
 
 
 def test_return_refund_allowed_before_inspection_after_ship_first(ctx: Context) -> None:
@@ -557,7 +548,7 @@ def test_return_refund_allowed_before_inspection_after_ship_first(ctx: Context) 
 
 def test_return_rejected_needs_a_reason(ctx: Context) -> None:
     number = start_return(ctx)
-    refused(lambda: cases.move(ctx, number, "rejected", ""), number, "reason_required")
+    refused(lambda: cases.move(ctx, number, "rejected", ""), "reason_required", number=number)
     cases.move(ctx, number, "rejected", "超过退货期限")
     assert rma_of(find_case(number)).rejection_reason == "超过退货期限"
 
@@ -576,26 +567,30 @@ def test_return_plain_move_needs_the_record(
     ctx: Context, state: str, target: str, code: str
 ) -> None:
     number = reach(ctx, "return", state)
-    refused(lambda: cases.move(ctx, number, target, NOTE), number, code)
+    refused(lambda: cases.move(ctx, number, target, NOTE), code, number=number)
 
 
 def test_service_action_in_the_wrong_state_writes_nothing(ctx: Context) -> None:
     number = start_return(ctx)
-    refused(lambda: receive_all(ctx, number), number, "transition_not_allowed")
+    refused(lambda: receive_all(ctx, number), "transition_not_allowed", number=number)
     refused(
         lambda: returns.inspect(ctx, number, "confirmed_defect", "ok"),
-        number,
         "transition_not_allowed",
+        number=number,
     )
     refused(
-        lambda: returns.decide_liability(ctx, number, "dealer"), number, "transition_not_allowed"
+        lambda: returns.decide_liability(ctx, number, "dealer"),
+        "transition_not_allowed",
+        number=number,
     )
     refused(
         lambda: returns.set_disposition(ctx, number, "repair_restock"),
-        number,
         "transition_not_allowed",
+        number=number,
     )
-    refused(lambda: returns.settle(ctx, number, "exchanged"), number, "transition_not_allowed")
+    refused(
+        lambda: returns.settle(ctx, number, "exchanged"), "transition_not_allowed", number=number
+    )
     rma = rma_of(find_case(number))
     assert (rma.received_at, rma.inspection_result, rma.liability, rma.disposition) == (
         None,
@@ -613,7 +608,7 @@ def test_refund_only_needs_goods_not_shipped_intercepted_or_lost(ctx: Context, s
     number = start_refund(ctx)
     if status != "unknown":
         shipping(status)(ctx, number)
-    refused(lambda: money_svc.refund(ctx, number, "199.00"), number, "refund_goods_not_back")
+    refused(lambda: money_svc.refund(ctx, number, "199.00"), "refund_goods_not_back", number=number)
 
 
 @pytest.mark.parametrize("status", ["not_shipped", "intercepted", "lost"])
@@ -632,18 +627,18 @@ def test_refund_only_pays_when_goods_did_not_leave_or_are_back_or_lost(
 
 def test_intercepting_needs_the_parcel_in_transit(ctx: Context) -> None:
     number = reach(ctx, "refund", "verifying")
-    refused(lambda: cases.move(ctx, number, "intercepting"), number, "not_in_transit")
+    refused(lambda: cases.move(ctx, number, "intercepting"), "not_in_transit", number=number)
 
 
 @pytest.mark.parametrize("state", ["requested", "verifying", "intercepting"])
 def test_refund_only_rejected_needs_a_note(ctx: Context, state: str) -> None:
     number = reach(ctx, "refund", state)
-    refused(lambda: cases.move(ctx, number, "rejected", ""), number, "reason_required")
+    refused(lambda: cases.move(ctx, number, "rejected", ""), "reason_required", number=number)
 
 
 def test_refund_only_plain_move_to_refunded_needs_the_money(ctx: Context) -> None:
     number = reach(ctx, "refund", "verifying")
-    refused(lambda: cases.move(ctx, number, "refunded"), number, "refund_not_recorded")
+    refused(lambda: cases.move(ctx, number, "refunded"), "refund_not_recorded", number=number)
 
 
 # --- guards: complaints, parts, carrier damage ---------------------------------------------------
@@ -652,7 +647,7 @@ def test_refund_only_plain_move_to_refunded_needs_the_money(ctx: Context) -> Non
 @pytest.mark.parametrize("state", ["acknowledged", "investigating"])
 def test_complaint_resolved_needs_a_resolution(ctx: Context, state: str) -> None:
     number = reach(ctx, "complaint", state)
-    refused(lambda: cases.move(ctx, number, "resolved", ""), number, "resolution_required")
+    refused(lambda: cases.move(ctx, number, "resolved", ""), "resolution_required", number=number)
     before = snapshot(number)
     with pytest.raises(ValidationError) as info:
         complaints.resolve(ctx, number, "   ")
@@ -676,19 +671,19 @@ def test_complaint_follow_up_records_satisfaction_and_closes(ctx: Context) -> No
 
 def test_complaint_follow_up_too_early_writes_nothing(ctx: Context) -> None:
     number = reach(ctx, "complaint", "acknowledged")
-    refused(lambda: complaints.follow_up(ctx, number, 5), number, "transition_not_allowed")
+    refused(lambda: complaints.follow_up(ctx, number, 5), "transition_not_allowed", number=number)
 
 
 @pytest.mark.parametrize(("wf", "state"), [("parts", "requested"), ("carrier_damage", "reported")])
 def test_rejected_needs_a_note(ctx: Context, wf: str, state: str) -> None:
     number = reach(ctx, wf, state)
-    refused(lambda: cases.move(ctx, number, "rejected", ""), number, "reason_required")
+    refused(lambda: cases.move(ctx, number, "rejected", ""), "reason_required", number=number)
 
 
 @pytest.mark.parametrize("state", ["replacement_shipped", "refunded"])
 def test_claim_filed_needs_a_claim(ctx: Context, state: str) -> None:
     number = reach(ctx, "carrier_damage", state)
-    refused(lambda: cases.move(ctx, number, "claim_filed"), number, "claim_required")
+    refused(lambda: cases.move(ctx, number, "claim_filed"), "claim_required", number=number)
 
 
 def test_replacement_without_ship_first_right_is_refused(ctx: Context) -> None:
@@ -696,6 +691,6 @@ def test_replacement_without_ship_first_right_is_refused(ctx: Context) -> None:
     desk = context_for(ctx.data_dir, "desk", clock=ctx.clock)
     number = start_return(ctx)
     err = refused(
-        lambda: cases.move(desk, number, "replacement_shipped"), number, "permission_denied"
+        lambda: cases.move(desk, number, "replacement_shipped"), "permission_denied", number=number
     )
     assert err.params["needs"] == "manager"
