@@ -51,11 +51,7 @@ def _load() -> None:
         return
     _loaded = True
     for name in ACTION_MODULES:
-        try:
-            import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
+        import_module(name)
 
 
 def workflow_of(detail: CaseDetail) -> str:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import tkinter as tk
 from collections.abc import Iterator
 from dataclasses import replace
-from importlib import import_module
 from pathlib import Path
 from typing import Any
 
@@ -591,26 +590,18 @@ class IntakeTab(ttk.Frame):
         return case.number
 
     def print_current(self) -> Any:
-        """Print the receipt of the intake just saved (once the documents module is there)."""
+        """Print the receipt of the intake just saved."""
         number = self.saved_number
         if not number:
             self.desk.notify(
                 _("Save the intake first (Ctrl+S), then print its receipt."), "warning"
             )
             return None
-        try:
-            documents = import_module("app.services.documents")
-        except ModuleNotFoundError as exc:
-            if exc.name != "app.services.documents":
-                raise
-            documents = None
-        make_slip = getattr(documents, "make_slip", None)
-        if make_slip is None:
-            self.desk.notify(_("Printing receipts is not yet available."), "info")
-            return None
+        from app.services.documents import make_slip  # loads reportlab: only when printing
+
         got = self.desk.call(make_slip, number, "intake")
         if got.ok:
-            path = getattr(got.value, "path", got.value)
+            path = got.value.path
             self.desk.notify(
                 _("Receipt for {number} is ready: {path}").format(number=number, path=path),
                 "success",

@@ -17,6 +17,7 @@ import ttkbootstrap as ttk
 from PIL import Image, ImageTk
 
 from app import i18n
+from app.documents import printing
 from app.domain.errors import DomainError
 from app.i18n import N_, _
 from app.i18n.labels import KINDS, STATUSES, label
@@ -52,23 +53,6 @@ MAX_UPSCALE = 2.5  # a 50 mm label is not blown up to a poster
 PAGE_GAP = 18
 HITS = 6
 LABEL_WIDTH = 110  # the label column of every box, so the fields line up
-
-
-def _printing() -> Any:
-    """The printing module (docs-sign); None while it is not installed."""
-    try:
-        from app.documents import printing
-    except ImportError:
-        return None
-    return printing
-
-
-def _signing() -> Any:
-    try:
-        from app.documents import signing
-    except ImportError:
-        return None
-    return signing
 
 
 class PrintingTab(ttk.Frame):
@@ -357,9 +341,6 @@ class PrintingTab(ttk.Frame):
             self.set_number(self._hits[sel[0]].number)
 
     def _printer_names(self) -> list[str]:
-        printing = _printing()
-        if printing is None:
-            return []
         got = self.desk.read(lambda _ctx: [str(p) for p in printing.list_printers()])
         return list(got.value) if got.ok else []
 
@@ -398,7 +379,6 @@ class PrintingTab(ttk.Frame):
             return
         form, number, lang, blank = job
         ctx = self.desk.ctx
-        printing = _printing()
 
         def work(progress: Any) -> tuple[bytes, list[Image.Image]]:
             progress(0.1, _("Rendering the slip…"))
@@ -407,7 +387,7 @@ class PrintingTab(ttk.Frame):
             else:
                 pdf = render_slip(ctx, number, form, lang=lang)
             progress(0.6, _("Drawing the pages…"))
-            return pdf, _pages(printing, pdf)
+            return pdf, _pages(pdf)
 
         def done(result: tuple[bytes, list[Image.Image]]) -> None:
             self._previewed(form, _("blank form") if blank else number, *result)
@@ -492,10 +472,6 @@ class PrintingTab(ttk.Frame):
         if job is None:
             return
         form, number, lang, blank = job
-        printing = _printing()
-        if printing is None:
-            self.desk.notify(_("Printing is not installed in this version."), "warning")
-            return
         ctx = self.desk.ctx
         printer, copies = self.printer, self._copies()
 
@@ -572,10 +548,8 @@ class PrintingTab(ttk.Frame):
 
     def verify_file(self, path: Path) -> bool:
         """Check a slip's signature; the verdict shows in green or red. True when good."""
-        signing = _signing()
-        if signing is None:
-            self._verdict(False, _("Slip signing is not installed in this version."))
-            return False
+        from app.documents import signing  # loads cryptography: only when a slip is checked
+
         got = self.desk.read(lambda ctx: signing.verify_pdf(path, self.desk.data_dir, tz=ctx.tz))
         if not got.ok:
             self._verdict(False, self.desk.messages[-1].text)
@@ -616,17 +590,9 @@ class PrintingTab(ttk.Frame):
         pdf = self.desk.read(render_slip, number, "repair-ticket", lang=self.lang_var.get())
         if pdf.ok:
             self.update_idletasks()
-            self._previewed("repair-ticket", number, pdf.value, _pages(_printing(), pdf.value))
+            self._previewed("repair-ticket", number, pdf.value, _pages(pdf.value))
 
 
-def _pages(printing: Any, pdf: bytes) -> list[Image.Image]:
-    """The PDF's pages as images: docs-sign's renderer, else pypdfium2 directly."""
-    if printing is not None and hasattr(printing, "render_pages"):
-        return list(printing.render_pages(pdf, dpi=PREVIEW_DPI))
-    import pypdfium2 as pdfium
-
-    doc = pdfium.PdfDocument(pdf)
-    try:
-        return [page.render(scale=PREVIEW_DPI / 72).to_pil() for page in doc]
-    finally:
-        doc.close()
+def _pages(pdf: bytes) -> list[Image.Image]:
+    """The PDF's pages as images, for the preview."""
+    return list(printing.render_pages(pdf, dpi=PREVIEW_DPI))

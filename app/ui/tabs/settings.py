@@ -17,6 +17,7 @@ from typing import Any
 
 import ttkbootstrap as ttk
 
+from app.documents.printing import list_printers
 from app.domain.errors import FieldError, ValidationError
 from app.domain.settings import FORM_PRINTERS, Settings
 from app.i18n import N_, _
@@ -46,11 +47,7 @@ HINT_WRAP = {False: 520, True: 260}  # pixels, by "two columns"
 
 
 def printer_names() -> list[str]:
-    """Installed printers, when the printing module is there (empty otherwise)."""
-    try:
-        from app.documents.printing import list_printers
-    except ImportError:
-        return []
+    """Installed printers (empty when the PC has no print system)."""
     try:
         return [str(p) for p in list_printers()]
     except Exception:  # noqa: BLE001 - no print system: the default printer is still offered
@@ -289,12 +286,8 @@ class SettingsTab(ttk.Frame):
             form.set(path, value)
 
     def show_certificate(self) -> None:
-        try:
-            from app.documents.signing import identity_info
-        except ImportError:
-            self._cert_message(_("Slip signing is not installed in this version."))
-            self.export_button.configure(state="disabled")
-            return
+        from app.documents.signing import identity_info  # loads cryptography: only when shown
+
         got = self.desk.read(lambda _ctx: identity_info(self.desk.data_dir))
         if not got.ok:
             self._cert_message(self.desk.messages[-1].text)
