@@ -153,6 +153,7 @@ def _shop(ctx: Context, f: _Fmt) -> dict[str, Any]:
         "w_charger_months": w.charger_months,
         "w_bluetooth_headset_months": w.bluetooth_headset_months,
         "w_no_reason_days": w.no_reason_days,
+        "r_carrier_claim_hours": ctx.settings.returns.carrier_claim_hours,
     }
 
 

@@ -209,6 +209,18 @@ def test_warranty_card_takes_its_periods_from_the_settings(demo: Demo, tmp_path:
     assert squash(demo.ctx.settings.shop.hotline) in text
 
 
+def test_return_receipt_states_the_carrier_claim_deadline_of_the_settings(
+    demo: Demo, tmp_path: Path
+) -> None:
+    import dataclasses
+
+    settings = demo.ctx.settings.replace_path("returns.carrier_claim_hours", 48)
+    ctx = dataclasses.replace(demo.ctx, settings=settings)
+    for lang, said in (("zh", "48小时内"), ("en", "within48hours")):
+        pdf = documents.render_slip(ctx, demo.rma, "return-receipt", lang=lang)
+        assert said in squash(pdf_text(pdf, tmp_path))
+
+
 def test_a_shop_can_change_the_wording_without_touching_the_program(
     demo: Demo, tmp_path: Path
 ) -> None:
