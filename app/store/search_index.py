@@ -205,3 +205,86 @@ def is_dense(text: str) -> bool:
 
 def _count(sql: str, params: list[str], cap: int) -> int:
     return database.execute_sql(f"SELECT count(*) FROM ({sql} LIMIT {cap})", params).fetchone()[0]
+
+
+# Bounded probes for the search box: each walks one index newest-first and stops at `n`, so a
+# keystroke costs the same at 2,000 cases as at 200,000 (no collecting and sorting every hit).
+
+
+def _upper_bound(prefix: str) -> str:
+    """The smallest string above every string starting with `prefix` (binary collation)."""
+    return prefix[:-1] + chr(ord(prefix[-1]) + 1)
+
+
+def prefix_ids(table: str, column: str, link: str, prefix: str, n: int) -> list[int]:
+    """`link` of the newest rows of `table` whose `column` starts with `prefix`, from the
+    column's own index: a range `column >= 'SH-201' AND column < 'SH-202'` read backwards.
+
+    SQLite compares in the column's collation (BINARY, as the index is built), so the range is
+    exactly the prefix. PostgreSQL's default collation may ignore punctuation, so there the range
+    is widened to a LIKE and read along the primary key.
+    """
+    if not prefix:
+        return []
+    if is_postgres():
+        like = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        sql = (
+            f"SELECT {link} FROM \"{table}\" WHERE {column} LIKE %s ESCAPE '\\' "
+            f"ORDER BY id DESC LIMIT {int(n)}"
+        )
+        rows = database.execute_sql(sql, (like,)).fetchall()
+    else:
+        sql = (
+            f'SELECT {link} FROM "{table}" WHERE {column} >= ? AND {column} < ? '
+            f"ORDER BY {column} DESC LIMIT {int(n)}"
+        )
+        rows = database.execute_sql(sql, (prefix, _upper_bound(prefix))).fetchall()
+    return [r[0] for r in rows if r[0] is not None]
+
+
+def fts_recent(fts: str, text: str, n: int) -> list[int]:
+    """Rowids of the newest `n` rows of one FTS table containing `text` (3+ characters); FTS5
+    walks its lists in descending rowid order itself, so nothing is sorted."""
+    sql = f"SELECT rowid FROM {fts} WHERE {fts} MATCH ? ORDER BY rowid DESC LIMIT {int(n)}"
+    return [r[0] for r in database.execute_sql(sql, (_phrase(text),)).fetchall()]
+
+
+def gram_customers(text: str, n: int) -> list[int]:
+    """The newest `n` customers whose name contains `text` or whose phone ends with it (1–2
+    characters); each gram read backwards along its (gram, customer_id) index."""
+    ids: set[int] = set()
+    for gram in (text.lower(), "#" + text):
+        sql = (
+            "SELECT customer_id FROM search_gram WHERE gram = ? "
+            f"ORDER BY customer_id DESC LIMIT {int(n)}"
+        )
+        ids.update(r[0] for r in database.execute_sql(sql, (gram,)).fetchall())
+    return sorted(ids, reverse=True)[:n]
+
+
+def rows_of(table: str, link: str, ids: list[int]) -> list[int]:
+    """`link` of the rows `ids` of `table` (a repair's case, a return's case)."""
+    if not ids:
+        return []
+    marks = ",".join(str(int(i)) for i in ids)
+    sql = f'SELECT {link} FROM "{table}" WHERE id IN ({marks})'
+    return [r[0] for r in database.execute_sql(sql).fetchall() if r[0] is not None]
+
+
+def customers_cases(text: str, n: int) -> list[int]:
+    """The newest `n` cases of customers matching `text` (name or phone; 1–2 characters: name
+    grams and phone tails). Few such customers: all their cases through the customer index,
+    sorted (a few hundred rows). Many: cases read newest-first until `n` belong to one of them,
+    which stops soon exactly because so many match."""
+    if len(text) < MIN_TRIGRAM:
+        matched = "SELECT customer_id FROM search_gram WHERE gram IN (?, ?)"
+        params: list[str] = [text.lower(), "#" + text]
+    else:
+        matched = "SELECT rowid FROM customer_fts WHERE customer_fts MATCH ?"
+        params = [_phrase(text)]
+    if _count(matched, params, DENSE_CUSTOMERS) < DENSE_CUSTOMERS:
+        column = "customer_id"
+    else:
+        column = "customer_id + 0"  # not the index: walk cases newest-first
+    sql = f'SELECT id FROM "case" WHERE {column} IN ({matched}) ORDER BY id DESC LIMIT {int(n)}'
+    return [r[0] for r in database.execute_sql(sql, params).fetchall()]
