@@ -77,6 +77,10 @@ def _long(text: str) -> bool:
     return len(text) >= search_index.MIN_TRIGRAM
 
 
+def _short(text: str) -> bool:
+    return len(text) < search_index.MIN_TRIGRAM
+
+
 def _always(text: str) -> bool:
     return True
 
@@ -144,6 +148,8 @@ IDENTIFIER_KINDS: tuple[IdentifierKind, ...] = (
     IdentifierKind(
         "return tracking number", _text_or_serial, _fts("rma_fts", "return_auth", "case_id")
     ),
+    IdentifierKind("fault word (1-2 characters)", _short, search_index.short_word_cases),
+    IdentifierKind("product name", _always, search_index.product_cases),
     IdentifierKind(
         "claim tracking number", _long, _prefix("carrier_claim", "tracking_no", "case_id")
     ),

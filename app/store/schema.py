@@ -12,7 +12,7 @@ from app.store import search_index
 from app.store.db import StoreError, database, is_postgres, is_sqlite, write_transaction
 from app.store.models import MODELS, CustomerAccess, User
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 
 def _v2_accounts(m: SchemaMigrator) -> None:
@@ -51,12 +51,19 @@ def _v4_indexes(m: SchemaMigrator) -> None:
         database.execute_sql(f'CREATE INDEX IF NOT EXISTS "{name}" ON "{table}" ({cols})')
 
 
+def _v5_short_words(m: SchemaMigrator) -> None:
+    """1–2 character fault words (屏幕, 电池) get their own index, kept by triggers on case."""
+    if is_sqlite() and search_index.trigram_supported():
+        search_index.install_short_words()
+
+
 # version -> step that brings a database from version-1 to version. Each runs in a transaction
 # after a backup. Example: MIGRATIONS[2] = lambda m: migrate(m.add_column("case", "x", field)).
 MIGRATIONS: dict[int, Callable[[SchemaMigrator], None]] = {
     2: _v2_accounts,
     3: _v3_search,
     4: _v4_indexes,
+    5: _v5_short_words,
 }
 
 APPEND_ONLY_TRIGGERS = (

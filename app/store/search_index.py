@@ -90,6 +90,40 @@ def _gram_sql() -> list[str]:
     ]
 
 
+# Fault words of 1–2 characters (屏幕, 电池): every single character and pair of a case's
+# description as a word of its own in an FTS5 table, so "屏幕" is one posting list read newest
+# first. The first _GRAM_SPAN characters are covered; 3+ characters use the trigram index.
+_WORD_ROWS = (
+    "INSERT INTO case_words(rowid, words) SELECT new.id, "
+    "group_concat(substr(new.description, n, 1) || ' ' || substr(new.description, n, 2), ' ') "
+    "FROM search_num WHERE n <= length(new.description);"
+)
+
+
+def _words_sql() -> list[str]:
+    return [
+        "CREATE VIRTUAL TABLE IF NOT EXISTS case_words USING fts5(words, tokenize='unicode61')",
+        f'CREATE TRIGGER IF NOT EXISTS case_words_ai AFTER INSERT ON "case" BEGIN {_WORD_ROWS} END',
+        'CREATE TRIGGER IF NOT EXISTS case_words_ad AFTER DELETE ON "case" '
+        "BEGIN DELETE FROM case_words WHERE rowid = old.id; END",
+        'CREATE TRIGGER IF NOT EXISTS case_words_au AFTER UPDATE OF description ON "case" '
+        f"BEGIN DELETE FROM case_words WHERE rowid = old.id; {_WORD_ROWS} END",
+    ]
+
+
+def install_short_words(db: pw.Database | None = None) -> None:
+    """Create (or rebuild) the 1–2 character fault-word index and its triggers."""
+    db = db or database
+    _available.clear()
+    for sql in _words_sql():
+        db.execute_sql(sql)
+    db.execute_sql("DELETE FROM case_words")
+    backfill = _WORD_ROWS.replace("new.", "c.").replace(
+        "FROM search_num WHERE", 'FROM "case" c, search_num WHERE'
+    )
+    db.execute_sql(backfill.rstrip(";") + " GROUP BY c.id")
+
+
 # PostgreSQL: (index, table, column) answered by pg_trgm for ILIKE '%text%' (3+ characters).
 PG_TRGM_INDEXES: tuple[tuple[str, str, str], ...] = tuple(
     (f"{table}_{col}_trgm", table, col) for _fts, table, cols in FTS_TABLES for col in cols
@@ -140,6 +174,7 @@ def install(db: pw.Database | None = None) -> bool:
     for fts, table, cols in FTS_TABLES:
         for sql in _fts_sql(fts, table, cols):
             db.execute_sql(sql)
+    install_short_words(db)
     return True
 
 
@@ -288,3 +323,24 @@ def customers_cases(text: str, n: int) -> list[int]:
         column = "customer_id + 0"  # not the index: walk cases newest-first
     sql = f'SELECT id FROM "case" WHERE {column} IN ({matched}) ORDER BY id DESC LIMIT {int(n)}'
     return [r[0] for r in database.execute_sql(sql, params).fetchall()]
+
+
+def short_word_cases(text: str, n: int) -> list[int]:
+    """The newest `n` cases whose description holds the 1–2 characters `text` (屏幕, 电)."""
+    sql = (
+        f"SELECT rowid FROM case_words WHERE case_words MATCH ? ORDER BY rowid DESC LIMIT {int(n)}"
+    )
+    return [r[0] for r in database.execute_sql(sql, (_phrase(text),)).fetchall()]
+
+
+def product_cases(text: str, n: int) -> list[int]:
+    """The newest `n` cases of products whose name contains `text`. The product list is short
+    (a shop's catalogue), so it is scanned; few matching cases are collected through the
+    product index and sorted, many are found walking cases newest first."""
+    like = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    matched = "SELECT id FROM product WHERE name LIKE ? ESCAPE '\\'"
+    column = "product_id"
+    if _count(f'SELECT 1 FROM "case" WHERE product_id IN ({matched})', [like], 2000) >= 2000:
+        column = "product_id + 0"  # many: walk cases newest-first
+    sql = f'SELECT id FROM "case" WHERE {column} IN ({matched}) ORDER BY id DESC LIMIT {int(n)}'
+    return [r[0] for r in database.execute_sql(sql, [like]).fetchall()]
