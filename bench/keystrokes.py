@@ -11,8 +11,6 @@ import statistics
 import time
 from collections.abc import Callable
 
-KINDS = ("case number", "repair number", "RMA number", "phone", "IMEI", "tracking", "name", "fault")
-
 
 def identifiers(rng: random.Random, per_kind: int = 3) -> list[tuple[str, str]]:
     """(kind, text) pairs picked at random from the open folder."""
@@ -40,6 +38,7 @@ def identifiers(rng: random.Random, per_kind: int = 3) -> list[tuple[str, str]]:
         "tracking": "SELECT id, tracking_no AS v FROM return_auth",
         "name": "SELECT id, name AS v FROM customer",
         "fault": 'SELECT id, description AS v FROM "case"',
+        "product": "SELECT id, name AS v FROM product",
     }
     return [(kind, text) for kind, sql in sources.items() for text in pick(sql)]
 

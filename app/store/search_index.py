@@ -338,9 +338,14 @@ def product_cases(text: str, n: int) -> list[int]:
     (a shop's catalogue), so it is scanned; few matching cases are collected through the
     product index and sorted, many are found walking cases newest first."""
     like = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    matched = "SELECT id FROM product WHERE name LIKE ? ESCAPE '\\'"
+    found = database.execute_sql(
+        "SELECT id FROM product WHERE name LIKE ? ESCAPE '\\'", (like,)
+    ).fetchall()
+    if not found:
+        return []
+    matched = ",".join(str(int(r[0])) for r in found)
     column = "product_id"
-    if _count(f'SELECT 1 FROM "case" WHERE product_id IN ({matched})', [like], 2000) >= 2000:
+    if _count(f'SELECT 1 FROM "case" WHERE product_id IN ({matched})', [], 2000) >= 2000:
         column = "product_id + 0"  # many: walk cases newest-first
     sql = f'SELECT id FROM "case" WHERE {column} IN ({matched}) ORDER BY id DESC LIMIT {int(n)}'
-    return [r[0] for r in database.execute_sql(sql, [like]).fetchall()]
+    return [r[0] for r in database.execute_sql(sql).fetchall()]
