@@ -19,6 +19,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from collections.abc import Callable
@@ -131,7 +132,7 @@ def run(folder: Path, repeat: int, window_runs: int, report_runs: int = 3) -> Ta
     from app.domain import workflows
     from app.services.backups import backup_now
     from app.services.cases import show_case
-    from app.services.documents import make_slip
+    from app.services.documents import make_slip, warm_printing
     from app.services.exports import make_report_pdf, write_report_xlsx
     from app.services.intake import IntakeForm, take_intake
     from app.services.report import month_report
@@ -277,15 +278,20 @@ def run(folder: Path, repeat: int, window_runs: int, report_runs: int = 3) -> Ta
         .order_by(Case.id.desc())
         .limit(repeat + 5)
     ]
+    # As the window does once it is shown: fonts, forms and the key loaded on a worker thread.
+    warming = threading.Thread(target=warm_printing, args=(ctx,))
+    started = time.perf_counter()
+    warming.start()
+    warming.join()
+    warm_ms = (time.perf_counter() - started) * 1000
     first = time.perf_counter()
     make_slip(ctx, repairs[0], "repair-ticket")
-    t.add("first slip (loads fonts, keys)", [(time.perf_counter() - first) * 1000], page)
+    first_ms = (time.perf_counter() - first) * 1000
     it = iter(repairs[1:])
-    t.add(
-        "slip render + sign",
-        timed(lambda: make_slip(ctx, next(it), "repair-ticket"), repeat, warm=0),
-        page,
-    )
+    later = timed(lambda: make_slip(ctx, next(it), "repair-ticket"), repeat, warm=0)
+    t.add("printing warm-up (worker thread)", [warm_ms], page)
+    t.add("first slip after warm-up (× later)", [first_ms], later)
+    t.add("slip render + sign", later, page)
     year, month = (
         (ctx.today().year, ctx.today().month - 1)
         if ctx.today().month > 1
