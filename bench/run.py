@@ -42,6 +42,26 @@ w.root.update()
 print("READY", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, flush=True)
 w.root.destroy()
 """
+TABS_CHILD = """
+import sys, time, json
+sys.path.insert(0, {root!r})
+from pathlib import Path
+from app.services.setup import open_data_folder, context_for
+from app.ui.app import build
+from app.ui.main_window import TABS
+folder = open_data_folder(Path({folder!r}))
+w = build(context_for(folder, "boss"))
+w.root.update()
+out = {{}}
+for tab_id, *_ in TABS[1:]:
+    t0 = time.perf_counter()
+    w.show_tab(tab_id)
+    w.root.update_idletasks()
+    w.root.update()
+    out[tab_id] = (time.perf_counter() - t0) * 1000
+print("READY", json.dumps(out), flush=True)
+w.root.destroy()
+"""
 BARE_CHILD = """
 import resource
 import ttkbootstrap as ttk
@@ -91,6 +111,18 @@ def _child(code: str) -> tuple[float, int]:
     if not line.startswith("READY"):
         raise SystemExit(f"window did not start: {line!r}")
     return ms, int(line.split()[1]) // 1024
+
+
+def _tab_times(code: str) -> list[tuple[str, float]]:
+    import json
+
+    p = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, env=_child_env()
+    )
+    line = next((x for x in p.stdout.splitlines() if x.startswith("READY")), "")
+    if not line:
+        raise SystemExit(f"window did not start: {p.stderr[-400:]!r}")
+    return list(json.loads(line.split(" ", 1)[1]).items())
 
 
 def ensure_display() -> subprocess.Popen | None:
@@ -153,11 +185,17 @@ def run(folder: Path, repeat: int, window_runs: int, report_runs: int = 3) -> Ta
         for _ in range(window_runs):  # interleaved, so a busy moment hits both alike
             bare.append(_child(BARE_CHILD))
             full.append(_child(window))
+        tabs: dict[str, list[float]] = {}
+        for _ in range(window_runs):  # each tab's first show, in a fresh window each time
+            for tab_id, ms in _tab_times(TABS_CHILD.format(root=str(ROOT), folder=str(folder))):
+                tabs.setdefault(tab_id, []).append(ms)
     finally:
         if xvfb:
             xvfb.terminate()
     t.add("bare window usable (floor)", [b[0] for b in bare])
     t.add("window usable (cold start)", [f[0] for f in full], [b[0] for b in bare])
+    for tab_id, samples in tabs.items():
+        t.add(f"tab {tab_id}: first show", samples)
     t.add(
         "window process peak memory",
         [float(f[1]) for f in full],
