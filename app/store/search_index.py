@@ -194,7 +194,8 @@ def available() -> bool:
 
 
 def _phrase(text: str) -> str:
-    return '"' + text.replace('"', '""') + '"'
+    # FTS5 reads a query string only up to a NUL: leave it out rather than fail the query.
+    return '"' + text.replace("\x00", "").replace('"', '""') + '"'
 
 
 def fts_ids(fts: str, text: str) -> pw.SQL:

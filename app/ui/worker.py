@@ -163,7 +163,7 @@ class Latest:
                 _interrupt(self._connection)
 
     def _loop(self) -> None:
-        from app.store.db import database
+        from app.services.setup import thread_connection
 
         while True:
             with self._lock:
@@ -173,7 +173,7 @@ class Latest:
                 self._request = None
                 self._running_gen = gen
                 try:
-                    self._connection = database.connection()
+                    self._connection = thread_connection()
                 except Exception:  # noqa: BLE001 - the call below reports it
                     self._connection = None
             try:
