@@ -34,6 +34,7 @@ class CaseFilter:
     assignee: str = ""
     date_from: str | date | None = None
     date_to: str | date | None = None
+    ids: tuple[int, ...] = ()  # only these cases (the search box's hits)
 
 
 def _where(ctx: Context, f: CaseFilter) -> list[pw.Expression]:
@@ -71,6 +72,8 @@ def _where(ctx: Context, f: CaseFilter) -> list[pw.Expression]:
         conds.append(Case.created_at <= datetime.combine(end, time.max, ctx.tz))
     if text:
         conds.append(_search_condition(text))
+    if f.ids:
+        conds.append(Case.id.in_([int(i) for i in f.ids]))
     return conds
 
 

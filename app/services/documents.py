@@ -9,6 +9,7 @@ under ``<data folder>/slips/<year>/`` and records a "printed" event.
 
 from __future__ import annotations
 
+import contextlib
 import gettext
 import os
 import tempfile
@@ -563,3 +564,20 @@ def _log_printed(ctx: Context, code: str, record: str, data: dict[str, Any], pat
     row = model.get(model.number == record)
     rel = path.relative_to(ctx.data_dir).as_posix()
     audit.log(ctx, entity, row, "printed", {"form": code, "file": rel}, code)
+
+
+def warm_printing(ctx: Context) -> None:
+    """Load what the first slip needs (PDF and signing libraries, the CJK font, the forms, the
+    signing key) so the first Ctrl+P after start costs what the tenth does. Run on a worker
+    thread once the window is shown. Writes nothing: a blank form is rendered and signed in
+    memory, and no certificate is made here when the shop has none yet."""
+    from app.documents.shop_identity import has_identity
+    from app.documents.signing import sign_pdf
+
+    cjk_font(ctx.settings.printing.font_path)
+    for code in FORMS.values():
+        with contextlib.suppress(DomainError):  # a broken form is reported when it is printed
+            load_form(code, ctx.data_dir / "forms")
+    pdf = blank_form(ctx, BLANK_FORMS[0])
+    if has_identity(ctx.data_dir):
+        sign_pdf(pdf, ctx.data_dir, signer=ctx.actor.display_name)

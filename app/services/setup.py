@@ -117,3 +117,9 @@ def context_for(
     if user is None:
         raise NotFound("user", user_name)
     return Context(actor=actor_for(user), settings=load_settings(), data_dir=data_dir, clock=clock)
+
+
+def thread_connection() -> object:
+    """This thread's own connection to the open database (peewee keeps one per thread), so a
+    reader thread's query can be interrupted from the window's thread."""
+    return store_db.database.connection()

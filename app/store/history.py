@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from app.domain.numbering import Series, format_number
+from app.store.db import database, is_sqlite
 from app.store.models import Counter, Event
 
 GENESIS = "0" * 64
@@ -148,31 +150,112 @@ def _row_fields(row: tuple[Any, ...]) -> dict[str, Any]:
     }
 
 
+_BATCH = 20_000  # events fetched per query: one round trip each, bounded memory on PostgreSQL
+_encode = json.encoder.encode_basestring  # what json.dumps does to a str with ensure_ascii=False
+_COLUMNS = (
+    "id, at, actor_id, entity, entity_id, number, action, from_state, to_state, data, note,"
+    " prev_hash, hash"
+)
+# SQLite writes the digest's text itself: the same key order, spacing and quoting as
+# json.dumps(..., sort_keys=True, ensure_ascii=False) for what the writer stores. Where its
+# quoting differs (a control character in a note), the row is re-hashed the exact way.
+_SQLITE_PAYLOAD = (
+    """'{"action": ' || json_quote(action) || ', "actor": ' || json_quote(actor_id)"""
+    """ || ', "at": "' || replace(at, ' ', 'T') || '+00:00", "data": ' || coalesce(data, 'null')"""
+    """ || ', "entity": ' || json_quote(entity) || ', "entity_id": ' || json_quote(entity_id)"""
+    """ || ', "from_state": ' || json_quote(from_state) || ', "note": ' || json_quote(note)"""
+    """ || ', "number": ' || json_quote(number) || ', "to_state": ' || json_quote(to_state)"""
+    """ || '}'"""
+)
+
+
+def _json(value: Any) -> str:
+    if isinstance(value, str):
+        return _encode(value)
+    if value is None:
+        return "null"
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+
+
+def _payload(row: tuple[Any, ...]) -> str | None:
+    """The digest's text for one raw row (`_COLUMNS`) without building model values, or None
+    when the row is not in the shape the writer stores (the caller then hashes it exactly)."""
+    at = row[1]
+    if isinstance(at, str):
+        try:
+            at = datetime.fromisoformat(at)
+        except ValueError:
+            return None
+    if not isinstance(at, datetime) or at.tzinfo is not None:
+        return None
+    data = row[9]
+    if data is not None and not isinstance(data, str):
+        return None
+    return (
+        f'{{"action": {_json(row[6])}, "actor": {_json(row[2])}, '
+        f'"at": "{at.replace(tzinfo=UTC).isoformat()}", '
+        f'"data": {"null" if data is None else data}, "entity": {_json(row[3])}, '
+        f'"entity_id": {_json(row[4])}, "from_state": {_json(row[7])}, '
+        f'"note": {_json(row[10])}, "number": {_json(row[5])}, "to_state": {_json(row[8])}}}'
+    )
+
+
+def quick_rows(after_id: int) -> Iterator[tuple[int, str, str, str | None]]:
+    """(id, prev_hash, hash, digest text or None) of the events after `after_id`, in id order,
+    fetched in large batches as plain tuples (no model values: 750,000 of them took 17 s)."""
+    param = database.param
+    sqlite = is_sqlite()
+    cols = f"id, prev_hash, hash, {_SQLITE_PAYLOAD}" if sqlite else _COLUMNS
+    sql = f"SELECT {cols} FROM event WHERE id > {param} ORDER BY id LIMIT {_BATCH}"
+    while True:
+        batch = database.execute_sql(sql, (after_id,)).fetchall()
+        if not batch:
+            return
+        if sqlite:
+            yield from batch
+        else:
+            for row in batch:
+                yield row[0], row[11], row[12], _payload(row)
+        if len(batch) < _BATCH:
+            return
+        after_id = batch[-1][0]
+
+
+def _exact_row(ev_id: int) -> tuple[Any, ...]:
+    return Event.select(*_WALK).where(Event.id == ev_id).tuples().get()
+
+
 def walk_chain(*, anchor: str = "", after: tuple[int, str] = (0, GENESIS)) -> ChainCheck:
     """Walk the log from the event after `after` = (id, hash) (the start by default).
 
-    A walk from a checkpoint trusts everything up to it; `check_chain` walks it all.
+    A walk from a checkpoint trusts everything up to it; `check_chain` walks it all. Each event
+    is hashed from its stored text; one whose quick digest differs is read again through the
+    model's fields and hashed as `record_event` did before it is called changed, so the verdict
+    is exactly the field-wise one.
     """
     last_id, prev = after
     checked = 0
     anchor_seen = not anchor
-    rows = Event.select(*_WALK).where(Event.id > last_id).order_by(Event.id).tuples()
-    for row in rows.iterator():
-        ev_id, prev_hash, digest = row[0], row[11], row[12]
+    sha = hashlib.sha256
+    for ev_id, prev_hash, digest, payload in quick_rows(last_id):
         why = ""
         missing_from = None
         if ev_id != last_id + 1:
             why, missing_from = "missing", last_id + 1
         elif prev_hash != prev:
             why = "relinked"
-        elif event_digest(prev, _row_fields(row)) != digest:
-            why = "changed"
+        elif payload is None or sha((prev + payload).encode("utf-8")).hexdigest() != digest:
+            row = _exact_row(ev_id)
+            if event_digest(prev, _row_fields(row)) != digest:
+                why = "changed"
         if why:
+            row = _exact_row(ev_id)
             return ChainCheck(False, checked, prev, ev_id, row[1], row[5] or "", why, missing_from)
         prev = digest
         last_id = ev_id
         checked += 1
-        anchor_seen = anchor_seen or digest == anchor
+        if not anchor_seen:
+            anchor_seen = digest == anchor
     if not anchor_seen:
         return ChainCheck(False, checked, prev, why="anchor_missing")
     return ChainCheck(True, checked, prev)

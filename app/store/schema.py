@@ -15,7 +15,7 @@ from app.store.models import MODELS, CustomerAccess, Setting, User
 
 SETTINGS_ROW = "settings"  # the key of the shop's settings row (services.setup.SETTINGS_KEY)
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 
 def _v2_accounts(m: SchemaMigrator) -> None:
@@ -69,6 +69,12 @@ def _v5_settings_overrides(m: SchemaMigrator) -> None:
         Setting.update(value=slim).where(Setting.key == SETTINGS_ROW).execute()
 
 
+def _v6_short_words(m: SchemaMigrator) -> None:
+    """1–2 character fault words (屏幕, 电池) get their own index, kept by triggers on case."""
+    if is_sqlite() and search_index.trigram_supported():
+        search_index.install_short_words()
+
+
 # version -> step that brings a database from version-1 to version. Each runs in a transaction
 # after a backup. Example: MIGRATIONS[2] = lambda m: migrate(m.add_column("case", "x", field)).
 MIGRATIONS: dict[int, Callable[[SchemaMigrator], None]] = {
@@ -76,6 +82,7 @@ MIGRATIONS: dict[int, Callable[[SchemaMigrator], None]] = {
     3: _v3_search,
     4: _v4_indexes,
     5: _v5_settings_overrides,
+    6: _v6_short_words,
 }
 
 APPEND_ONLY_TRIGGERS = (

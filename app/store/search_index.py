@@ -90,6 +90,40 @@ def _gram_sql() -> list[str]:
     ]
 
 
+# Fault words of 1–2 characters (屏幕, 电池): every single character and pair of a case's
+# description as a word of its own in an FTS5 table, so "屏幕" is one posting list read newest
+# first. The first _GRAM_SPAN characters are covered; 3+ characters use the trigram index.
+_WORD_ROWS = (
+    "INSERT INTO case_words(rowid, words) SELECT new.id, "
+    "group_concat(substr(new.description, n, 1) || ' ' || substr(new.description, n, 2), ' ') "
+    "FROM search_num WHERE n <= length(new.description);"
+)
+
+
+def _words_sql() -> list[str]:
+    return [
+        "CREATE VIRTUAL TABLE IF NOT EXISTS case_words USING fts5(words, tokenize='unicode61')",
+        f'CREATE TRIGGER IF NOT EXISTS case_words_ai AFTER INSERT ON "case" BEGIN {_WORD_ROWS} END',
+        'CREATE TRIGGER IF NOT EXISTS case_words_ad AFTER DELETE ON "case" '
+        "BEGIN DELETE FROM case_words WHERE rowid = old.id; END",
+        'CREATE TRIGGER IF NOT EXISTS case_words_au AFTER UPDATE OF description ON "case" '
+        f"BEGIN DELETE FROM case_words WHERE rowid = old.id; {_WORD_ROWS} END",
+    ]
+
+
+def install_short_words(db: pw.Database | None = None) -> None:
+    """Create (or rebuild) the 1–2 character fault-word index and its triggers."""
+    db = db or database
+    _available.clear()
+    for sql in _words_sql():
+        db.execute_sql(sql)
+    db.execute_sql("DELETE FROM case_words")
+    backfill = _WORD_ROWS.replace("new.", "c.").replace(
+        "FROM search_num WHERE", 'FROM "case" c, search_num WHERE'
+    )
+    db.execute_sql(backfill.rstrip(";") + " GROUP BY c.id")
+
+
 # PostgreSQL: (index, table, column) answered by pg_trgm for ILIKE '%text%' (3+ characters).
 PG_TRGM_INDEXES: tuple[tuple[str, str, str], ...] = tuple(
     (f"{table}_{col}_trgm", table, col) for _fts, table, cols in FTS_TABLES for col in cols
@@ -140,6 +174,7 @@ def install(db: pw.Database | None = None) -> bool:
     for fts, table, cols in FTS_TABLES:
         for sql in _fts_sql(fts, table, cols):
             db.execute_sql(sql)
+    install_short_words(db)
     return True
 
 
@@ -159,7 +194,8 @@ def available() -> bool:
 
 
 def _phrase(text: str) -> str:
-    return '"' + text.replace('"', '""') + '"'
+    # FTS5 reads a query string only up to a NUL: leave it out rather than fail the query.
+    return '"' + text.replace("\x00", "").replace('"', '""') + '"'
 
 
 def fts_ids(fts: str, text: str) -> pw.SQL:
@@ -205,3 +241,112 @@ def is_dense(text: str) -> bool:
 
 def _count(sql: str, params: list[str], cap: int) -> int:
     return database.execute_sql(f"SELECT count(*) FROM ({sql} LIMIT {cap})", params).fetchone()[0]
+
+
+# Bounded probes for the search box: each walks one index newest-first and stops at `n`, so a
+# keystroke costs the same at 2,000 cases as at 200,000 (no collecting and sorting every hit).
+
+
+def _upper_bound(prefix: str) -> str:
+    """The smallest string above every string starting with `prefix` (binary collation)."""
+    return prefix[:-1] + chr(ord(prefix[-1]) + 1)
+
+
+def prefix_ids(table: str, column: str, link: str, prefix: str, n: int) -> list[int]:
+    """`link` of the newest rows of `table` whose `column` starts with `prefix`, from the
+    column's own index: a range `column >= 'SH-201' AND column < 'SH-202'` read backwards.
+
+    SQLite compares in the column's collation (BINARY, as the index is built), so the range is
+    exactly the prefix. PostgreSQL's default collation may ignore punctuation, so there the range
+    is widened to a LIKE and read along the primary key.
+    """
+    if not prefix:
+        return []
+    if is_postgres():
+        like = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        sql = (
+            f"SELECT {link} FROM \"{table}\" WHERE {column} LIKE %s ESCAPE '\\' "
+            f"ORDER BY id DESC LIMIT {int(n)}"
+        )
+        rows = database.execute_sql(sql, (like,)).fetchall()
+    else:
+        sql = (
+            f'SELECT {link} FROM "{table}" WHERE {column} >= ? AND {column} < ? '
+            f"ORDER BY {column} DESC LIMIT {int(n)}"
+        )
+        rows = database.execute_sql(sql, (prefix, _upper_bound(prefix))).fetchall()
+    return [r[0] for r in rows if r[0] is not None]
+
+
+def fts_recent(fts: str, text: str, n: int) -> list[int]:
+    """Rowids of the newest `n` rows of one FTS table containing `text` (3+ characters); FTS5
+    walks its lists in descending rowid order itself, so nothing is sorted."""
+    sql = f"SELECT rowid FROM {fts} WHERE {fts} MATCH ? ORDER BY rowid DESC LIMIT {int(n)}"
+    return [r[0] for r in database.execute_sql(sql, (_phrase(text),)).fetchall()]
+
+
+def gram_customers(text: str, n: int) -> list[int]:
+    """The newest `n` customers whose name contains `text` or whose phone ends with it (1–2
+    characters); each gram read backwards along its (gram, customer_id) index."""
+    ids: set[int] = set()
+    for gram in (text.lower(), "#" + text):
+        sql = (
+            "SELECT customer_id FROM search_gram WHERE gram = ? "
+            f"ORDER BY customer_id DESC LIMIT {int(n)}"
+        )
+        ids.update(r[0] for r in database.execute_sql(sql, (gram,)).fetchall())
+    return sorted(ids, reverse=True)[:n]
+
+
+def rows_of(table: str, link: str, ids: list[int]) -> list[int]:
+    """`link` of the rows `ids` of `table` (a repair's case, a return's case)."""
+    if not ids:
+        return []
+    marks = ",".join(str(int(i)) for i in ids)
+    sql = f'SELECT {link} FROM "{table}" WHERE id IN ({marks})'
+    return [r[0] for r in database.execute_sql(sql).fetchall() if r[0] is not None]
+
+
+def customers_cases(text: str, n: int) -> list[int]:
+    """The newest `n` cases of customers matching `text` (name or phone; 1–2 characters: name
+    grams and phone tails). Few such customers: all their cases through the customer index,
+    sorted (a few hundred rows). Many: cases read newest-first until `n` belong to one of them,
+    which stops soon exactly because so many match."""
+    if len(text) < MIN_TRIGRAM:
+        matched = "SELECT customer_id FROM search_gram WHERE gram IN (?, ?)"
+        params: list[str] = [text.lower(), "#" + text]
+    else:
+        matched = "SELECT rowid FROM customer_fts WHERE customer_fts MATCH ?"
+        params = [_phrase(text)]
+    if _count(matched, params, DENSE_CUSTOMERS) < DENSE_CUSTOMERS:
+        column = "customer_id"
+    else:
+        column = "customer_id + 0"  # not the index: walk cases newest-first
+    sql = f'SELECT id FROM "case" WHERE {column} IN ({matched}) ORDER BY id DESC LIMIT {int(n)}'
+    return [r[0] for r in database.execute_sql(sql, params).fetchall()]
+
+
+def short_word_cases(text: str, n: int) -> list[int]:
+    """The newest `n` cases whose description holds the 1–2 characters `text` (屏幕, 电)."""
+    sql = (
+        f"SELECT rowid FROM case_words WHERE case_words MATCH ? ORDER BY rowid DESC LIMIT {int(n)}"
+    )
+    return [r[0] for r in database.execute_sql(sql, (_phrase(text),)).fetchall()]
+
+
+def product_cases(text: str, n: int) -> list[int]:
+    """The newest `n` cases of products whose name contains `text`. The product list is short
+    (a shop's catalogue), so it is scanned; few matching cases are collected through the
+    product index and sorted, many are found walking cases newest first."""
+    like = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    found = database.execute_sql(
+        "SELECT id FROM product WHERE name LIKE ? ESCAPE '\\'", (like,)
+    ).fetchall()
+    if not found:
+        return []
+    matched = ",".join(str(int(r[0])) for r in found)
+    column = "product_id"
+    if _count(f'SELECT 1 FROM "case" WHERE product_id IN ({matched})', [], 2000) >= 2000:
+        column = "product_id + 0"  # many: walk cases newest-first
+    sql = f'SELECT id FROM "case" WHERE {column} IN ({matched}) ORDER BY id DESC LIMIT {int(n)}'
+    return [r[0] for r in database.execute_sql(sql).fetchall()]

@@ -6,6 +6,7 @@ Worker threads never touch Tk: they put results on a queue that the Tk thread dr
 
 from __future__ import annotations
 
+import contextlib
 import queue
 import threading
 from collections.abc import Callable
@@ -95,3 +96,120 @@ class Worker:
                 on_error(payload)
         if self.running:
             self._schedule()
+
+
+class Latest:
+    """One reader thread for as-you-type queries: only the newest request counts.
+
+    A newer request interrupts the query still running (SQLite's interrupt, PostgreSQL's cancel,
+    on the reader thread's own connection: peewee keeps one connection per thread), requests
+    that were overtaken before they started are skipped, and a result that is no longer the
+    newest is dropped on the Tk thread, so a stale list is never shown.
+    """
+
+    POLL_MS = 15
+
+    def __init__(self, widget: Misc, name: str) -> None:
+        self._widget = widget
+        self._name = name
+        self._lock = threading.Lock()
+        self._wake = threading.Condition(self._lock)
+        self._request: tuple[int, Callable[[], Any]] | None = None
+        self._running_gen = 0
+        self._connection: Any = None
+        self._results: queue.Queue[tuple[int, bool, Any]] = queue.Queue()
+        self._callbacks: tuple[Callable[[Any], None], Callable[[BaseException], None]] | None
+        self._callbacks = None
+        self.generation = 0
+        self._thread: threading.Thread | None = None
+        self._polling = False
+
+    @property
+    def busy(self) -> bool:
+        """Whether the newest request has not been answered yet."""
+        return self._callbacks is not None
+
+    def ask(
+        self,
+        fn: Callable[[], Any],
+        on_done: Callable[[Any], None],
+        on_error: Callable[[BaseException], None],
+    ) -> int:
+        """Run ``fn()`` on the reader thread; ``on_done`` runs on the Tk thread if no newer
+        request came in meanwhile. Returns the request's generation."""
+        with self._lock:
+            self.generation += 1
+            gen = self.generation
+            self._request = (gen, fn)
+            self._callbacks = (on_done, on_error)
+            if self._running_gen and self._connection is not None:
+                _interrupt(self._connection)
+            if self._thread is None:
+                self._thread = threading.Thread(
+                    target=self._loop, name=f"afterdesk-{self._name}", daemon=True
+                )
+                self._thread.start()
+            self._wake.notify()
+        self._schedule()
+        return gen
+
+    def cancel(self) -> None:
+        """Forget the pending request: whatever it answers is dropped."""
+        with self._lock:
+            self.generation += 1
+            self._request = None
+            self._callbacks = None
+            if self._running_gen and self._connection is not None:
+                _interrupt(self._connection)
+
+    def _loop(self) -> None:
+        from app.services.setup import thread_connection
+
+        while True:
+            with self._lock:
+                while self._request is None:
+                    self._wake.wait()
+                gen, fn = self._request
+                self._request = None
+                self._running_gen = gen
+                try:
+                    self._connection = thread_connection()
+                except Exception:  # noqa: BLE001 - the call below reports it
+                    self._connection = None
+            try:
+                result: tuple[int, bool, Any] = (gen, True, fn())
+            except BaseException as exc:  # noqa: BLE001 - handed to the Tk thread
+                result = (gen, False, exc)
+            with self._lock:
+                self._running_gen = 0
+            self._results.put(result)
+
+    def _schedule(self) -> None:
+        if not self._polling:
+            self._polling = True
+            self._widget.after(self.POLL_MS, self._drain)
+
+    def _drain(self) -> None:
+        self._polling = False
+        while True:
+            try:
+                gen, ok, payload = self._results.get_nowait()
+            except queue.Empty:
+                break
+            if gen != self.generation or self._callbacks is None:
+                continue  # overtaken by a newer request: never shown
+            on_done, on_error = self._callbacks
+            self._callbacks = None
+            (on_done if ok else on_error)(payload)
+        if self._callbacks is not None:
+            self._schedule()
+
+
+def _interrupt(connection: Any) -> None:
+    """Stop the query running on another thread's connection (it raises there)."""
+    for name in ("interrupt", "cancel"):
+        stop = getattr(connection, name, None)
+        if stop is not None:
+            with contextlib.suppress(Exception):  # a finished query needs no stopping
+                stop()
+            return

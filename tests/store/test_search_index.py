@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 import sqlite3
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from app import paths
 from app.services.cases import CaseFilter, count_cases, list_cases
 from app.services.context import Context
 from app.services.demo import make_demo
+from app.services.intake import IntakeForm, take_intake
 from app.services.privacy import correct_customer, erase_customer
 from app.services.search import search
 from app.services.setup import close_data_folder, context_for, open_data_folder
@@ -88,7 +90,72 @@ def test_short_queries_use_names_and_phone_tails(big: Context) -> None:
         expected = {r.number for r in Case.select().join(Customer).where(Customer.name.in_(names))}
         assert _found(big, q) == expected, q
         hits = search(big, q, limit=500)
-        assert {h.number for h in hits if h.kind == "case"} == expected
+        shown = {h.number for h in hits if h.kind == "case"}
+        # The box also looks at number prefixes, fault words and product names.
+        assert expected <= shown == set(_reference(q)[:500])
+
+
+REFERENCE_SQL = """
+SELECT DISTINCT c.number, c.created_at, c.id FROM "case" c JOIN customer u ON u.id = c.customer_id
+LEFT JOIN repair_ticket t ON t.case_id = c.id LEFT JOIN return_auth r ON r.case_id = c.id
+LEFT JOIN product p ON p.id = c.product_id WHERE {where} ORDER BY c.created_at DESC, c.id DESC
+"""
+
+
+def _reference(text: str) -> list[str]:
+    """What the search box should show for `text`, by brute force: record numbers by prefix;
+    names containing it and phones containing it (1–2 characters: ending with it); 3+
+    characters also serials, faults, tracking numbers anywhere, unless it is number-shaped;
+    product names and (1–2 characters) fault words always."""
+    upper = text.upper()
+    conds = ["c.number LIKE ?", "t.number LIKE ?", "r.number LIKE ?", "p.name LIKE ?"]
+    args = [upper + "%"] * 3 + [f"%{text}%"]
+    if len(text) < 3:
+        conds += ["u.name LIKE ?", "u.phone LIKE ?", "c.description LIKE ?"]
+        args += [f"%{text}%", f"%{text}", f"%{text}%"]
+    else:
+        conds += ["u.name LIKE ?", "u.phone LIKE ?"]
+        args += [f"%{text}%"] * 2
+        if not re.match(r"^(SH|WX|RMA|SP)-\d", upper) and upper not in (
+            "SH-",
+            "WX-",
+            "RMA-",
+            "SP-",
+        ):
+            conds += ["c.serial LIKE ?", "c.description LIKE ?", "c.number LIKE ?"]
+            conds += ["t.serial LIKE ?", "r.tracking_no LIKE ?"]
+            args += [f"%{text}%"] * 5
+    rows = database.execute_sql(REFERENCE_SQL.format(where=" OR ".join(conds)), args)
+    return [n for (n, _at, _id) in rows]
+
+
+def test_every_keystroke_of_a_real_identifier_shows_the_newest_matching_cases(big: Context) -> None:
+    """A clerk types case/repair/RMA numbers, phones, IMEIs, tracking numbers and names one key
+    at a time: at each prefix the box shows exactly the newest 12 matching cases, newest first
+    (today's code looks at names only for short queries and sorts every hit for long ones)."""
+    assert Case.select().count() == 400  # the generated folder, not a later test's
+    rng = random.Random(4)
+    picked: list[str] = []
+    for sql in (
+        'SELECT number FROM "case"',
+        "SELECT number FROM repair_ticket",
+        "SELECT number FROM return_auth",
+        "SELECT phone FROM customer",
+        "SELECT serial FROM \"case\" WHERE serial != ''",
+        "SELECT tracking_no FROM return_auth WHERE tracking_no != ''",
+        "SELECT name FROM customer",
+        "SELECT description FROM \"case\" WHERE description != ''",
+        "SELECT name FROM product",
+    ):
+        values = [v for (v,) in database.execute_sql(sql).fetchall()]
+        picked += rng.sample(values, 2)
+    for ident in picked:
+        for i in range(1, len(ident) + 1):
+            typed = ident[:i]
+            shown = [h.number for h in search(big, typed) if h.kind == "case"]
+            assert shown == _reference(typed.strip())[:12], typed
+        full = search(big, ident)
+        assert full and full[0].kind == "case", ident
 
 
 def test_index_follows_intake_edit_and_erase(ctx: Context) -> None:
@@ -134,3 +201,42 @@ def test_v2_database_gets_the_index(tmp_path: Path, ctx: Context) -> None:
     assert some.number in _found(after, some.serial[-7:])
     assert some.number in _found(after, some.customer.name[:2])
     assert database.execute_sql("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_two_character_fault_words_and_product_names_are_found(ctx: Context) -> None:
+    """A clerk types 屏幕 or 电池: the cases with that fault are found (today only names are
+    looked at for 1–2 characters), follow an edited description, and a v4 folder gets the index."""
+    screen = take_intake(
+        ctx, IntakeForm(kind="complaint", name="王五", phone="13900000001", description="屏幕碎了")
+    )
+    battery = take_intake(
+        ctx,
+        IntakeForm(
+            kind="repair",
+            name="赵六",
+            phone="13900000002",
+            description="电池鼓包",
+            product="小米平板",
+        ),
+    )
+
+    def shown(q: str) -> set[str]:
+        return {h.number for h in search(ctx, q) if h.kind == "case"}
+
+    assert shown("屏幕") == {screen.number} and shown("幕") == {screen.number}
+    assert shown("电池") == {battery.number} and shown("平板") == {battery.number}
+    Case.update(description="电池不充电").where(Case.number == screen.number).execute()
+    assert shown("屏幕") == set() and shown("电池") == {screen.number, battery.number}
+    folder = ctx.data_dir
+    close_data_folder()
+    con = sqlite3.connect(paths.db_path(folder))
+    for name in ("case_words_ai", "case_words_ad", "case_words_au"):
+        con.execute(f"DROP TRIGGER {name}")
+    con.execute("DROP TABLE case_words")
+    con.execute("UPDATE schema_info SET version = 4")
+    con.commit()
+    con.close()
+    open_data_folder(folder)
+    after = context_for(folder, "boss")
+    assert {h.number for h in search(after, "鼓包") if h.kind == "case"} == {battery.number}
+    database.execute_sql("INSERT INTO case_words(case_words) VALUES('integrity-check')")

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from typing import Any
+
+import pytest
 
 from app.services.cases import CaseFilter, list_cases
 from app.services.context import Context
@@ -52,7 +56,8 @@ def test_search_finds_by_serial_and_opens_the_record(window: Any, demo_ctx: Cont
     box = window.search
     box.focus()
     box.var.set(row.serial[-8:])
-    hits = box.run()
+    box.run()
+    hits = _settled(window, box)
     assert any(h.number == row.number for h in hits)
     box.choose(next(i for i, h in enumerate(hits) if h.number == row.number))
     pump(window.root)
@@ -122,3 +127,63 @@ def test_print_from_a_record_previews_its_slip(window: Any, demo_ctx: Context) -
         if tab.pages:
             break
     assert tab.pages
+
+
+def _settled(window: Any, box: Any, seconds: float = 10) -> list[Any]:
+    """Let the window run until the search box's answer has arrived."""
+    end = time.monotonic() + seconds
+    while box.busy and time.monotonic() < end:
+        pump(window.root, 10)
+    assert not box.busy
+    return box.hits
+
+
+def test_the_window_answers_while_a_slow_search_runs_and_shows_only_the_newest(
+    window: Any, demo_ctx: Context, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A clerk types while the database is slow: every `update` of the window runs within
+    50 ms, an older query is overtaken by the newer keystroke, and its answer never shows."""
+    from app.services import search as search_service
+
+    real = search_service.search
+    started: list[str] = []
+    release = threading.Event()
+
+    def slow(ctx: Context, text: str, **kw: Any) -> list[Any]:
+        started.append(text)
+        if text == "13":  # the older query: holds its thread until released
+            release.wait(5)
+            return [search_service.Hit("case", "STALE", "repair", "logged", "stale", "")]
+        time.sleep(0.4)
+        return real(ctx, text, **kw)
+
+    monkeypatch.setattr(search_service, "search", slow)
+    box = window.search
+    box.focus()
+    gaps: list[float] = []
+
+    def type_key(text: str) -> None:
+        box.var.set(text)
+        box.entry.event_generate("<KeyRelease>", keysym="3")
+
+    type_key("13")
+    box.run()
+    while not started:
+        pump(window.root, 5)
+    type_key("138")  # the newer keystroke while "13" is still running
+    box.run()
+    end = time.monotonic() + 1.5
+    last = time.monotonic()
+    while time.monotonic() < end:
+        window.root.update()
+        now = time.monotonic()
+        gaps.append(now - last)
+        last = now
+        if len(gaps) == 20:
+            release.set()  # the old query finishes late, after the newer one was asked
+        time.sleep(0.005)
+    hits = _settled(window, box)
+    assert max(gaps) < 0.05, max(gaps)
+    assert started[0] == "13" and "138" in started
+    assert all(h.number != "STALE" for h in hits)
+    assert box.var.get() == "138" and hits == real(demo_ctx, "138")

@@ -13,12 +13,18 @@ import ttkbootstrap as ttk
 from app.domain.validation import mask_phone
 from app.i18n import _
 from app.i18n.labels import KINDS, STATUSES, label
-from app.services.search import Hit, resolve_code, search
+from app.services import search as search_service
+from app.services.search import Hit, resolve_code
 from app.ui.desk import Desk
+from app.ui.errors import user_text
+from app.ui.worker import Latest
 
 
 class SearchBox(ttk.Frame):
-    DELAY_MS = 200
+    """Queries run on a reader thread (`Latest`): the window keeps answering while one runs, a
+    newer keystroke interrupts the older query, and a stale answer is never shown."""
+
+    DELAY_MS = 120
 
     def __init__(self, master: tk.Misc, desk: Desk) -> None:
         super().__init__(master)
@@ -51,6 +57,8 @@ class SearchBox(ttk.Frame):
         self.list.bind("<Return>", lambda _e: self.choose(self._current()), add="+")
         self.list.bind("<Escape>", lambda _e: self.close(), add="+")
         self._pending: str | None = None
+        self.reader = Latest(self, "search")
+        self._choose_first = False
 
     # --- placeholder -----------------------------------------------------------------------
 
@@ -91,16 +99,33 @@ class SearchBox(ttk.Frame):
             self.after_cancel(self._pending)
         self._pending = self.after(self.DELAY_MS, self.run)
 
-    def run(self) -> list[Hit]:
+    def run(self) -> None:
+        """Ask for the hits of what is typed now; they are shown when they arrive."""
         self._pending = None
         query = self.text()
         if not query:
+            self.reader.cancel()
             self.close()
-            return []
-        got = self.desk.read(search, query)
-        self.hits = got.value if got.ok else []
+            return
+        ctx = self.desk.ctx
+        self.reader.ask(lambda: search_service.search(ctx, query), self._arrived, self._failed)
+
+    @property
+    def busy(self) -> bool:
+        """Whether a keystroke's query is still pending or running."""
+        return self._pending is not None or self.reader.busy
+
+    def _arrived(self, hits: list[Hit]) -> None:
+        self.hits = hits
         self._show()
-        return self.hits
+        if self._choose_first and self.hits:
+            self._choose_first = False
+            self.choose(self._current())
+
+    def _failed(self, exc: BaseException) -> None:
+        self._choose_first = False
+        self.hits = []
+        self.desk.notify(user_text(exc), "warning")
 
     def _show(self) -> None:
         self.list.delete(0, "end")
@@ -158,9 +183,10 @@ class SearchBox(ttk.Frame):
             self.var.set("")
             self.desk.open(number)
             return "break"
-        if not self.hits or not self.is_open():
+        if not self.hits or not self.is_open() or self.reader.busy:
+            self._choose_first = True  # Enter before the hits came: open the first when they do
             self.run()
-        if self.hits:
+        elif self.hits:
             self.choose(self._current())
         return "break"
 
