@@ -347,6 +347,38 @@ class _SealSpace(Flowable):
         canvas.restoreState()
 
 
+class _Strokes(Flowable):
+    """Signature strokes (0..1 pad coordinates, y down) as black lines."""
+
+    def __init__(self, strokes: list[list[list[float]]], width: float, height: float) -> None:
+        super().__init__()
+        self.strokes = strokes
+        self.width = width
+        self.height = height
+        self.hAlign = "LEFT"
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        return self.width, self.height
+
+    def draw(self) -> None:
+        canvas = self.canv
+        canvas.saveState()
+        canvas.setStrokeColor(colors.black)
+        canvas.setLineWidth(max(0.8, self.height / 40))
+        canvas.setLineCap(1)
+        canvas.setLineJoin(1)
+        for stroke in self.strokes:
+            if len(stroke) < 2:
+                continue
+            path = canvas.beginPath()
+            x, y = stroke[0]
+            path.moveTo(x * self.width, (1 - y) * self.height)
+            for x, y in stroke[1:]:
+                path.lineTo(x * self.width, (1 - y) * self.height)
+            canvas.drawPath(path, stroke=1, fill=0)
+        canvas.restoreState()
+
+
 def _signature_image(
     strokes: Any, width: float, height: float, *, mono: bool = False
 ) -> Flowable | None:
@@ -367,14 +399,10 @@ def _signature_image(
         [[(x - x0) / max(x1 - x0, 0.05), (y - y0) / max(y1 - y0, 0.05)] for x, y in stroke]
         for stroke in strokes
     ]
+    if mono:  # thermal paper: black vector lines, nothing a printer would dither into grey
+        return _Strokes(cropped, draw_w, draw_h)
     px_w, px_h = int(draw_w / mm * 12) + 1, int(draw_h / mm * 12) + 1  # about 300 dpi
     image = strokes_to_image(cropped, px_w, px_h, line_width=max(2.0, px_h / 40))
-    if mono:  # thermal paper: black dots on white, no grey edges
-        from PIL import Image as PILImage
-
-        flat = PILImage.new("RGB", image.size, "white")
-        flat.paste(image, mask=image.getchannel("A") if image.mode == "RGBA" else None)
-        image = flat.convert("L").point(lambda v: 0 if v < 160 else 255).convert("1")
     buf = io.BytesIO()
     image.save(buf, format="PNG")
     buf.seek(0)
