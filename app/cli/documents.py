@@ -22,25 +22,34 @@ def register(add: AddVerb) -> None:
     p.add_argument("--out", default=None, help=_("write the signed PDF to this file"))
     p.add_argument("--printer", default=None, help=_("send the slip to this printer"))
     p.add_argument("--blank", action="store_true", help=_("an empty form to fill in by hand"))
+    p.add_argument(
+        "--slip-lang",
+        choices=("zh", "en"),
+        default=None,
+        help=_("language of the slip (default: the printing.slip_language setting)"),
+    )
     p.add_argument("--json", action="store_true", help=_("print JSON"))
 
 
 def cmd_print(ctx: Any, args: argparse.Namespace) -> int:
-    from app.i18n import current_language
     from app.i18n.messages import describe
-    from app.services.documents import font_warning, make_slip
+    from app.i18n.setting_labels import shop_blanks_warning
+    from app.services.documents import font_warning, make_slip, missing_shop_details
 
     if args.blank and args.number:
         raise BadInput(_("--blank prints an empty form: leave out the number."))
     if not args.blank and not args.number:
         raise BadInput(_("Give the record's number, or --blank for an empty form."))
-    lang = getattr(args, "lang", None) or current_language()
+    lang = args.slip_lang  # None: the shop's slip language setting
     warning = font_warning(ctx)
     if warning:
         from app.domain.errors import DomainError
 
         sys.stderr.write(describe(DomainError(warning)) + "\n")
     slip = make_slip(ctx, args.number, args.form, lang=lang, blank=args.blank)
+    blanks = shop_blanks_warning(missing_shop_details(ctx, slip.form))
+    if blanks:
+        sys.stderr.write(_("Warning: {text}").format(text=blanks) + "\n")
     out = Path(args.out) if args.out else None
     if out is not None:
         _write(out, slip.pdf)

@@ -154,6 +154,8 @@ class PrintSettings:
 
     font_path: str = ""
     logo_path: str = ""
+    # The language slips are printed in: the shop's, not the language of the PC's window.
+    slip_language: str = field(default="zh", metadata={"choices": ("zh", "en")})
     intake: str = ""
     repair_ticket: str = ""
     repair_receipt: str = ""

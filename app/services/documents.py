@@ -82,8 +82,12 @@ def _form_code(form: str) -> str:
     return code
 
 
-def _lang(lang: str | None) -> str:
-    return lang if lang in ("zh", "en") else i18n.current_language()
+def _lang(ctx: Context, lang: str | None) -> str:
+    """The slip's language: as asked, else the shop's setting (never the PC's language)."""
+    if lang in ("zh", "en"):
+        return lang
+    chosen = ctx.settings.printing.slip_language
+    return chosen if chosen in ("zh", "en") else "zh"
 
 
 def _translator(lang: str) -> gettext.NullTranslations:
@@ -325,7 +329,7 @@ def _rma_values(d: CaseDetail, f: _Fmt) -> dict[str, Any]:
         "discrepancy_total": (
             _signed(sum(received) - sum(ln.qty_expected for ln in r.lines)) if received else ""
         ),
-        "approval_level": r.approval_level,
+        "approval_level": f.label(labels.APPROVAL_LEVELS, r.approval_level),
         "approved_by": r.approved_by or "",
         "approved_at": f.when(r.approved_at),
         "approved_date": f.day(r.approved_at),
@@ -421,7 +425,7 @@ def slip_data(ctx: Context, number: str, form: str, *, lang: str | None = None) 
     claim (SP-) or a case with one; warranty-card — a case with a product or sale.
     """
     code = _form_code(form)
-    language = _lang(lang)
+    language = _lang(ctx, lang)
     f = _Fmt(ctx, language)
     case, claim = _resolve(number, code)
     data = _shop(ctx, f)
@@ -481,7 +485,7 @@ def _pdf(ctx: Context, code: str, data: dict[str, Any], lang: str, *, blank: boo
 def render_slip(ctx: Context, number: str, form: str, *, lang: str | None = None) -> bytes:
     """The unsigned PDF of one form for one record."""
     code = _form_code(form)
-    language = _lang(lang)
+    language = _lang(ctx, lang)
     data = slip_data(ctx, number, code, lang=language)
     return _pdf(ctx, code, data, language, blank=False)
 
@@ -496,8 +500,48 @@ def blank_form(ctx: Context, form: str, *, lang: str | None = None) -> bytes:
     code = _form_code(form)
     if code not in BLANK_FORMS:
         raise DomainError("form_has_no_blank", form=code, choices=BLANK_FORMS)
-    language = _lang(lang)
+    language = _lang(ctx, lang)
     return _pdf(ctx, code, _blank_values(ctx, _Fmt(ctx, language)), language, blank=True)
+
+
+#: The shop's details a slip prints: placeholder → setting (owner setup asks for all four).
+SHOP_DETAILS = {
+    "shop_name": "shop.name",
+    "shop_address": "shop.address",
+    "shop_hotline": "shop.hotline",
+    "shop_return_address": "shop.return_address",
+}
+
+
+def _placeholders(value: Any) -> set[str]:
+    """Every {name} in a form layout's wording (walks the layout's dataclasses)."""
+    import dataclasses
+    import string
+
+    if isinstance(value, str):
+        try:
+            return {name for _t, name, _s, _c in string.Formatter().parse(value) if name}
+        except ValueError:
+            return set()
+    if dataclasses.is_dataclass(value):
+        return set().union(
+            *(_placeholders(getattr(value, f.name)) for f in dataclasses.fields(value))
+        )
+    if isinstance(value, tuple | list):
+        return set().union(*(_placeholders(v) for v in value)) if value else set()
+    return set()
+
+
+def missing_shop_details(ctx: Context, form: str) -> list[str]:
+    """The shop settings (``shop.address`` …) a form prints but that are empty: a customer
+    would get a slip with a blank where the hotline or the return address should be."""
+    code = _form_code(form)
+    spec = _spec(ctx, code)
+    used = _placeholders(spec.blocks) | _placeholders(spec.header.number)
+    if spec.header.shop:
+        used |= {"shop_name", "shop_address", "shop_hotline"}
+    values = _shop(ctx, _Fmt(ctx, "zh"))
+    return [path for key, path in SHOP_DETAILS.items() if key in used and not values[key].strip()]
 
 
 def font_warning(ctx: Context) -> str | None:
@@ -530,7 +574,7 @@ def make_slip(
     from app.documents.signing import sign_pdf
 
     code = _form_code(form)
-    language = _lang(lang)
+    language = _lang(ctx, lang)
     if blank:
         pdf = blank_form(ctx, code, lang=language)
         record = "BLANK"

@@ -84,9 +84,12 @@ class PrintingTab(ttk.Frame):
         self._resize_job: str | None = None
         self.printers = self._printer_names()
         self.font_note = ttk.Label(self, bootstyle="@danger", padding=(10, 6), wraplength=1100)
+        # the shop's address, hotline … this form prints but that are still empty
+        self.blanks_note = ttk.Label(self, bootstyle="warning", padding=(10, 4), wraplength=1100)
         # Finding the font reads a 5 MB file: done when the tab is first shown, not at start.
         self._font_checked = False
         desk.on("context", lambda _ctx: self._font_checked and self.show_font_warning())
+        desk.on("context", lambda _ctx: self.show_blanks_warning())
         left = ttk.Frame(self, width=380)
         left.pack(side="left", fill="y", padx=(0, 12))
         self._build_choice(left)
@@ -184,7 +187,8 @@ class PrintingTab(ttk.Frame):
         ttk.Label(box, text=_("Language")).grid(row=5, column=0, sticky="w", pady=4)
         langs = ttk.Frame(box)
         langs.grid(row=5, column=1, sticky="w")
-        self.lang_var = tk.StringVar(self, value=i18n.current_language())
+        # the shop's slip language, not the window's (a setting; the radio changes one print)
+        self.lang_var = tk.StringVar(self, value=self.desk.ctx.settings.printing.slip_language)
         for code, text in LANGS:
             ttk.Radiobutton(langs, text=_(text), value=code, variable=self.lang_var).pack(
                 side="left", padx=(0, 12)
@@ -295,6 +299,23 @@ class PrintingTab(ttk.Frame):
             self.blank_var.set(False)
         self._blank_changed()
         self.select_printer(remembered_printer(self.desk.ctx, FORMS[form]))
+        self.show_blanks_warning()
+
+    def show_blanks_warning(self) -> str:
+        """A visible line when this form would print the shop's address or hotline empty."""
+        from app.i18n.setting_labels import shop_blanks_warning
+        from app.services.documents import missing_shop_details
+
+        got = self.desk.read(missing_shop_details, self.form)
+        text = shop_blanks_warning(got.value) if got.ok else ""
+        if text:
+            self.blanks_note.configure(text=text)
+            first = [w for w in self.pack_slaves() if w not in (self.font_note, self.blanks_note)]
+            where = {"before": first[0]} if first else {}
+            self.blanks_note.pack(side="top", fill="x", pady=(0, 6), **where)
+        else:
+            self.blanks_note.pack_forget()
+        return text
 
     def _blank_changed(self) -> None:
         blank = self.blank_var.get()
