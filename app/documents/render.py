@@ -52,6 +52,7 @@ from app.documents.layout import (
     TableBlock,
     TextBlock,
 )
+from app.documents.linebreak import Para
 from app.documents.style import ACCENT, GRID, HEAD_BG, INK, LABEL_BG, MUTED, NOTICE
 
 EN_SCALE = 0.92
@@ -59,7 +60,6 @@ ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT}
 STAMP_MM = 40  # a Chinese shop's round seal (公章) is 40 mm across
 FOOTER_MM = 6.5  # room for the footer line above the bottom margin
 LATER_HEADER_MM = 9  # room for the repeated header on pages 2, 3, …
-CJK_RANGES = ((0x2E80, 0x9FFF), (0xF900, 0xFAFF), (0xFF00, 0xFFEF))
 
 
 @dataclass(frozen=True)
@@ -77,10 +77,6 @@ class Palette:
 
 COLOUR = Palette(INK, MUTED, ACCENT, GRID, LABEL_BG, HEAD_BG, NOTICE)
 MONO = Palette(*([colors.black] * 4), colors.white, colors.white, colors.black)
-
-
-def _has_cjk(text: str) -> bool:
-    return any(lo <= ord(ch) <= hi for ch in text for lo, hi in CJK_RANGES)
 
 
 class _Values(string.Formatter):
@@ -145,14 +141,8 @@ class _Styles:
 
 
 def _para(text: str, style: ParagraphStyle) -> Paragraph:
-    """A paragraph; text without Chinese breaks only at spaces, so a number never splits.
-
-    reportlab's CJK wrapping may break between any two characters, which cuts case numbers,
-    phone numbers and amounts in two at the end of a line.
-    """
-    if style.wordWrap == "CJK" and not _has_cjk(text):
-        style = ParagraphStyle(f"{style.name}-words", parent=style, wordWrap=None)
-    return Paragraph(escape(text).replace("\n", "<br/>"), style)
+    """A paragraph that never breaks a number, a code or an English word across lines."""
+    return Para(escape(text).replace("\n", "<br/>"), style)
 
 
 class _Context:
@@ -275,7 +265,7 @@ def _list(c: _Context, block: ListBlock) -> list[Flowable]:
     for i, item in enumerate(block.items, 1):
         bullet = f"{i}." if block.numbered else "•"
         out.append(
-            Paragraph(
+            Para(
                 escape(c.t(item)).replace("\n", "<br/>"),
                 item_style,
                 bulletText=bullet,
