@@ -320,3 +320,25 @@ def _tables(f: Any) -> list[Table]:
     if isinstance(f, Table):
         return [f]
     return [t for x in getattr(f, "_content", []) for t in _tables(x)]
+
+
+# --- no raw codes --------------------------------------------------------------------------
+
+
+def test_the_rma_prints_the_approval_level_by_name_not_its_code(demo: Demo, tmp_path: Path) -> None:
+    from app.store.models import ReturnAuth
+
+    rma = next(r for r in ReturnAuth.select().order_by(ReturnAuth.id) if r.approval_level)
+    names = {"owner": ("店主", "Owner"), "manager": ("值班经理", "Manager on duty")}
+    for i, lang in enumerate(("zh", "en")):
+        data = documents.slip_data(demo.ctx, rma.number, "rma", lang=lang)
+        assert data["approval_level"] == names[rma.approval_level][i]
+    (tmp_path / "rma.pdf").write_bytes(documents.render_slip(demo.ctx, rma.number, "rma"))
+    text = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(tmp_path / "rma.pdf"), "-"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    assert names[rma.approval_level][0] in text
+    assert not re.search(r"\b(owner|manager)\b", text)

@@ -277,3 +277,24 @@ def test_report_figures_wait_until_the_tab_is_shown(window: Any) -> None:
     assert tab.figures is None  # nothing worked out while the window was built
     window.show_tab("reports")
     assert tab.figures is not None
+
+
+def test_the_print_tab_warns_before_a_slip_prints_the_shops_details_empty(
+    window: Any, demo_ctx: Context
+) -> None:
+    tab = window.show_tab("forms")
+    empty = demo_ctx.settings.replace_path("shop.hotline", "").replace_path("shop.address", "")
+    window.desk.with_settings(empty)
+    tab.set_form("warranty-card")
+    text = tab.show_blanks_warning()
+    assert "Service hotline" in text or "服务热线" in text
+    assert tab.blanks_note.winfo_manager() == "pack"
+    filled = empty.replace_path("shop.hotline", "0571-8888 6666").replace_path(
+        "shop.address", "杭州市文三路 398 号"
+    )
+    window.desk.with_settings(filled)
+    tab.set_form("warranty-card")
+    assert tab.show_blanks_warning() == ""
+    assert tab.blanks_note.winfo_manager() == ""
+    # the slip's language is the shop's setting, whatever the window speaks
+    assert tab.lang_var.get() == demo_ctx.settings.printing.slip_language == "zh"
