@@ -10,6 +10,7 @@ key=…, problem=…)` naming the file and the key, e.g. ``block[3].columns[1].w
 
 from __future__ import annotations
 
+import dataclasses
 import string
 import tomllib
 from collections.abc import Mapping
@@ -96,6 +97,7 @@ class SignatureBox:
 class Block:
     kind: str
     heading: LText | None = None
+    when: str = ""  # placeholder: the block is printed only when it fills to some text
 
 
 @dataclass(frozen=True)
@@ -230,7 +232,14 @@ def _row(r: _Reader, value: Any, key: str) -> FieldRow:
 
 
 def _block(r: _Reader, value: Any, key: str) -> Block:
-    common = ("type", "heading")
+    block = _block_body(r, value, key)
+    if isinstance(value, dict) and "when" in value:
+        block = dataclasses.replace(block, when=r.template(value["when"], f"{key}.when"))
+    return block
+
+
+def _block_body(r: _Reader, value: Any, key: str) -> Block:
+    common = ("type", "heading", "when")
     if not isinstance(value, dict) or "type" not in value:
         raise r.fail(f"{key}.type", "every block needs a type")
     kind = value["type"]

@@ -696,6 +696,8 @@ def story(
     page_h = (spec.page.height_mm or 200) * mm
     prev_start = len(flow)
     for block in spec.blocks:
+        if block.when and not c.fill(block.when).strip():
+            continue  # e.g. the handset's terms on an accessory's warranty card
         built = BUILDERS[type(block)](c, block)
         if isinstance(block, SignaturesBlock) and spec.page.height_mm is not None:
             cut = _tail_with(flow, prev_start, c.width, page_h * 0.25)

@@ -60,6 +60,11 @@ class ShopSettings:
     address: str = ""
     hotline: str = ""
     return_address: str = ""
+    # who receives parcels sent back (warranty card: 收货人 and 收货电话)
+    consignee: str = ""
+    consignee_phone: str = ""
+    # authorised service points near the customer, one a line (warranty card: 售后网点)
+    service_points: str = ""
     timezone: str = field(default="Asia/Shanghai", metadata={"check": "timezone"})
     currency: str = field(default="CNY", metadata={"check": "currency"})
 

@@ -199,6 +199,7 @@ MESSAGES = {
     "login_failed": N_("Wrong name or PIN."),
     "account_locked": N_("Too many wrong PINs: this account is locked until {until}."),
     "owner_exists": N_("The shop already has an owner account; the owner adds staff."),
+    "sale_exists": N_("A sale with IMEI/serial {serial} is already registered: print its card."),
     "login_invalid": N_("{field}: 2–40 letters or digits (also . - _), no spaces."),
     "login_reserved": N_("{field}: this name is reserved."),
     "login_taken": N_("{field}: this name is already in use."),

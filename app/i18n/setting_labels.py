@@ -33,6 +33,18 @@ SETTINGS: dict[str, tuple[str, str]] = {
         N_("Return address"),
         N_("Where customers send goods back; printed on warranty cards."),
     ),
+    "shop.consignee": (
+        N_("Consignee for parcels"),
+        N_("The name customers write on a parcel sent back; printed on warranty cards."),
+    ),
+    "shop.consignee_phone": (
+        N_("Consignee phone"),
+        N_("The phone number customers write on a parcel sent back."),
+    ),
+    "shop.service_points": (
+        N_("Service points"),
+        N_("Authorised service points near your customers, one a line; printed on warranty cards."),
+    ),
     "shop.timezone": (
         N_("Time zone"),
         N_("For dates shown and promised, e.g. Asia/Shanghai."),

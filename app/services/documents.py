@@ -146,6 +146,9 @@ def _shop(ctx: Context, f: _Fmt) -> dict[str, Any]:
         "shop_address": shop.address,
         "shop_hotline": shop.hotline,
         "shop_return_address": shop.return_address or shop.address,
+        "shop_consignee": shop.consignee,
+        "shop_consignee_phone": shop.consignee_phone,
+        "shop_service_points": shop.service_points,
         "printed_at": f.when(ctx.now()),
         "today": ctx.today().isoformat(),
         "w_return_days": w.return_days,
@@ -374,18 +377,25 @@ def _claim_values(cl: ClaimView, f: _Fmt) -> dict[str, Any]:
     }
 
 
-def _warranty_values(d: CaseDetail, f: _Fmt) -> dict[str, Any]:
-    p = d.product
+#: Product categories whose warranty card prints the accessory's terms, not the handset's.
+ACCESSORY_CATEGORIES = frozenset(
+    {"battery", "headset", "memory-card", "charger", "bluetooth-headset", "accessory"}
+)
+
+
+def _warranty_values(p: Any, sale: Any, f: _Fmt) -> dict[str, Any]:
+    """The warranty period of a product (or the sale's product), its end, which terms apply."""
     months = p.warranty_months if p else None
     if p and months is None:
         w = f.ctx.settings.warranty
         months = w.statutory_accessory_months(p.category) if p.category != "phone" else None
         months = months or (w.repair_months if p.category == "phone" else w.other_default_months)
-    sold = d.sale.sale_date if d.sale else None
+    sold = sale.sale_date if sale else None
     gift = bool(p and p.is_gift)
     until = ""
     if sold and months and not gift:
         until = (sold + relativedelta(months=months) - relativedelta(days=1)).isoformat()
+    accessory = bool(p and p.category in ACCESSORY_CATEGORIES)
     return {
         "warranty_months": (
             ("赠品，不保修" if f.lang == "zh" else "gift, no warranty")
@@ -393,11 +403,51 @@ def _warranty_values(d: CaseDetail, f: _Fmt) -> dict[str, Any]:
             else f.months(months)
         ),
         "warranty_until": until,
+        "handset": "" if accessory else "1",
+        "accessory": "1" if accessory else "",
+        "repair_records": [],
+    }
+
+
+def _repair_records(d: CaseDetail, f: _Fmt) -> list[dict[str, Any]]:
+    """The case's repair, as the first line of the card's repair record."""
+    t = d.repair
+    if t is None or t.finished_at is None:
+        return []
+    return [
+        {
+            "rec_date": f.day(t.received_at),
+            "rec_fault": t.fault,
+            "rec_result": t.result,
+            "rec_technician": t.technician or "",
+        }
+    ]
+
+
+def _sale_card_values(ctx: Context, sale: Any, f: _Fmt) -> dict[str, Any]:
+    """A warranty card for a sale registered at the counter (no case)."""
+    c = sale.customer
+    p = sale.product
+    key = sale.serial or sale.invoice_no
+    return {
+        "number": key,
+        "card_number": key,
+        "case_number": "",
+        "customer_name": c.name,
+        "customer_phone": mask_phone(c.phone),
+        "product_name": p.name if p else "",
+        "product_spec": p.model_spec if p else "",
+        "serial": sale.serial,
+        "order_no": sale.order_no,
+        "invoice_no": sale.invoice_no,
+        "sale_date": f.day(sale.sale_date),
+        "unit_price": f.money(sale.unit_price),
+        **_warranty_values(p, sale, f),
     }
 
 
 def _blank_values(ctx: Context, f: _Fmt) -> dict[str, Any]:
-    return _shop(ctx, f)
+    return {**_shop(ctx, f), "handset": "1"}  # a blank card carries the handset's terms
 
 
 def _resolve(number: str, form: str) -> tuple[Case | None, CarrierClaim | None]:
@@ -411,6 +461,12 @@ def _resolve(number: str, form: str) -> tuple[Case | None, CarrierClaim | None]:
         return (claim.case if claim.case_id else None), claim
     case = find_case(key)
     return case, claim
+
+
+def _is_record_number(key: str) -> bool:
+    from app.domain.numbering import parse_number
+
+    return parse_number(str(key).strip().upper()) is not None
 
 
 def _refuse(form: str, number: str) -> DomainError:
@@ -427,6 +483,12 @@ def slip_data(ctx: Context, number: str, form: str, *, lang: str | None = None) 
     code = _form_code(form)
     language = _lang(ctx, lang)
     f = _Fmt(ctx, language)
+    if code == "warranty-card":
+        from app.services.sales import find_sale
+
+        sale = find_sale(number)
+        if sale is not None and not _is_record_number(number):
+            return {**_shop(ctx, f), **_sale_card_values(ctx, sale, f)}
     case, claim = _resolve(number, code)
     data = _shop(ctx, f)
     mask = code in CUSTOMER_FACING
@@ -459,7 +521,9 @@ def slip_data(ctx: Context, number: str, form: str, *, lang: str | None = None) 
     elif code == "warranty-card":
         if detail is None or (detail.product is None and detail.sale is None):
             raise _refuse(code, number)
-        data.update(_warranty_values(detail, f))
+        data.update(_warranty_values(detail.product, detail.sale, f))
+        data["card_number"] = detail.number
+        data["repair_records"] = _repair_records(detail, f)
     return data
 
 
@@ -510,6 +574,8 @@ SHOP_DETAILS = {
     "shop_address": "shop.address",
     "shop_hotline": "shop.hotline",
     "shop_return_address": "shop.return_address",
+    "shop_consignee": "shop.consignee",
+    "shop_consignee_phone": "shop.consignee_phone",
 }
 
 
@@ -599,6 +665,13 @@ def make_slip(
 def _log_printed(ctx: Context, code: str, record: str, data: dict[str, Any], path: Path) -> None:
     from app.store.models import RepairTicket, ReturnAuth
 
+    if code == "warranty-card" and not _is_record_number(record):  # a sale's card
+        from app.services.sales import find_sale
+
+        sale = find_sale(record)
+        rel = path.relative_to(ctx.data_dir).as_posix()
+        audit.log(ctx, "sale", sale, "printed", {"form": code, "file": rel}, code, number=record)
+        return
     model: Any = {"WX": RepairTicket, "RMA": ReturnAuth, "SP": CarrierClaim}.get(
         record.split("-", 1)[0], Case
     )

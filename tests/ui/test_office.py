@@ -298,3 +298,26 @@ def test_the_print_tab_warns_before_a_slip_prints_the_shops_details_empty(
     assert tab.blanks_note.winfo_manager() == ""
     # the slip's language is the shop's setting, whatever the window speaks
     assert tab.lang_var.get() == demo_ctx.settings.printing.slip_language == "zh"
+
+
+def test_a_sale_registered_in_the_print_tab_gets_its_warranty_card(
+    window: Any, demo_ctx: Context
+) -> None:
+    tab = window.show_tab("forms")
+    dialog = tab.register_sale()
+    pump(window.root)
+    dialog.form.set("customer", "张三")
+    dialog.form.set("phone", "13800138000")
+    dialog.form.set("product", "原装充电器 67W")
+    dialog.form.set("category", "charger")
+    dialog.form.set("invoice_no", "FP-UI-0001")
+    dialog.form.set("price", "abc")
+    assert not dialog.ok().ok
+    assert dialog.form.error_text("price")  # next to the field; nothing written
+    dialog.form.set("price", "149")
+    assert dialog.ok().ok
+    assert tab.form == "warranty-card" and tab.number_var.get() == "FP-UI-0001"
+    tab.preview()
+    _wait_for_worker(window)
+    assert tab.pdf is not None and len(tab.pages) >= 1
+    assert "FP-UI-0001" in tab.preview_title.cget("text")

@@ -197,6 +197,66 @@ class PrintingTab(ttk.Frame):
             box, text=_("Preview"), bootstyle="primary-outline", command=self.preview
         )
         self.preview_button.grid(row=6, column=0, columnspan=2, sticky="we", pady=(8, 0))
+        self.sale_button = ttk.Button(
+            box,
+            text=_("Register a sale… (warranty card)"),
+            bootstyle="secondary-outline",
+            command=self.register_sale,
+        )
+        self.sale_button.grid(row=7, column=0, columnspan=2, sticky="we", pady=(6, 0))
+
+    def register_sale(self) -> Any:
+        """A sale at the counter without a case: then its warranty card is ready to preview."""
+        from app.i18n.labels import CATEGORIES
+        from app.services.sales import register_sale
+        from app.ui.dialogs import FormDialog
+        from app.ui.widgets.fields import Field
+
+        fields = [
+            Field("customer", N_("Customer"), required=True, width=20),
+            Field("phone", N_("Phone"), required=True, width=20),
+            Field("product", N_("Product"), required=True, width=30, span=True),
+            Field("model_spec", N_("Model/spec"), width=20),
+            Field(
+                "category",
+                N_("Category"),
+                kind="choice",
+                choices=list(CATEGORIES.items()),
+                default="phone",
+            ),
+            Field("serial", N_("IMEI/serial"), width=20),
+            Field(
+                "sale_date", N_("Sale date"), width=14, default=self.desk.ctx.today().isoformat()
+            ),
+            Field("price", N_("Price"), width=12),
+            Field("invoice_no", N_("Invoice no."), width=20),
+        ]
+
+        def submit(values: dict[str, Any], form: Any) -> Any:
+            got = self.desk.call(
+                register_sale,
+                form=form,
+                done=_("Sale registered: its warranty card is ready to print."),
+                **values,
+            )
+            if got.ok:
+                self.set_form("warranty-card")
+                self.set_number(got.value.card_key)
+            return got
+
+        self.sale_dialog = FormDialog(
+            self,
+            _("Register a sale"),
+            fields,
+            submit,
+            intro=_(
+                "A phone or an accessory sold at the counter gets its warranty card now, "
+                "without an after-sales case. The card is found again by the IMEI or invoice."
+            ),
+            ok_text=_("Register"),
+            columns=2,
+        )
+        return self.sale_dialog
 
     def _build_printer(self, master: tk.Misc) -> None:
         box = self._section(master, _("Print"))
