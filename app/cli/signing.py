@@ -41,6 +41,11 @@ def register(add: AddVerb) -> None:
         anonymous_ok=True,  # reads only the slip and the public certificates
     )
     p.add_argument("file")
+    p.add_argument(
+        "--tz",
+        default=None,
+        help=_("time zone for the times shown (default: the shop's, Asia/Shanghai)"),
+    )
     p.add_argument("--json", action="store_true", help=_("print JSON"))
 
     p = add("certificate", _("the shop's signing certificate: show, export or import"), cmd_cert)
@@ -59,7 +64,7 @@ def cmd_verify(ctx: Any, args: argparse.Namespace) -> int:
     from app.documents.signing import verify_pdf
 
     folder = Path(args.data_dir) if args.data_dir else paths.default_data_dir()
-    verdict = verify_pdf(Path(args.file), folder)
+    verdict = verify_pdf(Path(args.file), folder, tz=_zone(args.tz))
     text = describe(verdict.as_error())
     if args.json:
         emit_json(
@@ -77,6 +82,18 @@ def cmd_verify(ctx: Any, args: argparse.Namespace) -> int:
     else:
         sys.stderr.write(text + "\n")
     return EXIT_OK if verdict.ok else EXIT_FAIL
+
+
+def _zone(name: str | None) -> Any:
+    """The shop's time zone (verify opens no database: the shop default unless --tz)."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    from app.domain.settings import ShopSettings
+
+    try:
+        return ZoneInfo(name or ShopSettings().timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise BadInput(_("Unknown time zone: {zone}").format(zone=name)) from None
 
 
 def cmd_cert(ctx: Any, args: argparse.Namespace) -> int:

@@ -58,7 +58,7 @@ from app.documents.style import ACCENT, GRID, HEAD_BG, INK, LABEL_BG, MUTED, NOT
 EN_SCALE = 0.92
 ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT}
 STAMP_MM = 40  # a Chinese shop's round seal (公章) is 40 mm across
-FOOTER_MM = 6.5  # room for the footer line above the bottom margin
+FOOTER_MM = 9  # room for the footer's two lines above the bottom margin
 LATER_HEADER_MM = 9  # room for the repeated header on pages 2, 3, …
 
 
@@ -599,6 +599,11 @@ def _footer_text(c: _Context) -> tuple[str, str]:
     return left, middle
 
 
+def _fingerprint_text(c: _Context) -> str:
+    """The shop certificate's short fingerprint, compared by eye with the root one imported."""
+    return c.string("fingerprint_line") if c.data.get("cert_fingerprint") else ""
+
+
 class _NumberedCanvas(rl_canvas.Canvas):
     """Holds pages back until the end, so the footer can say "page x of y"."""
 
@@ -637,7 +642,13 @@ def _draw_footer(c: _Context, font: str, canvas: rl_canvas.Canvas, page: int, to
     y = margin + fs * 0.3  # descenders stay above the margin
     left, middle = _footer_text(c)
     page_text = _page_text(c, page, total)
+    signed = _fingerprint_text(c)
     canvas.saveState()
+    if signed:  # its own line under the others
+        canvas.setFont(font, fs)
+        canvas.setFillColor(p.muted)
+        canvas.drawString(margin, y, signed)
+        y += fs * 1.3
     canvas.setStrokeColor(p.grid)
     canvas.setLineWidth(0.4)
     canvas.line(margin, y + fs * 1.4, width - margin, y + fs * 1.4)
@@ -713,6 +724,8 @@ def story(
         if middle:
             flow.append(_para(middle, c.styles.cell("center", c.styles.notice)))
         flow.append(_para(left, c.styles.small_centered))
+        if _fingerprint_text(c):
+            flow.append(_para(_fingerprint_text(c), c.styles.small_centered))
     return c, flow
 
 

@@ -280,6 +280,15 @@ MESSAGES = {
     ),
     # slip signatures, verify and printing (docs-sign)
     "slip_verified": N_("Signed by {signer} ({staff}) at {at}: intact, nothing changed since."),
+    "slip_verified_expired": N_(
+        "Signed by {signer} ({staff}) at {at}: intact, nothing changed since. Note: the "
+        "certificate it was signed with expired on {expired}; without a trusted time stamp the "
+        "signing time is the shop computer's own clock."
+    ),
+    "certificate_expiring": N_(
+        "The shop's signing certificate expires within 60 days and cannot be renewed here: "
+        "import a new PKCS#12 file (Settings → Certificate)."
+    ),
     "not_a_pdf": N_("This file is not a PDF."),
     "pdf_damaged": N_("The PDF is damaged and cannot be read."),
     "not_signed": N_("This PDF carries no digital signature."),

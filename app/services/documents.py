@@ -150,6 +150,7 @@ def _shop(ctx: Context, f: _Fmt) -> dict[str, Any]:
         "shop_consignee_phone": shop.consignee_phone,
         "shop_service_points": shop.service_points,
         "printed_at": f.when(ctx.now()),
+        "cert_fingerprint": _cert_fingerprint(ctx),
         "today": ctx.today().isoformat(),
         "w_return_days": w.return_days,
         "w_exchange_days": w.exchange_days,
@@ -161,6 +162,18 @@ def _shop(ctx: Context, f: _Fmt) -> dict[str, Any]:
         "w_bluetooth_headset_months": w.bluetooth_headset_months,
         "w_no_reason_days": w.no_reason_days,
     }
+
+
+def _cert_fingerprint(ctx: Context) -> str:
+    """The short fingerprint of the shop's root certificate ("" before the first signature)."""
+    from app.documents.shop_identity import has_identity, load_identity, short_fingerprint
+
+    if not has_identity(ctx.data_dir):
+        return ""
+    try:
+        return short_fingerprint(load_identity(ctx.data_dir).root)
+    except DomainError:
+        return ""
 
 
 def _warranty_status(d: CaseDetail, f: _Fmt) -> str:
@@ -641,6 +654,9 @@ def make_slip(
 
     code = _form_code(form)
     language = _lang(ctx, lang)
+    from app.documents.shop_identity import ensure_identity
+
+    ensure_identity(ctx.data_dir, ctx.settings.shop.name)  # the fingerprint printed is the one used
     if blank:
         pdf = blank_form(ctx, code, lang=language)
         record = "BLANK"
