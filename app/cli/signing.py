@@ -51,8 +51,11 @@ def register(add: AddVerb) -> None:
     p = add("certificate", _("the shop's signing certificate: show, export or import"), cmd_cert)
     p.add_argument(
         "action",
-        choices=("show", "export", "import"),
-        help=_("show: print it; export: save it for others to check slips; import: use a .p12"),
+        choices=("show", "export", "import", "guide"),
+        help=_(
+            "show: print it; export: save it for others to check slips; import: use a .p12; "
+            "guide: a one-page PDF “How to check our slips”"
+        ),
     )
     p.add_argument("file", nargs="?", help=_("the PKCS#12 file (.p12 / .pfx) to import"))
     p.add_argument("--out", help=_("file to export to (.pem, or .cer for the root alone)"))
@@ -109,6 +112,20 @@ def cmd_cert(ctx: Any, args: argparse.Namespace) -> int:
             for key, value in info.items():
                 label = INFO_LABELS.get(key)
                 print(f"{_(label) if label else key}: {value}")
+        return EXIT_OK
+    if args.action == "guide":
+        if not args.out:
+            raise BadInput(_("certificate guide needs --out FILE.pdf"))
+        pdf = certificates.check_guide(ctx)
+        try:
+            Path(args.out).write_bytes(pdf)
+        except OSError as exc:
+            raise BadInput(
+                _("{file} could not be written: {error}").format(
+                    file=args.out, error=exc.strerror or str(exc)
+                )
+            ) from None
+        print(_("Guide saved to {path}.").format(path=args.out))
         return EXIT_OK
     if args.action == "export":
         if not args.out:

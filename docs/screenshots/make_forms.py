@@ -5,9 +5,10 @@
 Writes ``<form>.png`` (Chinese), ``<form>-en.png`` (English; the title in both languages),
 ``<form>-long.png`` (a record as long as real ones get), ``<form>-blank.png`` for the forms that
 can be printed empty, the warranty cards of a sale at the counter (``warranty-card-sale``,
-``warranty-card-accessory``), and the roll receipt and the label as a 203 dpi thermal printer
-prints them, 1 bit (``repair-receipt-203dpi.png``, ``label-203dpi.png``). A form of several pages
-gets ``-2``, ``-3`` … for the later pages. Needs poppler's pdftoppm.
+``warranty-card-accessory``), the "How to check our slips" guide (``check-guide``), and the roll
+receipt and the label as a 203 dpi thermal printer prints them, 1 bit
+(``repair-receipt-203dpi.png``, ``label-203dpi.png``). A form of several pages gets ``-2``,
+``-3`` … for the later pages. Needs poppler's pdftoppm.
 """
 
 from __future__ import annotations
@@ -159,6 +160,12 @@ def main() -> int:
                 price="149",
                 invoice_no="FP-2026-0002",
             )
+            from app.services.certificates import check_guide
+
+            for lang in ("zh", "en"):
+                stem = "check-guide" if lang == "zh" else "check-guide-en"
+                for path in _png(check_guide(ctx, lang=lang), out, stem, args.dpi):
+                    print(path)
             for stem, sale in (("sale", phone), ("accessory", charger)):
                 pdf = documents.render_slip(ctx, sale.card_key, "warranty-card", lang="zh")
                 for path in _png(pdf, out, f"warranty-card-{stem}", args.dpi):
