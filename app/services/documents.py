@@ -46,6 +46,8 @@ FORMS: dict[str, str] = {
     "return-receipt": "return_receipt",
     "carrier-claim": "carrier_claim",
 }
+#: Layouts in forms/ that are not slips of a record (`certificate guide`).
+OTHER_FORMS = ("check_guide",)
 #: Slips handed to the customer (or a carrier): phone numbers are masked (003 §4.3).
 CUSTOMER_FACING = frozenset(FORMS) - {"return-receipt"}
 #: Forms that can be printed empty, to fill in by hand.
