@@ -289,8 +289,11 @@ def test_the_print_tab_warns_before_a_slip_prints_the_shops_details_empty(
     text = tab.show_blanks_warning()
     assert "Service hotline" in text or "服务热线" in text
     assert tab.blanks_note.winfo_manager() == "pack"
-    filled = empty.replace_path("shop.hotline", "0571-8888 6666").replace_path(
-        "shop.address", "杭州市文三路 398 号"
+    filled = (
+        empty.replace_path("shop.hotline", "0571-8888 6666")
+        .replace_path("shop.address", "杭州市文三路 398 号")
+        .replace_path("shop.consignee", "鑫达售后组")
+        .replace_path("shop.consignee_phone", "0571-8888 7777")
     )
     window.desk.with_settings(filled)
     tab.set_form("warranty-card")
