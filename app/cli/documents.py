@@ -101,6 +101,13 @@ def cmd_print(ctx: Any, args: argparse.Namespace) -> int:
     blanks = shop_blanks_warning(missing_shop_details(ctx, slip.form))
     if blanks:
         sys.stderr.write(_("Warning: {text}").format(text=blanks) + "\n")
+    from app.services.certificates import certificate_warning
+
+    expiring = certificate_warning(ctx)
+    if expiring:
+        from app.domain.errors import DomainError
+
+        sys.stderr.write(_("Warning: {text}").format(text=describe(DomainError(expiring))) + "\n")
     out = Path(args.out) if args.out else None
     if out is not None:
         _write(out, slip.pdf)

@@ -17,6 +17,14 @@ from app.store.db import write_transaction
 from app.store.history import record_event
 
 
+def certificate_warning(ctx: Context) -> str | None:
+    """ "certificate_expiring" when the signing certificate ends within 60 days and cannot be
+    renewed here (imported): printing then warns, in the window and on the command line."""
+    from app.documents.shop_identity import certificate_warning as warning
+
+    return warning(ctx.data_dir)
+
+
 def certificate_info(ctx: Context) -> dict[str, str] | None:
     """What the settings page and `certificate show` print; None before the first slip."""
     return signing.identity_info(ctx.data_dir)

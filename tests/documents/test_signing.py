@@ -30,7 +30,7 @@ from pyhanko.pdf_utils.writer import PageObject
 from reportlab.lib.pagesizes import A5
 from reportlab.pdfgen import canvas
 
-from app.documents import signing
+from app.documents import shop_identity, signing
 from app.documents.shop_identity import keys_dir
 from app.domain.errors import DomainError
 from app.i18n.messages import describe
@@ -522,3 +522,15 @@ def test_cli_certificate_export_and_import(tmp_path: Path) -> None:
     assert [e["fingerprint"] for e in logged] == [info["fingerprint"]]
     rc, out, err = run("certificate", "show", data_dir=data)
     assert rc == 0 and "Issued by: Owner CA" in out
+
+
+def test_an_imported_certificate_near_its_end_is_warned_about(tmp_path: Path) -> None:
+    folder = tmp_path / "shop"
+    ident = signing.ensure_identity(folder, SHOP)
+    ends = ident.signing_cert.not_valid_after_utc
+    near = ends - dt.timedelta(days=30)
+    # our own root: renewed by the next signature, nothing to warn about
+    assert shop_identity.certificate_warning(folder, now=near) is None
+    (shop_identity.keys_dir(folder) / shop_identity.ROOT_KEY).unlink()  # as after an import
+    assert shop_identity.certificate_warning(folder, now=near) == "certificate_expiring"
+    assert shop_identity.certificate_warning(folder, now=ends - dt.timedelta(days=61)) is None

@@ -324,3 +324,13 @@ def test_a_sale_registered_in_the_print_tab_gets_its_warranty_card(
     _wait_for_worker(window)
     assert tab.pdf is not None and len(tab.pages) >= 1
     assert "FP-UI-0001" in tab.preview_title.cget("text")
+
+
+def test_the_print_tab_saves_the_how_to_check_guide(
+    window: Any, demo_ctx: Context, tmp_path: Path
+) -> None:
+    tab = window.show_tab("forms")
+    out = tmp_path / "guide.pdf"
+    assert tab.save_guide(out)
+    assert out.read_bytes().startswith(b"%PDF-")
+    assert not tab.save_guide(tmp_path / "no-such-folder" / "guide.pdf")

@@ -196,14 +196,14 @@ class PrintingTab(ttk.Frame):
         self.preview_button = ttk.Button(
             box, text=_("Preview"), bootstyle="primary-outline", command=self.preview
         )
-        self.preview_button.grid(row=6, column=0, columnspan=2, sticky="we", pady=(8, 0))
+        self.preview_button.grid(row=6, column=0, sticky="we", pady=(8, 0))
         self.sale_button = ttk.Button(
             box,
             text=_("Register a sale… (warranty card)"),
             bootstyle="secondary-outline",
             command=self.register_sale,
         )
-        self.sale_button.grid(row=7, column=0, columnspan=2, sticky="we", pady=(6, 0))
+        self.sale_button.grid(row=6, column=1, sticky="we", pady=(8, 0), padx=(6, 0))
 
     def register_sale(self) -> Any:
         """A sale at the counter without a case: then its warranty card is ready to preview."""
@@ -305,7 +305,14 @@ class PrintingTab(ttk.Frame):
             bootstyle="secondary-outline",
             command=self.ask_verify,
         )
-        self.verify_button.grid(row=1, column=0, columnspan=2, sticky="w", pady=(6, 4))
+        self.verify_button.grid(row=1, column=0, sticky="w", pady=(6, 4))
+        self.guide_button = ttk.Button(
+            box,
+            text=_("How to check our slips (PDF)…"),
+            bootstyle="link",
+            command=self.ask_guide,
+        )
+        self.guide_button.grid(row=1, column=1, sticky="e", pady=(6, 4))
         self.verdict_label = ttk.Label(box, text="", wraplength=330, justify="left")
         self.verdict_label.grid(row=2, column=0, columnspan=2, sticky="w")
 
@@ -363,11 +370,17 @@ class PrintingTab(ttk.Frame):
 
     def show_blanks_warning(self) -> str:
         """A visible line when this form would print the shop's address or hotline empty."""
+        from app.domain.errors import DomainError
+        from app.i18n.messages import describe
         from app.i18n.setting_labels import shop_blanks_warning
+        from app.services.certificates import certificate_warning
         from app.services.documents import missing_shop_details
 
         got = self.desk.read(missing_shop_details, self.form)
         text = shop_blanks_warning(got.value) if got.ok else ""
+        expiring = certificate_warning(self.desk.ctx)
+        if expiring:  # an imported certificate near its end: the owner imports a new one
+            text = " ".join(x for x in (text, describe(DomainError(expiring))) if x)
         if text:
             self.blanks_note.configure(text=text)
             first = [w for w in self.pack_slaves() if w not in (self.font_note, self.blanks_note)]
@@ -641,6 +654,37 @@ class PrintingTab(ttk.Frame):
             self.desk.changed()
 
         self.desk.run_long("save_pdf", work, done)
+
+    def ask_guide(self) -> None:
+        out = filedialog.asksaveasfilename(
+            parent=self,
+            defaultextension=".pdf",
+            initialfile=_("How to check our slips") + ".pdf",
+            filetypes=[(_("PDF files"), "*.pdf")],
+        )
+        if out:
+            self.save_guide(Path(out))
+
+    def save_guide(self, out: Path) -> bool:
+        """The one-page guide for customers and partners: import our root, compare the
+        fingerprint, what Adobe Reader and WPS show. In the slip language chosen here."""
+        from app.services.certificates import check_guide
+
+        got = self.desk.read(check_guide, lang=self.lang_var.get())
+        if not got.ok:
+            return False
+        try:
+            out.write_bytes(got.value)
+        except OSError as exc:
+            self.desk.notify(
+                _("{file} could not be written: {error}").format(
+                    file=out, error=exc.strerror or str(exc)
+                ),
+                "warning",
+            )
+            return False
+        self.desk.notify(_("Saved {file}.").format(file=out), "success")
+        return True
 
     # --- verify ----------------------------------------------------------------------------
 
