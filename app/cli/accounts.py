@@ -11,6 +11,7 @@ import argparse
 import getpass
 import json
 import os
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -87,6 +88,14 @@ def register(add: AddVerb) -> None:
     )
     p.add_argument("name")
     p.add_argument("--display", default="", help=_("name shown on records and slips"))
+    p.add_argument("--shop-name", default=None, help=_("the shop's name, printed on every slip"))
+    p.add_argument("--address", default=None, help=_("the shop's address"))
+    p.add_argument("--hotline", default=None, help=_("the shop's service hotline"))
+    p.add_argument(
+        "--return-address",
+        default=None,
+        help=_("where customers send devices (default: the shop's address)"),
+    )
 
     p = add("customer", _("one customer's personal data: export or erase"), _dispatch)
     subs = _nested(p, "customer_action")
@@ -173,8 +182,24 @@ def _unlock(ctx: Any, args: argparse.Namespace) -> int:
 def cmd_owner_setup(ctx: Any, args: argparse.Namespace) -> int:
     from app.services.accounts import create_owner
 
-    user = create_owner(args.name, args.display, _new_secret(args.name), clock=ctx.clock)
+    given = {
+        "shop_name": args.shop_name,
+        "shop_address": args.address,
+        "shop_hotline": args.hotline,
+        "shop_return_address": args.return_address,
+    }
+    shop = {k: v or "" for k, v in given.items()} if any(given.values()) else None
+    user = create_owner(args.name, args.display, _new_secret(args.name), shop=shop, clock=ctx.clock)
     print(_("Owner account {name} created.").format(name=user.name))
+    if shop is None:
+        sys.stderr.write(
+            _(
+                "Warning: the shop's name, address and hotline are not set: slips print them "
+                "empty. Give --shop-name, --address, --hotline and --return-address, or set "
+                "shop.* in the settings."
+            )
+            + "\n"
+        )
     return EXIT_OK
 
 

@@ -22,25 +22,92 @@ def register(add: AddVerb) -> None:
     p.add_argument("--out", default=None, help=_("write the signed PDF to this file"))
     p.add_argument("--printer", default=None, help=_("send the slip to this printer"))
     p.add_argument("--blank", action="store_true", help=_("an empty form to fill in by hand"))
+    p.add_argument(
+        "--slip-lang",
+        choices=("zh", "en"),
+        default=None,
+        help=_("language of the slip (default: the printing.slip_language setting)"),
+    )
     p.add_argument("--json", action="store_true", help=_("print JSON"))
+
+    p = add("sale", _("register a sale at the counter, to print its warranty card"), cmd_sale)
+    p.add_argument("--customer", required=True, help=_("the buyer's name"))
+    p.add_argument("--phone", required=True, help=_("the buyer's phone"))
+    p.add_argument("--product", required=True, help=_("product name"))
+    p.add_argument("--spec", default="", help=_("model/spec (规格型号)"))
+    p.add_argument(
+        "--category",
+        default="phone",
+        help="phone|battery|headset|memory-card|charger|bluetooth-headset|accessory|other",
+    )
+    p.add_argument("--imei", default="", help=_("IMEI or serial number"))
+    p.add_argument("--date", default=None, help=_("sale date (default: today)"))
+    p.add_argument("--price", default=None, help=_("price paid"))
+    p.add_argument("--invoice", default="", help=_("invoice number"))
+    p.add_argument("--order", default="", help=_("order number"))
+    p.add_argument(
+        "--print-card",
+        action="store_true",
+        help=_("also print the warranty card (signed PDF in the slips folder)"),
+    )
+
+
+def cmd_sale(ctx: Any, args: argparse.Namespace) -> int:
+    """Register a sale without a case; the card is printed by its IMEI (or invoice number)."""
+    from app.services.documents import make_slip
+    from app.services.sales import register_sale
+
+    sale = register_sale(
+        ctx,
+        customer=args.customer,
+        phone=args.phone,
+        product=args.product,
+        model_spec=args.spec,
+        category=args.category,
+        serial=args.imei,
+        sale_date=args.date,
+        price=args.price,
+        invoice_no=args.invoice,
+        order_no=args.order,
+    )
+    sys.stdout.write(
+        _("Sale registered: {key}. Print its card: print {key} --form warranty-card").format(
+            key=sale.card_key
+        )
+        + "\n"
+    )
+    if args.print_card:
+        slip = make_slip(ctx, sale.card_key, "warranty-card")
+        sys.stdout.write(str(slip.path) + "\n")
+    return EXIT_OK
 
 
 def cmd_print(ctx: Any, args: argparse.Namespace) -> int:
-    from app.i18n import current_language
     from app.i18n.messages import describe
-    from app.services.documents import font_warning, make_slip
+    from app.i18n.setting_labels import shop_blanks_warning
+    from app.services.documents import font_warning, make_slip, missing_shop_details
 
     if args.blank and args.number:
         raise BadInput(_("--blank prints an empty form: leave out the number."))
     if not args.blank and not args.number:
         raise BadInput(_("Give the record's number, or --blank for an empty form."))
-    lang = getattr(args, "lang", None) or current_language()
+    lang = args.slip_lang  # None: the shop's slip language setting
     warning = font_warning(ctx)
     if warning:
         from app.domain.errors import DomainError
 
         sys.stderr.write(describe(DomainError(warning)) + "\n")
     slip = make_slip(ctx, args.number, args.form, lang=lang, blank=args.blank)
+    blanks = shop_blanks_warning(missing_shop_details(ctx, slip.form))
+    if blanks:
+        sys.stderr.write(_("Warning: {text}").format(text=blanks) + "\n")
+    from app.services.certificates import certificate_warning
+
+    expiring = certificate_warning(ctx)
+    if expiring:
+        from app.domain.errors import DomainError
+
+        sys.stderr.write(_("Warning: {text}").format(text=describe(DomainError(expiring))) + "\n")
     out = Path(args.out) if args.out else None
     if out is not None:
         _write(out, slip.pdf)

@@ -193,14 +193,14 @@ def pdf_text(pdf: bytes) -> str:
 
 def check_forms(state: _State) -> str:
     from app import paths
-    from app.services.documents import FORMS
+    from app.services.documents import FORMS, OTHER_FORMS
 
     ctx = _needs(state)
     folder = paths.form_spec()
     stems = {p.stem for p in folder.glob("*.toml")} - {"common"}
     if not stems:
         raise CheckFailed(_("no form files in {folder}").format(folder=folder))
-    unknown = sorted(stems - set(FORMS.values()))
+    unknown = sorted(stems - set(FORMS.values()) - set(OTHER_FORMS))
     if unknown:
         raise CheckFailed(_("unknown form files: {names}").format(names=", ".join(unknown)))
     numbers = _numbers(ctx)

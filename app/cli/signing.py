@@ -41,13 +41,21 @@ def register(add: AddVerb) -> None:
         anonymous_ok=True,  # reads only the slip and the public certificates
     )
     p.add_argument("file")
+    p.add_argument(
+        "--tz",
+        default=None,
+        help=_("time zone for the times shown (default: the shop's, Asia/Shanghai)"),
+    )
     p.add_argument("--json", action="store_true", help=_("print JSON"))
 
     p = add("certificate", _("the shop's signing certificate: show, export or import"), cmd_cert)
     p.add_argument(
         "action",
-        choices=("show", "export", "import"),
-        help=_("show: print it; export: save it for others to check slips; import: use a .p12"),
+        choices=("show", "export", "import", "guide"),
+        help=_(
+            "show: print it; export: save it for others to check slips; import: use a .p12; "
+            "guide: a one-page PDF “How to check our slips”"
+        ),
     )
     p.add_argument("file", nargs="?", help=_("the PKCS#12 file (.p12 / .pfx) to import"))
     p.add_argument("--out", help=_("file to export to (.pem, or .cer for the root alone)"))
@@ -59,7 +67,7 @@ def cmd_verify(ctx: Any, args: argparse.Namespace) -> int:
     from app.documents.signing import verify_pdf
 
     folder = Path(args.data_dir) if args.data_dir else paths.default_data_dir()
-    verdict = verify_pdf(Path(args.file), folder)
+    verdict = verify_pdf(Path(args.file), folder, tz=_zone(args.tz))
     text = describe(verdict.as_error())
     if args.json:
         emit_json(
@@ -79,6 +87,18 @@ def cmd_verify(ctx: Any, args: argparse.Namespace) -> int:
     return EXIT_OK if verdict.ok else EXIT_FAIL
 
 
+def _zone(name: str | None) -> Any:
+    """The shop's time zone (verify opens no database: the shop default unless --tz)."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    from app.domain.settings import ShopSettings
+
+    try:
+        return ZoneInfo(name or ShopSettings().timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise BadInput(_("Unknown time zone: {zone}").format(zone=name)) from None
+
+
 def cmd_cert(ctx: Any, args: argparse.Namespace) -> int:
     from app.services import certificates
 
@@ -92,6 +112,20 @@ def cmd_cert(ctx: Any, args: argparse.Namespace) -> int:
             for key, value in info.items():
                 label = INFO_LABELS.get(key)
                 print(f"{_(label) if label else key}: {value}")
+        return EXIT_OK
+    if args.action == "guide":
+        if not args.out:
+            raise BadInput(_("certificate guide needs --out FILE.pdf"))
+        pdf = certificates.check_guide(ctx)
+        try:
+            Path(args.out).write_bytes(pdf)
+        except OSError as exc:
+            raise BadInput(
+                _("{file} could not be written: {error}").format(
+                    file=args.out, error=exc.strerror or str(exc)
+                )
+            ) from None
+        print(_("Guide saved to {path}.").format(path=args.out))
         return EXIT_OK
     if args.action == "export":
         if not args.out:

@@ -10,6 +10,7 @@ key=…, problem=…)` naming the file and the key, e.g. ``block[3].columns[1].w
 
 from __future__ import annotations
 
+import dataclasses
 import string
 import tomllib
 from collections.abc import Mapping
@@ -21,7 +22,8 @@ from app import paths
 from app.domain.errors import DomainError
 
 LANGS = ("zh", "en")
-PAGE_SIZES: dict[str, tuple[float, float | None]] = {  # width, height in mm (None: dynamic)
+#: The media (paper) a form can be printed on: width, height in mm (None: the roll grows).
+PAGE_SIZES: dict[str, tuple[float, float | None]] = {
     "A4": (210, 297),
     "A5": (148, 210),
     "roll80": (80, None),
@@ -50,6 +52,14 @@ class Page:
     height_mm: float | None  # None: the 80 mm roll grows with its content
     margin_mm: float
     font_size: float
+    # Printers leave each edge of the media blank: ink only inside this inset (an 80 mm roll
+    # prints 72 mm: 4 mm each side; office printers about 5 mm). The margin is never smaller.
+    printable_mm: float = 0.0
+    mono: bool = False  # a thermal printer: pure black on white, barcodes on whole dots
+
+    @property
+    def printable_width_mm(self) -> float:
+        return self.width_mm - 2 * self.printable_mm
 
 
 @dataclass(frozen=True)
@@ -80,12 +90,14 @@ class SignatureBox:
     image: str = ""  # data key holding signature strokes
     name: str = ""  # placeholder: who signs
     date: str | None = None  # placeholder: when ("" = a line to write on; None = no date line)
+    stamp: bool = False  # room for the shop's 40 mm round seal (公章)
 
 
 @dataclass(frozen=True)
 class Block:
     kind: str
     heading: LText | None = None
+    when: str = ""  # placeholder: the block is printed only when it fills to some text
 
 
 @dataclass(frozen=True)
@@ -220,7 +232,14 @@ def _row(r: _Reader, value: Any, key: str) -> FieldRow:
 
 
 def _block(r: _Reader, value: Any, key: str) -> Block:
-    common = ("type", "heading")
+    block = _block_body(r, value, key)
+    if isinstance(value, dict) and "when" in value:
+        block = dataclasses.replace(block, when=r.template(value["when"], f"{key}.when"))
+    return block
+
+
+def _block_body(r: _Reader, value: Any, key: str) -> Block:
+    common = ("type", "heading", "when")
     if not isinstance(value, dict) or "type" not in value:
         raise r.fail(f"{key}.type", "every block needs a type")
     kind = value["type"]
@@ -286,7 +305,7 @@ def _block(r: _Reader, value: Any, key: str) -> Block:
         boxes = []
         for i, b in enumerate(r.array(t.get("boxes", []), f"{key}.boxes")):
             bk = f"{key}.boxes[{i + 1}]"
-            bt = r.table(b, bk, ("zh", "en", "image", "name", "date"))
+            bt = r.table(b, bk, ("zh", "en", "image", "name", "date", "stamp"))
             image = bt.get("image", "")
             if not isinstance(image, str):
                 raise r.fail(f"{bk}.image", "expected the name of the signature data")
@@ -296,6 +315,7 @@ def _block(r: _Reader, value: Any, key: str) -> Block:
                     image=image,
                     name=r.template(bt.get("name", ""), f"{bk}.name"),
                     date=r.template(bt["date"], f"{bk}.date") if "date" in bt else None,
+                    stamp=r.flag(bt.get("stamp", False), f"{bk}.stamp"),
                 )
             )
         if not 1 <= len(boxes) <= 4:
@@ -370,16 +390,25 @@ def load_form(code: str, override_dir: Path | None = None) -> FormSpec:
         raise DomainError("form_spec_invalid", file=str(path), key="", problem="file not found")
     r = _Reader(path)
     data = r.table(_read(path), "", ("form", "header", "block"))
-    f = r.table(data.get("form", {}), "form", ("page", "margin_mm", "font_size", "title", "money"))
+    f = r.table(
+        data.get("form", {}),
+        "form",
+        ("page", "margin_mm", "font_size", "title", "money", "printable_mm", "mono"),
+    )
     size = r.choice(f.get("page", "A4"), "form.page", tuple(PAGE_SIZES))
     width, height = PAGE_SIZES[size]
     small = size == "label50x30"
+    printable = r.number(f.get("printable_mm", 0), "form.printable_mm", 0, min(width / 4, 20))
+    margin = r.number(f.get("margin_mm", 2 if small else 10), "form.margin_mm", 0, 40)
     page = Page(
         size=size,
         width_mm=width,
         height_mm=height,
-        margin_mm=r.number(f.get("margin_mm", 2 if small else 10), "form.margin_mm", 0, 40),
+        # a copied form with a margin inside the printer's blank edge still prints whole
+        margin_mm=max(margin, printable),
         font_size=r.number(f.get("font_size", 9), "form.font_size", 4, 16),
+        printable_mm=printable,
+        mono=r.flag(f.get("mono", False), "form.mono"),
     )
     if "title" not in f:
         raise r.fail("form.title", "missing")

@@ -197,6 +197,39 @@ def _fit(text: str, font: str, size: float, width: float) -> str:
     return text + "…"
 
 
+def _wrap(text: str, font: str, size: float, width: float, lines: int = 2) -> str:
+    """`text` in at most `lines` lines of `width` points (breaking at spaces, or between
+    Chinese characters), cut with an ellipsis only when even that does not hold it."""
+    out: list[str] = []
+    rest = text
+    while rest and len(out) < lines:
+        if stringWidth(rest, font, size) <= width:
+            out.append(rest)
+            rest = ""
+            break
+        cut = len(rest)
+        while cut > 1 and stringWidth(rest[:cut], font, size) > width:
+            cut -= 1
+        space = rest.rfind(" ", 0, cut + 1)
+        if space > 0 and rest[:cut].isascii():
+            cut = space
+        while cut > 1 and rest[cut : cut + 1] in tuple("）)》」，。、；：！？%"):
+            cut -= 1  # closing punctuation never starts a line
+        out.append(rest[:cut].rstrip())
+        rest = rest[cut:].lstrip()
+    if rest:
+        out[-1] = _fit(out[-1] + rest, font, size, width)
+    return "\n".join(out)
+
+
+def _label_size(texts: Sequence[str], font: str, width: float) -> float:
+    """The largest size (7 down to 5.5 pt) at which every label fits in two lines."""
+    for size in (7.0, 6.5, 6.0, 5.5):
+        if all("…" not in _wrap(t, font, size, width) for t in texts):
+            return size
+    return 5.5
+
+
 def _chart(c: ReportChart, font: str, width: float, height: float = CHART_H) -> Drawing:
     d = Drawing(width, height)
     d.add(String(0, height - 11, c.title, fontName=font, fontSize=9.5, fillColor=ACCENT))
@@ -221,11 +254,18 @@ def _chart(c: ReportChart, font: str, width: float, height: float = CHART_H) -> 
 
 
 def _legend(
-    d: Drawing, font: str, x: float, y: float, pairs: list[tuple[Any, str]], cols: int
+    d: Drawing,
+    font: str,
+    x: float,
+    y: float,
+    pairs: list[tuple[Any, str]],
+    cols: int,
+    *,
+    size: float = 7.5,
 ) -> None:
     leg = Legend()
     leg.x, leg.y = x, y
-    leg.fontName, leg.fontSize = font, 7.5
+    leg.fontName, leg.fontSize = font, size
     leg.alignment = "right"
     leg.boxAnchor = "nw"
     leg.columnMaximum = cols
@@ -252,21 +292,30 @@ def _bars(d: Drawing, c: ReportChart, font: str, width: float, height: float) ->
     chart.data = [list(v) for _n, v in c.series]
     slot = chart.width / max(len(c.labels), 1) - 2
     room = label_w - 6 if horizontal else slot
-    chart.categoryAxis.categoryNames = [_fit(x, font, 7, room) for x in c.labels]
+    size = _label_size(c.labels, font, room)  # labels in full: two lines, smaller if need be
+    chart.categoryAxis.categoryNames = [_wrap(x, font, size, room) for x in c.labels]
     for axis in (chart.categoryAxis, chart.valueAxis):
         axis.labels.fontName = font
         axis.labels.fontSize = 7
         axis.strokeColor = GRID
+    chart.categoryAxis.labels.fontSize = size
+    chart.categoryAxis.labels.leading = size * 1.15
     chart.valueAxis.valueMin = 0
     chart.valueAxis.visibleGrid = True
     chart.valueAxis.gridStrokeColor = colors.HexColor("#E6EBF0")
     chart.valueAxis.gridStrokeWidth = 0.4
     top = max(max(v) for _n, v in c.series)
-    chart.valueAxis.valueMax = _nice_top(top)
-    chart.valueAxis.valueStep = chart.valueAxis.valueMax / 4
+    whole = all(float(x).is_integer() for _n, v in c.series for x in v)
+    if whole:  # counts (and whole yuan): ticks on whole numbers, never 1.25 cases
+        step = _nice_step(max(top, 1) / 4)
+        chart.valueAxis.valueMax = step * max(1, -(-top // step))
+        chart.valueAxis.valueStep = step
+    else:
+        chart.valueAxis.valueMax = _nice_top(top)
+        chart.valueAxis.valueStep = chart.valueAxis.valueMax / 4
     if chart.valueAxis.valueMax >= 1000:
         chart.valueAxis.labelTextFormat = lambda v: f"{v / 1000:g}k" if v else "0"
-    elif chart.valueAxis.valueMax <= 8:
+    elif whole or chart.valueAxis.valueMax <= 8:
         chart.valueAxis.labelTextFormat = "%d"
     if horizontal:
         chart.categoryAxis.labels.boxAnchor = "e"
@@ -287,6 +336,16 @@ def _bars(d: Drawing, c: ReportChart, font: str, width: float, height: float) ->
             d.add(Rect(x, height - 26, 7, 7, fillColor=colour, strokeColor=None))
             d.add(String(x + 10, height - 25, name, fontName=font, fontSize=7.5, fillColor=INK))
             x += 18 + stringWidth(name, font, 7.5)
+
+
+def _nice_step(raw: float) -> int:
+    """The whole step (1, 2, 5 × 10^n) at or above `raw`."""
+    mag = 1
+    while True:
+        for m in (1, 2, 5):
+            if m * mag >= raw:
+                return m * mag
+        mag *= 10
 
 
 def _nice_top(top: float) -> float:
@@ -317,12 +376,14 @@ def _pie(d: Drawing, c: ReportChart, font: str, width: float, height: float) -> 
     d.add(pie)
     total = sum(values) or 1
     room = width - size - 40
-    pairs = []
-    for i, (name, v) in enumerate(zip(c.labels, values, strict=True)):
-        tail = f"  {v:g} ({100 * v / total:.0f}%)"
-        text = _fit(name, font, 7.5, room - stringWidth(tail, font, 7.5)) + tail
-        pairs.append((colors.HexColor(PALETTE[i % len(PALETTE)]), text))
-    _legend(d, font, size + 20, height - 24, pairs, 8)
+    texts = [f"{n}  {v:g} ({100 * v / total:.0f}%)" for n, v in zip(c.labels, values, strict=True)]
+    # in full: two lines if need be, and a smaller font before a name is cut
+    fs = _label_size(texts, font, room) + 0.5
+    pairs = [
+        (colors.HexColor(PALETTE[i % len(PALETTE)]), _wrap(t, font, fs, room))
+        for i, t in enumerate(texts)
+    ]
+    _legend(d, font, size + 20, height - 24, pairs, 8, size=fs)
 
 
 def _side_by_side(left: Any, right: Any, gap: float = GAP) -> Table:

@@ -59,8 +59,9 @@ INFO = "identity.json"
 
 ROOT_YEARS = 10
 SIGNING_YEARS = 3
-#: A signing certificate this close to its end is renewed (same root) on the next signature.
-RENEW_BEFORE = dt.timedelta(days=30)
+#: A signing certificate this close to its end is renewed (same root) on the next signature;
+#: one that cannot be renewed here (imported) is warned about from then on.
+RENEW_BEFORE = dt.timedelta(days=60)
 DEFAULT_SHOP = "AfterDesk Shop"
 
 
@@ -266,20 +267,38 @@ def ensure_identity(
         )
         _install(staged, target)
     ident = load_identity(data_dir)
-    if ident.signing_cert.not_valid_after_utc - now < RENEW_BEFORE:
-        ident = _renew(data_dir, ident, now)
+    shop = " ".join((shop_name or "").split())[:64]
+    renamed = bool(shop) and shop != signer_name(ident.signing_cert)
+    if ident.signing_cert.not_valid_after_utc - now < RENEW_BEFORE or renamed:
+        ident = _renew(data_dir, ident, now, shop if renamed else "")
     return ident
 
 
-def _renew(data_dir: Path, ident: Identity, now: dt.datetime) -> Identity:
-    """Issue a fresh signing certificate from the shop's root (kept key); the old folder is
-    retired. An imported identity has no root key here: the owner imports a new PKCS#12."""
+def certificate_warning(data_dir: Path, *, now: dt.datetime | None = None) -> str | None:
+    """ "certificate_expiring" when the signing certificate ends within RENEW_BEFORE and cannot
+    be renewed here (an imported one: the owner imports a new PKCS#12); else None."""
+    if not has_identity(data_dir):
+        return None
+    now = now or dt.datetime.now(dt.UTC)
+    ident = load_identity(data_dir)
+    if ident.signing_cert.not_valid_after_utc - now >= RENEW_BEFORE:
+        return None
+    if (keys_dir(data_dir) / ROOT_KEY).is_file():
+        return None  # renewed by the next signature
+    return "certificate_expiring"
+
+
+def _renew(data_dir: Path, ident: Identity, now: dt.datetime, shop: str = "") -> Identity:
+    """Issue a fresh signing certificate from the shop's root (kept key), under the shop's new
+    name when it changed; the old folder is retired (its slips still verify: same root). An
+    imported identity has no root key here: the owner imports a new PKCS#12."""
     folder = keys_dir(data_dir)
     if not (folder / ROOT_KEY).is_file() or ident.root.not_valid_after_utc - now < RENEW_BEFORE:
         return ident
     passphrase = (folder / PASSPHRASE).read_bytes().strip()
     root_key = serialization.load_pem_private_key((folder / ROOT_KEY).read_bytes(), passphrase)
-    signing, key = _issue_signing(ident.signing_cert.subject, ident.root, root_key, now)
+    subject = _name(shop) if shop else ident.signing_cert.subject
+    signing, key = _issue_signing(subject, ident.root, root_key, now)
     staged = _stage(
         data_dir,
         root=ident.root,
@@ -496,6 +515,13 @@ def fingerprint(cert: x509.Certificate) -> str:
     return ":".join(digest[i : i + 2] for i in range(0, len(digest), 2))
 
 
+def short_fingerprint(cert: x509.Certificate) -> str:
+    """The first 16 hex digits of the SHA-256 fingerprint in groups of four, as printed on
+    every signed slip: enough to compare by eye with the root a customer imported."""
+    digest = cert.fingerprint(hashes.SHA256()).hex().upper()[:16]
+    return " ".join(digest[i : i + 4] for i in range(0, 16, 4))
+
+
 def identity_info(data_dir: Path) -> dict[str, str] | None:
     """What the window shows about the signing identity; None when there is none yet."""
     if not has_identity(data_dir):
@@ -510,6 +536,7 @@ def identity_info(data_dir: Path) -> dict[str, str] | None:
         "not_after": cert.not_valid_after_utc.strftime("%Y-%m-%d"),
         "fingerprint": fingerprint(cert),
         "root_fingerprint": fingerprint(ident.root),
+        "short_fingerprint": short_fingerprint(ident.root),
         "source": ident.source,
     }
 

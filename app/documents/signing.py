@@ -66,7 +66,12 @@ class Verdict:
 
     def as_error(self) -> DomainError:
         """The verdict as a code + parameters for `app.i18n.messages.describe` (also when ok)."""
-        return DomainError("slip_verified" if self.ok else self.code, **self.params)
+        if self.ok:
+            expired = "expired" in self.params
+            return DomainError(
+                "slip_verified_expired" if expired else "slip_verified", **self.params
+            )
+        return DomainError(self.code, **self.params)
 
 
 # --- signing ---------------------------------------------------------------------------------
@@ -108,6 +113,7 @@ def sign_pdf(
     signer: str = "",
     reason: str = "",
     shop_name: str = "",
+    now: dt.datetime | None = None,
 ) -> bytes:
     """Sign a freshly rendered PDF with the shop's certificate; returns the final bytes.
 
@@ -121,7 +127,7 @@ def sign_pdf(
 
     if not isinstance(pdf, bytes | bytearray) or b"%PDF-" not in bytes(pdf[:HEADER_WINDOW]):
         raise DomainError("not_a_pdf")
-    ident = ensure_identity(data_dir, shop_name)
+    ident = ensure_identity(data_dir, shop_name, now=now)
     meta = signers.PdfSignatureMetadata(
         field_name=FIELD_NAME,
         md_algorithm="sha256",
@@ -166,12 +172,21 @@ def _read(pdf: bytes | Path) -> bytes | Verdict:
 
 
 def _when(at: dt.datetime | None, tz: dt.tzinfo | None) -> str:
+    """A time in the given zone, naming the zone (the shop's, not this computer's)."""
     if at is None:
         return "?"
-    return at.astimezone(tz).strftime("%Y-%m-%d %H:%M")
+    local = at.astimezone(tz)
+    zone = getattr(tz, "key", "") or local.tzname() or ""
+    return f"{local.strftime('%Y-%m-%d %H:%M')} ({zone})"
 
 
-def verify_pdf(pdf: bytes | Path, data_dir: Path, *, tz: dt.tzinfo | None = None) -> Verdict:
+def verify_pdf(
+    pdf: bytes | Path,
+    data_dir: Path,
+    *,
+    tz: dt.tzinfo | None = None,
+    now: dt.datetime | None = None,
+) -> Verdict:
     """Is this a slip signed by this shop, intact, with nothing changed or added since?
 
     Never creates keys: a data folder without an identity answers "no_shop_identity". `tz`
@@ -198,7 +213,7 @@ def verify_pdf(pdf: bytes | Path, data_dir: Path, *, tz: dt.tzinfo | None = None
     if not _contents_canonical(data, sigs[0]):
         return _fail("signature_broken", error="signature value padding changed")
     try:
-        return _check(sigs[0], trusted_roots(data_dir), tz, own_signers(data_dir))
+        return _check(sigs[0], trusted_roots(data_dir), tz, own_signers(data_dir), now)
     except Exception as exc:  # noqa: BLE001 - a damaged file can fail anywhere in the parser
         return _fail("pdf_damaged", error=str(exc))
 
@@ -273,6 +288,7 @@ def _check(
     roots: list[Any],
     tz: dt.tzinfo | None,
     own: tuple[list[Any], list[Any]] = ([], []),
+    now: dt.datetime | None = None,
 ) -> Verdict:
     from pyhanko.sign.validation import validate_pdf_signature
     from pyhanko.sign.validation.errors import SignatureValidationError
@@ -316,6 +332,11 @@ def _check(
         return Verdict(False, "signature_untrusted", {**params, "why": "policy"}, **base)
     if not _signed_by_us(cert, *own):
         return Verdict(False, "not_our_certificate", {**params, "why": "other_holder"}, **base)
+    ends = cert["tbs_certificate"]["validity"]["not_after"].native
+    if ends < (now or dt.datetime.now(dt.UTC)):
+        # No trusted time stamp (offline): the signing time is the shop computer's own clock,
+        # so say plainly that the certificate has expired since.
+        params = {**params, "expired": _when(ends, tz)}
     return Verdict(True, "ok", params, **base)
 
 

@@ -63,6 +63,11 @@ class ShopSettings:
     address: str = ""
     hotline: str = ""
     return_address: str = ""
+    # who receives parcels sent back (warranty card: 收货人 and 收货电话)
+    consignee: str = ""
+    consignee_phone: str = ""
+    # authorised service points near the customer, one a line (warranty card: 售后网点)
+    service_points: str = ""
     timezone: str = field(default="Asia/Shanghai", metadata={"check": "timezone"})
     currency: str = field(default="CNY", metadata={"check": "currency"})
 
@@ -157,6 +162,8 @@ class PrintSettings:
 
     font_path: str = ""
     logo_path: str = ""
+    # The language slips are printed in: the shop's, not the language of the PC's window.
+    slip_language: str = field(default="zh", metadata={"choices": ("zh", "en")})
     intake: str = ""
     repair_ticket: str = ""
     repair_receipt: str = ""

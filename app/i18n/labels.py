@@ -117,6 +117,11 @@ ROLES = {
     "owner": N_("Owner"),
 }
 
+APPROVAL_LEVELS = {
+    "manager": N_("Manager on duty"),
+    "owner": N_("Owner"),
+}
+
 LIABILITY = {
     "shop": N_("Shop / production"),
     "dealer": N_("Dealer"),

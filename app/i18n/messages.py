@@ -199,6 +199,7 @@ MESSAGES = {
     "login_failed": N_("Wrong name or PIN."),
     "account_locked": N_("Too many wrong PINs: this account is locked until {until}."),
     "owner_exists": N_("The shop already has an owner account; the owner adds staff."),
+    "sale_exists": N_("A sale with IMEI/serial {serial} is already registered: print its card."),
     "login_invalid": N_("{field}: 2–40 letters or digits (also . - _), no spaces."),
     "login_reserved": N_("{field}: this name is reserved."),
     "login_taken": N_("{field}: this name is already in use."),
@@ -279,6 +280,15 @@ MESSAGES = {
     ),
     # slip signatures, verify and printing (docs-sign)
     "slip_verified": N_("Signed by {signer} ({staff}) at {at}: intact, nothing changed since."),
+    "slip_verified_expired": N_(
+        "Signed by {signer} ({staff}) at {at}: intact, nothing changed since. Note: the "
+        "certificate it was signed with expired on {expired}; without a trusted time stamp the "
+        "signing time is the shop computer's own clock."
+    ),
+    "certificate_expiring": N_(
+        "The shop's signing certificate expires within 60 days and cannot be renewed here: "
+        "import a new PKCS#12 file (Settings → Certificate)."
+    ),
     "not_a_pdf": N_("This file is not a PDF."),
     "pdf_damaged": N_("The PDF is damaged and cannot be read."),
     "not_signed": N_("This PDF carries no digital signature."),

@@ -33,6 +33,18 @@ SETTINGS: dict[str, tuple[str, str]] = {
         N_("Return address"),
         N_("Where customers send goods back; printed on warranty cards."),
     ),
+    "shop.consignee": (
+        N_("Consignee for parcels"),
+        N_("The name customers write on a parcel sent back; printed on warranty cards."),
+    ),
+    "shop.consignee_phone": (
+        N_("Consignee phone"),
+        N_("The phone number customers write on a parcel sent back."),
+    ),
+    "shop.service_points": (
+        N_("Service points"),
+        N_("Authorised service points near your customers, one a line; printed on warranty cards."),
+    ),
     "shop.timezone": (
         N_("Time zone"),
         N_("For dates shown and promised, e.g. Asia/Shanghai."),
@@ -112,6 +124,10 @@ SETTINGS: dict[str, tuple[str, str]] = {
         N_("Empty: the font shipped with AfterDesk, then the system's fonts."),
     ),
     "printing.logo_path": (N_("Logo image"), N_("PNG or JPEG printed at the top of slips.")),
+    "printing.slip_language": (
+        N_("Slip language"),
+        N_("The language slips are printed in, whatever the language of the window."),
+    ),
     "printing.intake": (N_("Printer: intake receipt"), ""),
     "printing.repair_ticket": (N_("Printer: repair ticket (A5)"), ""),
     "printing.repair_receipt": (N_("Printer: repair receipt (80 mm)"), ""),
@@ -155,3 +171,12 @@ def setting_help(path: str) -> str:
 def section_title(section: str) -> str:
     entry = SECTIONS.get(section)
     return _(entry[0]) if entry else section
+
+
+def shop_blanks_warning(paths: list[str]) -> str:
+    """The warning shown before a slip prints the shop's details empty ("" when none are)."""
+    if not paths:
+        return ""
+    return _("This slip prints these empty: {fields}. Fill them in under Settings → Shop.").format(
+        fields=_(", ").join(setting_label(p) for p in paths)
+    )

@@ -199,14 +199,46 @@ def needs_owner_setup() -> bool:
     )
 
 
+#: What owner setup asks about the shop (printed on every slip); the return address may be left
+#: out (slips then print the shop's address).
+SHOP_FIELDS = ("shop_name", "shop_address", "shop_hotline", "shop_return_address")
+
+
+def _shop_details(v: Collector, shop: dict[str, str]) -> dict[str, str]:
+    """The shop's details checked for owner setup: name, address and hotline are required."""
+    out = {}
+    for key in SHOP_FIELDS:
+        required = key != "shop_return_address"
+        max_len = 40 if key in ("shop_name", "shop_hotline") else 120
+        out[key] = v.check(
+            key,
+            validate_text,
+            shop.get(key, ""),
+            required=required,
+            max_len=max_len,
+            multiline=False,
+        )
+    return out
+
+
 def create_owner(
-    name: str, display_name: str, pin: str, *, clock: Callable[[], datetime] = utc_now
+    name: str,
+    display_name: str,
+    pin: str,
+    *,
+    shop: dict[str, str] | None = None,
+    clock: Callable[[], datetime] = utc_now,
 ) -> UserView:
-    """The shop owner's own account, made on first run (refused once an owner exists)."""
+    """The shop owner's own account, made on first run (refused once an owner exists).
+
+    With `shop` (``shop_name``, ``shop_address``, ``shop_hotline``, ``shop_return_address``)
+    the shop's details are saved in the same transaction: slips never start out blank.
+    """
     v = Collector()
     login = v.check("login", validate_login, name)
     display = v.check("display_name", validate_text, display_name, max_len=40)
     secret = v.check("pin", validate_secret, pin)
+    details = _shop_details(v, shop) if shop is not None else None
     v.raise_if_errors()
     if not needs_owner_setup():
         raise DomainError("owner_exists")
@@ -232,7 +264,28 @@ def create_owner(
             action="owner_created",
             data={"name": login},
         )
+        if details is not None:
+            _save_shop(details, now, user.id)
     return user_view(user)
+
+
+def _save_shop(details: dict[str, str], now: datetime, by: int) -> None:
+    """Write the shop's details into the settings (inside the caller's transaction)."""
+    from app.services.setup import SETTINGS_KEY
+    from app.store.models import put_setting
+
+    settings = load_settings()
+    for key, value in details.items():
+        settings = settings.replace_path("shop." + key.removeprefix("shop_"), value)
+    put_setting(SETTINGS_KEY, settings.to_dict(), now, by)
+    record_event(
+        at=now,
+        actor_id=by,
+        entity="setting",
+        entity_id=0,
+        action="settings",
+        data={"shop." + k.removeprefix("shop_"): v for k, v in details.items()},
+    )
 
 
 # --- signing in ----------------------------------------------------------------------------------

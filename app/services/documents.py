@@ -47,6 +47,8 @@ FORMS: dict[str, str] = {
     "return-receipt": "return_receipt",
     "carrier-claim": "carrier_claim",
 }
+#: Layouts in forms/ that are not slips of a record (`certificate guide`).
+OTHER_FORMS = ("check_guide",)
 #: Slips handed to the customer (or a carrier): phone numbers are masked (003 §4.3).
 CUSTOMER_FACING = frozenset(FORMS) - {"return-receipt"}
 #: Forms that can be printed empty, to fill in by hand.
@@ -83,8 +85,12 @@ def _form_code(form: str) -> str:
     return code
 
 
-def _lang(lang: str | None) -> str:
-    return lang if lang in ("zh", "en") else i18n.current_language()
+def _lang(ctx: Context, lang: str | None) -> str:
+    """The slip's language: as asked, else the shop's setting (never the PC's language)."""
+    if lang in ("zh", "en"):
+        return lang
+    chosen = ctx.settings.printing.slip_language
+    return chosen if chosen in ("zh", "en") else "zh"
 
 
 def _translator(lang: str) -> gettext.NullTranslations:
@@ -143,7 +149,11 @@ def _shop(ctx: Context, f: _Fmt) -> dict[str, Any]:
         "shop_address": shop.address,
         "shop_hotline": shop.hotline,
         "shop_return_address": shop.return_address or shop.address,
+        "shop_consignee": shop.consignee,
+        "shop_consignee_phone": shop.consignee_phone,
+        "shop_service_points": shop.service_points,
         "printed_at": f.when(ctx.now()),
+        "cert_fingerprint": _cert_fingerprint(ctx),
         "today": ctx.today().isoformat(),
         "w_return_days": w.return_days,
         "w_exchange_days": w.exchange_days,
@@ -156,6 +166,18 @@ def _shop(ctx: Context, f: _Fmt) -> dict[str, Any]:
         "w_no_reason_days": w.no_reason_days,
         "r_carrier_claim_hours": ctx.settings.returns.carrier_claim_hours,
     }
+
+
+def _cert_fingerprint(ctx: Context) -> str:
+    """The short fingerprint of the shop's root certificate ("" before the first signature)."""
+    from app.documents.shop_identity import has_identity, load_identity, short_fingerprint
+
+    if not has_identity(ctx.data_dir):
+        return ""
+    try:
+        return short_fingerprint(load_identity(ctx.data_dir).root)
+    except DomainError:
+        return ""
 
 
 def _warranty_status(d: CaseDetail, f: _Fmt) -> str:
@@ -327,7 +349,7 @@ def _rma_values(d: CaseDetail, f: _Fmt) -> dict[str, Any]:
         "discrepancy_total": (
             _signed(sum(received) - sum(ln.qty_expected for ln in r.lines)) if received else ""
         ),
-        "approval_level": r.approval_level,
+        "approval_level": f.label(labels.APPROVAL_LEVELS, r.approval_level),
         "approved_by": r.approved_by or "",
         "approved_at": f.when(r.approved_at),
         "approved_date": f.day(r.approved_at),
@@ -372,18 +394,25 @@ def _claim_values(cl: ClaimView, f: _Fmt) -> dict[str, Any]:
     }
 
 
-def _warranty_values(d: CaseDetail, f: _Fmt) -> dict[str, Any]:
-    p = d.product
+#: Product categories whose warranty card prints the accessory's terms, not the handset's.
+ACCESSORY_CATEGORIES = frozenset(
+    {"battery", "headset", "memory-card", "charger", "bluetooth-headset", "accessory"}
+)
+
+
+def _warranty_values(p: Any, sale: Any, f: _Fmt) -> dict[str, Any]:
+    """The warranty period of a product (or the sale's product), its end, which terms apply."""
     months = p.warranty_months if p else None
     if p and months is None:
         w = f.ctx.settings.warranty
         months = w.statutory_accessory_months(p.category) if p.category != "phone" else None
         months = months or (w.repair_months if p.category == "phone" else w.other_default_months)
-    sold = d.sale.sale_date if d.sale else None
+    sold = sale.sale_date if sale else None
     gift = bool(p and p.is_gift)
     until = ""
     if sold and months and not gift:
         until = (sold + relativedelta(months=months) - relativedelta(days=1)).isoformat()
+    accessory = bool(p and p.category in ACCESSORY_CATEGORIES)
     return {
         "warranty_months": (
             ("赠品，不保修" if f.lang == "zh" else "gift, no warranty")
@@ -391,11 +420,51 @@ def _warranty_values(d: CaseDetail, f: _Fmt) -> dict[str, Any]:
             else f.months(months)
         ),
         "warranty_until": until,
+        "handset": "" if accessory else "1",
+        "accessory": "1" if accessory else "",
+        "repair_records": [],
+    }
+
+
+def _repair_records(d: CaseDetail, f: _Fmt) -> list[dict[str, Any]]:
+    """The case's repair, as the first line of the card's repair record."""
+    t = d.repair
+    if t is None or t.finished_at is None:
+        return []
+    return [
+        {
+            "rec_date": f.day(t.received_at),
+            "rec_fault": t.fault,
+            "rec_result": t.result,
+            "rec_technician": t.technician or "",
+        }
+    ]
+
+
+def _sale_card_values(ctx: Context, sale: Any, f: _Fmt) -> dict[str, Any]:
+    """A warranty card for a sale registered at the counter (no case)."""
+    c = sale.customer
+    p = sale.product
+    key = sale.serial or sale.invoice_no
+    return {
+        "number": key,
+        "card_number": key,
+        "case_number": "",
+        "customer_name": c.name,
+        "customer_phone": mask_phone(c.phone),
+        "product_name": p.name if p else "",
+        "product_spec": p.model_spec if p else "",
+        "serial": sale.serial,
+        "order_no": sale.order_no,
+        "invoice_no": sale.invoice_no,
+        "sale_date": f.day(sale.sale_date),
+        "unit_price": f.money(sale.unit_price),
+        **_warranty_values(p, sale, f),
     }
 
 
 def _blank_values(ctx: Context, f: _Fmt) -> dict[str, Any]:
-    return _shop(ctx, f)
+    return {**_shop(ctx, f), "handset": "1"}  # a blank card carries the handset's terms
 
 
 def _resolve(number: str, form: str) -> tuple[Case | None, CarrierClaim | None]:
@@ -411,6 +480,12 @@ def _resolve(number: str, form: str) -> tuple[Case | None, CarrierClaim | None]:
     return case, claim
 
 
+def _is_record_number(key: str) -> bool:
+    from app.domain.numbering import parse_number
+
+    return parse_number(str(key).strip().upper()) is not None
+
+
 def _refuse(form: str, number: str) -> DomainError:
     return DomainError("form_not_for_record", form=form, number=number)
 
@@ -423,8 +498,14 @@ def slip_data(ctx: Context, number: str, form: str, *, lang: str | None = None) 
     claim (SP-) or a case with one; warranty-card — a case with a product or sale.
     """
     code = _form_code(form)
-    language = _lang(lang)
+    language = _lang(ctx, lang)
     f = _Fmt(ctx, language)
+    if code == "warranty-card":
+        from app.services.sales import find_sale
+
+        sale = find_sale(number)
+        if sale is not None and not _is_record_number(number):
+            return {**_shop(ctx, f), **_sale_card_values(ctx, sale, f)}
     case, claim = _resolve(number, code)
     data = _shop(ctx, f)
     mask = code in CUSTOMER_FACING
@@ -457,7 +538,9 @@ def slip_data(ctx: Context, number: str, form: str, *, lang: str | None = None) 
     elif code == "warranty-card":
         if detail is None or (detail.product is None and detail.sale is None):
             raise _refuse(code, number)
-        data.update(_warranty_values(detail, f))
+        data.update(_warranty_values(detail.product, detail.sale, f))
+        data["card_number"] = detail.number
+        data["repair_records"] = _repair_records(detail, f)
     return data
 
 
@@ -483,7 +566,7 @@ def _pdf(ctx: Context, code: str, data: dict[str, Any], lang: str, *, blank: boo
 def render_slip(ctx: Context, number: str, form: str, *, lang: str | None = None) -> bytes:
     """The unsigned PDF of one form for one record."""
     code = _form_code(form)
-    language = _lang(lang)
+    language = _lang(ctx, lang)
     data = slip_data(ctx, number, code, lang=language)
     return _pdf(ctx, code, data, language, blank=False)
 
@@ -498,8 +581,50 @@ def blank_form(ctx: Context, form: str, *, lang: str | None = None) -> bytes:
     code = _form_code(form)
     if code not in BLANK_FORMS:
         raise DomainError("form_has_no_blank", form=code, choices=BLANK_FORMS)
-    language = _lang(lang)
+    language = _lang(ctx, lang)
     return _pdf(ctx, code, _blank_values(ctx, _Fmt(ctx, language)), language, blank=True)
+
+
+#: The shop's details a slip prints: placeholder → setting (owner setup asks for all four).
+SHOP_DETAILS = {
+    "shop_name": "shop.name",
+    "shop_address": "shop.address",
+    "shop_hotline": "shop.hotline",
+    "shop_return_address": "shop.return_address",
+    "shop_consignee": "shop.consignee",
+    "shop_consignee_phone": "shop.consignee_phone",
+}
+
+
+def _placeholders(value: Any) -> set[str]:
+    """Every {name} in a form layout's wording (walks the layout's dataclasses)."""
+    import dataclasses
+    import string
+
+    if isinstance(value, str):
+        try:
+            return {name for _t, name, _s, _c in string.Formatter().parse(value) if name}
+        except ValueError:
+            return set()
+    if dataclasses.is_dataclass(value):
+        return set().union(
+            *(_placeholders(getattr(value, f.name)) for f in dataclasses.fields(value))
+        )
+    if isinstance(value, tuple | list):
+        return set().union(*(_placeholders(v) for v in value)) if value else set()
+    return set()
+
+
+def missing_shop_details(ctx: Context, form: str) -> list[str]:
+    """The shop settings (``shop.address`` …) a form prints but that are empty: a customer
+    would get a slip with a blank where the hotline or the return address should be."""
+    code = _form_code(form)
+    spec = _spec(ctx, code)
+    used = _placeholders(spec.blocks) | _placeholders(spec.header.number)
+    if spec.header.shop:
+        used |= {"shop_name", "shop_address", "shop_hotline"}
+    values = _shop(ctx, _Fmt(ctx, "zh"))
+    return [path for key, path in SHOP_DETAILS.items() if key in used and not values[key].strip()]
 
 
 def font_warning(ctx: Context) -> str | None:
@@ -532,7 +657,10 @@ def make_slip(
     from app.documents.signing import sign_pdf
 
     code = _form_code(form)
-    language = _lang(lang)
+    language = _lang(ctx, lang)
+    from app.documents.shop_identity import ensure_identity
+
+    ensure_identity(ctx.data_dir, ctx.settings.shop.name)  # the fingerprint printed is the one used
     if blank:
         pdf = blank_form(ctx, code, lang=language)
         record = "BLANK"
@@ -557,6 +685,13 @@ def make_slip(
 def _log_printed(ctx: Context, code: str, record: str, data: dict[str, Any], path: Path) -> None:
     from app.store.models import RepairTicket, ReturnAuth
 
+    if code == "warranty-card" and not _is_record_number(record):  # a sale's card
+        from app.services.sales import find_sale
+
+        sale = find_sale(record)
+        rel = path.relative_to(ctx.data_dir).as_posix()
+        audit.log(ctx, "sale", sale, "printed", {"form": code, "file": rel}, code, number=record)
+        return
     model: Any = {"WX": RepairTicket, "RMA": ReturnAuth, "SP": CarrierClaim}.get(
         record.split("-", 1)[0], Case
     )

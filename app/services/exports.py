@@ -21,6 +21,7 @@ from typing import Any
 
 from app.documents.fonts import cjk_font
 from app.documents.report_pdf import ReportChart, ReportDoc, ReportTable, render_report
+from app.domain.codes import MoneyKind
 from app.domain.errors import DomainError
 from app.domain.money import format_money
 from app.i18n import _, current_language
@@ -150,9 +151,15 @@ def _overview(r: Report) -> ReportTable:
         rows.append((name, "–" if a is None else a, "–" if b is None else b, _delta_days(a, b)))
     count(_("Refunds paid"), c.refunds, p.refunds)
     money(_("Refund total (net of reversals)"), c.refund_total, p.refund_total)
-    for kind in COST_KINDS:
+    for kind in SPENT_KINDS:
         money(label(MONEY_KINDS, kind), c.cost(kind), p.cost(kind))
     money(_("After-sales cost (parts + freight + labour)"), c.costs_total, p.costs_total)
+    # money that came back to the shop, not a cost: what dealers' accounts were charged
+    money(
+        _("Recovered from dealers (account deductions)"),
+        c.cost(MoneyKind.DEALER_DEDUCTION.value),
+        p.cost(MoneyKind.DEALER_DEDUCTION.value),
+    )
     count(_("Carrier claims filed"), c.claims_filed, p.claims_filed)
     money(_("Amount claimed from carriers"), c.claims_claimed, p.claims_claimed)
     money(_("Recovered from carriers"), c.claims_recovered, p.claims_recovered)
@@ -351,13 +358,23 @@ def _whole(amount: Decimal) -> int:
     return int(amount.to_integral_value(ROUND_HALF_UP))
 
 
+#: What after-sales work cost the shop (a dealer deduction is money recovered, not a cost).
+SPENT_KINDS = tuple(k for k in COST_KINDS if k != MoneyKind.DEALER_DEDUCTION.value)
+#: Money that came back: charged to dealers' accounts, paid by carriers and suppliers.
+RECOVERED_KINDS = (
+    MoneyKind.DEALER_DEDUCTION.value,
+    MoneyKind.CLAIM_RECOVERY.value,
+    MoneyKind.SUPPLIER_RECOVERY.value,
+)
+
+
 def report_charts(r: Report) -> list[ReportChart]:
-    """The four charts: kinds (this vs previous), reasons, liability, costs."""
+    """The charts: kinds (this vs previous), reasons, liability, costs, money recovered."""
     c, p = r.current, r.previous
     this, prev = _("This period"), _("Previous period")
     kinds = list(c.by_kind) + [k for k in p.by_kind if k not in c.by_kind]
     reasons = list(c.by_reason)[:8]
-    costs = list(COST_KINDS)
+    costs = list(SPENT_KINDS)
     return [
         ReportChart(
             "bar",
@@ -387,6 +404,15 @@ def report_charts(r: Report) -> list[ReportChart]:
             [
                 (this, [_whole(c.cost(k)) for k in costs]),
                 (prev, [_whole(p.cost(k)) for k in costs]),
+            ],
+        ),
+        ReportChart(
+            "bar",
+            _("Money recovered"),
+            [label(MONEY_KINDS, k) for k in RECOVERED_KINDS],
+            [
+                (this, [_whole(c.cost(k)) for k in RECOVERED_KINDS]),
+                (prev, [_whole(p.cost(k)) for k in RECOVERED_KINDS]),
             ],
         ),
     ]

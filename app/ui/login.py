@@ -34,6 +34,16 @@ OWNER_FIELDS = (
         hint=N_("6 or more digits, not 123456 or 000000"),
     ),
     Field("pin2", N_("PIN again"), kind="password", required=True, width=22),
+    # printed on every slip: asked now, so no slip ever goes out with a blank hotline
+    Field("shop_name", N_("Shop name"), required=True, width=34),
+    Field("shop_address", N_("Shop address"), required=True, width=34),
+    Field("shop_hotline", N_("Service hotline"), required=True, width=22),
+    Field(
+        "shop_return_address",
+        N_("Return address"),
+        width=34,
+        hint=N_("where customers send devices; empty: the shop's address"),
+    ),
 )
 
 
@@ -135,7 +145,8 @@ class OwnerSetup(Card):
             self.form.set_error("pin2", _("The two PINs differ."))
             return None
         try:
-            accounts.create_owner(v["login"], v["display_name"], v["pin"])
+            shop = {k: v[k] for k in accounts.SHOP_FIELDS}
+            accounts.create_owner(v["login"], v["display_name"], v["pin"], shop=shop)
             ctx = accounts.login(self.data_dir, v["login"], v["pin"])
         except ValidationError as exc:
             if not self.form.show_errors(exc):

@@ -223,6 +223,7 @@ def test_owner_setup_on_first_run(
     cli = Cli(tmp_path / "new", monkeypatch, capsys)
     rc, out, err = cli("owner-setup", "wang", "--display", "王店长", new_pin="24680135")
     assert (rc, out) == (0, "Owner account wang created.\n"), err
+    assert "--hotline" in err  # slips would print the shop's details empty: said, not silent
     assert cli("user", "list", user="wang", pin="24680135")[1].startswith("wang  王店长  owner")
     rc, out, err = cli("owner-setup", "zhao", new_pin="24680135")
     assert rc == 2 and "already has an owner" in err
@@ -237,3 +238,25 @@ def test_a_network_folder_is_refused(
     rc, out, err = cli("list")
     assert rc == 1 and "network drive" in err and "server mode" in err
     assert os.listdir(tmp_path) == []
+
+
+def test_owner_setup_takes_the_shops_details_for_the_slips(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any
+) -> None:
+    cli = Cli(tmp_path / "new", monkeypatch, capsys)
+    shop = ("--shop-name", "鑫达手机通讯", "--address", "杭州市文三路 398 号")
+    rc, _out, err = cli("owner-setup", "wang", *shop, new_pin="24680135")
+    assert rc == 2 and "hotline" in err.lower()  # name and address without a hotline: refused
+    rc, out, err = cli(
+        "owner-setup", "wang", *shop, "--hotline", "0571-8888 6666", new_pin="24680135"
+    )
+    assert (rc, out, err) == (0, "Owner account wang created.\n", "")
+    from app.services.setup import close_data_folder, load_settings, open_data_folder
+
+    open_data_folder(tmp_path / "new")
+    try:
+        shop_settings = load_settings().shop
+    finally:
+        close_data_folder()
+    assert (shop_settings.name, shop_settings.hotline) == ("鑫达手机通讯", "0571-8888 6666")
+    assert shop_settings.address == "杭州市文三路 398 号" and shop_settings.return_address == ""

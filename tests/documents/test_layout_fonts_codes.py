@@ -174,10 +174,11 @@ def test_label_code128_and_qr_read_back_the_number() -> None:
     matrix = barcodes.qr_matrix(number)
     n = len(matrix)
     left = int(1.5 * mm * SCALE)
+    qr_w = barcodes.qr_drawing(number, 15 * mm, dpi=203).width  # snapped to whole dots
     top_limit = next(y for y in range(h) if bits[y] == bits[y_bar])  # where the bars begin
     cols = [
         x
-        for x in range(left, left + int(15 * mm * SCALE))
+        for x in range(left, left + int(qr_w * SCALE))
         if any(bits[y][x] for y in range(top_limit))
     ]
     rows = [y for y in range(top_limit) if any(bits[y][x] for x in cols)]

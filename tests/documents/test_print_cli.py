@@ -120,3 +120,32 @@ def test_bad_input_exits_2_with_one_line(
     assert err and "\n" not in err and "Traceback" not in err
     assert needle.format(**folder.numbers) in err
     assert not out.exists()
+
+
+def test_slips_print_in_the_shops_language_not_the_windows(
+    folder: Folder, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    number = folder.numbers["intake"]
+    out = tmp_path / "intake.pdf"
+    # the program speaks English on this PC; the slip is the shop's: Chinese by default
+    assert run(folder, "--lang", "en", "print", number, "--form", "intake", "--out", str(out)) == 0
+    text = pdf_text(out, tmp_path)
+    assert "售后受理单" in text and "After-sales Intake Receipt" not in text
+    assert "客户与产品" in text
+    # one slip in English on request
+    args = ["print", number, "--form", "intake", "--slip-lang", "en", "--out", str(out)]
+    assert run(folder, "--lang", "zh", *args) == 0
+    assert "After-sales Intake Receipt" in pdf_text(out, tmp_path)
+
+
+def test_printing_a_slip_with_the_shops_details_empty_warns(
+    folder: Folder, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "card.pdf"
+    number = folder.numbers["repair_case"]
+    capsys.readouterr()
+    args = ["--lang", "en", "print", number, "--form", "warranty-card", "--out", str(out)]
+    assert run(folder, *args) == 0
+    err = capsys.readouterr().err
+    assert err.startswith("Warning:") and "Shop address" in err and "Service hotline" in err
+    assert "Return address" in err

@@ -30,7 +30,7 @@ from pyhanko.pdf_utils.writer import PageObject
 from reportlab.lib.pagesizes import A5
 from reportlab.pdfgen import canvas
 
-from app.documents import signing
+from app.documents import shop_identity, signing
 from app.documents.shop_identity import keys_dir
 from app.domain.errors import DomainError
 from app.i18n.messages import describe
@@ -84,7 +84,7 @@ def test_signed_slip_verifies_with_who_and_when(shop: Path, signed: bytes) -> No
     assert v.params["staff"] == "Boss"
     assert v.signed_at is not None
     assert abs(dt.datetime.now(dt.UTC) - v.signed_at) < dt.timedelta(minutes=5)
-    assert v.params["at"] == v.signed_at.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M")
+    assert v.params["at"] == v.signed_at.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M (UTC)")
     text = describe(v.as_error())
     assert SHOP in text and "Boss" in text and "intact" in text
 
@@ -282,7 +282,7 @@ def test_ensure_identity_is_idempotent_and_race_free(tmp_path: Path) -> None:
         t.join()
     assert errors == []
     assert len(set(results)) == 1
-    again = signing.ensure_identity(folder, "another name")
+    again = signing.ensure_identity(folder, SHOP)
     assert again.signing_cert.fingerprint(hashes.SHA256()).hex() == results[0]
     assert [p.name for p in tmp_path.iterdir()] == ["race"]
     assert sorted(p.name for p in folder.iterdir()) == ["keys"]
@@ -301,6 +301,50 @@ def test_signing_certificate_is_renewed_under_the_same_root(tmp_path: Path) -> N
     renewed.signing_cert.verify_directly_issued_by(first.root)
     assert signing.ensure_identity(folder, now=near_end).signing_cert == renewed.signing_cert
     assert signing.verify_pdf(old_slip, folder).ok  # signed while the old one was valid
+
+
+def test_the_certificate_is_renewed_60_days_ahead_and_when_the_shop_is_renamed(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "shop"
+    first = signing.ensure_identity(folder, SHOP)
+    old_slip = signing.sign_pdf(slip_pdf("old"), folder, shop_name=SHOP)
+    ends = first.signing_cert.not_valid_after_utc
+    kept = signing.ensure_identity(folder, SHOP, now=ends - dt.timedelta(days=61))
+    assert kept.signing_cert == first.signing_cert
+    renewed = signing.ensure_identity(folder, SHOP, now=ends - dt.timedelta(days=59))
+    assert renewed.signing_cert != first.signing_cert and renewed.root == first.root
+    # renamed: the next slip is signed with the new name, under the same root
+    new_slip = signing.sign_pdf(slip_pdf("new"), folder, shop_name="鑫达通讯（新名）")
+    new = signing.verify_pdf(new_slip, folder)
+    assert new.ok and new.signer == "鑫达通讯（新名）"
+    old = signing.verify_pdf(old_slip, folder)
+    assert old.ok and old.signer == SHOP  # old slips still verify
+
+
+def test_verify_says_when_the_certificate_has_expired_since_in_the_shops_zone(
+    tmp_path: Path,
+) -> None:
+    from zoneinfo import ZoneInfo
+
+    from app.i18n.messages import describe
+
+    folder = tmp_path / "shop"
+    today = dt.datetime.now(dt.UTC)
+    # a certificate made three years ago (it ends tomorrow), a slip signed with it today
+    past = today - dt.timedelta(days=3 * 365 - 1)
+    signing.ensure_identity(folder, SHOP, now=past)
+    slip = signing.sign_pdf(slip_pdf("old"), folder, now=past)
+    ends = signing.load_identity(folder).signing_cert.not_valid_after_utc
+    assert today < ends < today + dt.timedelta(days=3)
+    assert "expired" not in signing.verify_pdf(slip, folder).params
+    later = today + dt.timedelta(days=30)  # checked a month later, offline (no time stamp)
+    v = signing.verify_pdf(slip, folder, tz=ZoneInfo("Asia/Shanghai"), now=later)
+    assert v.ok and "expired" in v.params
+    assert v.params["at"].endswith("(Asia/Shanghai)")
+    assert v.params["expired"].endswith("(Asia/Shanghai)")
+    text = describe(v.as_error())
+    assert "expired on" in text and "trusted time stamp" in text
 
 
 def test_identity_info_for_the_window(shop: Path) -> None:
@@ -478,3 +522,15 @@ def test_cli_certificate_export_and_import(tmp_path: Path) -> None:
     assert [e["fingerprint"] for e in logged] == [info["fingerprint"]]
     rc, out, err = run("certificate", "show", data_dir=data)
     assert rc == 0 and "Issued by: Owner CA" in out
+
+
+def test_an_imported_certificate_near_its_end_is_warned_about(tmp_path: Path) -> None:
+    folder = tmp_path / "shop"
+    ident = signing.ensure_identity(folder, SHOP)
+    ends = ident.signing_cert.not_valid_after_utc
+    near = ends - dt.timedelta(days=30)
+    # our own root: renewed by the next signature, nothing to warn about
+    assert shop_identity.certificate_warning(folder, now=near) is None
+    (shop_identity.keys_dir(folder) / shop_identity.ROOT_KEY).unlink()  # as after an import
+    assert shop_identity.certificate_warning(folder, now=near) == "certificate_expiring"
+    assert shop_identity.certificate_warning(folder, now=ends - dt.timedelta(days=61)) is None

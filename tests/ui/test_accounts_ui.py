@@ -27,10 +27,22 @@ def test_first_run_asks_for_the_owner_account(tk_root: Any, data_dir: Path) -> N
     assert "differ" in screen.form.error_text("pin2")
     assert accounts.needs_owner_setup()
     screen.form.set("pin2", "246810")
+    # the shop's details printed on every slip are asked for: a blank hotline is refused
+    screen.form.set("shop_name", "鑫达手机通讯")
+    screen.form.set("shop_address", "杭州市西湖区文三路 398 号")
+    assert screen.submit() is None
+    assert screen.form.error_text("shop_hotline")
+    assert accounts.needs_owner_setup()
+    screen.form.set("shop_hotline", "0571-8888 6666")
+    screen.form.set("shop_return_address", "杭州市西湖区文三路 398 号 售后部")
     ctx = screen.submit()
     assert ctx is not None and got == [ctx]
     assert ctx.actor.name == "wang" and ctx.actor.role == "owner"
     assert not accounts.needs_owner_setup()
+    shop = ctx.settings.shop
+    assert (shop.name, shop.hotline) == ("鑫达手机通讯", "0571-8888 6666")
+    assert shop.address == "杭州市西湖区文三路 398 号"
+    assert shop.return_address == "杭州市西湖区文三路 398 号 售后部"
     screen.destroy()
 
 

@@ -277,3 +277,60 @@ def test_report_figures_wait_until_the_tab_is_shown(window: Any) -> None:
     assert tab.figures is None  # nothing worked out while the window was built
     window.show_tab("reports")
     assert tab.figures is not None
+
+
+def test_the_print_tab_warns_before_a_slip_prints_the_shops_details_empty(
+    window: Any, demo_ctx: Context
+) -> None:
+    tab = window.show_tab("forms")
+    empty = demo_ctx.settings.replace_path("shop.hotline", "").replace_path("shop.address", "")
+    window.desk.with_settings(empty)
+    tab.set_form("warranty-card")
+    text = tab.show_blanks_warning()
+    assert "Service hotline" in text or "服务热线" in text
+    assert tab.blanks_note.winfo_manager() == "pack"
+    filled = (
+        empty.replace_path("shop.hotline", "0571-8888 6666")
+        .replace_path("shop.address", "杭州市文三路 398 号")
+        .replace_path("shop.consignee", "鑫达售后组")
+        .replace_path("shop.consignee_phone", "0571-8888 7777")
+    )
+    window.desk.with_settings(filled)
+    tab.set_form("warranty-card")
+    assert tab.show_blanks_warning() == ""
+    assert tab.blanks_note.winfo_manager() == ""
+    # the slip's language is the shop's setting, whatever the window speaks
+    assert tab.lang_var.get() == demo_ctx.settings.printing.slip_language == "zh"
+
+
+def test_a_sale_registered_in_the_print_tab_gets_its_warranty_card(
+    window: Any, demo_ctx: Context
+) -> None:
+    tab = window.show_tab("forms")
+    dialog = tab.register_sale()
+    pump(window.root)
+    dialog.form.set("customer", "张三")
+    dialog.form.set("phone", "13800138000")
+    dialog.form.set("product", "原装充电器 67W")
+    dialog.form.set("category", "charger")
+    dialog.form.set("invoice_no", "FP-UI-0001")
+    dialog.form.set("price", "abc")
+    assert not dialog.ok().ok
+    assert dialog.form.error_text("price")  # next to the field; nothing written
+    dialog.form.set("price", "149")
+    assert dialog.ok().ok
+    assert tab.form == "warranty-card" and tab.number_var.get() == "FP-UI-0001"
+    tab.preview()
+    _wait_for_worker(window)
+    assert tab.pdf is not None and len(tab.pages) >= 1
+    assert "FP-UI-0001" in tab.preview_title.cget("text")
+
+
+def test_the_print_tab_saves_the_how_to_check_guide(
+    window: Any, demo_ctx: Context, tmp_path: Path
+) -> None:
+    tab = window.show_tab("forms")
+    out = tmp_path / "guide.pdf"
+    assert tab.save_guide(out)
+    assert out.read_bytes().startswith(b"%PDF-")
+    assert not tab.save_guide(tmp_path / "no-such-folder" / "guide.pdf")

@@ -68,9 +68,12 @@ class PrintingTab(ttk.Frame):
         self._resize_job: str | None = None
         self.printers = self._printer_names()
         self.font_note = ttk.Label(self, bootstyle="@danger", padding=(10, 6), wraplength=1100)
+        # the shop's address, hotline … this form prints but that are still empty
+        self.blanks_note = ttk.Label(self, bootstyle="warning", padding=(10, 4), wraplength=1100)
         # Finding the font reads a 5 MB file: done when the tab is first shown, not at start.
         self._font_checked = False
         desk.on("context", lambda _ctx: self._font_checked and self.show_font_warning())
+        desk.on("context", lambda _ctx: self.show_blanks_warning())
         left = ttk.Frame(self, width=380)
         left.pack(side="left", fill="y", padx=(0, 12))
         self._build_choice(left)
@@ -168,7 +171,8 @@ class PrintingTab(ttk.Frame):
         ttk.Label(box, text=_("Language")).grid(row=5, column=0, sticky="w", pady=4)
         langs = ttk.Frame(box)
         langs.grid(row=5, column=1, sticky="w")
-        self.lang_var = tk.StringVar(self, value=i18n.current_language())
+        # the shop's slip language, not the window's (a setting; the radio changes one print)
+        self.lang_var = tk.StringVar(self, value=self.desk.ctx.settings.printing.slip_language)
         for code, text in LANGS:
             ttk.Radiobutton(langs, text=_(text), value=code, variable=self.lang_var).pack(
                 side="left", padx=(0, 12)
@@ -176,7 +180,67 @@ class PrintingTab(ttk.Frame):
         self.preview_button = ttk.Button(
             box, text=_("Preview"), bootstyle="primary-outline", command=self.preview
         )
-        self.preview_button.grid(row=6, column=0, columnspan=2, sticky="we", pady=(8, 0))
+        self.preview_button.grid(row=6, column=0, sticky="we", pady=(8, 0))
+        self.sale_button = ttk.Button(
+            box,
+            text=_("Register a sale… (warranty card)"),
+            bootstyle="secondary-outline",
+            command=self.register_sale,
+        )
+        self.sale_button.grid(row=6, column=1, sticky="we", pady=(8, 0), padx=(6, 0))
+
+    def register_sale(self) -> Any:
+        """A sale at the counter without a case: then its warranty card is ready to preview."""
+        from app.i18n.labels import CATEGORIES
+        from app.services.sales import register_sale
+        from app.ui.dialogs import FormDialog
+        from app.ui.widgets.fields import Field
+
+        fields = [
+            Field("customer", N_("Customer"), required=True, width=20),
+            Field("phone", N_("Phone"), required=True, width=20),
+            Field("product", N_("Product"), required=True, width=30, span=True),
+            Field("model_spec", N_("Model/spec"), width=20),
+            Field(
+                "category",
+                N_("Category"),
+                kind="choice",
+                choices=list(CATEGORIES.items()),
+                default="phone",
+            ),
+            Field("serial", N_("IMEI/serial"), width=20),
+            Field(
+                "sale_date", N_("Sale date"), width=14, default=self.desk.ctx.today().isoformat()
+            ),
+            Field("price", N_("Price"), width=12),
+            Field("invoice_no", N_("Invoice no."), width=20),
+        ]
+
+        def submit(values: dict[str, Any], form: Any) -> Any:
+            got = self.desk.call(
+                register_sale,
+                form=form,
+                done=_("Sale registered: its warranty card is ready to print."),
+                **values,
+            )
+            if got.ok:
+                self.set_form("warranty-card")
+                self.set_number(got.value.card_key)
+            return got
+
+        self.sale_dialog = FormDialog(
+            self,
+            _("Register a sale"),
+            fields,
+            submit,
+            intro=_(
+                "A phone or an accessory sold at the counter gets its warranty card now, "
+                "without an after-sales case. The card is found again by the IMEI or invoice."
+            ),
+            ok_text=_("Register"),
+            columns=2,
+        )
+        return self.sale_dialog
 
     def _build_printer(self, master: tk.Misc) -> None:
         box = self._section(master, _("Print"))
@@ -225,7 +289,14 @@ class PrintingTab(ttk.Frame):
             bootstyle="secondary-outline",
             command=self.ask_verify,
         )
-        self.verify_button.grid(row=1, column=0, columnspan=2, sticky="w", pady=(6, 4))
+        self.verify_button.grid(row=1, column=0, sticky="w", pady=(6, 4))
+        self.guide_button = ttk.Button(
+            box,
+            text=_("How to check our slips (PDF)…"),
+            bootstyle="link",
+            command=self.ask_guide,
+        )
+        self.guide_button.grid(row=1, column=1, sticky="e", pady=(6, 4))
         self.verdict_label = ttk.Label(box, text="", wraplength=330, justify="left")
         self.verdict_label.grid(row=2, column=0, columnspan=2, sticky="w")
 
@@ -279,6 +350,29 @@ class PrintingTab(ttk.Frame):
             self.blank_var.set(False)
         self._blank_changed()
         self.select_printer(remembered_printer(self.desk.ctx, FORMS[form]))
+        self.show_blanks_warning()
+
+    def show_blanks_warning(self) -> str:
+        """A visible line when this form would print the shop's address or hotline empty."""
+        from app.domain.errors import DomainError
+        from app.i18n.messages import describe
+        from app.i18n.setting_labels import shop_blanks_warning
+        from app.services.certificates import certificate_warning
+        from app.services.documents import missing_shop_details
+
+        got = self.desk.read(missing_shop_details, self.form)
+        text = shop_blanks_warning(got.value) if got.ok else ""
+        expiring = certificate_warning(self.desk.ctx)
+        if expiring:  # an imported certificate near its end: the owner imports a new one
+            text = " ".join(x for x in (text, describe(DomainError(expiring))) if x)
+        if text:
+            self.blanks_note.configure(text=text)
+            first = [w for w in self.pack_slaves() if w not in (self.font_note, self.blanks_note)]
+            where = {"before": first[0]} if first else {}
+            self.blanks_note.pack(side="top", fill="x", pady=(0, 6), **where)
+        else:
+            self.blanks_note.pack_forget()
+        return text
 
     def _blank_changed(self) -> None:
         blank = self.blank_var.get()
@@ -536,6 +630,37 @@ class PrintingTab(ttk.Frame):
             self.desk.changed()
 
         self.desk.run_long("save_pdf", work, done)
+
+    def ask_guide(self) -> None:
+        out = filedialog.asksaveasfilename(
+            parent=self,
+            defaultextension=".pdf",
+            initialfile=_("How to check our slips") + ".pdf",
+            filetypes=[(_("PDF files"), "*.pdf")],
+        )
+        if out:
+            self.save_guide(Path(out))
+
+    def save_guide(self, out: Path) -> bool:
+        """The one-page guide for customers and partners: import our root, compare the
+        fingerprint, what Adobe Reader and WPS show. In the slip language chosen here."""
+        from app.services.certificates import check_guide
+
+        got = self.desk.read(check_guide, lang=self.lang_var.get())
+        if not got.ok:
+            return False
+        try:
+            out.write_bytes(got.value)
+        except OSError as exc:
+            self.desk.notify(
+                _("{file} could not be written: {error}").format(
+                    file=out, error=exc.strerror or str(exc)
+                ),
+                "warning",
+            )
+            return False
+        self.desk.notify(_("Saved {file}.").format(file=out), "success")
+        return True
 
     # --- verify ----------------------------------------------------------------------------
 

@@ -33,6 +33,7 @@ from app.ui.widgets.fields import Field, FormFrame
 
 LANGUAGES = (("", N_("Follow the system")), ("zh", N_("Chinese (简体中文)")), ("en", N_("English")))
 THEMES = (("light", N_("Light")), ("dark", N_("Dark")))
+SLIP_LANGUAGES = (("zh", N_("Chinese (简体中文)")), ("en", N_("English")))
 DEFAULT_PRINTER = N_("System default printer")
 # Paths picked with a file or folder dialog: (dialog kind, file types).
 PICKERS: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
@@ -146,6 +147,8 @@ class SettingsTab(ttk.Frame):
             return Field(path, label, kind="choice", choices=LANGUAGES, hint=hint, width=26)
         if path == "ui.theme":
             return Field(path, label, kind="choice", choices=THEMES, hint=hint, width=26)
+        if path == "printing.slip_language":
+            return Field(path, label, kind="choice", choices=SLIP_LANGUAGES, hint=hint, width=26)
         if path.startswith("printing.") and name in FORM_PRINTERS:
             return Field(
                 path, label, kind="choice", choices=self._printer_choices(value), hint=hint
