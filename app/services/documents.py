@@ -18,8 +18,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from dateutil.relativedelta import relativedelta
-
 from app import i18n
 from app.documents.fonts import cjk_font
 from app.documents.layout import load_form
@@ -157,10 +155,12 @@ def _shop(ctx: Context, f: _Fmt) -> dict[str, Any]:
 
 
 def _warranty_status(d: CaseDetail, f: _Fmt) -> str:
+    from app.services.rules import warranty_end
+
     ent = d.entitlement or {}
-    until = ent.get("until") or {}
-    repair_until = until.get("free_repair")
-    if d.product is not None and d.product.is_gift:
+    end = warranty_end(f.ctx, d)
+    repair_until = end.isoformat() if end else None
+    if d.sale is not None and d.sale.is_gift:
         return "赠品，不享受三包" if f.lang == "zh" else "Gift: no warranty"
     if not ent:
         return ""
@@ -326,6 +326,15 @@ def _rma_values(d: CaseDetail, f: _Fmt) -> dict[str, Any]:
             _signed(sum(received) - sum(ln.qty_expected for ln in r.lines)) if received else ""
         ),
         "approval_level": r.approval_level,
+        "approved_amount": f.money(r.approved_amount),
+        "override": (
+            f"{r.override_reason}（{r.override_by or ''}）"
+            if r.override_reason and f.lang == "zh"
+            else f"{r.override_reason} ({r.override_by or ''})"
+            if r.override_reason
+            else ""
+        ),
+        "goods_due": f.day(r.goods_due),
         "approved_by": r.approved_by or "",
         "approved_at": f.when(r.approved_at),
         "approved_date": f.day(r.approved_at),
@@ -371,24 +380,23 @@ def _claim_values(cl: ClaimView, f: _Fmt) -> dict[str, Any]:
 
 
 def _warranty_values(d: CaseDetail, f: _Fmt) -> dict[str, Any]:
+    from app.services.rules import warranty_end
+
     p = d.product
     months = p.warranty_months if p else None
     if p and months is None:
         w = f.ctx.settings.warranty
         months = w.statutory_accessory_months(p.category) if p.category != "phone" else None
         months = months or (w.repair_months if p.category == "phone" else w.other_default_months)
-    sold = d.sale.sale_date if d.sale else None
-    gift = bool(p and p.is_gift)
-    until = ""
-    if sold and months and not gift:
-        until = (sold + relativedelta(months=months) - relativedelta(days=1)).isoformat()
+    gift = bool(d.sale is not None and d.sale.is_gift)
+    end = None if gift else warranty_end(f.ctx, d)
     return {
         "warranty_months": (
             ("赠品，不保修" if f.lang == "zh" else "gift, no warranty")
             if gift
             else f.months(months)
         ),
-        "warranty_until": until,
+        "warranty_until": end.isoformat() if end else "",
     }
 
 
@@ -448,7 +456,7 @@ def slip_data(ctx: Context, number: str, form: str, *, lang: str | None = None) 
         else:
             from app.services.records import claim_view
 
-            view = claim_view(claim)
+            view = claim_view(claim, ctx.now())
         data.update(_claim_values(view, f))
         if detail is None:
             data.setdefault("case_number", "")

@@ -10,9 +10,20 @@ from playhouse.migrate import SchemaMigrator, migrate
 
 from app.store import search_index
 from app.store.db import StoreError, database, is_postgres, is_sqlite, write_transaction
-from app.store.models import MODELS, CustomerAccess, User
+from app.store.models import (
+    MODELS,
+    CarrierClaim,
+    Case,
+    CustomerAccess,
+    MoneyEntry,
+    ReturnAuth,
+    ReturnLine,
+    SaleRef,
+    Setting,
+    User,
+)
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 
 def _v2_accounts(m: SchemaMigrator) -> None:
@@ -51,12 +62,90 @@ def _v4_indexes(m: SchemaMigrator) -> None:
         database.execute_sql(f'CREATE INDEX IF NOT EXISTS "{name}" ON "{table}" ({cols})')
 
 
+def _v5_money_paths(m: SchemaMigrator) -> None:
+    """Money and rights on every path (issue 13): approvals follow the amount, the owner's
+    override, ship-first obligations, order refund numbers, carrier deadlines and claimed lines,
+    money routes and payers; the gift flag moves from the product to the sale.
+
+    Existing gifts: the earliest case of a product marked as a gift keeps the flag, on its sale
+    (a sale reference is made for it when it had none). Later cases of that product lost their
+    warranty only through the product's flag: their intake decision is made again with the
+    stored warranty settings, as it would have been without the flag.
+    """
+    migrate(
+        m.add_column("sale_ref", "is_gift", SaleRef.is_gift),
+        m.add_column("case", "platform_refund_no", Case.platform_refund_no),
+        m.add_index("case", ("platform_refund_no",), False),
+        m.add_column("return_auth", "approved_amount", ReturnAuth.approved_amount),
+        m.add_column("return_auth", "override_by_id", ReturnAuth.override_by),
+        m.add_column("return_auth", "override_reason", ReturnAuth.override_reason),
+        m.add_column("return_auth", "freight_agreed", ReturnAuth.freight_agreed),
+        m.add_column("return_auth", "goods_due", ReturnAuth.goods_due),
+        m.add_column("return_auth", "goods_waived_by_id", ReturnAuth.goods_waived_by),
+        m.add_column("return_auth", "goods_waived_at", ReturnAuth.goods_waived_at),
+        m.add_column("return_auth", "goods_waived_reason", ReturnAuth.goods_waived_reason),
+        m.add_column("return_line", "qty_damaged", ReturnLine.qty_damaged),
+        m.add_column("carrier_claim", "deadline_at", CarrierClaim.deadline_at),
+        m.add_column("carrier_claim", "lines", CarrierClaim.lines),
+        m.add_column("money_entry", "route", MoneyEntry.route),
+        m.add_column("money_entry", "party", MoneyEntry.party),
+    )
+    gifts = [
+        row[0]
+        for row in database.execute_sql(f'SELECT id FROM "product" WHERE is_gift = {_true()}')
+    ]
+    if gifts:
+        _move_gift_flags(gifts)
+    migrate(m.drop_column("product", "is_gift"))
+
+
+def _true() -> str:
+    return "TRUE" if is_postgres() else "1"
+
+
+def _move_gift_flags(product_ids: list[int]) -> None:
+    from app.domain.rules.entitlement import Entitlement, decide_entitlement
+    from app.domain.settings import Settings
+
+    row = Setting.get_or_none(Setting.key == "settings")
+    try:
+        warranty = Settings.from_dict(row.value if row else {}).warranty
+    except Exception:  # noqa: BLE001 - a hand-edited settings row: the defaults decide
+        warranty = Settings().warranty
+    for product_id in product_ids:
+        months = database.execute_sql(
+            'SELECT warranty_months FROM "product" WHERE id = ' + str(int(product_id))
+        ).fetchone()[0]
+        cases = list(
+            Case.select(Case.id, Case.customer, Case.sale, Case.entitlement)
+            .where(Case.product == product_id)
+            .order_by(Case.created_at, Case.id)
+        )
+        for i, case in enumerate(cases):
+            if i == 0:
+                if case.sale_id is None:
+                    sale = SaleRef.create(customer=case.customer_id, product=product_id)
+                    Case.update(sale=sale.id).where(Case.id == case.id).execute()
+                    case.sale_id = sale.id
+                SaleRef.update(is_gift=True).where(SaleRef.id == case.sale_id).execute()
+                continue
+            ent = case.entitlement
+            if not ent or not any(b.get("code") == "gift_no_warranty" for b in ent["basis"]):
+                continue
+            old = Entitlement.from_dict(ent)
+            new = decide_entitlement(
+                old.category, old.sold, old.on, warranty, warranty_months=months
+            )
+            Case.update(entitlement=new.to_dict()).where(Case.id == case.id).execute()
+
+
 # version -> step that brings a database from version-1 to version. Each runs in a transaction
 # after a backup. Example: MIGRATIONS[2] = lambda m: migrate(m.add_column("case", "x", field)).
 MIGRATIONS: dict[int, Callable[[SchemaMigrator], None]] = {
     2: _v2_accounts,
     3: _v3_search,
     4: _v4_indexes,
+    5: _v5_money_paths,
 }
 
 APPEND_ONLY_TRIGGERS = (

@@ -485,8 +485,6 @@ class IntakeTab(ttk.Frame):
         if choice is not None:
             self._fill(self.product_form, "model_spec", choice.model_spec)
             self._fill(self.product_form, "category", choice.category)
-            if choice.is_gift:
-                self.flag_vars["gift"].set(True)
 
     def update_preview(self) -> None:
         got = self.desk.read(preview, self.collect())
