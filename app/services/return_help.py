@@ -21,11 +21,20 @@ from app.domain.validation import Collector, validate_text
 from app.services.context import Context
 from app.services.money import add_money, open_claim_for, refund_blocker
 from app.services.permissions import Action, require
-from app.services.records import find_case, refunded_total, rma_of
+from app.services.records import (
+    claim_view,
+    find_case,
+    order_cases,
+    order_paid_total,
+    order_refunded_total,
+    refunded_total,
+    rma_of,
+)
 from app.services.returns import charge_dealer, rma_total
 from app.services.transitions import apply_transition
+from app.services.views import ClaimView
 from app.store.db import write_transaction
-from app.store.models import Case, Customer, ReturnAuth
+from app.store.models import CarrierClaim, Case, Customer, ReturnAuth
 
 ZERO = Decimal("0.00")
 RETURN_KINDS = (CaseKind.RETURN.value, CaseKind.EXCHANGE.value, CaseKind.REFUND.value)
@@ -206,3 +215,32 @@ def deduct_dealer(ctx: Context, number: str, amount: str | Decimal, note: str = 
         charge_dealer(ctx, case.customer, value, case, "deduction")  # type: ignore[arg-type]
         add_money(ctx, case, MoneyKind.DEALER_DEDUCTION, value, text)  # type: ignore[arg-type]
         return Customer.get_by_id(case.customer_id).dealer_balance
+
+
+@dataclass(frozen=True)
+class OrderSummary:
+    """One order across its cases: what was paid, what was refunded (one order, one refund)."""
+
+    order_no: str
+    paid: Decimal | None
+    refunded: Decimal
+    cases: list[tuple[str, str]]  # (number, status), oldest first
+
+
+def order_summary(ctx: Context, order_no: str) -> OrderSummary:
+    """The cases of an order number and its paid and refunded totals."""
+    key = validate_text(order_no, "order_no", required=True, max_len=40)
+    cases = order_cases(key)
+    return OrderSummary(
+        order_no=key,
+        paid=order_paid_total(key),
+        refunded=order_refunded_total(key),
+        cases=[(c.number, c.status) for c in cases],
+    )
+
+
+def list_claims(ctx: Context, limit: int = 500) -> list[ClaimView]:
+    """Carrier claims, newest first, each with its deadline and overdue flag."""
+    now = ctx.now()
+    query = CarrierClaim.select().order_by(CarrierClaim.id.desc()).limit(limit)
+    return [claim_view(c, now) for c in query]
