@@ -22,6 +22,7 @@ from app.services.context import Context
 from app.services.money import add_money, open_claim_for, refund_blocker
 from app.services.permissions import Action, require
 from app.services.records import (
+    case_value,
     claim_view,
     find_case,
     order_cases,
@@ -30,7 +31,7 @@ from app.services.records import (
     refunded_total,
     rma_of,
 )
-from app.services.returns import charge_dealer, rma_total
+from app.services.returns import charge_dealer
 from app.services.transitions import apply_transition
 from app.services.views import ClaimView
 from app.store.db import write_transaction
@@ -91,10 +92,7 @@ def return_counts(ctx: Context) -> ReturnCounts:
 
 
 def _paid(case: Case) -> Decimal | None:
-    if case.amount is not None:
-        return case.amount
-    rma = rma_of(case)
-    return rma_total(rma) if rma is not None else None
+    return case_value(case)
 
 
 @dataclass(frozen=True)
@@ -131,16 +129,29 @@ class ApprovalNeed:
     amount: Decimal
     level: str  # "manager" (at or below the threshold) or "owner"
     threshold: Decimal
+    rule: str = ""  # the three-guarantee verdict's code the desk reads before approving
+    rule_params: dict[str, object] | None = None
+    needs_override: bool = False  # outside the three guarantees: owner with a typed reason
 
 
 def approval_for(ctx: Context, number: str) -> ApprovalNeed:
-    """The amount a return's approval is judged on (as check_and_record_approval does)."""
+    """What approving a return needs, judged as check_and_record_approval judges it: the value
+    as it stands (lines x price or the refund asked) and the three-guarantee verdict."""
+    from app.services.returns import entitlement_check
+
     case = find_case(number)
     amount = _paid(case) or ZERO
+    try:
+        verdict = entitlement_check(case)
+    except DomainError:
+        verdict = None
     return ApprovalNeed(
         amount=amount,
         level=approval_needed(amount, ctx.settings.approval).value,
         threshold=ctx.settings.approval.owner_threshold,
+        rule=verdict.code if verdict else "",
+        rule_params=dict(verdict.params) if verdict else None,
+        needs_override=bool(verdict is not None and not verdict.eligible),
     )
 
 

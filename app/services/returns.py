@@ -703,9 +703,9 @@ def goods_owed(ctx: Context, *, at: object = None) -> list[GoodsOwed]:
         .join(ReturnAuth, on=(ReturnAuth.case == Case.id), attr="rma_row")
         .where(
             Case.ship_first_at.is_null(False)
-            & (Case.ship_first_at < now)
-            & (ReturnAuth.received_at.is_null() | (ReturnAuth.received_at >= now))
-            & (ReturnAuth.goods_waived_at.is_null() | (ReturnAuth.goods_waived_at >= now))
+            & (Case.ship_first_at <= now)
+            & (ReturnAuth.received_at.is_null() | (ReturnAuth.received_at > now))
+            & (ReturnAuth.goods_waived_at.is_null() | (ReturnAuth.goods_waived_at > now))
             & (Case.status != "cancelled")
         )
     )
@@ -713,7 +713,7 @@ def goods_owed(ctx: Context, *, at: object = None) -> list[GoodsOwed]:
     for case in query:
         rma = case.rma_row
         held = sum(
-            (m.amount for m in live_entries(case, MoneyKind.DEPOSIT) if m.at < now),
+            (m.amount for m in live_entries(case, MoneyKind.DEPOSIT) if m.at <= now),
             Decimal("0.00"),
         )
         due = rma.goods_due

@@ -75,7 +75,6 @@ def _v5_money_paths(m: SchemaMigrator) -> None:
     migrate(
         m.add_column("sale_ref", "is_gift", SaleRef.is_gift),
         m.add_column("case", "platform_refund_no", Case.platform_refund_no),
-        m.add_index("case", ("platform_refund_no",), False),
         m.add_column("return_auth", "approved_amount", ReturnAuth.approved_amount),
         m.add_column("return_auth", "override_by_id", ReturnAuth.override_by),
         m.add_column("return_auth", "override_reason", ReturnAuth.override_reason),
