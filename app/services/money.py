@@ -215,10 +215,8 @@ def record_money(
 
 
 def reverse_money(ctx: Context, entry_id: int | str, note: str) -> MoneyEntry:
-    """Correct a money entry with a reversing entry; the original is never edited.
-
-    Reversing a refund (a wrong refund taken back) needs the manager on duty or the owner.
-    """
+    """Correct a money entry with a reversing entry; the original is never edited (a wrong
+    refund taken back is the reversal of that refund, with its route)."""
     text = validate_text(note, "note", required=True, max_len=200)
     try:
         key = int(entry_id)
@@ -229,8 +227,6 @@ def reverse_money(ctx: Context, entry_id: int | str, note: str) -> MoneyEntry:
         original = MoneyEntry.get_or_none(MoneyEntry.id == key)
         if original is None:
             raise NotFound("money_entry", str(entry_id))
-        if original.kind == MoneyKind.REFUND.value:
-            require(ctx, Action.APPROVE_MANAGER)
         return reverse_entry(ctx, original, text)
 
 

@@ -10,6 +10,10 @@ import peewee as pw
 from app.store.db import database
 from app.store.fields import JSONTextField, MoneyField, UTCDateTimeField
 
+#: A database-side default for text columns added later, so rows inserted by plain SQL (bench
+#: generator, older scripts) that do not name them still satisfy NOT NULL.
+_EMPTY = pw.SQL("DEFAULT ''")
+
 
 class BaseModel(pw.Model):
     class Meta:
@@ -71,7 +75,7 @@ class SaleRef(BaseModel):
     quantity = pw.IntegerField(default=1)
     unit_price = MoneyField(null=True)
     # A gift is a property of this sale, never of the product (gifts carry no warranty - 001).
-    is_gift = pw.BooleanField(default=False)
+    is_gift = pw.BooleanField(default=False, constraints=[pw.SQL("DEFAULT FALSE")])
 
 
 class Case(BaseModel):
@@ -106,7 +110,9 @@ class Case(BaseModel):
     satisfaction = pw.IntegerField(null=True)  # 1..5 at follow-up
     follow_up = pw.TextField(default="")
     resolution = pw.TextField(default="")
-    platform_refund_no = pw.CharField(max_length=40, default="", index=True)  # online shop's
+    platform_refund_no = pw.CharField(  # the online shop's refund/after-sales number
+        max_length=40, default="", index=True, constraints=[_EMPTY]
+    )
 
 
 class CasePhoto(BaseModel):
@@ -222,13 +228,13 @@ class ReturnAuth(BaseModel):
     approved_amount = MoneyField(null=True)
     # The owner's override of the three guarantees (outside the window, a gift), with its reason.
     override_by = pw.ForeignKeyField(User, null=True, backref="+", index=False)
-    override_reason = pw.TextField(default="")
-    freight_agreed = pw.CharField(max_length=10, default="")  # codes.FreightPayer agreed with them
+    override_reason = pw.TextField(default="", constraints=[_EMPTY])
+    freight_agreed = pw.CharField(max_length=10, default="", constraints=[_EMPTY])  # agreed payer
     # Ship first (先补发): the old goods are owed back by this day unless the owner waives them.
     goods_due = pw.DateField(null=True)
     goods_waived_by = pw.ForeignKeyField(User, null=True, backref="+", index=False)
     goods_waived_at = UTCDateTimeField(null=True)
-    goods_waived_reason = pw.TextField(default="")
+    goods_waived_reason = pw.TextField(default="", constraints=[_EMPTY])
 
 
 class ReturnLine(BaseModel):
@@ -286,8 +292,8 @@ class MoneyEntry(BaseModel):
     by = pw.ForeignKeyField(User, backref="+")
     note = pw.CharField(max_length=200, default="")
     reverses = pw.ForeignKeyField("self", null=True, backref="reversals")
-    route = pw.CharField(max_length=10, default="")  # codes.PayRoute: how the money moved
-    party = pw.CharField(max_length=10, default="")  # codes.Party: who bears or pays it
+    route = pw.CharField(max_length=10, default="", constraints=[_EMPTY])  # codes.PayRoute
+    party = pw.CharField(max_length=10, default="", constraints=[_EMPTY])  # codes.Party
 
 
 class DealerMovement(BaseModel):

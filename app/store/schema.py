@@ -72,30 +72,45 @@ def _v5_money_paths(m: SchemaMigrator) -> None:
     warranty only through the product's flag: their intake decision is made again with the
     stored warranty settings, as it would have been without the flag.
     """
-    migrate(
-        m.add_column("sale_ref", "is_gift", SaleRef.is_gift),
-        m.add_column("case", "platform_refund_no", Case.platform_refund_no),
-        m.add_column("return_auth", "approved_amount", ReturnAuth.approved_amount),
-        m.add_column("return_auth", "override_by_id", ReturnAuth.override_by),
-        m.add_column("return_auth", "override_reason", ReturnAuth.override_reason),
-        m.add_column("return_auth", "freight_agreed", ReturnAuth.freight_agreed),
-        m.add_column("return_auth", "goods_due", ReturnAuth.goods_due),
-        m.add_column("return_auth", "goods_waived_by_id", ReturnAuth.goods_waived_by),
-        m.add_column("return_auth", "goods_waived_at", ReturnAuth.goods_waived_at),
-        m.add_column("return_auth", "goods_waived_reason", ReturnAuth.goods_waived_reason),
-        m.add_column("return_line", "qty_damaged", ReturnLine.qty_damaged),
-        m.add_column("carrier_claim", "deadline_at", CarrierClaim.deadline_at),
-        m.add_column("carrier_claim", "lines", CarrierClaim.lines),
-        m.add_column("money_entry", "route", MoneyEntry.route),
-        m.add_column("money_entry", "party", MoneyEntry.party),
+    new_columns = (
+        ("sale_ref", "is_gift", SaleRef.is_gift),
+        ("case", "platform_refund_no", Case.platform_refund_no),
+        ("return_auth", "approved_amount", ReturnAuth.approved_amount),
+        ("return_auth", "override_by_id", ReturnAuth.override_by),
+        ("return_auth", "override_reason", ReturnAuth.override_reason),
+        ("return_auth", "freight_agreed", ReturnAuth.freight_agreed),
+        ("return_auth", "goods_due", ReturnAuth.goods_due),
+        ("return_auth", "goods_waived_by_id", ReturnAuth.goods_waived_by),
+        ("return_auth", "goods_waived_at", ReturnAuth.goods_waived_at),
+        ("return_auth", "goods_waived_reason", ReturnAuth.goods_waived_reason),
+        ("return_line", "qty_damaged", ReturnLine.qty_damaged),
+        ("carrier_claim", "deadline_at", CarrierClaim.deadline_at),
+        ("carrier_claim", "lines", CarrierClaim.lines),
+        ("money_entry", "route", MoneyEntry.route),
+        ("money_entry", "party", MoneyEntry.party),
     )
-    gifts = [
-        row[0]
-        for row in database.execute_sql(f'SELECT id FROM "product" WHERE is_gift = {_true()}')
-    ]
-    if gifts:
-        _move_gift_flags(gifts)
-    migrate(m.drop_column("product", "is_gift"))
+    # Each column only when missing: a step may meet a database that already has some.
+    migrate(
+        *(
+            m.add_column(table, column, field)
+            for table, column, field in new_columns
+            if column not in _column_names(table)
+        )
+    )
+    if "is_gift" in _column_names("product"):
+        gifts = [
+            row[0]
+            for row in database.execute_sql(
+                f'SELECT id FROM "product" WHERE is_gift = {_true()}'
+            ).fetchall()
+        ]
+        if gifts:
+            _move_gift_flags(gifts)
+        migrate(m.drop_column("product", "is_gift"))
+
+
+def _column_names(table: str) -> set[str]:
+    return {c.name for c in database.get_columns(table)}
 
 
 def _true() -> str:
