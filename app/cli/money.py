@@ -223,7 +223,7 @@ def _pairs(values: list[str], option: str) -> dict[int, str]:
         key, sep, qty = v.partition("=")
         if not sep or not key.strip().isdigit():
             raise BadInput(
-                _("{option} takes LINE_ID=QTY, not {value!r}").format(option=option, value=v)
+                _("{option} takes LINE_ID=QTY, not {value}").format(option=option, value=v)
             )
         out[int(key)] = qty.strip()
     return out
