@@ -164,10 +164,7 @@ MESSAGES = {
     "not_in_transit": N_("Only a parcel in transit can be intercepted."),
     "resolution_required": N_("{field}: write down the solution told to the customer."),
     "claim_required": N_("Open a carrier claim first."),
-    "refund_before_inspection": N_(
-        "No refund before the goods are received and inspected "
-        "(unless the manager confirmed “ship first”)."
-    ),
+    "refund_before_inspection": N_("No refund before the goods are received and inspected."),
     "refund_goods_not_back": N_(
         "No refund yet: the parcel is neither unshipped, intercepted nor lost."
     ),

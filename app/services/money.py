@@ -237,10 +237,12 @@ def refund_blocker(case: Case) -> str | None:
         rma = rma_of(case)
         if case.ship_first_by_id is not None:
             # 先补发: the replacement is out; no refund until the old goods are back or waived.
-            back = rma is not None and (rma.received_at or rma.goods_waived_at)
-            return None if back else "refund_goods_owed"
-        inspected = bool(rma and rma.received_at and rma.inspection_result)
-        return None if inspected else "refund_before_inspection"
+            if rma is not None and (rma.received_at or rma.goods_waived_at):
+                return None
+            return "refund_goods_owed"
+        if rma and rma.received_at and rma.inspection_result:
+            return None
+        return "refund_before_inspection"
     if kind is CaseKind.REFUND:
         if case.shipping_status not in REFUNDABLE_SHIPPING:
             return "refund_goods_not_back"
