@@ -534,6 +534,7 @@ class IntakeTab(ttk.Frame):
             amount=p["amount"] or None,
             order_no=p["order_no"],
             invoice_no=p["invoice_no"],
+            platform_refund_no=p["platform_refund_no"],
             sale_channel=p["sale_channel"] or "store",
             man_made=self.flag_vars["man_made"].get(),
             gift=self.flag_vars["gift"].get(),
