@@ -89,3 +89,17 @@ def test_freight_payer_change_and_damaged_units_on_receipt(
     claim = CarrierClaim.get()
     assert claim.amount_claimed == Decimal("300.00") and claim.deadline_at is not None
     assert refunded_total(find_case(number)) == Decimal("0.00")
+
+
+def test_intake_warns_about_a_second_case_on_the_same_order(
+    window: Any,  # noqa: F811
+    ctx: Context,
+) -> None:
+    first = intake(ctx, kind="refund", order_no="TB99001", category="", sold=None)
+    tab = window.tabs["intake"]
+    tab.product_form.set("order_no", "TB99001")
+    tab.update_preview()
+    pump(window.root)
+    assert any(
+        first in line and "one order, one refund" in line for line in tab.entitlement.texts()
+    )
