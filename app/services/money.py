@@ -140,7 +140,8 @@ _DEFAULT_PARTY = {
     MoneyKind.PRICE_DIFFERENCE: Party.CUSTOMER,
     MoneyKind.FREIGHT_REFUND: Party.SHOP,
     MoneyKind.SUPPLIER_RECOVERY: Party.SUPPLIER,
-    MoneyKind.FREIGHT: Party.SHOP,
+    # freight booked by hand (e.g. shipping a replacement) keeps no payer: only the return
+    # freight booked by `returns.set_freight` (payer "shop") follows the freight payer
     MoneyKind.PARTS: Party.SHOP,
     MoneyKind.LABOUR: Party.SHOP,
 }

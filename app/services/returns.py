@@ -187,7 +187,9 @@ def _rebook_freight(ctx: Context, case: Case, rma: ReturnAuth, payer: str, why: 
     charged to the customer or the dealer's account)."""
     amount = rma.freight_amount
     live = live_entries(case, MoneyKind.FREIGHT, MoneyKind.FREIGHT_CHARGE)
-    live = [m for m in live if m.kind != MoneyKind.FREIGHT.value or m.party in ("", "shop")]
+    # Only the return freight follows the payer (booked with a payer); freight booked by hand
+    # for something else (shipping a replacement) stays as it is.
+    live = [m for m in live if m.party]
     if amount is None or amount <= 0:
         return
     half = (amount / 2).quantize(Decimal("0.01"))
