@@ -319,7 +319,14 @@ def report_tables(r: Report) -> list[ReportTable]:
         ReportTable(
             "goods_owed",
             _("Shipped first, goods not back"),
-            (_("Case"), _("Return"), _("Customer"), _("Due"), _("Days overdue"), _("Deposit")),
+            (
+                _("Case number"),
+                _("RMA number"),
+                _("Customer"),
+                _("Due"),
+                _("Days overdue"),
+                _("Deposit"),
+            ),
             [
                 (
                     g.number,
