@@ -103,3 +103,17 @@ def test_intake_warns_about_a_second_case_on_the_same_order(
     assert any(
         first in line and "one order, one refund" in line for line in tab.entitlement.texts()
     )
+
+
+def test_carrier_damage_replacement_asks_the_owner_above_the_threshold(
+    window: Any,  # noqa: F811
+    ctx: Context,
+) -> None:
+    number = intake(ctx, kind="carrier_damage", amount="800.00", category="", sold=None)
+    move(ctx, number, "documented")
+    panel = open_record(window, number)
+    assert "damage_replacement" in panel.buttons and "move:replacement_shipped" not in panel.buttons
+    panel.press("damage_replacement")
+    assert "the owner must approve" in texts(panel.dialog)
+    press_ok(window, panel, "damage_replacement", note="补发新品")
+    assert db(ctx, number).status == "replacement_shipped"

@@ -255,6 +255,43 @@ def _ship_first(panel: RecordPanel, d: CaseDetail) -> FormDialog:
     return dialog
 
 
+def _damage_replacement(panel: RecordPanel, d: CaseDetail) -> FormDialog:
+    """Carrier damage: a replacement moves the same money as a refund, so it needs the same
+    approval level (the manager on duty up to the threshold, the owner above)."""
+    threshold = panel.desk.ctx.settings.approval.owner_threshold
+    level = "owner" if (d.amount or 0) > threshold else "manager"
+    field = Field(
+        "note",
+        N_("What was shipped"),
+        kind="multiline",
+        height=2,
+        width=44,
+        hint=N_("Replacement item, carrier and tracking number"),
+    )
+
+    def submit(values: dict[str, Any], form: FormFrame) -> Outcome:
+        return confirm_owner(
+            panel,
+            _permission(level),
+            lambda ctx: move(ctx, d.number, "replacement_shipped", values["note"]),
+            form=form,
+            done=moved_text(d, "replacement_shipped"),
+        )
+
+    intro = (
+        _level_text(level, d.amount or 0, threshold)
+        + "\n"
+        + _("Once a replacement is shipped no refund is paid on this case.")
+    )
+    return panel.form(
+        _("Ship a replacement — {number}").format(number=d.number),
+        [field],
+        submit,
+        intro=intro,
+        ok_text=_("Ship replacement now"),
+    )
+
+
 def _goods_owed(d: CaseDetail) -> bool:
     r = d.rma
     return bool(
@@ -1010,6 +1047,14 @@ register(
         when=_rma("requested", "approved", "replacement_shipped", "awaiting_goods"),
         style="secondary-outline",
         order=10,
+    ),
+    RecordAction(
+        "damage_replacement",
+        N_("Ship replacement…"),
+        _damage_replacement,
+        ("carrier_damage",),
+        target="replacement_shipped",
+        style="warning",
     ),
     RecordAction(
         "freight_payer",
