@@ -202,8 +202,14 @@ def _format_detail(ctx: Any, d: Any) -> str:
         out.append(_("Promised by: {date}").format(date=d.promise_date.isoformat()))
     if d.repair:
         out.append(_("Repair ticket: {number}").format(number=d.repair.number))
+    if d.same_order:
+        out.append(_("Same order: {cases}").format(cases=", ".join(d.same_order)))
     if d.rma:
         out.append(_("Return authorisation: {number}").format(number=d.rma.number))
+        if d.rma.override_reason:
+            out.append(_("Owner override: {reason}").format(reason=d.rma.override_reason))
+        if d.rma.goods_due and d.rma.received_at is None and not d.rma.goods_waived_reason:
+            out.append(_("Old goods owed back by {date}").format(date=d.rma.goods_due))
     if d.description:
         out.append(_("Description: {text}").format(text=d.description))
     if d.allowed:
