@@ -591,3 +591,41 @@ def test_money_rows_are_written_by_one_function(backend: str) -> None:
     assert creators == ["app/services/money.py"]
     text = (REPO / "app/services/money.py").read_text(encoding="utf-8")
     assert text.count("MoneyEntry.create(") == 1
+
+
+@pytest.mark.pg_only
+def test_the_v5_step_migrates_a_shop_server(backend: str, ctx: Context) -> None:
+    """On PostgreSQL: a v4 database (gift on the product, none of the new columns) migrates."""
+    from app.store import schema
+    from app.store.db import database
+
+    gift = intake(ctx, kind="repair", product="赠品手环", category="other", sold="2026-02-01")
+    dropped = (
+        ("sale_ref", "is_gift"),
+        ("case", "platform_refund_no"),
+        ("return_auth", "approved_amount"),
+        ("return_auth", "override_by_id"),
+        ("return_auth", "override_reason"),
+        ("return_auth", "freight_agreed"),
+        ("return_auth", "goods_due"),
+        ("return_auth", "goods_waived_by_id"),
+        ("return_auth", "goods_waived_at"),
+        ("return_auth", "goods_waived_reason"),
+        ("return_line", "qty_damaged"),
+        ("carrier_claim", "deadline_at"),
+        ("carrier_claim", "lines"),
+        ("money_entry", "route"),
+        ("money_entry", "party"),
+    )
+    for table, column in dropped:
+        database.execute_sql(f'ALTER TABLE "{table}" DROP COLUMN "{column}"')
+    database.execute_sql('ALTER TABLE "product" ADD COLUMN is_gift BOOLEAN NOT NULL DEFAULT TRUE')
+    database.execute_sql("UPDATE schema_info SET version = 4")
+    close_data_folder()
+    open_data_folder(ctx.data_dir)
+    assert schema.current_version() == schema.SCHEMA_VERSION
+    assert "is_gift" not in {c.name for c in database.get_columns("product")}
+    assert find_case(gift).sale.is_gift is True
+    assert {c.name for c in database.get_columns("money_entry")} >= {"route", "party"}
+    indexes = {i.name for i in database.get_indexes("case")}
+    assert "case_platform_refund_no" in indexes
