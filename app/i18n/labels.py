@@ -161,8 +161,8 @@ MONEY_KINDS = {
     "parts": N_("Parts"),
     "labour": N_("Labour"),
     "price_difference": N_("Price difference charged"),
-    "freight_charge": N_("Freight charged to the payer"),
-    "freight_refund": N_("Freight refunded to the customer"),
+    "freight_charge": N_("Freight charged"),
+    "freight_refund": N_("Freight refunded"),
     "deposit": N_("Deposit taken"),
     "deposit_refund": N_("Deposit returned"),
 }

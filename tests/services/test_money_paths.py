@@ -26,6 +26,7 @@ from app.services import money as money_svc
 from app.services.cases import CaseFilter, list_cases, show_case
 from app.services.context import Context
 from app.services.documents import render_slip
+from app.services.exports import render_report_pdf
 from app.services.intake import IntakeForm, take_intake
 from app.services.intake_help import preview
 from app.services.records import find_case, refunded_total, rma_of
@@ -202,7 +203,7 @@ def test_a_gift_is_not_exchanged_without_the_owners_override(
 
 
 def test_ship_first_refund_waits_for_the_goods_and_the_list_shows_them_overdue(
-    backend: str, ctx: Context, mgr_ctx: Context
+    backend: str, ctx: Context, mgr_ctx: Context, tmp_path: Path
 ) -> None:
     number = quality_return(ctx, amount="129.00")
     returns.ship_first(mgr_ctx, number, "顺丰 SF100 补发新机", deposit="200.00", route="wechat")
@@ -218,6 +219,13 @@ def test_ship_first_refund_waits_for_the_goods_and_the_list_shows_them_overdue(
     assert [(g.number, g.days_overdue, g.deposit) for g in owed] == [(number, 3, Decimal("200.00"))]
     summary = report.summarize(ctx, report.month_period(ctx, 2026, 3))
     assert [(g.number, g.days_overdue) for g in summary.goods_owed] == [(number, 3)]
+    if have_poppler():  # the owner's printed summary lists it too
+        printed = pdf_text(
+            render_report_pdf(ctx, report.month_report(ctx, 2026, 3)), tmp_path, layout=True
+        )
+        assert "Shipped first, goods not back" in printed
+        row = next(line for line in printed.splitlines() if number in line)
+        assert row.split()[-2:] == ["3", "200.00"]
 
     # The goods arrive: the deposit goes back the way it came, then the refund may be paid.
     receive_all(ctx, number)
@@ -529,7 +537,7 @@ def test_the_carrier_claim_covers_only_damaged_and_missing_lines_with_its_deadli
 
 
 def test_other_money_is_booked_with_its_route_and_corrected_by_reversal(
-    backend: str, ctx: Context, mgr_ctx: Context, desk_ctx: Context
+    backend: str, ctx: Context, mgr_ctx: Context, desk_ctx: Context, tmp_path: Path
 ) -> None:
     number = quality_return(ctx, amount="300.00")
     with pytest.raises(ValidationError) as info:
@@ -579,6 +587,17 @@ def test_other_money_is_booked_with_its_route_and_corrected_by_reversal(
         "refund": Decimal("0.00"),
     }
     assert (summary.refunds, summary.refunds_reversed) == (1, 1)
+    if have_poppler():
+        printed = pdf_text(
+            render_report_pdf(ctx, report.month_report(ctx, 2026, 3)), tmp_path, layout=True
+        )
+        for name, amount in (
+            ("Price difference charged", "100.00"),
+            ("Recovered from supplier", "260.00"),
+            ("Freight refunded", "12.00"),
+        ):
+            line = next(x for x in printed.splitlines() if x.strip().startswith(name))
+            assert amount in line.split(), (name, line)
 
 
 def test_money_rows_are_written_by_one_function(backend: str) -> None:
