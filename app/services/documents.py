@@ -325,7 +325,7 @@ def _rma_values(d: CaseDetail, f: _Fmt) -> dict[str, Any]:
         "discrepancy_total": (
             _signed(sum(received) - sum(ln.qty_expected for ln in r.lines)) if received else ""
         ),
-        "approval_level": r.approval_level,
+        "approval_level": _approval_level(r.approval_level, r.approved_amount, f),
         "approved_amount": f.money(r.approved_amount),
         "override": (
             f"{r.override_reason}（{r.override_by or ''}）"
@@ -356,6 +356,15 @@ def _rma_values(d: CaseDetail, f: _Fmt) -> dict[str, Any]:
         "capa_preventive": r.capa_preventive,
         "customer_reply": r.customer_reply,
     }
+
+
+def _approval_level(level: str, amount: Decimal | None, f: _Fmt) -> str:
+    """Who approved, by level, and the value the approval was given on (it follows the value)."""
+    names = {"owner": ("店长", "owner"), "manager": ("值班经理", "manager on duty")}
+    name = names.get(level, (level, level))[0 if f.lang == "zh" else 1]
+    if name and amount is not None:
+        return f"{name}（{f.money(amount)}）" if f.lang == "zh" else f"{name} ({f.money(amount)})"
+    return name
 
 
 def _signed(n: int) -> str:

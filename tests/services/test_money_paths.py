@@ -85,7 +85,7 @@ def actions(number: str) -> list[str]:
 
 
 def test_line_added_after_approval_sends_the_return_back_for_the_owner(
-    backend: str, ctx: Context, mgr_ctx: Context, desk_ctx: Context
+    backend: str, ctx: Context, mgr_ctx: Context, desk_ctx: Context, tmp_path: Path
 ) -> None:
     # 30.00 typed at intake, then the clerk lists what really comes back: 430.00 in all.
     number = quality_return(ctx, product="数据线", category="accessory", amount="30.00")
@@ -120,6 +120,9 @@ def test_line_added_after_approval_sends_the_return_back_for_the_owner(
     money_svc.refund(ctx, number, "630.00", "原路退回")
     assert refunded_total(find_case(number)) == Decimal("630.00")
     assert rma_of(find_case(number)).approval_level == "owner"
+    if have_poppler():  # the form shows the owner's approval on the value as it stands
+        form = squash(pdf_text(render_slip(ctx, number, "rma", lang="zh"), tmp_path))
+        assert "店长（¥630.00）" in form and "¥630.00" in form
 
 
 def test_a_manager_cannot_approve_a_large_return_typed_small(
