@@ -167,6 +167,8 @@ APPEND_ONLY_TRIGGERS = (
     "event_no_delete",
     "customer_access_no_update",
     "customer_access_no_delete",
+    "money_entry_no_update",
+    "money_entry_no_delete",
 )
 # The same refusals on PostgreSQL, with the same messages; TRUNCATE is refused there too.
 APPEND_ONLY_PG_FUNCTION = (
@@ -174,7 +176,11 @@ APPEND_ONLY_PG_FUNCTION = (
     "$$ BEGIN RAISE EXCEPTION '%% is append-only', TG_ARGV[0] "
     "USING ERRCODE = 'integrity_constraint_violation'; END $$"
 )
-APPEND_ONLY_PG_TABLES = (("event", "event log"), ("customer_access", "access log"))
+APPEND_ONLY_PG_TABLES = (
+    ("event", "event log"),
+    ("customer_access", "access log"),
+    ("money_entry", "money log"),  # corrections are reversing entries, never edits
+)
 APPEND_ONLY_SQLITE = (
     "CREATE TRIGGER IF NOT EXISTS event_no_update BEFORE UPDATE ON event "
     "BEGIN SELECT RAISE(ABORT, 'event log is append-only'); END",
@@ -184,6 +190,10 @@ APPEND_ONLY_SQLITE = (
     "BEGIN SELECT RAISE(ABORT, 'access log is append-only'); END",
     "CREATE TRIGGER IF NOT EXISTS customer_access_no_delete BEFORE DELETE ON customer_access "
     "BEGIN SELECT RAISE(ABORT, 'access log is append-only'); END",
+    "CREATE TRIGGER IF NOT EXISTS money_entry_no_update BEFORE UPDATE ON money_entry "
+    "BEGIN SELECT RAISE(ABORT, 'money log is append-only'); END",
+    "CREATE TRIGGER IF NOT EXISTS money_entry_no_delete BEFORE DELETE ON money_entry "
+    "BEGIN SELECT RAISE(ABORT, 'money log is append-only'); END",
 )
 
 

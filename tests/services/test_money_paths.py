@@ -651,3 +651,19 @@ def test_the_v5_step_migrates_a_shop_server(backend: str, ctx: Context) -> None:
     assert {c.name for c in database.get_columns("money_entry")} >= {"route", "party"}
     indexes = {i.name for i in database.get_indexes("case")}
     assert "case_platform_refund_no" in indexes
+
+
+def test_money_entries_cannot_be_edited_or_deleted_even_by_sql(backend: str, ctx: Context) -> None:
+    """Append-only in the database itself, on SQLite and PostgreSQL: corrections are reversals."""
+    import peewee as pw
+
+    from app.store.db import database
+
+    number = quality_return(ctx)
+    money_svc.record_entry(ctx, number, "charge", "50.00", "cash", "维修费")
+    for sql in ("UPDATE money_entry SET amount = 1", "DELETE FROM money_entry"):
+        errors = (pw.IntegrityError, pw.OperationalError, pw.InternalError)
+        with pytest.raises(errors) as info, database.atomic():
+            database.execute_sql(sql)
+        assert "append-only" in str(info.value)
+    assert [e[:2] for e in entries(number)] == [("charge", "50.00")]
