@@ -184,8 +184,8 @@ def generate(folder: Path, cases: int, *, seed: int = 8, now: datetime | None = 
             )
             staff.append(u.id)
         conn.executemany(
-            "INSERT INTO product(name, model_spec, unit, price, category, warranty_months,"
-            " is_gift) VALUES (?, ?, '台', ?, 'phone', 12, 0)",
+            "INSERT INTO product(name, model_spec, unit, price, category, warranty_months)"
+            " VALUES (?, ?, '台', ?, 'phone', 12)",
             [(n, spec, rng.randint(99, 899) * 1000) for n, spec in PRODUCTS],
         )
         product_ids = [r[0] for r in conn.execute("SELECT id FROM product")]

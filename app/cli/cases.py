@@ -35,6 +35,12 @@ def register(add: AddVerb) -> None:
     p.add_argument("--description", default="", help=_("what happened"))
     p.add_argument("--order", dest="order_no", default="", help=_("order number"))
     p.add_argument("--invoice", dest="invoice_no", default="", help=_("invoice number"))
+    p.add_argument(
+        "--platform-refund",
+        dest="platform_refund_no",
+        default="",
+        help=_("the online shop's refund/after-sales number"),
+    )
     p.add_argument("--man-made", action="store_true", help=_("man-made damage"))
     p.add_argument("--gift", action="store_true", help=_("the product was a gift"))
     p.add_argument("--unused", action="store_true", help=_("unused and resalable"))
@@ -61,6 +67,7 @@ def register(add: AddVerb) -> None:
     p = add("refund", _("pay a refund on a case (checks the refund rules)"), cmd_refund)
     p.add_argument("number")
     p.add_argument("--amount", required=True)
+    p.add_argument("--route", default="", help="original|alipay|wechat|cash|bank")
     p.add_argument("--note", default="")
     p.add_argument("--json", action="store_true")
 
@@ -114,11 +121,24 @@ def cmd_intake(ctx: Any, args: argparse.Namespace) -> int:
         description=args.description,
         order_no=args.order_no,
         invoice_no=args.invoice_no,
+        platform_refund_no=args.platform_refund_no,
         man_made=args.man_made,
         gift=args.gift,
         unused=args.unused,
     )
     case = take_intake(ctx, form)
+    from app.services.cases import show_case as _show
+
+    same = _show(ctx, case.number).same_order
+    if same:
+        import sys
+
+        sys.stderr.write(
+            _("Warning: order {order} already has case(s) {cases}: one order, one refund.").format(
+                order=args.order_no, cases=", ".join(same)
+            )
+            + "\n"
+        )
     if args.json:
         emit_json(show_case(ctx, case.number).to_dict())
     else:
@@ -182,8 +202,14 @@ def _format_detail(ctx: Any, d: Any) -> str:
         out.append(_("Promised by: {date}").format(date=d.promise_date.isoformat()))
     if d.repair:
         out.append(_("Repair ticket: {number}").format(number=d.repair.number))
+    if d.same_order:
+        out.append(_("Same order: {cases}").format(cases=", ".join(d.same_order)))
     if d.rma:
         out.append(_("Return authorisation: {number}").format(number=d.rma.number))
+        if d.rma.override_reason:
+            out.append(_("Owner override: {reason}").format(reason=d.rma.override_reason))
+        if d.rma.goods_due and d.rma.received_at is None and not d.rma.goods_waived_reason:
+            out.append(_("Old goods owed back by {date}").format(date=d.rma.goods_due))
     if d.description:
         out.append(_("Description: {text}").format(text=d.description))
     if d.allowed:
@@ -224,7 +250,9 @@ def cmd_move(ctx: Any, args: argparse.Namespace) -> int:
 def cmd_refund(ctx: Any, args: argparse.Namespace) -> int:
     from app.services.money import refund
 
-    return _print_status(ctx, args, refund(ctx, args.number, args.amount, args.note).number)
+    return _print_status(
+        ctx, args, refund(ctx, args.number, args.amount, args.note, args.route).number
+    )
 
 
 def cmd_entitlement(ctx: Any, args: argparse.Namespace) -> int:

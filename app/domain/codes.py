@@ -120,9 +120,48 @@ class MoneyKind(StrEnum):
     DEALER_DEDUCTION = "dealer_deduction"
     CLAIM_RECOVERY = "claim_recovery"  # money recovered from a carrier
     SUPPLIER_RECOVERY = "supplier_recovery"
-    FREIGHT = "freight"
+    FREIGHT = "freight"  # the shop's freight cost
     PARTS = "parts"
     LABOUR = "labour"
+    PRICE_DIFFERENCE = "price_difference"  # charged to the customer on an exchange
+    FREIGHT_CHARGE = "freight_charge"  # freight borne by the customer or a dealer
+    FREIGHT_REFUND = "freight_refund"  # freight the customer advanced, paid back to them
+    DEPOSIT = "deposit"  # 押金 taken when a replacement ships first
+    DEPOSIT_REFUND = "deposit_refund"  # the deposit paid back when the goods arrive
+
+
+#: Kinds booked by hand with `money.record_entry` (the others follow from a step of a case).
+MANUAL_MONEY_KINDS: frozenset[MoneyKind] = frozenset(
+    {
+        MoneyKind.CHARGE,
+        MoneyKind.PRICE_DIFFERENCE,
+        MoneyKind.SUPPLIER_RECOVERY,
+        MoneyKind.FREIGHT_REFUND,
+        MoneyKind.PARTS,
+        MoneyKind.LABOUR,
+        MoneyKind.FREIGHT,
+    }
+)
+
+
+class PayRoute(StrEnum):
+    """How money went to or came from the customer (or supplier)."""
+
+    ORIGINAL = "original"  # back the way it was paid (the order's own payment)
+    ALIPAY = "alipay"
+    WECHAT = "wechat"
+    CASH = "cash"
+    BANK = "bank"
+
+
+class Party(StrEnum):
+    """Who bears or pays a money entry."""
+
+    SHOP = "shop"
+    CUSTOMER = "customer"
+    DEALER = "dealer"
+    SUPPLIER = "supplier"
+    CARRIER = "carrier"
 
 
 class FreightPayer(StrEnum):

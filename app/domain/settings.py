@@ -137,6 +137,7 @@ class ReturnSettings:
     carrier_claim_hours: int = field(default=24, metadata=_rng(1))
     batch_sample_pct: int = field(default=10, metadata=_rng(0, 100))
     no_reply_close_days: int = field(default=45, metadata=_rng(1))
+    ship_first_return_days: int = field(default=7, metadata=_rng(1))  # 先补发: goods owed back
 
 
 FORM_PRINTERS = (

@@ -87,7 +87,8 @@ RETURN = Workflow(
     transitions={
         "requested": ("approved", "rejected", "replacement_shipped", "cancelled"),
         # 先补发,再追究: on the manager's confirmation a replacement ships at once
-        "approved": ("awaiting_goods", "replacement_shipped", "cancelled"),
+        # back to awaiting approval only when lines added lift the value over the approval given
+        "approved": ("awaiting_goods", "replacement_shipped", "cancelled", "requested"),
         "replacement_shipped": ("awaiting_goods",),
         "awaiting_goods": ("received", "cancelled"),
         "received": ("inspected",),

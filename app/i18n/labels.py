@@ -165,6 +165,27 @@ MONEY_KINDS = {
     "freight": N_("Freight"),
     "parts": N_("Parts"),
     "labour": N_("Labour"),
+    "price_difference": N_("Price difference charged"),
+    "freight_charge": N_("Freight charged"),
+    "freight_refund": N_("Freight refunded"),
+    "deposit": N_("Deposit taken"),
+    "deposit_refund": N_("Deposit returned"),
+}
+
+PAY_ROUTES = {
+    "original": N_("Original payment"),
+    "alipay": N_("Alipay"),
+    "wechat": N_("WeChat Pay"),
+    "cash": N_("Cash"),
+    "bank": N_("Bank transfer"),
+}
+
+PARTIES = {
+    "shop": N_("Shop"),
+    "customer": N_("Customer"),
+    "dealer": N_("Dealer"),
+    "supplier": N_("Supplier"),
+    "carrier": N_("Carrier"),
 }
 
 EVENT_ACTIONS = {
@@ -193,6 +214,11 @@ EVENT_ACTIONS = {
     "settings": N_("settings changed"),
     "certificate_imported": N_("signing certificate imported"),
     "printer_remembered": N_("printer remembered"),
+    "approval_voided": N_("approval voided: the value went up"),
+    "entitlement_override": N_("owner overrode the three guarantees"),
+    "goods_waived": N_("goods owed back waived by the owner"),
+    "freight_payer_changed": N_("freight payer changed"),
+    "order_linked": N_("linked to a case of the same order"),
 }
 
 

@@ -136,17 +136,35 @@ MESSAGES = {
     "refund_not_recorded": N_("Record the refund amount first (refund command)."),
     "credit_not_recorded": N_("Record the credit amount first."),
     "sale_date_required": N_("{field}: a return needs the sale date to check the warranty."),
-    "not_eligible": N_("This return is not eligible: {explanation}"),
+    "not_eligible": N_(
+        "Not covered by the three guarantees: {explanation} Only the owner may approve it, "
+        "with a typed reason."
+    ),
+    "refund_goods_owed": N_(
+        "No refund: a replacement was shipped first and the old goods are not back. Receive "
+        "them, or the owner records them as lost or waived."
+    ),
+    "refund_after_replacement": N_(
+        "No refund: a replacement was already shipped on this case (not both)."
+    ),
+    "order_refund_exceeds_paid": N_(
+        "{field}: order {order} was paid {paid} and {refunded} is already refunded across its "
+        "cases: one order, one refund."
+    ),
+    "not_a_manual_entry": N_(
+        "{field}: this kind of money follows from a step of the case and is not booked by hand."
+    ),
+    "approval_still_valid": N_("The approval still holds: there is nothing to approve again."),
+    "damaged_exceeds_received": N_("{field}: more damaged than received."),
+    "not_shipped_first": N_("No replacement was shipped first on this case."),
+    "goods_not_owed": N_("The goods are not owed any more: received or already waived."),
     "inspection_required": N_("{field}: record the inspection result first."),
     "liability_required": N_("{field}: decide who is liable first."),
     "disposition_required": N_("{field}: decide what happens to the goods first."),
     "not_in_transit": N_("Only a parcel in transit can be intercepted."),
     "resolution_required": N_("{field}: write down the solution told to the customer."),
     "claim_required": N_("Open a carrier claim first."),
-    "refund_before_inspection": N_(
-        "No refund before the goods are received and inspected "
-        "(unless the manager confirmed “ship first”)."
-    ),
+    "refund_before_inspection": N_("No refund before the goods are received and inspected."),
     "refund_goods_not_back": N_(
         "No refund yet: the parcel is neither unshipped, intercepted nor lost."
     ),

@@ -119,6 +119,19 @@ ELIGIBILITY_TEXTS: dict[str, str] = {
         "The goods never arrived: this is handled as a refund-only case, not as a return."
     ),
     "no_return_ground": N_("The reason given ({reason}) does not allow a return."),
+    "exchange_gift": N_("Gifts carry no warranty and cannot be exchanged."),
+    "exchange_in_window": N_(
+        "Within the exchange period (until {until}): the exchange can be approved if inspection "
+        "confirms the fault."
+    ),
+    "exchange_out_of_window": N_(
+        "Outside the exchange period (ended {until}): only the owner may approve an exchange, "
+        "with a reason."
+    ),
+    "exchange_not_quality": N_(
+        "The exchange is for the shop's error or the customer's choice ({reason}), not a fault: "
+        "the three guarantees do not limit it."
+    ),
 }
 
 #: Every code of `app.domain.rules.freight.FREIGHT_BASIS_CODES`.

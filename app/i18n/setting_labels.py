@@ -119,6 +119,10 @@ SETTINGS: dict[str, tuple[str, str]] = {
         N_("Close without reply after (days)"),
         N_("No reply to the report: the case closes as accepted."),
     ),
+    "returns.ship_first_return_days": (
+        N_("Ship first: goods back within (days)"),
+        N_("A replacement shipped first: the old goods are owed back by this many days."),
+    ),
     "printing.font_path": (
         N_("Chinese font file"),
         N_("Empty: the font shipped with AfterDesk, then the system's fonts."),

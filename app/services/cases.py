@@ -16,7 +16,7 @@ from app.services.records import case_detail, find_case, is_overdue
 from app.services.transitions import move
 from app.services.views import CaseDetail, CaseRow
 from app.store import search_index
-from app.store.models import Case, Customer, Product, RepairTicket, ReturnAuth, User
+from app.store.models import Case, Customer, Product, RepairTicket, ReturnAuth, SaleRef, User
 
 FINAL_STATUSES = frozenset(s for wf in workflows.ALL for s in wf.final)
 
@@ -84,6 +84,10 @@ def _search_condition(text: str) -> pw.Expression:
     customer name grams and phone tails); otherwise by LIKE scans.
     """
     upper = text.upper()
+    # Order and platform refund numbers are typed or pasted whole: exact, from their indexes.
+    orders = (Case.platform_refund_no == text) | Case.sale.in_(
+        SaleRef.select(SaleRef.id).where(SaleRef.order_no == text)
+    )
     if search_index.available():
         tickets = RepairTicket.select(RepairTicket.case).where(RepairTicket.number == upper)
         rmas = ReturnAuth.select(ReturnAuth.case).where(ReturnAuth.number == upper)
@@ -93,7 +97,11 @@ def _search_condition(text: str) -> pw.Expression:
         case_id = Case.id + 0 if dense else Case.id
         customer = Case.customer + 0 if dense else Case.customer
         if len(text) < search_index.MIN_TRIGRAM:
-            return (Case.number == upper) | customer.in_(search_index.short_customer_ids(text))
+            return (
+                (Case.number == upper)
+                | customer.in_(search_index.short_customer_ids(text))
+                | orders
+            )
         fts_tickets = RepairTicket.select(RepairTicket.case).where(
             RepairTicket.id.in_(search_index.fts_ids("ticket_fts", text))
         )
@@ -108,6 +116,7 @@ def _search_condition(text: str) -> pw.Expression:
             | case_id.in_(rmas)
             | case_id.in_(fts_tickets)
             | case_id.in_(fts_rmas)
+            | orders
         )
     like = f"%{text}%"
     customers = Customer.select(Customer.id).where(
@@ -127,6 +136,7 @@ def _search_condition(text: str) -> pw.Expression:
         | Case.id.in_(tickets)
         | Case.id.in_(rmas)
         | Case.description**like
+        | orders
     )
 
 

@@ -1497,7 +1497,8 @@ class _Demo:
                 if damaged
                 else ("少到 1 件，已通知经销商" if short else "")
             )
-            returns.receive(c, st[key], lines, package_damaged=damaged, note=note)
+            broken = {min(lines): 1} if damaged else None  # one unit arrived broken
+            returns.receive(c, st[key], lines, package_damaged=damaged, damaged=broken, note=note)
 
         p.go(arrive, p.desk, receive, "received", key)
         if damaged:  # receiving a damaged parcel opened a claim (002: within 24 h)
@@ -2021,7 +2022,7 @@ class _Demo:
             self.mv(
                 p,
                 self.h(0.5, 24),
-                "desk",
+                self.approver(amount),  # a replacement needs a refund's approval level
                 "replacement_shipped",
                 f"已补发新品，{carrier} {tracking}",
             )

@@ -17,9 +17,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
-
-from dateutil.relativedelta import relativedelta
 
 from app import i18n
 from app.documents.fonts import cjk_font
@@ -181,10 +180,12 @@ def _cert_fingerprint(ctx: Context) -> str:
 
 
 def _warranty_status(d: CaseDetail, f: _Fmt) -> str:
+    from app.services.rules import warranty_end
+
     ent = d.entitlement or {}
-    until = ent.get("until") or {}
-    repair_until = until.get("free_repair")
-    if d.product is not None and d.product.is_gift:
+    end = warranty_end(f.ctx, d)
+    repair_until = end.isoformat() if end else None
+    if d.sale is not None and d.sale.is_gift:
         return "赠品，不享受三包" if f.lang == "zh" else "Gift: no warranty"
     if not ent:
         return ""
@@ -349,7 +350,16 @@ def _rma_values(d: CaseDetail, f: _Fmt) -> dict[str, Any]:
         "discrepancy_total": (
             _signed(sum(received) - sum(ln.qty_expected for ln in r.lines)) if received else ""
         ),
-        "approval_level": f.label(labels.APPROVAL_LEVELS, r.approval_level),
+        "approval_level": _approval_level(r.approval_level, r.approved_amount, f),
+        "approved_amount": f.money(r.approved_amount),
+        "override": (
+            f"{r.override_reason}（{r.override_by or ''}）"
+            if r.override_reason and f.lang == "zh"
+            else f"{r.override_reason} ({r.override_by or ''})"
+            if r.override_reason
+            else ""
+        ),
+        "goods_due": f.day(r.goods_due),
         "approved_by": r.approved_by or "",
         "approved_at": f.when(r.approved_at),
         "approved_date": f.day(r.approved_at),
@@ -371,6 +381,15 @@ def _rma_values(d: CaseDetail, f: _Fmt) -> dict[str, Any]:
         "capa_preventive": r.capa_preventive,
         "customer_reply": r.customer_reply,
     }
+
+
+def _approval_level(level: str, amount: Decimal | None, f: _Fmt) -> str:
+    """Who approved, by level, and the value the approval was given on (it follows the value)."""
+    names = {"owner": ("店长", "owner"), "manager": ("值班经理", "manager on duty")}
+    name = names.get(level, (level, level))[0 if f.lang == "zh" else 1]
+    if name and amount is not None:
+        return f"{name}（{f.money(amount)}）" if f.lang == "zh" else f"{name} ({f.money(amount)})"
+    return name
 
 
 def _signed(n: int) -> str:
@@ -400,18 +419,22 @@ ACCESSORY_CATEGORIES = frozenset(
 )
 
 
-def _warranty_values(p: Any, sale: Any, f: _Fmt) -> dict[str, Any]:
-    """The warranty period of a product (or the sale's product), its end, which terms apply."""
+def _warranty_values(d: Any, f: _Fmt) -> dict[str, Any]:
+    """The warranty period of a case's (or a registered sale's) item, its end, which terms apply.
+
+    `d` has `.product`, `.sale` and `.entitlement` (a CaseDetail, or a sale without a case);
+    the end date is always `rules.warranty_end`'s, so the card agrees with the intake slip.
+    """
+    from app.services.rules import warranty_end
+
+    p = d.product
     months = p.warranty_months if p else None
     if p and months is None:
         w = f.ctx.settings.warranty
         months = w.statutory_accessory_months(p.category) if p.category != "phone" else None
         months = months or (w.repair_months if p.category == "phone" else w.other_default_months)
-    sold = sale.sale_date if sale else None
-    gift = bool(p and p.is_gift)
-    until = ""
-    if sold and months and not gift:
-        until = (sold + relativedelta(months=months) - relativedelta(days=1)).isoformat()
+    gift = bool(d.sale is not None and d.sale.is_gift)
+    end = None if gift else warranty_end(f.ctx, d)
     accessory = bool(p and p.category in ACCESSORY_CATEGORIES)
     return {
         "warranty_months": (
@@ -419,7 +442,7 @@ def _warranty_values(p: Any, sale: Any, f: _Fmt) -> dict[str, Any]:
             if gift
             else f.months(months)
         ),
-        "warranty_until": until,
+        "warranty_until": end.isoformat() if end else "",
         "handset": "" if accessory else "1",
         "accessory": "1" if accessory else "",
         "repair_records": [],
@@ -459,7 +482,7 @@ def _sale_card_values(ctx: Context, sale: Any, f: _Fmt) -> dict[str, Any]:
         "invoice_no": sale.invoice_no,
         "sale_date": f.day(sale.sale_date),
         "unit_price": f.money(sale.unit_price),
-        **_warranty_values(p, sale, f),
+        **_warranty_values(SimpleNamespace(product=p, sale=sale, entitlement=None), f),
     }
 
 
@@ -531,14 +554,14 @@ def slip_data(ctx: Context, number: str, form: str, *, lang: str | None = None) 
         else:
             from app.services.records import claim_view
 
-            view = claim_view(claim)
+            view = claim_view(claim, ctx.now())
         data.update(_claim_values(view, f))
         if detail is None:
             data.setdefault("case_number", "")
     elif code == "warranty-card":
         if detail is None or (detail.product is None and detail.sale is None):
             raise _refuse(code, number)
-        data.update(_warranty_values(detail.product, detail.sale, f))
+        data.update(_warranty_values(detail, f))
         data["card_number"] = detail.number
         data["repair_records"] = _repair_records(detail, f)
     return data

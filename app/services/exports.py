@@ -324,6 +324,33 @@ def report_tables(r: Report) -> list[ReportTable]:
             align="lllr",
         ),
         ReportTable(
+            "goods_owed",
+            _("Shipped first, goods not back"),
+            (
+                _("Case number"),
+                _("RMA number"),
+                _("Customer"),
+                _("Due"),
+                _("Days overdue"),
+                _("Deposit"),
+            ),
+            [
+                (
+                    g.number,
+                    g.rma_number,
+                    g.customer_name,
+                    str(g.due or ""),
+                    g.days_overdue,
+                    g.deposit,
+                )
+                for g in c.goods_owed
+            ],
+            (1.6, 1.6, 1.4, 1.2, 1.0, 1.0),
+            _("Replacements shipped first whose old goods were not back at the period's end."),
+            empty=_("No goods owed."),
+            align="llllrr",
+        ),
+        ReportTable(
             "top_returned",
             _("Most returned products"),
             (_("Product"), _("Cases")),

@@ -145,7 +145,11 @@ def month_figures(ctx: Context, year: int, month: int) -> MonthFigures:
             pw.fn.COUNT(DealerMovement.id).alias("n"), pw.fn.SUM(DealerMovement.amount).alias("s")
         )
         .where(
-            (DealerMovement.at >= start) & (DealerMovement.at < end) & (DealerMovement.amount < 0)
+            (DealerMovement.at >= start)
+            & (DealerMovement.at < end)
+            & (DealerMovement.amount < 0)
+            # freight charged to a dealer's account is counted as freight charged (issue 13)
+            & (DealerMovement.reason != "freight")
         )
         .dicts()
         .get()

@@ -36,6 +36,7 @@ from app.domain.validation import (
 from app.services import audit
 from app.services.context import Context
 from app.services.permissions import Action, require
+from app.services.records import order_cases
 from app.store.db import write_transaction
 from app.store.history import next_number
 from app.store.models import (
@@ -91,6 +92,7 @@ class IntakeForm:
     order_no: str = ""
     invoice_no: str = ""
     sale_channel: str = "store"
+    platform_refund_no: str = ""  # the online shop's refund/after-sales number
     man_made: bool = False
     gift: bool = False
     intact: bool = True
@@ -130,6 +132,7 @@ class CleanIntake:
     order_no: str
     invoice_no: str
     sale_channel: SaleChannel
+    platform_refund_no: str
     flags: dict[str, bool]
     brand: str
     device_model: str
@@ -170,6 +173,9 @@ def validate_intake(form: IntakeForm, today: date) -> CleanIntake:
     severity = v.check("severity", validate_choice, form.severity or "minor", Severity)
     order_no = v.check("order_no", validate_text, form.order_no, max_len=40) or ""
     invoice_no = v.check("invoice_no", validate_text, form.invoice_no, max_len=40) or ""
+    platform_refund_no = (
+        v.check("platform_refund_no", validate_text, form.platform_refund_no, max_len=40) or ""
+    )
     sale_channel = v.check(
         "sale_channel", validate_choice, form.sale_channel or "store", SaleChannel
     )
@@ -216,6 +222,7 @@ def validate_intake(form: IntakeForm, today: date) -> CleanIntake:
         order_no=order_no,
         invoice_no=invoice_no,
         sale_channel=sale_channel,
+        platform_refund_no=platform_refund_no,
         flags={
             "man_made": bool(form.man_made),
             "gift": bool(form.gift),
@@ -264,7 +271,7 @@ def _entitlement(ctx: Context, clean: CleanIntake, product: Product | None, toda
         today,
         ctx.settings.warranty,
         man_made=clean.flags["man_made"],
-        gift=clean.flags["gift"] or bool(product and product.is_gift),
+        gift=clean.flags["gift"],  # a gift is this sale's, never the product's (001)
         intact=clean.flags["intact"],
         unused=clean.flags["unused"],
         warranty_months=product.warranty_months if product else None,
@@ -316,8 +323,22 @@ def take_intake(ctx: Context, form: IntakeForm) -> Case:
             created_at=now,
             updated_at=now,
             parent=parent,
+            platform_refund_no=clean.platform_refund_no,
         )
         detail: dict[str, Any] = {"kind": clean.kind.value, "customer": customer.id}
+        same_order = order_cases(clean.order_no, exclude=case.id)
+        if same_order:
+            # One order, one refund: the desk is warned and both cases point at each other.
+            detail["same_order"] = [c.number for c in same_order]
+            for other in same_order:
+                audit.log(
+                    ctx,
+                    "case",
+                    other,
+                    "order_linked",
+                    {"case": case.number, "order": clean.order_no},
+                    at=now,
+                )
         if clean.kind is CaseKind.REPAIR:
             ticket = _repair_ticket(ctx, clean, case, ent, year)
             detail["repair"] = ticket.number
@@ -378,7 +399,6 @@ def _product(clean: CleanIntake) -> Product | None:
             model_spec=clean.model_spec,
             category=(clean.category or Category.OTHER).value,
             price=_unit_price(clean) or Decimal("0"),
-            is_gift=clean.flags["gift"],
             unit="台" if (clean.category or Category.OTHER) is Category.PHONE else "件",
         )
     return product
@@ -390,7 +410,7 @@ def _unit_price(clean: CleanIntake) -> Decimal | None:
 
 
 def _sale(clean: CleanIntake, customer: Customer, product: Product | None) -> SaleRef | None:
-    if not (clean.sold or clean.order_no or clean.invoice_no):
+    if not (clean.sold or clean.order_no or clean.invoice_no or clean.flags["gift"]):
         return None
     return SaleRef.create(
         customer=customer,
@@ -402,6 +422,7 @@ def _sale(clean: CleanIntake, customer: Customer, product: Product | None) -> Sa
         serial=clean.serial,
         quantity=clean.qty,
         unit_price=_unit_price(clean),
+        is_gift=clean.flags["gift"],
     )
 
 

@@ -81,7 +81,6 @@ class ProductChoice:
     name: str
     model_spec: str
     category: str
-    is_gift: bool
 
 
 @dataclass(frozen=True)
@@ -101,6 +100,21 @@ class IntakePreview:
     repeat_limit: int
     missing: tuple[str, ...]
     known_product: ProductChoice | None
+    same_order: tuple[str, ...] = ()  # open or refunded cases already taken on this order
+
+
+def same_order_warning(order_no: str) -> tuple[str, ...]:
+    """Cases already taken on this order number that are open or were refunded (the desk is
+    warned at intake: one order, one refund)."""
+    from app.domain import workflows
+    from app.services.records import order_cases, refunded_total
+
+    out = []
+    for c in order_cases(order_no or ""):
+        open_ = not workflows.workflow_for(c.kind).is_final(c.status)
+        if open_ or refunded_total(c) > 0:
+            out.append(c.number)
+    return tuple(out)
 
 
 def customer_lookup(ctx: Context, phone: str) -> CustomerSummary | None:
@@ -157,7 +171,7 @@ def product_choices(ctx: Context, text: str = "", *, limit: int = 15) -> list[Pr
     query = Product.select().order_by(Product.name, Product.model_spec).limit(limit)
     if text:
         query = query.where(Product.name.contains(text) | Product.model_spec.contains(text))
-    return [ProductChoice(p.name, p.model_spec, p.category, p.is_gift) for p in query]
+    return [ProductChoice(p.name, p.model_spec, p.category) for p in query]
 
 
 def _known_product(name: str, model_spec: str) -> Product | None:
@@ -210,7 +224,7 @@ def preview(ctx: Context, form: IntakeForm) -> IntakePreview:
             today,
             ctx.settings.warranty,
             man_made=bool(form.man_made),
-            gift=bool(form.gift) or bool(product and product.is_gift),
+            gift=bool(form.gift),  # a gift is the sale's, never the product's
             intact=bool(form.intact),
             unused=bool(form.unused),
             warranty_months=product.warranty_months if product else None,
@@ -231,10 +245,9 @@ def preview(ctx: Context, form: IntakeForm) -> IntakePreview:
         warranty_repairs=repairs,
         repeat_limit=ctx.settings.warranty.repeat_failure_repairs,
         missing=missing,
+        same_order=same_order_warning(form.order_no),
         known_product=(
-            ProductChoice(product.name, product.model_spec, product.category, product.is_gift)
-            if product
-            else None
+            ProductChoice(product.name, product.model_spec, product.category) if product else None
         ),
     )
 

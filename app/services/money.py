@@ -2,20 +2,37 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 
 from app.domain import workflows
-from app.domain.codes import CaseKind, MoneyKind, ShippingStatus
+from app.domain.codes import (
+    MANUAL_MONEY_KINDS,
+    CaseKind,
+    MoneyKind,
+    Party,
+    PayRoute,
+    ShippingStatus,
+)
 from app.domain.errors import DomainError
 from app.domain.money import parse_money
 from app.domain.numbering import Series
 from app.domain.rules.approval import ApprovalLevel, approval_needed
+from app.domain.rules.returns import carrier_claim_due
 from app.domain.validation import Collector, validate_choice, validate_text
 from app.services import audit
 from app.services.context import Context
 from app.services.errors import NotFound
 from app.services.permissions import Action, require
-from app.services.records import find_case, find_claim, refunded_total, rma_of
+from app.services.records import (
+    case_value,
+    find_case,
+    find_claim,
+    order_paid_total,
+    order_refunded_total,
+    refunded_total,
+    rma_of,
+)
 from app.services.transitions import apply_transition
 from app.store.db import write_transaction
 from app.store.history import next_number
@@ -27,22 +44,150 @@ REFUNDABLE_SHIPPING = frozenset(
 )
 
 
+def book_entry(
+    ctx: Context,
+    case: Case,
+    kind: MoneyKind,
+    amount: Decimal,
+    *,
+    note: str = "",
+    route: PayRoute | str = "",
+    party: Party | str = "",
+    reverses: MoneyEntry | None = None,
+) -> MoneyEntry:
+    """THE one write of a money row, with its event; call inside a write transaction.
+
+    Every money entry of the program (refunds, costs, charges, deposits, reversals) is written
+    here, so whatever must hold for a money row (append-only, its event, a content hash in that
+    event) is done in one place. Entries are never edited: a correction is a new entry that
+    `reverses` the wrong one.
+    """
+    route_code = PayRoute(route).value if route else ""
+    party_code = Party(party).value if party else ""
+    entry = MoneyEntry.create(
+        case=case,
+        kind=kind.value,
+        amount=amount,
+        at=ctx.now(),
+        by=ctx.actor.id,
+        note=note,
+        reverses=reverses,
+        route=route_code,
+        party=party_code,
+    )
+    data: dict[str, object] = {"kind": kind.value, "amount": str(amount), "entry": entry.id}
+    if route_code:
+        data["route"] = route_code
+    if party_code:
+        data["party"] = party_code
+    if reverses is not None:  # "entry" names the entry reversed, as it always has
+        data["entry"] = reverses.id
+        data["reversal"] = entry.id
+    audit.log(ctx, "case", case, "money_reversed" if reverses else "money", data, note)
+    return entry
+
+
 def add_money(
-    ctx: Context, case: Case, kind: MoneyKind, amount: Decimal, note: str = ""
+    ctx: Context,
+    case: Case,
+    kind: MoneyKind,
+    amount: Decimal,
+    note: str = "",
+    *,
+    route: PayRoute | str = "",
+    party: Party | str = "",
 ) -> MoneyEntry:
     """Write one money entry and its event; call inside a write transaction."""
-    entry = MoneyEntry.create(
-        case=case, kind=kind.value, amount=amount, at=ctx.now(), by=ctx.actor.id, note=note
+    return book_entry(ctx, case, kind, amount, note=note, route=route, party=party)
+
+
+def live_entries(case: Case, *kinds: MoneyKind) -> list[MoneyEntry]:
+    """The case's entries of these kinds that stand: neither reversals nor reversed."""
+    query = MoneyEntry.select().where(
+        (MoneyEntry.case == case)
+        & MoneyEntry.kind.in_([k.value for k in kinds])
+        & MoneyEntry.reverses.is_null()
     )
-    audit.log(
+    return [m for m in query.order_by(MoneyEntry.id) if not m.reversals.exists()]
+
+
+def reverse_entry(ctx: Context, original: MoneyEntry, note: str) -> MoneyEntry:
+    """Book the reversal of one entry (same kind, amount, route and payer); inside a transaction."""
+    if original.reverses_id or original.reversals.exists():
+        raise DomainError("already_reversed", entry=original.id)
+    return book_entry(
         ctx,
-        "case",
-        case,
-        "money",
-        {"kind": kind.value, "amount": str(amount), "entry": entry.id},
-        note,
+        original.case,
+        MoneyKind(original.kind),
+        original.amount,
+        note=note,
+        route=original.route,
+        party=original.party,
+        reverses=original,
     )
-    return entry
+
+
+_CUSTOMER_ROUTED = frozenset(
+    {
+        MoneyKind.CHARGE,
+        MoneyKind.PRICE_DIFFERENCE,
+        MoneyKind.FREIGHT_REFUND,
+        MoneyKind.SUPPLIER_RECOVERY,
+    }
+)
+_DEFAULT_PARTY = {
+    MoneyKind.CHARGE: Party.CUSTOMER,
+    MoneyKind.PRICE_DIFFERENCE: Party.CUSTOMER,
+    MoneyKind.FREIGHT_REFUND: Party.SHOP,
+    MoneyKind.SUPPLIER_RECOVERY: Party.SUPPLIER,
+    # freight booked by hand (e.g. shipping a replacement) keeps no payer: only the return
+    # freight booked by `returns.set_freight` (payer "shop") follows the freight payer
+    MoneyKind.PARTS: Party.SHOP,
+    MoneyKind.LABOUR: Party.SHOP,
+}
+
+
+def record_entry(
+    ctx: Context,
+    number: str,
+    kind: str,
+    amount: str | Decimal,
+    route: str = "",
+    note: str = "",
+    party: str = "",
+) -> MoneyEntry:
+    """Book money that is not a refund: a charge to the customer (repair fee, price difference
+    on an exchange), a supplier recovery, freight paid back to the customer, or a cost.
+
+    Money that changes hands (charges, recoveries, freight refunds) names its route (original
+    payment, Alipay, WeChat, cash, bank). Refunds go through `refund`; corrections through
+    `reverse_money`.
+    """
+    v = Collector()
+    k = v.check("kind", validate_choice, kind, MoneyKind)
+    value = v.check("amount", parse_money, amount, allow_zero=False)
+    r = v.check("route", validate_choice, route, PayRoute, optional=True)
+    who = v.check("party", validate_choice, party, Party, optional=True)
+    text = v.check("note", validate_text, note, max_len=200) or ""
+    if k is not None and k not in MANUAL_MONEY_KINDS:
+        v.add("kind", "use_refund" if k is MoneyKind.REFUND else "not_a_manual_entry")
+    if k in _CUSTOMER_ROUTED and r is None and route in ("", None):
+        v.add("route", "required")
+    v.raise_if_errors()
+    require(ctx, Action.MONEY)
+    if k is MoneyKind.FREIGHT_REFUND:
+        require(ctx, Action.APPROVE_MANAGER)  # money paid out: the manager on duty or the owner
+    with write_transaction():
+        case = find_case(number)
+        return book_entry(
+            ctx,
+            case,
+            k,  # type: ignore[arg-type]
+            value,  # type: ignore[arg-type]
+            note=text,
+            route=r or "",
+            party=who or _DEFAULT_PARTY.get(k, ""),  # type: ignore[arg-type]
+        )
 
 
 def record_money(
@@ -56,39 +201,34 @@ def record_money(
     v.raise_if_errors()
     if k is MoneyKind.REFUND:
         raise DomainError("use_refund", field="kind")
+    if k not in MANUAL_MONEY_KINDS:
+        raise DomainError("not_a_manual_entry", field="kind")
     require(ctx, Action.MONEY)
     with write_transaction():
-        return add_money(ctx, find_case(number), k, value, text)  # type: ignore[arg-type]
+        return add_money(
+            ctx,
+            find_case(number),
+            k,  # type: ignore[arg-type]
+            value,  # type: ignore[arg-type]
+            text,
+            party=_DEFAULT_PARTY.get(k, ""),  # type: ignore[arg-type]
+        )
 
 
-def reverse_money(ctx: Context, entry_id: int, note: str) -> MoneyEntry:
-    """Correct a money entry with a reversing entry; the original is never edited."""
+def reverse_money(ctx: Context, entry_id: int | str, note: str) -> MoneyEntry:
+    """Correct a money entry with a reversing entry; the original is never edited (a wrong
+    refund taken back is the reversal of that refund, with its route)."""
     text = validate_text(note, "note", required=True, max_len=200)
+    try:
+        key = int(entry_id)
+    except (TypeError, ValueError):
+        raise NotFound("money_entry", str(entry_id)) from None
     require(ctx, Action.MONEY)
     with write_transaction():
-        original = MoneyEntry.get_or_none(MoneyEntry.id == entry_id)
+        original = MoneyEntry.get_or_none(MoneyEntry.id == key)
         if original is None:
             raise NotFound("money_entry", str(entry_id))
-        if original.reverses_id or original.reversals.exists():
-            raise DomainError("already_reversed", entry=entry_id)
-        entry = MoneyEntry.create(
-            case=original.case,
-            kind=original.kind,
-            amount=original.amount,
-            at=ctx.now(),
-            by=ctx.actor.id,
-            note=text,
-            reverses=original,
-        )
-        audit.log(
-            ctx,
-            "case",
-            original.case,
-            "money_reversed",
-            {"entry": original.id, "kind": original.kind, "amount": str(original.amount)},
-            text,
-        )
-        return entry
+        return reverse_entry(ctx, original, text)
 
 
 def refund_blocker(case: Case) -> str | None:
@@ -96,15 +236,21 @@ def refund_blocker(case: Case) -> str | None:
     kind = CaseKind(case.kind)
     if kind in (CaseKind.RETURN, CaseKind.EXCHANGE):
         rma = rma_of(case)
-        inspected = bool(rma and rma.received_at and rma.inspection_result)
-        if not inspected and case.ship_first_by_id is None:
-            return "refund_before_inspection"
-        return None
+        if case.ship_first_by_id is not None:
+            # 先补发: the replacement is out; no refund until the old goods are back or waived.
+            if rma is not None and (rma.received_at or rma.goods_waived_at):
+                return None
+            return "refund_goods_owed"
+        if rma and rma.received_at and rma.inspection_result:
+            return None
+        return "refund_before_inspection"
     if kind is CaseKind.REFUND:
         if case.shipping_status not in REFUNDABLE_SHIPPING:
             return "refund_goods_not_back"
         return None
     if kind is CaseKind.CARRIER_DAMAGE:
+        if case.ship_first_by_id is not None:
+            return "refund_after_replacement"  # a replacement went out: not both
         return None
     return "refund_not_for_kind"
 
@@ -119,11 +265,19 @@ def _require_refund_level(ctx: Context, case: Case, total: Decimal) -> None:
     require(ctx, Action.APPROVE_OWNER if level is ApprovalLevel.OWNER else Action.APPROVE_MANAGER)
 
 
-def refund(ctx: Context, number: str, amount: str | Decimal, note: str = "") -> Case:
-    """Pay a refund, then move the case to refunded where its workflow allows it."""
+def refund(
+    ctx: Context, number: str, amount: str | Decimal, note: str = "", route: str = ""
+) -> Case:
+    """Pay a refund, then move the case to refunded where its workflow allows it.
+
+    Capped by the case's value and, across every case of the same order, by what was paid on
+    the order (one order, one refund). `route` says how the money went back (default: the
+    original payment).
+    """
     v = Collector()
     value = v.check("amount", parse_money, amount, allow_zero=False)
     text = v.check("note", validate_text, note, max_len=200) or ""
+    r = v.check("route", validate_choice, route, PayRoute, optional=True)
     v.raise_if_errors()
     require(ctx, Action.MONEY)
     with write_transaction():
@@ -131,12 +285,7 @@ def refund(ctx: Context, number: str, amount: str | Decimal, note: str = "") -> 
         blocker = refund_blocker(case)
         if blocker:
             raise DomainError(blocker, status=case.status)
-        rma = rma_of(case)
-        paid = case.amount
-        if paid is None and rma is not None:
-            from app.services.returns import rma_total
-
-            paid = rma_total(rma)
+        paid = case_value(case)
         already = refunded_total(case)
         _require_refund_level(ctx, case, already + value)  # type: ignore[operator]
         if paid is not None and already + value > paid:  # type: ignore[operator]
@@ -144,9 +293,29 @@ def refund(ctx: Context, number: str, amount: str | Decimal, note: str = "") -> 
                 "refund_exceeds_paid",
                 field="amount",
                 paid=str(paid),
-                refunded=str(refunded_total(case)),
+                refunded=str(already),
             )
-        add_money(ctx, case, MoneyKind.REFUND, value, text)  # type: ignore[arg-type]
+        order_no = case.sale.order_no if case.sale_id else ""
+        if order_no:
+            order_paid = order_paid_total(order_no)
+            order_refunded = order_refunded_total(order_no)
+            if order_paid is not None and order_refunded + value > order_paid:  # type: ignore[operator]
+                raise DomainError(
+                    "order_refund_exceeds_paid",
+                    field="amount",
+                    order=order_no,
+                    paid=str(order_paid),
+                    refunded=str(order_refunded),
+                )
+        book_entry(
+            ctx,
+            case,
+            MoneyKind.REFUND,
+            value,  # type: ignore[arg-type]
+            note=text,
+            route=r or PayRoute.ORIGINAL,
+            party=Party.SHOP,
+        )
         wf = workflows.workflow_for(case.kind)
         if wf.can_move(case.status, "refunded"):
             apply_transition(ctx, case, "refunded", text, {"amount": str(value)})
@@ -201,11 +370,18 @@ def open_claim_for(
     order_no: str = "",
     item_code: str = "",
     size: str = "",
+    lines: list[dict[str, object]] | None = None,
+    received_at: datetime | None = None,
 ) -> CarrierClaim:
-    """Open a carrier claim (索赔单); call inside a write transaction."""
+    """Open a carrier claim (索赔单); call inside a write transaction.
+
+    It carries the carrier's deadline: `returns.carrier_claim_hours` from the receipt of the
+    goods (or from now when nothing was received), and the lines it claims, if any.
+    """
     require(ctx, Action.CLAIM)
     now = ctx.now()
     rma = rma_of(case) if case else None
+    start = received_at or (rma.received_at if rma is not None and rma.received_at else now)
     claim = CarrierClaim.create(
         number=next_number(Series.CLAIM, ctx.local(now).year),
         case=case,
@@ -219,13 +395,19 @@ def open_claim_for(
         created_by=ctx.actor.id,
         created_at=now,
         updated_at=now,
+        deadline_at=carrier_claim_due(start, ctx.settings.returns),
+        lines=lines,
     )
     audit.log(
         ctx,
         "claim",
         claim,
         "created",
-        {"case": case.number if case else None, "amount": str(amount)},
+        {
+            "case": case.number if case else None,
+            "amount": str(amount),
+            "lines": [ln["line"] for ln in lines] if lines else None,
+        },
         to_state=claim.status,
         at=now,
     )

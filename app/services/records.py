@@ -8,7 +8,7 @@ from decimal import Decimal
 from app.domain import workflows
 from app.domain.codes import MoneyKind
 from app.domain.numbering import Series, parse_number
-from app.services.context import Context
+from app.services.context import Context, utc_now
 from app.services.errors import NotFound
 from app.services.views import (
     CaseDetail,
@@ -34,6 +34,7 @@ from app.store.models import (
     Product,
     RepairTicket,
     ReturnAuth,
+    SaleRef,
     User,
 )
 
@@ -110,7 +111,6 @@ def product_view(p: Product) -> ProductView:
         price=p.price,
         category=p.category,
         warranty_months=p.warranty_months,
-        is_gift=p.is_gift,
     )
 
 
@@ -228,10 +228,20 @@ def rma_view(r: ReturnAuth) -> RmaView:
         customer_reply_at=r.customer_reply_at,
         lines=lines,
         total=total,
+        approved_amount=r.approved_amount,
+        override_by=_user_name(r.override_by_id),
+        override_reason=r.override_reason,
+        freight_agreed=r.freight_agreed,
+        goods_due=r.goods_due,
+        goods_waived_by=_user_name(r.goods_waived_by_id),
+        goods_waived_reason=r.goods_waived_reason,
     )
 
 
-def claim_view(c: CarrierClaim) -> ClaimView:
+def claim_view(c: CarrierClaim, now: datetime | None = None) -> ClaimView:
+    overdue = bool(
+        c.deadline_at is not None and c.status == "draft" and (now or utc_now()) > c.deadline_at
+    )
     return ClaimView(
         number=c.number,
         status=c.status,
@@ -246,6 +256,9 @@ def claim_view(c: CarrierClaim) -> ClaimView:
         amount_recovered=c.amount_recovered,
         created_at=c.created_at,
         allowed=workflows.CARRIER_CLAIM.allowed(c.status),
+        deadline_at=c.deadline_at,
+        overdue=overdue,
+        lines=list(c.lines or []),
     )
 
 
@@ -257,6 +270,62 @@ def refunded_total(case: Case) -> Decimal:
     ):
         total += -m.amount if m.reverses_id else m.amount
     return total
+
+
+def rma_total(rma: ReturnAuth) -> Decimal:
+    """What the return authorisation's lines are worth: qty expected x unit price."""
+    return sum((ln.unit_price * ln.qty_expected for ln in rma.lines), ZERO)
+
+
+def case_value(case: Case) -> Decimal | None:
+    """The value a case's approval and refund cap are judged on.
+
+    A return or exchange: its lines x unit price, or the refund asked at intake, whichever is
+    larger (lines added after intake count). Other cases: the amount taken at intake (None when
+    no amount is known, so nothing caps it).
+    """
+    rma = rma_of(case)
+    if rma is None:
+        return case.amount
+    lines = rma_total(rma)
+    return max(lines, case.amount) if case.amount is not None else lines
+
+
+def order_cases(order_no: str, *, exclude: int | None = None) -> list[Case]:
+    """Every case taken on a sale with this order number (oldest first)."""
+    key = (order_no or "").strip()
+    if not key:
+        return []
+    query = (
+        Case.select()
+        .join(SaleRef, on=(Case.sale == SaleRef.id))
+        .where(SaleRef.order_no == key)
+        .order_by(Case.created_at, Case.id)
+    )
+    return [c for c in query if c.id != exclude]
+
+
+def order_paid_total(order_no: str) -> Decimal | None:
+    """What the customer paid on one order, as far as its cases tell.
+
+    Cases of the same item (product and serial) on the order describe the same payment and count
+    once (the largest value); different items add up. None when no case of the order has a value.
+    """
+    items: dict[tuple[object, str], Decimal] = {}
+    for c in order_cases(order_no):
+        value = case_value(c)
+        if value is None and c.sale_id and c.sale.unit_price is not None:
+            value = c.sale.unit_price * c.sale.quantity
+        if value is None:
+            continue
+        key = (c.product_id or c.description, c.serial)
+        items[key] = max(items.get(key, ZERO), value)
+    return sum(items.values(), ZERO) if items else None
+
+
+def order_refunded_total(order_no: str) -> Decimal:
+    """Refunds paid across every case of an order, net of reversals."""
+    return sum((refunded_total(c) for c in order_cases(order_no)), ZERO)
 
 
 def events_of(case: Case) -> list[EventView]:
@@ -330,6 +399,7 @@ def case_detail(case: Case, ctx: Context) -> CaseDetail:
                 serial=case.sale.serial,
                 quantity=case.sale.quantity,
                 unit_price=case.sale.unit_price,
+                is_gift=case.sale.is_gift,
             )
             if case.sale_id
             else None
@@ -354,7 +424,7 @@ def case_detail(case: Case, ctx: Context) -> CaseDetail:
         photos=[p.path for p in _ordered(case.photos)],
         repair=repair_view(t) if t else None,
         rma=rma_view(r) if r else None,
-        claims=[claim_view(c) for c in _ordered(case.claims)],
+        claims=[claim_view(c, ctx.now()) for c in _ordered(case.claims)],
         money=[
             MoneyView(
                 id=m.id,
@@ -364,9 +434,16 @@ def case_detail(case: Case, ctx: Context) -> CaseDetail:
                 by=_user_name(m.by_id) or "?",
                 note=m.note,
                 reverses=m.reverses_id,
+                route=m.route,
+                party=m.party,
             )
             for m in _ordered(case.money)
         ],
         refunded_total=refunded_total(case),
         events=events_of(case),
+        platform_refund_no=case.platform_refund_no,
+        same_order=[
+            c.number
+            for c in order_cases(case.sale.order_no if case.sale_id else "", exclude=case.id)
+        ],
     )

@@ -42,6 +42,9 @@ repeat repairs         repair cases received whose device serial had another rep
 technician workload    per technician: repair tickets received (received_at), finished  ticket dates
                        (finished_at), open at the period's end, labour minutes booked
 top products           the TOP_N products of return/exchange cases and of repair cases  created_at
+goods owed             replacements shipped first (先补发) whose old goods were neither  shipped
+                       received nor waived by the owner at the period's end (or now);
+                       days overdue past the due date, deposit held
 =====================  ==============================================================  ==========
 
 The previous period for comparison is the calendar month before (for a month), else the same
@@ -56,6 +59,7 @@ import statistics
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 import peewee as pw
 
@@ -237,6 +241,7 @@ class Summary:
     technicians: list[Technician] = field(default_factory=list)
     top_returned: list[tuple[str, int]] = field(default_factory=list)
     top_repaired: list[tuple[str, int]] = field(default_factory=list)
+    goods_owed: list[Any] = field(default_factory=list)  # returns.GoodsOwed at the period's end
 
     def cost(self, kind: str) -> Decimal:
         return self.money.get(kind, ZERO)
@@ -603,7 +608,15 @@ def summarize(ctx: Context, p: Period) -> Summary:
         technicians=technicians(p),
         top_returned=list(by_product(p, RETURN_KINDS, TOP_N).items()),
         top_repaired=list(by_product(p, (CaseKind.REPAIR.value,), TOP_N).items()),
+        goods_owed=_goods_owed(ctx, p),
     )
+
+
+def _goods_owed(ctx: Context, p: Period) -> list[Any]:
+    """Shipped first, goods not back, as it stood at the period's end (or now, if earlier)."""
+    from app.services.returns import goods_owed
+
+    return goods_owed(ctx, at=min(p.end, ctx.now()))
 
 
 def period_report(ctx: Context, p: Period, *, chain: bool = True) -> Report:

@@ -21,11 +21,21 @@ from app.domain.validation import Collector, validate_text
 from app.services.context import Context
 from app.services.money import add_money, open_claim_for, refund_blocker
 from app.services.permissions import Action, require
-from app.services.records import find_case, refunded_total, rma_of
-from app.services.returns import charge_dealer, rma_total
+from app.services.records import (
+    case_value,
+    claim_view,
+    find_case,
+    order_cases,
+    order_paid_total,
+    order_refunded_total,
+    refunded_total,
+    rma_of,
+)
+from app.services.returns import charge_dealer
 from app.services.transitions import apply_transition
+from app.services.views import ClaimView
 from app.store.db import write_transaction
-from app.store.models import Case, Customer, ReturnAuth
+from app.store.models import CarrierClaim, Case, Customer, ReturnAuth
 
 ZERO = Decimal("0.00")
 RETURN_KINDS = (CaseKind.RETURN.value, CaseKind.EXCHANGE.value, CaseKind.REFUND.value)
@@ -82,10 +92,7 @@ def return_counts(ctx: Context) -> ReturnCounts:
 
 
 def _paid(case: Case) -> Decimal | None:
-    if case.amount is not None:
-        return case.amount
-    rma = rma_of(case)
-    return rma_total(rma) if rma is not None else None
+    return case_value(case)
 
 
 @dataclass(frozen=True)
@@ -122,16 +129,29 @@ class ApprovalNeed:
     amount: Decimal
     level: str  # "manager" (at or below the threshold) or "owner"
     threshold: Decimal
+    rule: str = ""  # the three-guarantee verdict's code the desk reads before approving
+    rule_params: dict[str, object] | None = None
+    needs_override: bool = False  # outside the three guarantees: owner with a typed reason
 
 
 def approval_for(ctx: Context, number: str) -> ApprovalNeed:
-    """The amount a return's approval is judged on (as check_and_record_approval does)."""
+    """What approving a return needs, judged as check_and_record_approval judges it: the value
+    as it stands (lines x price or the refund asked) and the three-guarantee verdict."""
+    from app.services.returns import entitlement_check
+
     case = find_case(number)
     amount = _paid(case) or ZERO
+    try:
+        verdict = entitlement_check(case)
+    except DomainError:
+        verdict = None
     return ApprovalNeed(
         amount=amount,
         level=approval_needed(amount, ctx.settings.approval).value,
         threshold=ctx.settings.approval.owner_threshold,
+        rule=verdict.code if verdict else "",
+        rule_params=dict(verdict.params) if verdict else None,
+        needs_override=bool(verdict is not None and not verdict.eligible),
     )
 
 
@@ -206,3 +226,32 @@ def deduct_dealer(ctx: Context, number: str, amount: str | Decimal, note: str = 
         charge_dealer(ctx, case.customer, value, case, "deduction")  # type: ignore[arg-type]
         add_money(ctx, case, MoneyKind.DEALER_DEDUCTION, value, text)  # type: ignore[arg-type]
         return Customer.get_by_id(case.customer_id).dealer_balance
+
+
+@dataclass(frozen=True)
+class OrderSummary:
+    """One order across its cases: what was paid, what was refunded (one order, one refund)."""
+
+    order_no: str
+    paid: Decimal | None
+    refunded: Decimal
+    cases: list[tuple[str, str]]  # (number, status), oldest first
+
+
+def order_summary(ctx: Context, order_no: str) -> OrderSummary:
+    """The cases of an order number and its paid and refunded totals."""
+    key = validate_text(order_no, "order_no", required=True, max_len=40)
+    cases = order_cases(key)
+    return OrderSummary(
+        order_no=key,
+        paid=order_paid_total(key),
+        refunded=order_refunded_total(key),
+        cases=[(c.number, c.status) for c in cases],
+    )
+
+
+def list_claims(ctx: Context, limit: int = 500) -> list[ClaimView]:
+    """Carrier claims, newest first, each with its deadline and overdue flag."""
+    now = ctx.now()
+    query = CarrierClaim.select().order_by(CarrierClaim.id.desc()).limit(limit)
+    return [claim_view(c, now) for c in query]

@@ -49,6 +49,29 @@ def entitlement_for(
     )
 
 
+def warranty_end(ctx: Context, detail: Any) -> date | None:
+    """THE warranty end date of a case's item, for everything printed or shown.
+
+    The intake decision's own last day (`Entitlement.warranty_until`) when the case has one,
+    else the same rule run for the sale date; None for a gift or without a sale date. The
+    intake slip, the warranty card and `entitlement --json` therefore always agree.
+    """
+    if detail.entitlement:
+        return Entitlement.from_dict(detail.entitlement).warranty_until
+    sale, product = detail.sale, detail.product
+    if sale is None or sale.sale_date is None or product is None:
+        return None
+    ent = decide_entitlement(
+        product.category,
+        sale.sale_date,
+        max(sale.sale_date, ctx.today()),
+        ctx.settings.warranty,
+        gift=sale.is_gift,
+        warranty_months=product.warranty_months,
+    )
+    return ent.warranty_until
+
+
 def update_settings(ctx: Context, changes: dict[str, Any]) -> Settings:
     """Change settings by dotted path ("approval.owner_threshold": "800.00").
 

@@ -91,7 +91,17 @@ def _money_recorded(kind: MoneyKind, code: str) -> Guard:
 def _return_approved(ctx: Context, case: Case, frm: str, note: str) -> None:
     from app.services.returns import check_and_record_approval
 
+    r = rma_of(case)
+    if r is not None and r.approved_by_id is not None:
+        return  # approved a moment ago in this transaction by returns.approve (with its checks)
     check_and_record_approval(ctx, case)
+
+
+def _approval_voided(ctx: Context, case: Case, frm: str, note: str) -> None:
+    """Back to awaiting approval only when the approval no longer holds (value went up)."""
+    r = rma_of(case)
+    if r is None or r.approved_by_id is not None:
+        raise DomainError("approval_still_valid", status=case.status)
 
 
 def _return_rejected(ctx: Context, case: Case, frm: str, note: str) -> None:
@@ -104,13 +114,34 @@ def _return_rejected(ctx: Context, case: Case, frm: str, note: str) -> None:
 
 
 def _ship_first(ctx: Context, case: Case, frm: str, note: str) -> None:
-    """先补发: the manager confirms; an unapproved request is approved here at its level."""
+    """先补发: the manager confirms; an unapproved request is approved here at its level.
+
+    The old goods are then owed back by a due date (settings: returns.ship_first_return_days);
+    no refund is paid on the case until they are received or the owner waives them.
+    """
+    from datetime import timedelta
+
     require(ctx, Action.SHIP_FIRST)
     rma = rma_of(case)
     if rma is not None and rma.approved_by_id is None:
         from app.services.returns import check_and_record_approval
 
         check_and_record_approval(ctx, case)
+    case.ship_first_by = ctx.actor.id
+    case.ship_first_at = ctx.now()
+    if rma is not None:
+        days = ctx.settings.returns.ship_first_return_days
+        rma.goods_due = ctx.local(ctx.now()).date() + timedelta(days=days)
+        rma.save()
+
+
+def _carrier_replacement(ctx: Context, case: Case, frm: str, note: str) -> None:
+    """Carrier damage: shipping a replacement moves the same money as a refund, so it needs the
+    same approval level (manager on duty up to the threshold, the owner above)."""
+    from app.domain.rules.approval import ApprovalLevel, approval_needed
+
+    level = approval_needed(case.amount or 0, ctx.settings.approval)
+    require(ctx, Action.APPROVE_OWNER if level is ApprovalLevel.OWNER else Action.APPROVE_MANAGER)
     case.ship_first_by = ctx.actor.id
     case.ship_first_at = ctx.now()
 
@@ -126,6 +157,22 @@ def _goods_received(ctx: Context, case: Case, frm: str, note: str) -> None:
     if r.received_at is None:
         r.received_at = ctx.now()
         r.save()
+    # A deposit taken when the replacement shipped first goes back now the goods are here.
+    from app.services.money import book_entry, live_entries
+
+    held = live_entries(case, MoneyKind.DEPOSIT)
+    returned = live_entries(case, MoneyKind.DEPOSIT_REFUND)
+    if held and not returned:
+        for deposit in held:
+            book_entry(
+                ctx,
+                case,
+                MoneyKind.DEPOSIT_REFUND,
+                deposit.amount,
+                note=r.number,
+                route=deposit.route,
+                party=deposit.party,
+            )
 
 
 def _rma_field(field: str, code: str) -> Guard:
@@ -176,6 +223,7 @@ GUARDS: dict[tuple[str, str], tuple[Guard, ...]] = {
     ("repair", "revisit_scheduled"): (_need_note(),),
     ("repair", "cancelled"): (_need_note(),),
     ("return", "approved"): (_return_approved,),
+    ("return", "requested"): (_approval_voided,),
     ("return", "rejected"): (_return_rejected,),
     ("return", "cancelled"): (_need_note(),),
     ("return", "replacement_shipped"): (_ship_first,),
@@ -191,6 +239,7 @@ GUARDS: dict[tuple[str, str], tuple[Guard, ...]] = {
     ("complaint", "resolved"): (_complaint_resolved,),
     ("parts", "rejected"): (_need_note(),),
     ("carrier_damage", "rejected"): (_need_note(),),
+    ("carrier_damage", "replacement_shipped"): (_carrier_replacement,),
     ("carrier_damage", "refunded"): (_money_recorded(MoneyKind.REFUND, "refund_not_recorded"),),
     ("carrier_damage", "claim_filed"): (_claim_linked,),
 }

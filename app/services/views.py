@@ -59,7 +59,6 @@ class ProductView:
     price: Decimal
     category: str
     warranty_months: int | None
-    is_gift: bool
 
 
 @dataclasses.dataclass(frozen=True)
@@ -71,6 +70,7 @@ class SaleView:
     serial: str
     quantity: int
     unit_price: Decimal | None
+    is_gift: bool = False
 
 
 @dataclasses.dataclass(frozen=True)
@@ -175,6 +175,13 @@ class RmaView:
     customer_reply_at: datetime | None
     lines: list[ReturnLineView]
     total: Decimal
+    approved_amount: Decimal | None = None
+    override_by: str | None = None
+    override_reason: str = ""
+    freight_agreed: str = ""
+    goods_due: date | None = None
+    goods_waived_by: str | None = None
+    goods_waived_reason: str = ""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -192,6 +199,9 @@ class ClaimView:
     amount_recovered: Decimal
     created_at: datetime
     allowed: tuple[str, ...]
+    deadline_at: datetime | None = None
+    overdue: bool = False  # still a draft past the carrier's deadline
+    lines: list[dict[str, Any]] = dataclasses.field(default_factory=list)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -203,6 +213,8 @@ class MoneyView:
     by: str
     note: str
     reverses: int | None
+    route: str = ""
+    party: str = ""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -261,6 +273,8 @@ class CaseDetail:
     money: list[MoneyView]
     refunded_total: Decimal
     events: list[EventView]
+    platform_refund_no: str = ""
+    same_order: list[str] = dataclasses.field(default_factory=list)  # other cases of the order
 
     def to_dict(self) -> dict[str, Any]:
         return jsonable(self)

@@ -10,6 +10,10 @@ import peewee as pw
 from app.store.db import database
 from app.store.fields import JSONTextField, MoneyField, UTCDateTimeField
 
+#: A database-side default for text columns added later, so rows inserted by plain SQL (bench
+#: generator, older scripts) that do not name them still satisfy NOT NULL.
+_EMPTY = pw.SQL("DEFAULT ''")
+
 
 class BaseModel(pw.Model):
     class Meta:
@@ -55,7 +59,6 @@ class Product(BaseModel):
     price = MoneyField(default=0)
     category = pw.CharField(max_length=20, default="other")  # codes.Category
     warranty_months = pw.IntegerField(null=True)
-    is_gift = pw.BooleanField(default=False)
 
     class Meta:
         indexes = ((("name", "model_spec"), True),)
@@ -71,6 +74,8 @@ class SaleRef(BaseModel):
     serial = pw.CharField(max_length=32, default="", index=True)
     quantity = pw.IntegerField(default=1)
     unit_price = MoneyField(null=True)
+    # A gift is a property of this sale, never of the product (gifts carry no warranty - 001).
+    is_gift = pw.BooleanField(default=False, constraints=[pw.SQL("DEFAULT FALSE")])
 
 
 class Case(BaseModel):
@@ -105,6 +110,9 @@ class Case(BaseModel):
     satisfaction = pw.IntegerField(null=True)  # 1..5 at follow-up
     follow_up = pw.TextField(default="")
     resolution = pw.TextField(default="")
+    platform_refund_no = pw.CharField(  # the online shop's refund/after-sales number
+        max_length=40, default="", index=True, constraints=[_EMPTY]
+    )
 
 
 class CasePhoto(BaseModel):
@@ -216,6 +224,17 @@ class ReturnAuth(BaseModel):
     report_sent_at = UTCDateTimeField(null=True)
     customer_reply = pw.TextField(default="")
     customer_reply_at = UTCDateTimeField(null=True)
+    # The value the approval was given on; a larger value later voids it (approval follows it).
+    approved_amount = MoneyField(null=True)
+    # The owner's override of the three guarantees (outside the window, a gift), with its reason.
+    override_by = pw.ForeignKeyField(User, null=True, backref="+", index=False)
+    override_reason = pw.TextField(default="", constraints=[_EMPTY])
+    freight_agreed = pw.CharField(max_length=10, default="", constraints=[_EMPTY])  # agreed payer
+    # Ship first (先补发): the old goods are owed back by this day unless the owner waives them.
+    goods_due = pw.DateField(null=True)
+    goods_waived_by = pw.ForeignKeyField(User, null=True, backref="+", index=False)
+    goods_waived_at = UTCDateTimeField(null=True)
+    goods_waived_reason = pw.TextField(default="", constraints=[_EMPTY])
 
 
 class ReturnLine(BaseModel):
@@ -229,6 +248,7 @@ class ReturnLine(BaseModel):
     unit_price = MoneyField()
     batch = pw.CharField(max_length=40, default="")
     reason = pw.CharField(max_length=20, default="")
+    qty_damaged = pw.IntegerField(null=True)  # arrived damaged (claimed from the carrier)
 
 
 class CarrierClaim(BaseModel):
@@ -248,6 +268,8 @@ class CarrierClaim(BaseModel):
     created_by = pw.ForeignKeyField(User, backref="+")
     created_at = UTCDateTimeField()
     updated_at = UTCDateTimeField()
+    deadline_at = UTCDateTimeField(null=True)  # the carrier's deadline (24 h from receipt)
+    lines = JSONTextField(null=True)  # the damaged or missing lines claimed: [{line, qty, amount}]
 
 
 class StockMovement(BaseModel):
@@ -270,6 +292,8 @@ class MoneyEntry(BaseModel):
     by = pw.ForeignKeyField(User, backref="+")
     note = pw.CharField(max_length=200, default="")
     reverses = pw.ForeignKeyField("self", null=True, backref="reversals")
+    route = pw.CharField(max_length=10, default="", constraints=[_EMPTY])  # codes.PayRoute
+    party = pw.CharField(max_length=10, default="", constraints=[_EMPTY])  # codes.Party
 
 
 class DealerMovement(BaseModel):

@@ -11,11 +11,22 @@ from playhouse.migrate import SchemaMigrator, migrate
 from app.domain.settings import overrides_of
 from app.store import search_index
 from app.store.db import StoreError, database, is_postgres, is_sqlite, write_transaction
-from app.store.models import MODELS, CustomerAccess, Setting, User
+from app.store.models import (
+    MODELS,
+    CarrierClaim,
+    Case,
+    CustomerAccess,
+    MoneyEntry,
+    ReturnAuth,
+    ReturnLine,
+    SaleRef,
+    Setting,
+    User,
+)
 
 SETTINGS_ROW = "settings"  # the key of the shop's settings row (services.setup.SETTINGS_KEY)
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 
 def _v2_accounts(m: SchemaMigrator) -> None:
@@ -75,6 +86,97 @@ def _v6_short_words(m: SchemaMigrator) -> None:
         search_index.install_short_words()
 
 
+def _v7_money_paths(m: SchemaMigrator) -> None:
+    """Money and rights on every path (issue 13): approvals follow the amount, the owner's
+    override, ship-first obligations, order refund numbers, carrier deadlines and claimed lines,
+    money routes and payers; the gift flag moves from the product to the sale.
+
+    Existing gifts: the earliest case of a product marked as a gift keeps the flag, on its sale
+    (a sale reference is made for it when it had none). Later cases of that product lost their
+    warranty only through the product's flag: their intake decision is made again with the
+    stored warranty settings, as it would have been without the flag.
+    """
+    new_columns = (
+        ("sale_ref", "is_gift", SaleRef.is_gift),
+        ("case", "platform_refund_no", Case.platform_refund_no),
+        ("return_auth", "approved_amount", ReturnAuth.approved_amount),
+        ("return_auth", "override_by_id", ReturnAuth.override_by),
+        ("return_auth", "override_reason", ReturnAuth.override_reason),
+        ("return_auth", "freight_agreed", ReturnAuth.freight_agreed),
+        ("return_auth", "goods_due", ReturnAuth.goods_due),
+        ("return_auth", "goods_waived_by_id", ReturnAuth.goods_waived_by),
+        ("return_auth", "goods_waived_at", ReturnAuth.goods_waived_at),
+        ("return_auth", "goods_waived_reason", ReturnAuth.goods_waived_reason),
+        ("return_line", "qty_damaged", ReturnLine.qty_damaged),
+        ("carrier_claim", "deadline_at", CarrierClaim.deadline_at),
+        ("carrier_claim", "lines", CarrierClaim.lines),
+        ("money_entry", "route", MoneyEntry.route),
+        ("money_entry", "party", MoneyEntry.party),
+    )
+    # Each column only when missing: a step may meet a database that already has some.
+    migrate(
+        *(
+            m.add_column(table, column, field)
+            for table, column, field in new_columns
+            if column not in _column_names(table)
+        )
+    )
+    if "is_gift" in _column_names("product"):
+        gifts = [
+            row[0]
+            for row in database.execute_sql(
+                f'SELECT id FROM "product" WHERE is_gift = {_true()}'
+            ).fetchall()
+        ]
+        if gifts:
+            _move_gift_flags(gifts)
+        migrate(m.drop_column("product", "is_gift"))
+
+
+def _column_names(table: str) -> set[str]:
+    return {c.name for c in database.get_columns(table)}
+
+
+def _true() -> str:
+    return "TRUE" if is_postgres() else "1"
+
+
+def _move_gift_flags(product_ids: list[int]) -> None:
+    from app.domain.rules.entitlement import Entitlement, decide_entitlement
+    from app.domain.settings import Settings
+
+    row = Setting.get_or_none(Setting.key == "settings")
+    try:
+        warranty = Settings.from_dict(row.value if row else {}).warranty
+    except Exception:  # noqa: BLE001 - a hand-edited settings row: the defaults decide
+        warranty = Settings().warranty
+    for product_id in product_ids:
+        months = database.execute_sql(
+            'SELECT warranty_months FROM "product" WHERE id = ' + str(int(product_id))
+        ).fetchone()[0]
+        cases = list(
+            Case.select(Case.id, Case.customer, Case.sale, Case.entitlement)
+            .where(Case.product == product_id)
+            .order_by(Case.created_at, Case.id)
+        )
+        for i, case in enumerate(cases):
+            if i == 0:
+                if case.sale_id is None:
+                    sale = SaleRef.create(customer=case.customer_id, product=product_id)
+                    Case.update(sale=sale.id).where(Case.id == case.id).execute()
+                    case.sale_id = sale.id
+                SaleRef.update(is_gift=True).where(SaleRef.id == case.sale_id).execute()
+                continue
+            ent = case.entitlement
+            if not ent or not any(b.get("code") == "gift_no_warranty" for b in ent["basis"]):
+                continue
+            old = Entitlement.from_dict(ent)
+            new = decide_entitlement(
+                old.category, old.sold, old.on, warranty, warranty_months=months
+            )
+            Case.update(entitlement=new.to_dict()).where(Case.id == case.id).execute()
+
+
 # version -> step that brings a database from version-1 to version. Each runs in a transaction
 # after a backup. Example: MIGRATIONS[2] = lambda m: migrate(m.add_column("case", "x", field)).
 MIGRATIONS: dict[int, Callable[[SchemaMigrator], None]] = {
@@ -83,6 +185,7 @@ MIGRATIONS: dict[int, Callable[[SchemaMigrator], None]] = {
     4: _v4_indexes,
     5: _v5_settings_overrides,
     6: _v6_short_words,
+    7: _v7_money_paths,
 }
 
 APPEND_ONLY_TRIGGERS = (
@@ -90,6 +193,8 @@ APPEND_ONLY_TRIGGERS = (
     "event_no_delete",
     "customer_access_no_update",
     "customer_access_no_delete",
+    "money_entry_no_update",
+    "money_entry_no_delete",
 )
 # The same refusals on PostgreSQL, with the same messages; TRUNCATE is refused there too.
 APPEND_ONLY_PG_FUNCTION = (
@@ -97,7 +202,11 @@ APPEND_ONLY_PG_FUNCTION = (
     "$$ BEGIN RAISE EXCEPTION '%% is append-only', TG_ARGV[0] "
     "USING ERRCODE = 'integrity_constraint_violation'; END $$"
 )
-APPEND_ONLY_PG_TABLES = (("event", "event log"), ("customer_access", "access log"))
+APPEND_ONLY_PG_TABLES = (
+    ("event", "event log"),
+    ("customer_access", "access log"),
+    ("money_entry", "money log"),  # corrections are reversing entries, never edits
+)
 APPEND_ONLY_SQLITE = (
     "CREATE TRIGGER IF NOT EXISTS event_no_update BEFORE UPDATE ON event "
     "BEGIN SELECT RAISE(ABORT, 'event log is append-only'); END",
@@ -107,6 +216,10 @@ APPEND_ONLY_SQLITE = (
     "BEGIN SELECT RAISE(ABORT, 'access log is append-only'); END",
     "CREATE TRIGGER IF NOT EXISTS customer_access_no_delete BEFORE DELETE ON customer_access "
     "BEGIN SELECT RAISE(ABORT, 'access log is append-only'); END",
+    "CREATE TRIGGER IF NOT EXISTS money_entry_no_update BEFORE UPDATE ON money_entry "
+    "BEGIN SELECT RAISE(ABORT, 'money log is append-only'); END",
+    "CREATE TRIGGER IF NOT EXISTS money_entry_no_delete BEFORE DELETE ON money_entry "
+    "BEGIN SELECT RAISE(ABORT, 'money log is append-only'); END",
 )
 
 

@@ -84,7 +84,10 @@ def copy_rows(
     """
     counts: dict[str, int] = {}
     for model in models:
-        fields = list(model._meta.sorted_fields)
+        # A source at an older schema (the backup before a migration) lacks the newest columns:
+        # those are left to the target's defaults.
+        present = {c.name for c in source.get_columns(model._meta.table_name)}
+        fields = [f for f in model._meta.sorted_fields if f.column_name in present]
         size = _batch(fields)
         key = _integer_key(model)
         table = model._meta.table_name

@@ -94,7 +94,7 @@ def test_check_move_unknown_status_params() -> None:
     assert info.value.params == {
         "status": "visited",
         "workflow": "return",
-        "allowed": ("awaiting_goods", "replacement_shipped", "cancelled"),
+        "allowed": ("awaiting_goods", "replacement_shipped", "cancelled", "requested"),
     }
     with pytest.raises(DomainError) as info:
         wf.check_move("nonsense", "approved")

@@ -67,13 +67,18 @@ def test_preview_needs_category_and_date_and_never_writes(ctx: Context) -> None:
     assert row_counts() == before
 
 
-def test_preview_takes_category_and_gift_from_a_known_product(ctx: Context) -> None:
+def test_preview_takes_the_category_but_not_the_gift_from_a_known_product(ctx: Context) -> None:
     take_intake(ctx, form(product="赠品耳机", category="headset", gift=True))
     p = preview(
         ctx, IntakeForm(kind="repair", name="", phone="", product="赠品耳机", sold="2026-03-01")
     )
     assert p.known_product is not None and p.known_product.category == "headset"
-    assert p.entitlement is not None and p.entitlement.has_basis("gift_no_warranty")
+    # A gift is one sale's: the next buyer of the same product keeps the warranty.
+    assert p.entitlement is not None and not p.entitlement.has_basis("gift_no_warranty")
+    gift = IntakeForm(
+        kind="repair", name="", phone="", product="赠品耳机", sold="2026-03-01", gift=True
+    )
+    assert preview(ctx, gift).entitlement.has_basis("gift_no_warranty")  # type: ignore[union-attr]
     assert [c.name for c in product_choices(ctx, "耳机")] == ["赠品耳机"]
 
 

@@ -352,8 +352,8 @@ def test_owner_walks_a_whole_return_alone(ctx: Context) -> None:
     returns.approve(ctx, number)
     cases.move(ctx, number, "replacement_shipped")
     cases.move(ctx, number, "awaiting_goods")
-    money_svc.refund(ctx, number, "900.00")
     cases.move(ctx, number, "received")
+    money_svc.refund(ctx, number, "900.00")  # shipped first: once the goods are back
     returns.inspect(ctx, number, "transit_damage")
     returns.decide_liability(ctx, number, "carrier")
     returns.set_disposition(ctx, number, "scrap", scrap_report="运输摔坏,报废")

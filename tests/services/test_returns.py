@@ -198,7 +198,8 @@ def test_damaged_package_opens_a_carrier_claim(ctx: Context) -> None:
         returns.FreightInput(carrier="顺丰", tracking_no="SF1234567890", payer="shop", amount="18"),
     )
     to_awaiting_goods(ctx, number)
-    receive_all(ctx, number, package_damaged=True)
+    first = rma_of(find_case(number)).lines.order_by(ReturnLine.id).first()
+    returns.receive(ctx, number, {first.id: 1}, package_damaged=True, damaged={first.id: 1})
     claim = CarrierClaim.get()
     assert claim.case_id == find_case(number).id
     assert claim.number == "SP-2026-000001"
@@ -323,7 +324,7 @@ def test_settle_refuses_unknown_outcome(ctx: Context) -> None:
 # --- ship first, settle later --------------------------------------------------------------------
 
 
-def test_ship_first_by_manager_allows_refund_before_inspection(
+def test_ship_first_by_manager_allows_refund_once_goods_are_back(
     ctx: Context, desk_ctx: Context, mgr_ctx: Context
 ) -> None:
     number = intake_return(ctx)
@@ -333,10 +334,11 @@ def test_ship_first_by_manager_allows_refund_before_inspection(
     assert case.status == "replacement_shipped"
     assert (case.ship_first_by_id, case.ship_first_at) == (mgr_ctx.actor.id, mgr_ctx.now())
     cases.move(mgr_ctx, number, "awaiting_goods")
+    refused(lambda: money_svc.refund(mgr_ctx, number, "300.00", "先退款"), "refund_goods_owed")
+    # The faulty goods come back; the refund no longer waits for inspection.
+    receive_all(ctx, number)
     money_svc.refund(mgr_ctx, number, "300.00", "先退款")
     assert refunded_total(find_case(number)) == Decimal("300.00")
-    # The faulty goods come back later and liability is decided afterwards.
-    receive_all(ctx, number)
     returns.inspect(ctx, number, "man_made_damage")
     returns.decide_liability(ctx, number, "customer")
     assert find_case(number).status == "liability_decided"

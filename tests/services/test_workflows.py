@@ -188,6 +188,11 @@ EDGES: dict[tuple[str, str, str], tuple[tuple[Step, ...], Step]] = {
     ),
     ("return", "requested", "approved"): ((), lambda ctx, n: returns.approve(ctx, n, "同意退货")),
     ("return", "awaiting_goods", "received"): ((), receive_all),
+    # Back to awaiting approval only when a line lifts the value above the approval given.
+    ("return", "approved", "requested"): (
+        (),
+        lambda ctx, n: returns.add_line(ctx, n, "原装耳机", 1, "300.00"),
+    ),
     ("return", "received", "inspected"): (
         (),
         lambda ctx, n: returns.inspect(ctx, n, "confirmed_defect", "屏幕闪烁,非人为"),
@@ -536,14 +541,16 @@ def test_return_refund_before_inspection_is_refused(ctx: Context, state: str) ->
     )
 
 
-def test_return_refund_allowed_before_inspection_after_ship_first(ctx: Context) -> None:
+def test_return_refund_after_ship_first_waits_for_the_goods(ctx: Context) -> None:
     number = reach(ctx, "return", "replacement_shipped")
     assert find_case(number).ship_first_by_id == ctx.actor.id
     cases.move(ctx, number, "awaiting_goods")
+    refused(lambda: money_svc.refund(ctx, number, "300.00", "先退款"), number, "refund_goods_owed")
+    receive_all(ctx, number)  # the goods are back: no inspection needed to refund
     money_svc.refund(ctx, number, "300.00", "先退款")
     case = find_case(number)
     assert refunded_total(case) == 300
-    assert case.status == "awaiting_goods"  # the goods still have to come back
+    assert case.status == "received"
 
 
 def test_return_rejected_needs_a_reason(ctx: Context) -> None:

@@ -22,7 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from app.domain.codes import Reason
+from app.domain.codes import Category, Reason
 from app.domain.rules.common import coerce_code
 from app.domain.rules.entitlement import Entitlement
 
@@ -49,6 +49,13 @@ EXPLANATIONS: dict[str, str] = {
     "refund_only_route": "The goods were not received: handle it as a refund-only case, not a "
     "return.",
     "no_return_ground": "The reason ({reason}) is not a ground for a return.",
+    "exchange_gift": "Gifts carry no warranty and cannot be exchanged.",
+    "exchange_in_window": "Within the exchange period (until {until}): the exchange can be "
+    "approved if inspection confirms the fault.",
+    "exchange_out_of_window": "Outside the exchange period (ended {until}): only the owner may "
+    "approve an exchange, with a reason.",
+    "exchange_not_quality": "The exchange is for the shop's error or the customer's choice "
+    "({reason}), not a fault: the three guarantees do not limit it.",
 }
 ELIGIBILITY_CODES: tuple[str, ...] = tuple(EXPLANATIONS)
 
@@ -131,3 +138,29 @@ def return_eligibility(entitlement: Entitlement, reason: Reason | str) -> Eligib
     if r is Reason.NOT_RECEIVED:
         return Eligibility(False, "refund_only_route")
     return Eligibility(False, "no_return_ground", {"reason": r.value})
+
+
+#: Reasons for which an exchange is a three-guarantee remedy (a fault in the goods).
+_QUALITY_EXCHANGE = {Reason.QUALITY}
+
+
+def exchange_eligibility(entitlement: Entitlement, reason: Reason | str) -> Eligibility:
+    """May an exchange be approved without the owner's override? (三包, 001 第二篇)
+
+    A gift never; a quality exchange only inside its exchange period (phones 15 days, the
+    statutory accessories their months) or, for goods with no statutory exchange, inside their
+    warranty; an exchange for another reason is not limited by the three guarantees.
+    """
+    ent = entitlement
+    r = coerce_code(Reason, "reason", reason)
+    if ent.has_basis("gift_no_warranty"):
+        return Eligibility(False, "exchange_gift")
+    if r not in _QUALITY_EXCHANGE:
+        return Eligibility(True, "exchange_not_quality", {"reason": r.value})
+    key = "exchange" if ent.until.get("exchange") is not None else "free_repair"
+    if ent.category is Category.PHONE:
+        key = "exchange"
+    last = ent.until.get(key)
+    if last is not None and ent.on <= last:
+        return Eligibility(True, "exchange_in_window", {"until": last.isoformat()})
+    return Eligibility(False, "exchange_out_of_window", {"until": last.isoformat() if last else ""})

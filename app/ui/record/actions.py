@@ -103,6 +103,15 @@ def in_status(*statuses: str) -> Callable[[CaseDetail], bool]:
     return lambda d: d.status in statuses
 
 
+#: Moves only a service makes on its own (never a button): a return goes back to awaiting
+#: approval when lines added lift its value above the approval given.
+AUTOMATIC: frozenset[tuple[str, str]] = frozenset({("return", "requested")})
+
+
+def is_automatic(detail: CaseDetail, target: str) -> bool:
+    return (workflow_of(detail), target) in AUTOMATIC
+
+
 def get(action_id: str) -> RecordAction:
     _load()
     return _ACTIONS[action_id]

@@ -15,6 +15,7 @@ from app.i18n.labels import (
     INSPECTION,
     LIABILITY,
     MONEY_KINDS,
+    PAY_ROUTES,
     REASONS,
     REQUESTS,
     SHIPPING,
@@ -69,6 +70,11 @@ def product_rows(ctx: Context, d: CaseDetail) -> Rows:
         rows.append(
             (_("Order / invoice"), " / ".join(x for x in (d.sale.order_no, d.sale.invoice_no) if x))
         )
+    if d.sale and d.sale.is_gift:
+        rows.append((_("Gift"), _("yes: no warranty on this sale")))
+    rows.append((_("Platform refund no."), d.platform_refund_no))
+    if d.same_order:
+        rows.append((_("Same order"), ", ".join(d.same_order)))
     rows.append((_("Channel"), label(CHANNELS, d.channel)))
     rows.append((_("Reason"), label(REASONS, d.reason)))
     rows.append((_("Request"), label(REQUESTS, d.request)))
@@ -151,11 +157,14 @@ def rma_rows(ctx: Context, d: CaseDetail) -> Rows:
         [
             (_("Return authorisation"), r.number),
             (_("Approved by"), approval),
+            (_("Owner override"), r.override_reason),
             (_("Rejected because"), r.rejection_reason),
             (_("Lines"), lines),
             (_("Total"), _money(r.total)),
             (_("Freight"), freight),
             (_("Goods expected by"), r.expected_by.isoformat() if r.expected_by else ""),
+            (_("Old goods owed back by"), r.goods_due.isoformat() if r.goods_due else ""),
+            (_("Goods waived"), r.goods_waived_reason),
             (_("Goods received"), _when(ctx, r.received_at)),
             (_("Inspection"), label(INSPECTION, r.inspection_result)),
             (_("Inspection report"), r.inspection_report),
@@ -171,8 +180,10 @@ def rma_rows(ctx: Context, d: CaseDetail) -> Rows:
 def money_rows(ctx: Context, d: CaseDetail) -> Rows:
     rows = [
         (
-            f"{label(MONEY_KINDS, m.kind)}",
-            f"{_money(m.amount)}  {_when(ctx, m.at)}  {m.by}  {m.note}".strip(),
+            f"{label(MONEY_KINDS, m.kind)}" + (" ↩" if m.reverses else ""),
+            f"#{m.id} {'-' if m.reverses else ''}{_money(m.amount)}"
+            + (f" {label(PAY_ROUTES, m.route)}" if m.route else "")
+            + f"  {_when(ctx, m.at)}  {m.by}  {m.note}".rstrip(),
         )
         for m in d.money
     ]
@@ -183,7 +194,13 @@ def money_rows(ctx: Context, d: CaseDetail) -> Rows:
             (
                 _("Carrier claim"),
                 f"{c.number} {label(STATUSES, c.status)} {c.carrier} {c.tracking_no} "
-                f"{_money(c.amount_claimed)}",
+                f"{_money(c.amount_claimed)}"
+                + (
+                    "  " + _("claim by {when}").format(when=_when(ctx, c.deadline_at))
+                    if c.deadline_at
+                    else ""
+                )
+                + ("  ⚠ " + _("OVERDUE") if c.overdue else ""),
             )
         )
     return rows

@@ -221,6 +221,8 @@ class RecordPanel(ttk.Frame):
         self._clear_actions()
         items: list[tuple[str, str, str, Callable[[], Any]]] = []
         for target in d.allowed:
+            if registry.is_automatic(d, target):
+                continue
             action = registry.transition_action(d, target)
             if action is not None:
                 items.append((action.id, _(action.label), action.style, self._runner(action)))

@@ -23,7 +23,7 @@ FIELDS = (
         "package_damaged",
         N_("Package damaged"),
         kind="check",
-        hint=N_("A damaged parcel opens a carrier claim (claim within {hours} h)"),
+        hint=N_("Damaged or missing units are claimed from the carrier (within {hours} h)"),
     ),
     Field("note", N_("Note"), kind="multiline", height=2, width=44),
 )
@@ -44,6 +44,7 @@ class ReceiveDialog(ttk.Toplevel):
         self.detail = detail
         self.lines = {ln.id: ln for ln in rma.lines}
         self.qty: dict[int, tk.StringVar] = {}
+        self.damaged: dict[int, tk.StringVar] = {}  # units that arrived broken (carrier claim)
         self.entries: dict[int, ttk.Entry] = {}
         self.diff_labels: dict[int, ttk.Label] = {}
         self.line_errors: dict[int, ttk.Label] = {}
@@ -87,12 +88,13 @@ class ReceiveDialog(ttk.Toplevel):
             (_("Expected"), "e"),
             (_("Received"), "e"),
             (_("Difference"), "e"),
+            (_("Damaged"), "e"),
         )
         for col, (text, anchor) in enumerate(heads):
             ttk.Label(table, text=text, bootstyle="secondary").grid(
                 row=0, column=col, sticky=anchor, padx=(0, 14), pady=(0, 4)
             )
-        ttk.Separator(table).grid(row=1, column=0, columnspan=5, sticky="we", pady=(0, 4))
+        ttk.Separator(table).grid(row=1, column=0, columnspan=6, sticky="we", pady=(0, 4))
         table.columnconfigure(0, weight=1)
         for i, ln in enumerate(self.lines.values()):
             row = 2 + i * 2
@@ -111,8 +113,13 @@ class ReceiveDialog(ttk.Toplevel):
             var.trace_add("write", lambda *_a, n=ln.id: self._update(n))
             diff = ttk.Label(table, width=6, anchor="e", font=("TkDefaultFont", 10, "bold"))
             diff.grid(row=row, column=4, sticky="e")
+            broken = tk.StringVar(self, value="0")
+            ttk.Entry(table, textvariable=broken, width=5, justify="right").grid(
+                row=row, column=5, sticky="e", padx=(14, 0), pady=2
+            )
+            self.damaged[ln.id] = broken
             err = ttk.Label(table, bootstyle="danger", font=("TkDefaultFont", 8))
-            err.grid(row=row + 1, column=0, columnspan=5, sticky="e", padx=(0, 14))
+            err.grid(row=row + 1, column=0, columnspan=6, sticky="e", padx=(0, 14))
             self.qty[ln.id] = var
             self.entries[ln.id] = entry
             self.diff_labels[ln.id] = diff
@@ -184,7 +191,7 @@ class ReceiveDialog(ttk.Toplevel):
         found = False
         rest = []
         for err in exc.errors:
-            if err.field.startswith("qty_received["):
+            if err.field.startswith(("qty_received[", "qty_damaged[")):
                 try:
                     line_id = int(err.field.split("[", 1)[1].rstrip("]"))
                 except ValueError:
@@ -215,11 +222,15 @@ class ReceiveDialog(ttk.Toplevel):
     def ok(self) -> Outcome:
         d = self.detail
         received: dict[int, Any] = {n: var.get().strip() for n, var in self.qty.items()}
+        damaged: dict[int, Any] = {
+            n: var.get().strip() for n, var in self.damaged.items() if var.get().strip() not in "0"
+        }
         outcome = self.desk.call(
             returns.receive,
             d.number,
             received,
             package_damaged=bool(self.form.get("package_damaged")),
+            damaged=damaged,
             note=self.form.get("note"),
             form=self,
             done=_("{number}: {text}").format(number=d.number, text=_("goods received")),

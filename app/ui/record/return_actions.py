@@ -25,7 +25,16 @@ from app.domain.rules.freight import freight_payer
 from app.domain.rules.liability import money_route
 from app.domain.validation import validate_qty
 from app.i18n import N_, _
-from app.i18n.labels import DISPOSITIONS, INSPECTION, LIABILITY, SHIPPING, STATUSES, label
+from app.i18n.labels import (
+    DISPOSITIONS,
+    INSPECTION,
+    LIABILITY,
+    MONEY_KINDS,
+    PAY_ROUTES,
+    SHIPPING,
+    STATUSES,
+    label,
+)
 from app.i18n.messages import describe
 from app.i18n.rule_texts import PAYERS, eligibility_text, freight_text, money_route_text
 from app.services import money, return_help, returns
@@ -88,15 +97,39 @@ def eligibility_sentence(d: CaseDetail) -> str:
     return eligibility_text(verdict.code, verdict.params)
 
 
-def _approve(panel: RecordPanel, d: CaseDetail) -> FormDialog:
+OVERRIDE = Field(
+    "override_reason",
+    N_("Owner's reason (outside the three guarantees)"),
+    kind="multiline",
+    height=2,
+    width=44,
+    hint=N_("Printed on the return form and kept in the history"),
+)
+
+
+def _approval_lines(panel: RecordPanel, d: CaseDetail) -> tuple[list[str], Any]:
+    """What the desk reads before approving: who may approve this value, and the entitlement
+    sentence (the three guarantees) with whether the owner's override is needed."""
     got = panel.desk.read(return_help.approval_for, d.number)
     need = got.value if got.ok else None
     parts = []
     if need is not None:
         parts.append(_level_text(need.level, need.amount, need.threshold))
-    eligibility = eligibility_sentence(d)
-    if eligibility:
-        parts.append(eligibility)
+        if need.rule:
+            parts.append(eligibility_text(need.rule, need.rule_params or {}))
+        if need.needs_override:
+            parts.append(
+                "⚠ " + _("Outside the three guarantees: only the owner may approve, with a reason.")
+            )
+    else:
+        eligibility = eligibility_sentence(d)
+        if eligibility:
+            parts.append(eligibility)
+    return parts, need
+
+
+def _approve(panel: RecordPanel, d: CaseDetail) -> FormDialog:
+    parts, need = _approval_lines(panel, d)
     days = panel.desk.ctx.settings.returns.goods_expected_working_days
     parts.append(
         i18n.ngettext(
@@ -106,19 +139,24 @@ def _approve(panel: RecordPanel, d: CaseDetail) -> FormDialog:
         ).format(n=days)
     )
     level = need.level if need is not None else "manager"
+    override = bool(need is not None and need.needs_override)
 
     def submit(values: dict[str, Any], form: FormFrame) -> Outcome:
+        why = values.get("override_reason", "")
+        if override and not why.strip():
+            form.set_error("override_reason", _("Type the reason for the override."))
+            return Outcome(False)
         return confirm_owner(
             panel,
-            _permission(level),
-            lambda ctx: returns.approve(ctx, d.number, values["note"]),
+            Action.APPROVE_OWNER if override else _permission(level),
+            lambda ctx: returns.approve(ctx, d.number, values["note"], why),
             form=form,
             done=moved_text(d, "approved"),
         )
 
     return panel.form(
         _("Approve return {number}").format(number=d.rma.number if d.rma else d.number),
-        [NOTE],
+        [OVERRIDE, NOTE] if override else [NOTE],
         submit,
         intro="\n".join(parts),
         ok_text=_("Approve"),
@@ -154,7 +192,82 @@ def _reject(panel: RecordPanel, d: CaseDetail) -> FormDialog:
     )
 
 
+ROUTE_CHOICES = tuple((code, text) for code, text in PAY_ROUTES.items())
+ROUTE = Field("route", N_("Paid back by"), kind="choice", choices=ROUTE_CHOICES, width=18)
+
+
 def _ship_first(panel: RecordPanel, d: CaseDetail) -> FormDialog:
+    fields = [
+        Field(
+            "note",
+            N_("What was shipped"),
+            kind="multiline",
+            height=2,
+            width=44,
+            hint=N_("Replacement item, carrier and tracking number"),
+        ),
+        Field(
+            "deposit",
+            N_("Deposit (押金)"),
+            width=12,
+            check=lambda v: parse_money(v, "deposit", allow_zero=False),
+            hint=N_("Optional; paid back when the old goods arrive"),
+        ),
+        Field("route", N_("Deposit paid by"), kind="choice", choices=ROUTE_CHOICES, width=18),
+    ]
+    days = panel.desk.ctx.settings.returns.ship_first_return_days
+    parts = [
+        _(
+            "Ship first, settle later (先补发,再追究): the replacement goes out now; the faulty "
+            "goods come back later and liability is decided afterwards. This needs the manager "
+            "on duty."
+        ),
+        _(
+            "The old goods are owed back within {days} days; no refund is paid on this case "
+            "until they arrive or the owner waives them."
+        ).format(days=days),
+    ]
+    override = False
+    if d.rma is not None and not d.rma.approved_by:
+        more, need = _approval_lines(panel, d)
+        parts += more
+        override = bool(need is not None and need.needs_override)
+    if override:
+        fields.insert(0, OVERRIDE)
+
+    def submit(values: dict[str, Any], form: FormFrame) -> Outcome:
+        deposit = values.get("deposit") or None
+        return confirm_owner(
+            panel,
+            Action.APPROVE_OWNER if override else Action.SHIP_FIRST,
+            lambda ctx: returns.ship_first(
+                ctx,
+                d.number,
+                values["note"],
+                deposit=deposit,
+                route=values.get("route", "") if deposit else "",
+                override_reason=values.get("override_reason", ""),
+            ),
+            form=form,
+            done=moved_text(d, "replacement_shipped"),
+        )
+
+    dialog = panel.form(
+        _("Ship first"),
+        fields,
+        submit,
+        intro="\n".join(parts),
+        ok_text=_("Ship replacement now"),
+    )
+    dialog.form.set("route", "cash")
+    return dialog
+
+
+def _damage_replacement(panel: RecordPanel, d: CaseDetail) -> FormDialog:
+    """Carrier damage: a replacement moves the same money as a refund, so it needs the same
+    approval level (the manager on duty up to the threshold, the owner above)."""
+    threshold = panel.desk.ctx.settings.approval.owner_threshold
+    level = "owner" if (d.amount or 0) > threshold else "manager"
     field = Field(
         "note",
         N_("What was shipped"),
@@ -163,26 +276,72 @@ def _ship_first(panel: RecordPanel, d: CaseDetail) -> FormDialog:
         width=44,
         hint=N_("Replacement item, carrier and tracking number"),
     )
-    intro = _(
-        "Ship first, settle later (先补发,再追究): the replacement goes out now; the faulty goods "
-        "come back later and liability is decided afterwards. This needs the manager on duty."
-    )
-    if d.rma is not None and not d.rma.approved_by:
-        got = panel.desk.read(return_help.approval_for, d.number)
-        if got.ok:
-            intro += "\n" + _level_text(got.value.level, got.value.amount, got.value.threshold)
 
     def submit(values: dict[str, Any], form: FormFrame) -> Outcome:
         return confirm_owner(
             panel,
-            Action.SHIP_FIRST,
+            _permission(level),
             lambda ctx: move(ctx, d.number, "replacement_shipped", values["note"]),
             form=form,
             done=moved_text(d, "replacement_shipped"),
         )
 
+    intro = (
+        _level_text(level, d.amount or 0, threshold)
+        + "\n"
+        + _("Once a replacement is shipped no refund is paid on this case.")
+    )
     return panel.form(
-        _("Ship first"), [field], submit, intro=intro, ok_text=_("Ship replacement now")
+        _("Ship a replacement — {number}").format(number=d.number),
+        [field],
+        submit,
+        intro=intro,
+        ok_text=_("Ship replacement now"),
+    )
+
+
+def _goods_owed(d: CaseDetail) -> bool:
+    r = d.rma
+    return bool(
+        r is not None
+        and d.ship_first_by
+        and r.received_at is None
+        and not r.goods_waived_reason
+        and d.status not in ("cancelled", "closed")
+    )
+
+
+def _waive_goods(panel: RecordPanel, d: CaseDetail) -> FormDialog:
+    fields = [
+        Field("reason", N_("Why"), kind="multiline", required=True, height=3, width=44),
+        Field("lost", N_("The goods were lost"), kind="check"),
+    ]
+    due = d.rma.goods_due.isoformat() if d.rma and d.rma.goods_due else "—"
+
+    def submit(values: dict[str, Any], form: FormFrame) -> Outcome:
+        if not values["reason"].strip():
+            form.set_error("reason", _("Say why the goods are not coming back."))
+            return Outcome(False)
+        return confirm_owner(
+            panel,
+            Action.APPROVE_OWNER,
+            lambda ctx: returns.waive_goods(
+                ctx, d.number, values["reason"], lost=bool(values["lost"])
+            ),
+            form=form,
+            done=done_text(d, _("goods owed waived")),
+        )
+
+    return panel.form(
+        _("Goods not coming back — {number}").format(number=d.number),
+        fields,
+        submit,
+        intro=_(
+            "The replacement was shipped first and the old goods were due back by {due}. Only "
+            "the owner may record them as lost or waived; a refund is then possible."
+        ).format(due=due),
+        ok_text=_("Waive the goods"),
+        ok_style="warning",
     )
 
 
@@ -215,6 +374,13 @@ def _freight(panel: RecordPanel, d: CaseDetail) -> FormDialog:
             check=lambda v: parse_money(v, "freight_amount"),
             hint=N_("Optional; the shop's share is booked as a cost"),
         ),
+        Field(
+            "agreed",
+            N_("Agreed with the customer"),
+            kind="check",
+            default=bool(r.freight_agreed),
+            hint=N_("Inspection then keeps this payer (e.g. half and half)"),
+        ),
     ]
 
     def submit(values: dict[str, Any], form: FormFrame) -> Outcome:
@@ -223,6 +389,7 @@ def _freight(panel: RecordPanel, d: CaseDetail) -> FormDialog:
             tracking_no=values["tracking_no"],
             payer=values["payer"],
             amount=values["amount"] or None,
+            agreed=bool(values["agreed"]),
         )
         return panel.desk.call(
             returns.set_freight, d.number, data, form=form, done=done_text(d, _("freight recorded"))
@@ -239,6 +406,47 @@ def _freight(panel: RecordPanel, d: CaseDetail) -> FormDialog:
     dialog.form.set("tracking_no", r.tracking_no)
     if r.freight_amount is not None:
         dialog.form.set("amount", f"{r.freight_amount:.2f}")
+    return dialog
+
+
+def _freight_payer(panel: RecordPanel, d: CaseDetail) -> FormDialog:
+    r = d.rma
+    assert r is not None
+    fields = [
+        Field(
+            "payer",
+            N_("Who pays now"),
+            kind="choice",
+            choices=tuple((p.value, PAYERS[p.value]) for p in FreightPayer),
+            width=18,
+        ),
+        Field("reason", N_("Why"), kind="multiline", required=True, height=2, width=44),
+    ]
+
+    def submit(values: dict[str, Any], form: FormFrame) -> Outcome:
+        return confirm_owner(
+            panel,
+            Action.APPROVE_MANAGER,
+            lambda ctx: returns.change_freight_payer(
+                ctx, d.number, values["payer"], values["reason"]
+            ),
+            form=form,
+            done=done_text(d, _("freight payer changed")),
+        )
+
+    now = _(PAYERS.get(r.freight_payer, r.freight_payer)) if r.freight_payer else "—"
+    dialog = panel.form(
+        _("Change freight payer — {number}").format(number=r.number),
+        fields,
+        submit,
+        intro=_(
+            "Paid by {payer} now. The freight already booked is reversed (never edited) and "
+            "booked again to the new payer."
+        ).format(payer=now),
+        ok_text=_("Change payer"),
+        ok_style="warning",
+    )
+    dialog.form.set("payer", r.freight_payer or "customer")
     return dialog
 
 
@@ -508,21 +716,120 @@ def _refund(panel: RecordPanel, d: CaseDetail) -> FormDialog:
         return confirm_owner(
             panel,
             _permission(level),
-            lambda ctx: money.refund(ctx, d.number, values["amount"], values["note"]),
+            lambda ctx: money.refund(
+                ctx, d.number, values["amount"], values["note"], values["route"]
+            ),
             form=form,
             done=done_text(d, _("refunded {amount}").format(amount=values["amount"])),
         )
 
     dialog = panel.form(
         _("Refund — {number}").format(number=d.number),
-        [AMOUNT, NOTE],
+        [AMOUNT, ROUTE, NOTE],
         submit,
         intro=intro,
         ok_text=_("Refund"),
         ok_style="success",
     )
+    dialog.form.set("route", "original")
     if cap is not None and cap.remaining:
         dialog.form.set("amount", f"{cap.remaining:.2f}")
+    return dialog
+
+
+# --- money that is not a refund, and corrections ------------------------------------------------
+
+BOOK_KINDS = ("charge", "price_difference", "supplier_recovery", "freight_refund")
+
+
+def _book_money(panel: RecordPanel, d: CaseDetail) -> FormDialog:
+    fields = [
+        Field(
+            "kind",
+            N_("What"),
+            kind="choice",
+            choices=tuple((k, MONEY_KINDS[k]) for k in BOOK_KINDS),
+            width=26,
+        ),
+        AMOUNT,
+        Field("route", N_("How the money moved"), kind="choice", choices=ROUTE_CHOICES, width=18),
+        NOTE,
+    ]
+
+    def submit(values: dict[str, Any], form: FormFrame) -> Outcome:
+        needs = Action.APPROVE_MANAGER if values["kind"] == "freight_refund" else Action.MONEY
+        return confirm_owner(
+            panel,
+            needs,
+            lambda ctx: money.record_entry(
+                ctx, d.number, values["kind"], values["amount"], values["route"], values["note"]
+            ),
+            form=form,
+            done=done_text(
+                d,
+                _("{kind} {amount} booked").format(
+                    kind=label(MONEY_KINDS, values["kind"]), amount=values["amount"]
+                ),
+            ),
+        )
+
+    dialog = panel.form(
+        _("Book money — {number}").format(number=d.number),
+        fields,
+        submit,
+        intro=_(
+            "Charges to the customer (repair fee, price difference on an exchange), money back "
+            "from a supplier, or freight paid back to the customer. Entries are never edited: "
+            "a wrong one is reversed."
+        ),
+        ok_text=_("Book"),
+    )
+    dialog.form.set("kind", "charge")
+    dialog.form.set("route", "original")
+    return dialog
+
+
+def _standing(d: CaseDetail) -> list[Any]:
+    reversed_ids = {m.reverses for m in d.money if m.reverses}
+    return [m for m in d.money if not m.reverses and m.id not in reversed_ids]
+
+
+def _reverse_money(panel: RecordPanel, d: CaseDetail) -> FormDialog:
+    choices = tuple(
+        (
+            str(m.id),
+            f"#{m.id} {label(MONEY_KINDS, m.kind)} {format_money(m.amount)}"
+            + (f" · {label(PAY_ROUTES, m.route)}" if m.route else ""),
+        )
+        for m in _standing(d)
+    )
+    fields = [
+        Field("entry", N_("Entry"), kind="choice", choices=choices, width=40),
+        Field("note", N_("Why"), kind="multiline", required=True, height=2, width=44),
+    ]
+
+    def submit(values: dict[str, Any], form: FormFrame) -> Outcome:
+        return panel.desk.call(
+            money.reverse_money,
+            values["entry"],
+            values["note"],
+            form=form,
+            done=done_text(d, _("money entry reversed")),
+        )
+
+    dialog = panel.form(
+        _("Reverse a money entry — {number}").format(number=d.number),
+        fields,
+        submit,
+        intro=_(
+            "The entry stays as it was; a reversing entry of the same amount and route is "
+            "booked now (a wrong refund taken back, a cost booked twice)."
+        ),
+        ok_text=_("Reverse"),
+        ok_style="danger",
+    )
+    if choices:
+        dialog.form.set("entry", choices[-1][0])
     return dialog
 
 
@@ -754,6 +1061,32 @@ register(
         order=10,
     ),
     RecordAction(
+        "damage_replacement",
+        N_("Ship replacement…"),
+        _damage_replacement,
+        ("carrier_damage",),
+        target="replacement_shipped",
+        style="warning",
+    ),
+    RecordAction(
+        "freight_payer",
+        N_("Change freight payer…"),
+        _freight_payer,
+        RETURN,
+        when=lambda d: d.rma is not None and d.status not in ("cancelled", "closed"),
+        style="secondary-outline",
+        order=12,
+    ),
+    RecordAction(
+        "waive_goods",
+        N_("Goods not coming back…"),
+        _waive_goods,
+        RETURN,
+        when=_goods_owed,
+        style="warning-outline",
+        order=15,
+    ),
+    RecordAction(
         "add_line",
         N_("Add line…"),
         _add_line,
@@ -801,6 +1134,22 @@ register(
         ),
         style="warning-outline",
         order=30,
+    ),
+    RecordAction(
+        "book_money",
+        N_("Book money…"),
+        _book_money,
+        ("return", "refund", "carrier_damage", "repair", "parts", "complaint"),
+        style="secondary-outline",
+        order=35,
+    ),
+    RecordAction(
+        "reverse_money",
+        N_("Reverse money…"),
+        _reverse_money,
+        when=lambda d: bool(_standing(d)),
+        style="danger-outline",
+        order=36,
     ),
     RecordAction(
         "capa",

@@ -484,8 +484,6 @@ class IntakeTab(ttk.Frame):
         if choice is not None:
             self._fill(self.product_form, "model_spec", choice.model_spec)
             self._fill(self.product_form, "category", choice.category)
-            if choice.is_gift:
-                self.flag_vars["gift"].set(True)
 
     def update_preview(self) -> None:
         got = self.desk.read(preview, self.collect())
@@ -535,6 +533,7 @@ class IntakeTab(ttk.Frame):
             amount=p["amount"] or None,
             order_no=p["order_no"],
             invoice_no=p["invoice_no"],
+            platform_refund_no=p["platform_refund_no"],
             sale_channel=p["sale_channel"] or "store",
             man_made=self.flag_vars["man_made"].get(),
             gift=self.flag_vars["gift"].get(),

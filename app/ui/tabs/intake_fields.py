@@ -114,6 +114,7 @@ PRODUCT_FIELDS = (
     Field("amount", N_("Price paid"), width=10),
     Field("order_no", N_("Order no."), width=10),
     Field("invoice_no", N_("Invoice no."), width=10),
+    Field("platform_refund_no", N_("Platform refund no."), width=10),
     Field("sale_channel", N_("Sold via"), kind="choice", choices=SALE_CHANNELS, width=10),
 )
 

@@ -118,6 +118,10 @@ class EntitlementPanel(ttk.Labelframe):
         self.repeat_label = ttk.Label(
             self, bootstyle="danger", wraplength=WRAP, justify="left", font=SMALL
         )
+        # One order, one refund: cases already taken on the typed order number.
+        self.order_label = ttk.Label(
+            self, bootstyle="danger", wraplength=WRAP, justify="left", font=SMALL
+        )
         self.basis_frame = ttk.Frame(self)
         self.basis_frame.pack(fill="x", pady=(6, 0))
         self.basis_labels: list[ttk.Label] = []
@@ -165,6 +169,7 @@ class EntitlementPanel(ttk.Labelframe):
                 self.basis_labels.append(lbl)
         self._show_eligibility(p)
         self._show_repeat(p)
+        self._show_same_order(p)
         self.promise_title.configure(
             text=_("Promise date (class {cls})").format(cls=p.service_class)
         )
@@ -225,10 +230,27 @@ class EntitlementPanel(ttk.Labelframe):
             return
         self.repeat_label.pack(fill="x", pady=(6, 0), before=self.basis_frame)
 
+    def _show_same_order(self, p: IntakePreview) -> None:
+        if not p.same_order:
+            self.order_label.pack_forget()
+            return
+        self.order_label.configure(
+            text=_(
+                "This order already has case(s) {cases}: one order, one refund. The cases will "
+                "be linked."
+            ).format(cases=", ".join(p.same_order))
+        )
+        self.order_label.pack(fill="x", pady=(6, 0), before=self.basis_frame)
+
     def texts(self) -> list[str]:
         """Everything the panel shows, for tests and for copying."""
         out = [f"{n.cget('text')}: {v.cget('text')}" for n, v in self.rights.values()]
-        for widget in (self.missing_label, self.eligibility_label, self.repeat_label):
+        for widget in (
+            self.missing_label,
+            self.eligibility_label,
+            self.repeat_label,
+            self.order_label,
+        ):
             if widget.winfo_manager():
                 out.append(str(widget.cget("text")))
         out.extend(str(lbl.cget("text")) for lbl in self.basis_labels)

@@ -12,6 +12,7 @@ from app.services.return_help import (
     ReturnCounts,
     return_counts,
 )
+from app.services.returns import goods_owed
 from app.ui.desk import Desk
 from app.ui.tabs.base import BrowseTab
 
@@ -22,6 +23,10 @@ CHIPS: tuple[tuple[str, str], ...] = (
     ("to_inspect", N_("To inspect")),
     ("to_settle", N_("To settle")),
 )
+
+
+#: Rows of the goods-owed list shown above the returns list (the rest: `goods-owed` verb).
+OWED_SHOWN = 5
 
 
 class ReturnsTab(BrowseTab):
@@ -52,6 +57,11 @@ class ReturnsTab(BrowseTab):
             button.grid(row=0, column=i, sticky="we", padx=(0 if i == 0 else 6, 0))
             strip.columnconfigure(i, weight=1, uniform="chips")
             self.chips[key] = button
+        # 先补发: replacements shipped first whose old goods are not back, most overdue first.
+        self.owed_frame = ttk.Frame(left)
+        self.owed_frame.pack(fill="x", pady=(0, 6))
+        self.owed_title = ttk.Label(self.owed_frame, font=("TkDefaultFont", 9, "bold"))
+        self.owed_buttons: list[ttk.Button] = []
 
     def refresh_counts(self) -> None:
         if not self.winfo_exists():
@@ -71,6 +81,34 @@ class ReturnsTab(BrowseTab):
             elif n and key != self.active_chip:
                 style = "primary-outline"
             self.chips[key].configure(text=caption, bootstyle=style)
+        self.refresh_goods_owed()
+
+    def refresh_goods_owed(self) -> None:
+        """The list "shipped first, goods not back" with days overdue; a click opens the case."""
+        got = self.desk.read(goods_owed)
+        for b in self.owed_buttons:
+            b.destroy()
+        self.owed_buttons = []
+        rows = got.value if got.ok else []
+        if not rows:
+            self.owed_title.pack_forget()
+            return
+        self.owed_title.configure(text=_("Shipped first, goods not back: {n}").format(n=len(rows)))
+        self.owed_title.pack(anchor="w")
+        for row in rows[:OWED_SHOWN]:
+            late = (
+                _("{days} days overdue").format(days=row.days_overdue)
+                if row.days_overdue
+                else _("due {date}").format(date=row.due.isoformat() if row.due else "—")
+            )
+            button = ttk.Button(
+                self.owed_frame,
+                text=f"{row.number}  {row.customer_name}  ·  {late}",
+                bootstyle="danger-link" if row.days_overdue else "secondary-link",
+                command=lambda n=row.number: self.show_record(n),
+            )
+            button.pack(anchor="w")
+            self.owed_buttons.append(button)
 
     def toggle_chip(self, key: str) -> None:
         """Filter the list by the chip's status; clicking the active chip shows all again."""
