@@ -68,6 +68,14 @@ def cmd_audit(ctx: Any, args: argparse.Namespace) -> int:
             )
         )
         return EXIT_OK
+    if report.why == "rows_changed":
+        print(
+            _(
+                "The event log is intact ({count} events), but these records were changed "
+                "outside AfterDesk (they differ from what their last event recorded): {rows}"
+            ).format(count=report.checked, rows=", ".join(report.rows))
+        )
+        return EXIT_FAIL
     if report.why == "anchor_missing":
         line = _(
             "Chain broken after event {count}: the head {anchor} printed earlier is no longer "
@@ -143,13 +151,14 @@ def cmd_restore(ctx: Any, args: argparse.Namespace) -> int:
 
     folder = Path(args.data_dir) if args.data_dir else paths.default_data_dir()
     if not check_database(folder).ok:
-        aside = replace_damaged(folder, Path(args.file))
+        owner, pin = _owner_secret(args)
+        aside = replace_damaged(folder, Path(args.file), owner, pin)
         out = {"restored": str(args.file), "damaged_moved_to": str(aside)}
         text = _("Restored {file}. The damaged database was moved to {aside}.").format(
             file=args.file, aside=aside
         )
     else:
-        open_data_folder(folder)
+        open_data_folder(folder, check_rows=False)
         try:
             safety = restore(acting(folder, args), Path(args.file))
         finally:
@@ -163,6 +172,21 @@ def cmd_restore(ctx: Any, args: argparse.Namespace) -> int:
     else:
         print(text)
     return EXIT_OK
+
+
+def _owner_secret(args: argparse.Namespace) -> tuple[str, str]:
+    """--user and its PIN for a restore over a damaged database (checked by the service)."""
+    import os
+
+    from app.cli.accounts import PIN_ENV, _prompt
+
+    name = getattr(args, "user", None) or ""
+    if not name:
+        return "", ""
+    secret = os.environ.get(PIN_ENV)
+    if secret is None:
+        secret = _prompt(_("PIN for {name}: ").format(name=name))
+    return name, secret
 
 
 def cmd_check(ctx: Any, args: argparse.Namespace) -> int:
@@ -185,6 +209,11 @@ def cmd_check(ctx: Any, args: argparse.Namespace) -> int:
     if health.ok:
         print(_("Database OK: {path}").format(path=health.db_path))
         return EXIT_OK
+    if health.problem in ("locked", "read_only"):
+        from app.domain.errors import DomainError
+
+        print(describe(DomainError("db_" + health.problem, file=str(health.db_path))))
+        return EXIT_FAIL
     print(_("The database is damaged: {detail}").format(detail=health.detail or health.problem))
     if health.offer:
         print(

@@ -324,6 +324,41 @@ MESSAGES = {
         "“{verb}” needs a staff account now that the shop has an owner: use --user NAME; "
         "the PIN is read from AFTERDESK_PIN."
     ),
+    # issue #14: trust holes
+    "rows_changed_outside": N_(
+        "Accounts or settings in this database were changed outside AfterDesk ({which}): they "
+        "no longer match the event log. The folder is not opened. Restore a backup (main.py "
+        "restore FILE --user OWNER) or ask for help."
+    ),
+    "demo_live_shop": N_(
+        "Demo data goes only into an empty data folder or one made as a demo: this one holds "
+        "the shop's own cases or accounts. Start the program with a new data folder to try the "
+        "demo."
+    ),
+    "db_locked": N_(
+        "Another program holds the database {file} open and locked. Close it (or wait), then "
+        "start AfterDesk again; nothing was changed."
+    ),
+    "db_read_only": N_(
+        "The database {file} is on a read-only drive or folder; it is not damaged. Move the data "
+        "folder to a writable place."
+    ),
+    "owner_pin_required": N_(
+        "Restoring needs the owner's name and PIN (--user NAME, PIN from AFTERDESK_PIN)."
+    ),
+    "backup_corrupt": N_("{file} fails its integrity check: nothing was restored."),
+    "backup_not_ours": N_(
+        "{file} is not a backup of this shop's history (its newest event is not in this "
+        "database's log): nothing was restored."
+    ),
+    "backup_cannot_open": N_("{file} could not be opened by AfterDesk: nothing was restored."),
+    "backup_chain_broken": N_(
+        "The event log in {file} does not verify (it was changed): nothing was restored."
+    ),
+    "backup_schema_differs": N_(
+        "{file} has tables, columns, indexes or triggers AfterDesk does not create (or lacks "
+        "some): it was not written by this program. Nothing was restored."
+    ),
 }
 
 WHO = {"owner": N_("owner"), "manager": N_("manager on duty"), "staff": N_("staff")}

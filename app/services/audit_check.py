@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from app.services.context import Context
+from app.services.permissions import Action, require
 from app.store.db import write_transaction
 from app.store.history import (
     GENESIS,
@@ -44,14 +45,36 @@ class ChainReport:
     missing_from: int | None = None
     sampled: int = 0  # older events re-hashed at random (a walk from the checkpoint)
     whole: bool = True  # False: walked from the checkpoint only
+    # why == "rows_changed": records whose rows differ from the seal in their newest event,
+    # as "case #12", "user #3", "setting" (app.store.seals)
+    rows: tuple[str, ...] = ()
 
 
 def verify_history(ctx: Context, anchor: str = "") -> ChainReport:
     """Walk the whole log. `anchor` is a head hash printed earlier (monthly summary)."""
+    require(ctx, Action.AUDIT)
+    return _verify_whole(ctx, anchor)
+
+
+def _verify_whole(ctx: Context, anchor: str = "") -> ChainReport:
     found = check_chain(anchor.strip().lower())
-    if found.ok:
-        _save_checkpoint(ctx, found)
+    if not found.ok:
+        return _report(ctx, found)
+    rows = changed_rows()
+    if rows:  # the log is intact, the tables beside it are not: never a new checkpoint
+        return replace(_report(ctx, found), ok=False, why="rows_changed", rows=rows)
+    _save_checkpoint(ctx, found)
     return _report(ctx, found)
+
+
+def changed_rows() -> tuple[str, ...]:
+    """Money, statuses, accounts and settings whose rows differ from what the log sealed."""
+    from app.store.seals import check_seals
+
+    return tuple(
+        "setting" if m.entity == "setting" else f"{m.entity} #{m.entity_id}"
+        for m in check_seals()
+    )
 
 
 def verify_since_checkpoint(ctx: Context, sample: int = SAMPLE) -> ChainReport:
@@ -63,12 +86,12 @@ def verify_since_checkpoint(ctx: Context, sample: int = SAMPLE) -> ChainReport:
     point = row.value if row and isinstance(row.value, dict) else {}
     after = (int(point.get("id", 0)), str(point.get("hash", GENESIS)))
     if after[0] <= 0:
-        return verify_history(ctx)
+        return _verify_whole(ctx)
     still = Event.select(Event.hash).where(Event.id == after[0]).scalar()
     found = walk_chain(after=after)
     ids = random.sample(range(1, after[0] + 1), min(sample, after[0]))
     if still != after[1] or not found.ok or sample_chain(ids) is not None:
-        return verify_history(ctx)
+        return _verify_whole(ctx)
     _save_checkpoint(ctx, found, last_id=after[0] + found.checked)
     return _report(ctx, found, sampled=len(ids), whole=False)
 

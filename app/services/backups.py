@@ -28,12 +28,15 @@ from app.store.backup import (
     backup_name,
     backup_time,
     backup_to,
+    has_event,
     head_of,
+    owner_hashes,
     probe,
     restore_into,
+    schema_shape,
 )
 from app.store.db import StoreError
-from app.store.history import chain_head, record_event
+from app.store.history import chain_head, check_chain, record_event
 from app.store.models import User
 from app.store.schema import SCHEMA_VERSION
 from app.store.server import snapshot_to
@@ -74,7 +77,7 @@ class Health:
 
     ok: bool
     db_path: Path
-    problem: str = ""  # "", damaged, not_afterdesk
+    problem: str = ""  # "", damaged, not_afterdesk, locked (another program), read_only
     detail: str = ""
     offer: BackupInfo | None = None
 
@@ -400,6 +403,8 @@ def check_database(data_dir: Path, second: str = "") -> Health:
     found = probe(live, read_only=False)
     if found.ok:
         return Health(True, live)
+    if found.problem in ("locked", "read_only"):  # not damage: never offer to replace it
+        return Health(False, live, found.problem, found.detail)
     folders = [(main_folder(Path(data_dir)), False)]
     if second.strip():
         folders.append((Path(second.strip()).expanduser(), True))
@@ -433,23 +438,92 @@ def restore(ctx: Context, file: Path | str) -> Path:
     has_keys = keys.is_file()
     if has_keys:
         key_archive.check_archive(keys)  # refused before anything is replaced
-    # Not thinned now: the file being restored may itself be one thinning would remove.
-    safety = backup_now(ctx, "before-restore", thin_old=False).path
     from app.services.setup import open_data_folder
 
+    replaced = chain_head()[1]
+    try:
+        check_restorable(source, ctx.data_dir, live)
+    finally:
+        open_data_folder(ctx.data_dir, check_rows=False)
+    # Not thinned now: the file being restored may itself be one thinning would remove.
+    safety = backup_now(ctx, "before-restore", thin_old=False).path
     store_db.close()
     try:
         restore_into(source, live)
     except StoreError as exc:
         raise DomainError(exc.code, file=str(source), **exc.params) from exc
     finally:
-        open_data_folder(ctx.data_dir)
+        open_data_folder(ctx.data_dir, check_rows=False)
     keys_restored = has_keys and key_archive.restore_archive(ctx.data_dir, keys, ctx.now())
-    _log_restore(ctx, source, safety, keys.name if keys_restored else "")
+    _log_restore(ctx, source, safety, keys.name if keys_restored else "", replaced)
     return safety
 
 
-def _log_restore(ctx: Context, source: Path, safety: Path, keys: str = "") -> None:
+_REFERENCE_SHAPE: dict[int, frozenset[tuple[object, ...]]] = {}
+
+
+def _reference_shape(scratch: Path) -> frozenset[tuple[object, ...]]:
+    """The schema this program creates, from a new database made in `scratch` (once a run)."""
+    if SCHEMA_VERSION not in _REFERENCE_SHAPE:
+        from app.services.setup import open_data_folder
+
+        folder = scratch / "reference"
+        open_data_folder(folder, local=True)
+        store_db.close()
+        _REFERENCE_SHAPE[SCHEMA_VERSION] = schema_shape(paths.db_path(folder))
+    return _REFERENCE_SHAPE[SCHEMA_VERSION]
+
+
+def check_restorable(source: Path, data_dir: Path, live: Path | None = None) -> None:
+    """Refuse a file this program did not write, before anything is replaced.
+
+    A copy is opened with the real program (migrated if older) in a scratch folder; its schema
+    must equal the one this program creates, table by table, column by column, index and
+    trigger alike (none missing, none extra: a hidden trigger that doubles refunds is refused);
+    its whole event chain must verify; and when the live database `live` can be read, the file's
+    newest event must be in the live log, or be a head an earlier restore replaced (a backup of
+    this shop, not a file from elsewhere with a rebuilt chain). Closes the open database; the
+    caller opens the folder again. A DomainError naming what is wrong otherwise.
+    """
+    import tempfile
+
+    from app.services.setup import open_data_folder
+
+    info = probe(source, full=True)
+    if not info.ok:
+        code = {"missing": "backup_missing", "not_afterdesk": "not_a_backup"}
+        raise DomainError(code.get(info.problem, "backup_corrupt"), file=str(source))
+    if live is not None and live.is_file():
+        # An empty log is the start of every history (its rows are checked by their seals).
+        anchored = has_event(live, info.last_id, info.head) if info.head else True
+        if anchored is False:
+            raise DomainError("backup_not_ours", file=str(source))
+    store_db.close()
+    scratch = Path(tempfile.mkdtemp(prefix=".restore-check-", dir=data_dir))
+    try:
+        copy = scratch / "copy"
+        try:
+            backup_to(source, paths.db_path(copy))
+            open_data_folder(copy, local=True)
+            found = check_chain()
+        except (StoreError, DomainError) as exc:
+            raise DomainError("backup_cannot_open", file=str(source)) from exc
+        except Exception as exc:  # noqa: BLE001 - whatever the file does to the program: refused
+            log.warning("test-open of %s failed: %s", source, exc)
+            raise DomainError("backup_cannot_open", file=str(source)) from exc
+        finally:
+            store_db.close()
+        if not found.ok:
+            raise DomainError("backup_chain_broken", file=str(source))
+        if schema_shape(paths.db_path(copy)) != _reference_shape(scratch):
+            raise DomainError("backup_schema_differs", file=str(source))
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _log_restore(
+    ctx: Context, source: Path, safety: Path, keys: str = "", replaced: str = ""
+) -> None:
     """The restored history records that it was restored, by whom, and where the old state is."""
     user = User.get_or_none((User.id == ctx.actor.id) & (User.name == ctx.actor.name))
     if user is None:
@@ -465,14 +539,19 @@ def _log_restore(ctx: Context, source: Path, safety: Path, keys: str = "") -> No
                 "file": source.name,
                 "safety_backup": safety.name,
                 "by": ctx.actor.name,
+                # The head of the history this restore replaced (kept in the safety backup):
+                # that backup stays restorable although its head is no longer in this log.
+                "replaced_head": replaced,
                 **({"keys": keys} if keys else {}),
             },
         )
 
 
-def replace_damaged(data_dir: Path, file: Path | str) -> Path:
-    """Put a good backup in place of a damaged database nobody can open (no user to check:
-    the database holding the users is the damaged one). The damaged file and its -wal/-shm are
+def replace_damaged(data_dir: Path, file: Path | str, owner: str = "", pin: str = "") -> Path:
+    """Put a good backup in place of a damaged database nobody can open. The owner's PIN is
+    checked against the damaged file's account table when it can still be read, else against
+    the backup's: a shop with an owner is never restored by someone without the PIN. A locked
+    or read-only database is not damaged and is refused. The damaged file and its -wal/-shm are
     moved aside, never deleted; returns where the damaged database now lies.
     """
     data_dir = Path(data_dir)
@@ -481,6 +560,8 @@ def replace_damaged(data_dir: Path, file: Path | str) -> Path:
     health = check_database(data_dir)
     if health.ok:
         raise DomainError("db_not_damaged", file=str(health.db_path))
+    if health.problem in ("locked", "read_only"):
+        raise DomainError("db_" + health.problem, file=str(health.db_path))
     source = Path(file).expanduser()
     info = probe(source, full=True)
     if not info.ok:
@@ -488,6 +569,11 @@ def replace_damaged(data_dir: Path, file: Path | str) -> Path:
         raise DomainError(code, file=str(source), detail=info.detail)
     if info.version > SCHEMA_VERSION:
         raise DomainError("backup_too_new", file=str(source), version=info.version)
+    owners = owner_hashes(health.db_path)
+    if not owners:
+        owners = owner_hashes(source) or {}
+    _check_owner_pin(owners, owner, pin)
+    check_restorable(source, data_dir, health.db_path)
     keys = key_archive.archive_for(source)
     if keys.is_file():
         key_archive.check_archive(keys)
@@ -503,3 +589,14 @@ def replace_damaged(data_dir: Path, file: Path | str) -> Path:
     if keys.is_file():
         key_archive.restore_archive(data_dir, keys, datetime.now(UTC))
     return aside
+
+
+def _check_owner_pin(owners: dict[str, str], owner: str, pin: str) -> None:
+    """Refused unless `owner`/`pin` is one of `owners` (no owner anywhere: nothing to check)."""
+    if not owners:
+        return
+    from app.services.accounts import normalise_secret, verify_hash
+
+    key = normalise_secret(owner).lower()
+    if not verify_hash(owners.get(key), normalise_secret(pin)):
+        raise DomainError("owner_pin_required")

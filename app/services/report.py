@@ -612,7 +612,9 @@ def period_report(ctx: Context, p: Period, *, chain: bool = True) -> Report:
     `chain=False` skips walking the event log (the screen refreshes often; print anchors it).
     """
     from app.services.audit_check import verify_since_checkpoint
+    from app.services.permissions import Action, require
 
+    require(ctx, Action.REPORT)
     checked = verify_since_checkpoint(ctx) if chain else None
     return Report(
         current=summarize(ctx, p),

@@ -12,7 +12,7 @@ from app.store import search_index
 from app.store.db import StoreError, database, is_postgres, is_sqlite, write_transaction
 from app.store.models import MODELS, CustomerAccess, User
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 
 def _v2_accounts(m: SchemaMigrator) -> None:
@@ -51,12 +51,34 @@ def _v4_indexes(m: SchemaMigrator) -> None:
         database.execute_sql(f'CREATE INDEX IF NOT EXISTS "{name}" ON "{table}" ({cols})')
 
 
+def _v5_seal_rows(m: SchemaMigrator) -> None:
+    """Rows sealed into the chain (app.store.seals): events carry a digest of the rows they
+    wrote from now on. One `sealing_started` event records the first id of each entity that must
+    have a seal; older rows are checked from their next write on. No table changes."""
+    from app.store.history import record_event
+    from app.store.seals import SEALING_STARTED, start_sealing_data
+
+    system = User.get_or_none(User.name == "system")
+    if system is None:
+        _ensure_system_user()
+        system = User.get(User.name == "system")
+    record_event(
+        at=datetime.now(UTC),
+        actor_id=system.id,
+        entity="database",
+        entity_id=0,
+        action=SEALING_STARTED,
+        data=start_sealing_data(),
+    )
+
+
 # version -> step that brings a database from version-1 to version. Each runs in a transaction
 # after a backup. Example: MIGRATIONS[2] = lambda m: migrate(m.add_column("case", "x", field)).
 MIGRATIONS: dict[int, Callable[[SchemaMigrator], None]] = {
     2: _v2_accounts,
     3: _v3_search,
     4: _v4_indexes,
+    5: _v5_seal_rows,
 }
 
 APPEND_ONLY_TRIGGERS = (

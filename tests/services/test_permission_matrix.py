@@ -18,7 +18,7 @@ from argon2 import PasswordHasher
 
 from app.domain.codes import Role
 from app.domain.errors import DomainError
-from app.services import accounts, backups, cases, privacy, repairs, returns
+from app.services import accounts, audit_check, backups, cases, privacy, repairs, report, returns
 from app.services import money as money_svc
 from app.services.context import Context
 from app.services.demo import _add_spare_part
@@ -44,7 +44,7 @@ OWNER_ONLY = {
 EXPECTED: dict[str, frozenset[Action]] = {
     "owner": frozenset(Action),
     "front_desk": frozenset(FRONT_DESK),
-    "manager": frozenset(FRONT_DESK | {A.APPROVE_MANAGER, A.SHIP_FIRST}),
+    "manager": frozenset(FRONT_DESK | {A.APPROVE_MANAGER, A.SHIP_FIRST, A.REPORT, A.AUDIT}),
     "technician": frozenset({A.CASE_CREATE, A.CASE_MOVE, A.REPAIR_WORK, A.STOCK}),
 }
 USERS = {
@@ -251,6 +251,8 @@ PROBES: dict[Action, tuple[Probe, ...]] = {
         Probe("erase", a_customer, lambda c, k: privacy.erase_customer(c, k, confirm_owner=True)),
     ),
     A.RESTORE: (Probe("restore", a_backup, lambda c, f: _restore(c, f)),),
+    A.REPORT: (Probe("summary", nothing, lambda c, _: report.month_report(c, 2026, 3)),),
+    A.AUDIT: (Probe("verify", nothing, lambda c, _: audit_check.verify_history(c)),),
     A.CUSTOMER_EDIT: (
         Probe(
             "correct",
