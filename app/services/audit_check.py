@@ -72,8 +72,7 @@ def changed_rows() -> tuple[str, ...]:
     from app.store.seals import check_seals
 
     return tuple(
-        "setting" if m.entity == "setting" else f"{m.entity} #{m.entity_id}"
-        for m in check_seals()
+        "setting" if m.entity == "setting" else f"{m.entity} #{m.entity_id}" for m in check_seals()
     )
 
 

@@ -2360,9 +2360,7 @@ def demo_allowed() -> bool:
         return True
     has_cases = Case.select().exists()
     has_accounts = (
-        User.select()
-        .where((User.name != "system") & User.secret_hash.is_null(False))
-        .exists()
+        User.select().where((User.name != "system") & User.secret_hash.is_null(False)).exists()
     )
     return not has_cases and not has_accounts
 

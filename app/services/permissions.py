@@ -49,9 +49,7 @@ MATRIX: dict[Role, frozenset[Action]] = {
 }
 # A front-desk user flagged as manager may also approve at or below the threshold, ship first,
 # and read the summary and check the log (the owner's stand-in on duty).
-MANAGER_EXTRA = frozenset(
-    {Action.APPROVE_MANAGER, Action.SHIP_FIRST, Action.REPORT, Action.AUDIT}
-)
+MANAGER_EXTRA = frozenset({Action.APPROVE_MANAGER, Action.SHIP_FIRST, Action.REPORT, Action.AUDIT})
 
 
 def allowed(ctx: Context, action: Action) -> bool:

@@ -177,7 +177,7 @@ def probe(path: Path, *, full: bool = False, read_only: bool = True) -> Probe:
 
 
 def _not_damage(exc: BaseException, path: Path) -> str:
-    """"locked" or "read_only" when the file cannot be read for a reason other than damage."""
+    """ "locked" or "read_only" when the file cannot be read for a reason other than damage."""
     code = storage_problem(exc)
     if code == "busy":
         return "locked"
@@ -274,7 +274,9 @@ def schema_shape(path: Path) -> frozenset[tuple[object, ...]]:
         for kind, name, table, sql in rows:
             if kind == "table":
                 cols = con.execute(f'PRAGMA table_xinfo("{name}")').fetchall()
-                shape = tuple(sorted((c[1], str(c[2]).upper(), c[3], str(c[4]), c[5]) for c in cols))
+                shape = tuple(
+                    sorted((c[1], str(c[2]).upper(), c[3], str(c[4]), c[5], c[6]) for c in cols)
+                )
                 out.add(("table", name, shape))
             elif kind == "index":
                 cols = con.execute(f'PRAGMA index_xinfo("{name}")').fetchall()
