@@ -166,12 +166,15 @@ def make_user(name: str, role: str, *, is_manager: bool = False) -> User:
     )
 
 
+SEALED_AT = datetime(2026, 1, 1, tzinfo=UTC)  # before every test clock: never "in the future"
+
+
 def seal_user(user: User, action: str = "created") -> User:
     """Write the event a test's direct change to an account row would have had."""
     from app.store.history import record_event
 
     record_event(
-        at=datetime.now(UTC),
+        at=SEALED_AT,
         actor_id=user.id,
         entity="user",
         entity_id=user.id,
