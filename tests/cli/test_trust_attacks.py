@@ -1,0 +1,325 @@
+"""The attacks of issue #14, replayed as an attacker would: `python main.py …` on a real folder,
+with a raw database connection (sqlite3, or psycopg2 on the shop server) for the tampering.
+
+Each test failed on the code before the fix: demo on a live shop, restore with no account over a
+merely locked database, restore of a crafted file, a refund multiplied in the table while
+`audit verify` said intact, a role changed outside the program.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from app import paths
+from tests.conftest import active_backend, prepare_folder
+
+ROOT = Path(__file__).resolve().parents[2]
+PIN = "24680135"
+
+
+def run(folder: Path, *args: str, user: str = "", pin: str = PIN, **env: str) -> Any:
+    """`python main.py --data-dir FOLDER --lang en [--user NAME] ARGS` in a child process."""
+    full_env = {**os.environ, "AFTERDESK_PIN": pin, "AFTERDESK_NEW_PIN": PIN, **env}
+    argv = [sys.executable, str(ROOT / "main.py"), "--data-dir", str(folder), "--lang", "en"]
+    argv += ["--user", user] if user else []
+    return subprocess.run(
+        [*argv, *args],
+        cwd=ROOT,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+        start_new_session=True,
+    )
+
+
+def raw(folder: Path, sql: str, params: tuple = ()) -> list[tuple]:
+    """The attacker's own connection to the shop's database (no program in between)."""
+    if active_backend() == "pg":
+        import psycopg2
+
+        from app.services.server import folder_address
+
+        a = folder_address(folder)
+        con = psycopg2.connect(
+            host=a.host, port=a.port, dbname=a.dbname, user=a.user, password=a.password
+        )
+        try:
+            with con, con.cursor() as cur:
+                cur.execute(sql.replace("?", "%s"), params)
+                return cur.fetchall() if cur.description else []
+        finally:
+            con.close()
+    con = sqlite3.connect(str(paths.db_path(folder)), isolation_level=None)
+    try:
+        return con.execute(sql, params).fetchall()
+    finally:
+        con.close()
+
+
+@pytest.fixture
+def shop(tmp_path: Path) -> Path:
+    """A live shop: the owner (set up through the command line), a front desk and a case."""
+    folder = tmp_path / "shop"
+    prepare_folder(folder)
+    assert run(folder, "owner-setup", "boss").returncode == 0
+    r = run(folder, "user", "add", "desk", "--role", "desk", user="boss")
+    assert r.returncode == 0, r.stderr
+    r = run(folder, "user", "add", "tech", "--role", "tech", user="boss")
+    assert r.returncode == 0, r.stderr
+    r = run(
+        folder,
+        *("intake", "--kind", "complaint", "--name", "张三", "--phone", "13800138000"),
+        user="desk",
+    )
+    assert r.returncode == 0, r.stderr
+    return folder
+
+
+def _users(folder: Path) -> list[str]:
+    return sorted(r[0] for r in raw(folder, 'SELECT name FROM "user" WHERE name != ?', ("system",)))
+
+
+# --- 1: demo data never touches a live shop --------------------------------------------------
+
+
+def test_demo_is_refused_on_a_live_shop_and_adds_no_account(shop: Path) -> None:
+    before = raw(shop, 'SELECT count(*) FROM "case"')[0][0]
+    r = run(shop, "demo", user="desk")
+    assert r.returncode == 2
+    assert "only into an empty data folder" in r.stderr
+    assert _users(shop) == ["boss", "desk", "tech"]  # no owner/123456
+    assert raw(shop, 'SELECT count(*) FROM "case"')[0][0] == before
+
+
+def test_demo_runs_in_an_empty_folder_and_marks_it(tmp_path: Path) -> None:
+    from app.services.demo import is_demo_folder
+    from app.services.setup import close_data_folder, open_data_folder
+
+    folder = tmp_path / "demo"
+    prepare_folder(folder)
+    r = run(folder, "demo")
+    assert r.returncode == 0, r.stderr
+    open_data_folder(folder)
+    try:
+        assert is_demo_folder()
+        from app.ui.app import window_title
+
+        assert "DEMO" in window_title("王老板的手机店")
+    finally:
+        close_data_folder()
+
+
+# --- 2: every write needs an account ---------------------------------------------------------
+
+
+@pytest.mark.sqlite_only
+def test_a_locked_database_is_not_damaged_and_is_never_replaced(shop: Path) -> None:
+    assert run(shop, "backup", user="boss").returncode == 0
+    backup = next(paths.backups_dir(shop).glob("afterdesk-*-manual.db"))
+    run(shop, "intake", "--kind", "complaint", "--name", "李四", "--phone", "13900139000",
+        user="desk")  # fmt: skip
+    db = paths.db_path(shop)
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sqlite3, sys, time\n"
+            f"c = sqlite3.connect({str(db)!r})\n"
+            "c.execute('PRAGMA locking_mode=EXCLUSIVE'); c.execute('BEGIN EXCLUSIVE')\n"
+            "c.execute('SELECT count(*) FROM event').fetchone()\n"
+            "print('held', flush=True); time.sleep(60)\n",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        r = run(shop, "check")
+        assert r.returncode == 1 and "Another program holds the database" in r.stdout
+        r = run(shop, "restore", str(backup))  # no account, as in the attack
+        assert r.returncode == 2 and "Another program holds the database" in r.stderr
+    finally:
+        holder.kill()
+        holder.wait()
+    assert raw(shop, 'SELECT count(*) FROM "case"')[0][0] == 2  # the newer case is still there
+    assert not list(shop.glob("afterdesk.db.damaged-*"))
+
+
+@pytest.mark.sqlite_only
+def test_restoring_over_a_damaged_database_needs_the_owners_pin(shop: Path) -> None:
+    assert run(shop, "backup", user="boss").returncode == 0
+    backup = next(paths.backups_dir(shop).glob("afterdesk-*-manual.db"))
+    db = paths.db_path(shop)
+    data = bytearray(db.read_bytes())
+    for page in range(3, 8):  # scribble over b-tree pages, not the account table's header
+        data[page * 4096 + 8 : page * 4096 + 400] = b"\xff" * 392
+    db.write_bytes(bytes(data))
+    assert run(shop, "check").returncode == 1
+    for user, pin in (("", PIN), ("desk", PIN), ("boss", "13572468")):
+        r = run(shop, "restore", str(backup), user=user, pin=pin)
+        assert r.returncode == 2 and "owner's name and PIN" in r.stderr, (user, r.stderr)
+    assert not list(shop.glob("afterdesk.db.damaged-*"))
+    r = run(shop, "restore", str(backup), user="boss")
+    assert r.returncode == 0, r.stderr
+    assert run(shop, "check").returncode == 0
+    assert list(shop.glob("afterdesk.db.damaged-*"))
+
+
+def test_switching_the_database_server_needs_the_owner(shop: Path) -> None:
+    for action in (("disconnect",), ("connect", "postgresql://x@127.0.0.1:1/afterdesk")):
+        r = run(shop, "server", *action)
+        assert r.returncode == 2 and "needs a staff account" in r.stderr, r.stderr
+        r = run(shop, "server", *action, user="desk")
+        assert r.returncode == 2 and "Not allowed" in r.stderr, r.stderr
+
+
+def test_report_and_audit_need_their_permissions(shop: Path) -> None:
+    for verb in (("report", "--month", "2026-03"), ("audit", "verify")):
+        r = run(shop, *verb, user="tech")
+        assert r.returncode == 2 and "Not allowed" in r.stderr, (verb, r.stderr)
+    assert run(shop, "audit", "verify", user="boss").returncode == 0
+
+
+# --- 3: restore accepts only what this program wrote ------------------------------------------
+
+
+@pytest.fixture
+def saved(shop: Path) -> Iterator[Path]:
+    """A good backup of the shop (SQLite only: restore on the server is the server's job)."""
+    r = run(shop, "backup", user="boss")
+    assert r.returncode == 0, r.stderr
+    yield next(paths.backups_dir(shop).glob("afterdesk-*-manual.db"))
+
+
+def _crafted(saved: Path, tmp_path: Path, *sql: str) -> Path:
+    evil = tmp_path / "afterdesk-20260301-000000-manual.db"
+    shutil.copy(saved, evil)
+    con = sqlite3.connect(evil, isolation_level=None)
+    for statement in sql:
+        con.execute(statement)
+    con.close()
+    return evil
+
+
+@pytest.mark.sqlite_only
+def test_a_backup_with_a_hidden_trigger_is_refused_and_the_shop_stays(
+    shop: Path, saved: Path, tmp_path: Path
+) -> None:
+    evil = _crafted(
+        saved,
+        tmp_path,
+        "DROP TRIGGER event_no_update",
+        "DROP TRIGGER event_no_delete",
+        "CREATE TRIGGER double_refunds AFTER INSERT ON money_entry BEGIN "
+        "UPDATE money_entry SET amount = amount * 2 WHERE id = new.id; END",
+    )
+    r = run(shop, "restore", str(evil), user="boss")
+    assert r.returncode == 2 and "not written by this program" in r.stderr, r.stderr
+    names = {n for (n,) in raw(shop, "SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+    assert "double_refunds" not in names and "event_no_update" in names
+    assert raw(shop, "SELECT count(*) FROM event WHERE action = 'restored'") == [(0,)]
+    assert not list(paths.backups_dir(shop).glob("*before-restore*"))  # refused before that
+
+
+@pytest.mark.sqlite_only
+def test_a_minimal_fake_file_is_refused_and_the_shop_still_opens(
+    shop: Path, tmp_path: Path
+) -> None:
+    fake = tmp_path / "fake.db"
+    con = sqlite3.connect(fake)
+    con.executescript(
+        "CREATE TABLE schema_info (version INTEGER); INSERT INTO schema_info VALUES (5);"
+        'CREATE TABLE event (id INTEGER PRIMARY KEY, hash TEXT); CREATE TABLE "case" (id);'
+    )
+    con.close()
+    r = run(shop, "restore", str(fake), user="boss")
+    assert r.returncode == 2, r.stderr
+    r = run(shop, "list", user="desk")
+    assert r.returncode == 0 and "SH-" in r.stdout
+
+
+@pytest.mark.sqlite_only
+def test_another_shops_backup_is_refused_and_the_safety_copy_is_restorable(
+    shop: Path, saved: Path, tmp_path: Path
+) -> None:
+    other = tmp_path / "other"
+    assert run(other, "owner-setup", "boss").returncode == 0
+    assert run(other, "backup", user="boss").returncode == 0
+    foreign = next(paths.backups_dir(other).glob("afterdesk-*-manual.db"))
+    r = run(shop, "restore", str(foreign), user="boss")
+    assert r.returncode == 2 and "not a backup of this shop" in r.stderr, r.stderr
+    # A real backup restores; then its safety copy (the state before) restores too.
+    time.sleep(1.1)  # a new second: the safety copy gets its own name
+    r = run(shop, "restore", str(saved), user="boss")
+    assert r.returncode == 0, r.stderr
+    safety = next(paths.backups_dir(shop).glob("afterdesk-*-before-restore.db"))
+    time.sleep(1.1)
+    r = run(shop, "restore", str(safety), user="boss")
+    assert r.returncode == 0, r.stderr
+    assert run(shop, "audit", "verify", user="boss").returncode == 0
+
+
+# --- 4: money, status, roles and settings are in the chain ----------------------------------
+
+
+def test_a_refund_multiplied_in_the_table_is_caught_by_audit_verify(shop: Path) -> None:
+    r = run(
+        shop,
+        *("intake", "--kind", "refund", "--name", "王五", "--phone", "13700137000"),
+        *("--amount", "250.00", "--json"),
+        user="boss",
+    )
+    assert r.returncode == 0, r.stderr
+    number = raw(shop, 'SELECT number FROM "case" ORDER BY id DESC LIMIT 1')[0][0]
+    _not_shipped(shop, number)  # the window's shipping-status button
+    r = run(shop, "refund", number, "--amount", "250.00", user="boss")
+    assert r.returncode == 0, r.stderr
+    assert run(shop, "audit", "verify", user="boss").returncode == 0
+    raw(shop, "UPDATE money_entry SET amount = amount * 10 WHERE kind = 'refund'")
+    r = run(shop, "audit", "verify", user="boss")
+    assert r.returncode == 1
+    case_id = raw(shop, 'SELECT id FROM "case" WHERE number = ?', (number,))[0][0]
+    assert "changed outside AfterDesk" in r.stdout and f"case #{case_id}" in r.stdout
+
+
+def _not_shipped(folder: Path, number: str) -> None:
+    from app.services.accounts import login
+    from app.services.money import set_shipping_status
+    from app.services.setup import close_data_folder, open_data_folder
+
+    open_data_folder(folder)
+    try:
+        set_shipping_status(login(folder, "boss", PIN), number, "not_shipped")
+    finally:
+        close_data_folder()
+
+
+def test_a_role_changed_outside_the_program_is_refused_at_start(shop: Path) -> None:
+    raw(shop, """UPDATE "user" SET role = 'owner' WHERE name = 'desk'""")
+    r = run(shop, "list", user="desk")
+    assert r.returncode == 1 and "changed outside AfterDesk" in r.stderr, r.stderr
+    assert "user #" in r.stderr
+
+
+def test_an_account_inserted_outside_the_program_is_refused_at_start(shop: Path) -> None:
+    hashed = raw(shop, """SELECT secret_hash FROM "user" WHERE name = 'desk'""")[0][0]
+    raw(
+        shop,
+        'INSERT INTO "user" (name, display_name, role, secret_hash, active, is_manager, '
+        "created_at, lockouts, demo_pin) VALUES ('evil', 'Evil', 'owner', ?, ?, ?, ?, 0, ?)",
+        (hashed, True, False, "2026-03-02 02:00:00+00:00", False),
+    )
+    r = run(shop, "list", user="evil")
+    assert r.returncode == 1 and "changed outside AfterDesk" in r.stderr, r.stderr
