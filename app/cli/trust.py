@@ -76,6 +76,19 @@ def cmd_audit(ctx: Any, args: argparse.Namespace) -> int:
             ).format(count=report.checked, rows=", ".join(report.rows))
         )
         return EXIT_FAIL
+    if report.why in ("checkpoint_mismatch", "checkpoint_unsigned"):
+        if report.why == "checkpoint_mismatch":
+            text = _(
+                "TAMPERING: the event log links up, but event {id} no longer has the hash the "
+                "shop's signed checkpoint recorded: the log was rewritten. The checkpoint is kept."
+            )
+        else:
+            text = _(
+                "TAMPERING: the log's checkpoint is not signed by this shop's key: it was "
+                "changed outside AfterDesk. The checkpoint is kept; restore a backup."
+            )
+        print(text.format(id=report.broken_id))
+        return EXIT_FAIL
     if report.why == "anchor_missing":
         line = _(
             "Chain broken after event {count}: the head {anchor} printed earlier is no longer "

@@ -8,6 +8,7 @@ merely locked database, restore of a crafted file, a refund multiplied in the ta
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import sqlite3
@@ -323,3 +324,76 @@ def test_an_account_inserted_outside_the_program_is_refused_at_start(shop: Path)
     )
     r = run(shop, "list", user="evil")
     assert r.returncode == 1 and "changed outside AfterDesk" in r.stderr, r.stderr
+
+
+# --- 5: the monthly summary's check cannot be fooled -----------------------------------------
+
+
+def _rewrite_chain_from(folder: Path, first: int) -> None:
+    """The attacker's consistent rewrite: change event `first`, re-hash it and every later one."""
+    from app.store.fields import UTCDateTimeField
+    from app.store.history import event_digest
+
+    con = sqlite3.connect(str(paths.db_path(folder)), isolation_level=None)
+    try:
+        con.execute("DROP TRIGGER IF EXISTS event_no_update")
+        rows = con.execute(
+            "SELECT id, at, actor_id, entity, entity_id, number, action, from_state, to_state, "
+            "data, note, prev_hash FROM event WHERE id >= ? ORDER BY id",
+            (first - 1,),
+        ).fetchall()
+        prev = "0" * 64
+        for row in rows:
+            (ev_id, at, actor, entity, entity_id, number, action, frm, to, data, note, _p) = row
+            if ev_id == first - 1:
+                prev = con.execute("SELECT hash FROM event WHERE id = ?", (ev_id,)).fetchone()[0]
+                continue
+            if ev_id == first:
+                note = "退款已批准"
+            fields = {
+                "at": UTCDateTimeField().python_value(at).isoformat(),
+                "actor": actor,
+                "entity": entity,
+                "entity_id": entity_id,
+                "number": number,
+                "action": action,
+                "from_state": frm,
+                "to_state": to,
+                "data": None if data is None else json.loads(data),
+                "note": note,
+            }
+            digest = event_digest(prev, fields)
+            con.execute(
+                "UPDATE event SET note = ?, prev_hash = ?, hash = ? WHERE id = ?",
+                (note, prev, digest, ev_id),
+            )
+            prev = digest
+    finally:
+        con.close()
+
+
+@pytest.mark.sqlite_only
+def test_a_consistent_rewrite_of_the_chain_is_tampering_and_the_checkpoint_stays(
+    shop: Path,
+) -> None:
+    assert run(shop, "audit", "verify", user="boss").returncode == 0  # a signed checkpoint
+    point = raw(shop, "SELECT value FROM setting WHERE key = 'chain_checkpoint'")
+    _rewrite_chain_from(shop, 3)
+    assert raw(shop, "SELECT count(*) FROM event")[0][0] > 3
+    r = run(shop, "report", "--month", "2026-03", "--json", user="boss")
+    assert r.returncode == 0 and '"chain_ok": false' in r.stdout, r.stdout
+    assert "tampering" in r.stderr
+    r = run(shop, "audit", "verify", user="boss")
+    assert r.returncode == 1 and "TAMPERING" in r.stdout, r.stdout
+    assert raw(shop, "SELECT value FROM setting WHERE key = 'chain_checkpoint'") == point
+
+
+@pytest.mark.sqlite_only
+def test_a_forged_checkpoint_is_reported_not_trusted(shop: Path) -> None:
+    assert run(shop, "audit", "verify", user="boss").returncode == 0
+    (value,) = raw(shop, "SELECT value FROM setting WHERE key = 'chain_checkpoint'")[0]
+    point = json.loads(value)
+    point["sig"] = point["sig"][:-8] + "AAAAAAA="
+    raw(shop, "UPDATE setting SET value = ? WHERE key = 'chain_checkpoint'", (json.dumps(point),))
+    r = run(shop, "audit", "verify", user="boss")
+    assert r.returncode == 1 and "not signed by this shop's key" in r.stdout, r.stdout
