@@ -175,6 +175,12 @@ def cmd_owner_setup(ctx: Any, args: argparse.Namespace) -> int:
 
     user = create_owner(args.name, args.display, _new_secret(args.name), clock=ctx.clock)
     print(_("Owner account {name} created.").format(name=user.name))
+    print(
+        _(
+            "Recovery code: {code}. Write it down and keep it away from the PC: it signs the "
+            "owner in when the PIN is forgotten or the account is locked. It is shown only now."
+        ).format(code=user.recovery_code)
+    )
     return EXIT_OK
 
 

@@ -42,6 +42,7 @@ def open_data_folder(
     if address is None:
         refuse_network_folder(folder)
     folder.mkdir(parents=True, exist_ok=True)
+    paths.tighten(folder)
     store_db.close()
     if address is not None:
         store_db.open_postgres(**address.connect_params())  # type: ignore[arg-type]

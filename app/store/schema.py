@@ -51,11 +51,14 @@ def _v4_indexes(m: SchemaMigrator) -> None:
         database.execute_sql(f'CREATE INDEX IF NOT EXISTS "{name}" ON "{table}" ({cols})')
 
 
-def _v5_seal_rows(m: SchemaMigrator) -> None:
-    """Rows sealed into the chain (app.store.seals): events carry a digest of the rows they
-    wrote from now on. One `sealing_started` event records the first id of each entity that must
-    have a seal; older rows are checked from their next write on. No table changes."""
+def _v5_trust(m: SchemaMigrator) -> None:
+    """Issue #14: the owner's recovery code (`user.recovery_hash`), and rows sealed into the
+    chain (app.store.seals): events carry a digest of the rows they wrote from now on. One
+    `sealing_started` event records the first id of each entity that must have a seal; older
+    rows are checked from their next write on."""
     from app.store.history import record_event
+
+    migrate(m.add_column("user", "recovery_hash", User.recovery_hash))
     from app.store.seals import SEALING_STARTED, start_sealing_data
 
     system = User.get_or_none(User.name == "system")
@@ -78,7 +81,7 @@ MIGRATIONS: dict[int, Callable[[SchemaMigrator], None]] = {
     2: _v2_accounts,
     3: _v3_search,
     4: _v4_indexes,
-    5: _v5_seal_rows,
+    5: _v5_trust,
 }
 
 APPEND_ONLY_TRIGGERS = (

@@ -53,7 +53,9 @@ SEALED: dict[str, tuple[Part, ...]] = {
         Part(MoneyEntry, ("id", "kind", "amount", "at", "by", "reverses"), "case"),
     ),
     # Who may sign in, with what PIN and which rights.
-    "user": (Part(User, ("name", "role", "active", "is_manager", "secret_hash"), "id"),),
+    "user": (
+        Part(User, ("name", "role", "active", "is_manager", "secret_hash", "recovery_hash"), "id"),
+    ),
     # Every setting row (whatever shape the settings are stored in).
     "setting": (Part(Setting, ("key", "value"), None),),
 }

@@ -24,7 +24,7 @@ from app.services.intake import IntakeForm, take_intake
 from app.services.setup import close_data_folder, context_for, open_data_folder
 
 REPO = Path(__file__).resolve().parents[2]
-PIN = "975310"
+PIN = "97531042"  # 8 digits: the owner's too
 
 
 def run_process(*args: str, env: dict[str, str] | None = None, stdin: str = "") -> tuple:

@@ -397,3 +397,73 @@ def test_a_forged_checkpoint_is_reported_not_trusted(shop: Path) -> None:
     raw(shop, "UPDATE setting SET value = ? WHERE key = 'chain_checkpoint'", (json.dumps(point),))
     r = run(shop, "audit", "verify", user="boss")
     assert r.returncode == 1 and "not signed by this shop's key" in r.stdout, r.stdout
+
+
+# --- 8: files private to the shop's account; PINs, locks and the recovery code -------------
+
+
+def _modes(folder: Path) -> dict[str, int]:
+    out = {}
+    for path in [folder, *folder.rglob("*")]:
+        out[str(path.relative_to(folder.parent))] = path.stat().st_mode & 0o777
+    return out
+
+
+@pytest.mark.sqlite_only
+@pytest.mark.skipif(os.name != "posix", reason="POSIX permission bits")
+def test_every_file_the_program_writes_is_private(shop: Path) -> None:
+    number = raw(shop, 'SELECT number FROM "case" LIMIT 1')[0][0]
+    assert run(shop, "print", number, "--form", "intake", user="desk").returncode == 0
+    assert run(shop, "backup", user="boss").returncode == 0
+    modes = _modes(shop)
+    assert any(name.endswith("afterdesk.db") for name in modes)
+    assert any("slips" in name and name.endswith(".pdf") for name in modes)
+    assert any("backups" in name and name.endswith(".db") for name in modes)
+    assert any(name.endswith(".log") for name in modes)
+    loose = {name: oct(mode) for name, mode in modes.items() if mode & 0o077}
+    assert not loose
+
+
+@pytest.mark.sqlite_only
+@pytest.mark.skipif(os.name != "posix", reason="POSIX permission bits")
+def test_a_folder_left_readable_by_an_older_version_is_tightened(shop: Path) -> None:
+    for path in [shop, *shop.rglob("*")]:
+        path.chmod(0o755 if path.is_dir() else 0o644)
+    assert run(shop, "list", user="desk").returncode == 0
+    loose = {name: oct(mode) for name, mode in _modes(shop).items() if mode & 0o077}
+    assert not loose
+
+
+def test_the_owners_pin_has_eight_digits(tmp_path: Path) -> None:
+    folder = tmp_path / "new"
+    prepare_folder(folder)
+    r = run(folder, "owner-setup", "boss", AFTERDESK_NEW_PIN="246813")
+    assert r.returncode == 2 and "at least 8" in r.stderr, r.stderr
+
+
+def test_an_unknown_name_is_locked_like_a_real_one(shop: Path) -> None:
+    """Five wrong tries lock a real account; a name that is no account answers the same."""
+    answers = {}
+    for name in ("tech", "nobody"):
+        for _ in range(4):
+            r = run(shop, "list", user=name, pin="11223344")
+            assert (r.returncode, r.stderr) == (2, "Wrong name or PIN.\n"), r.stderr
+        answers[name] = run(shop, "list", user=name, pin="11223344").stderr
+    assert "locked" in answers["tech"] and "locked" in answers["nobody"]
+    assert answers["tech"].split(" until ")[0] == answers["nobody"].split(" until ")[0]
+
+
+def test_a_locked_out_owner_signs_in_with_the_recovery_code(tmp_path: Path) -> None:
+    folder = tmp_path / "shop"
+    prepare_folder(folder)
+    r = run(folder, "owner-setup", "boss")
+    assert r.returncode == 0, r.stderr
+    code = r.stdout.split("Recovery code: ")[1].split(".")[0]
+    assert len(code) == 23
+    for _ in range(5):
+        run(folder, "user", "list", user="boss", pin="11223344")
+    r = run(folder, "user", "list", user="boss")
+    assert r.returncode == 2 and "locked" in r.stderr  # even the right PIN, while locked
+    r = run(folder, "user", "list", user="boss", pin=code.lower().replace("-", " "))
+    assert r.returncode == 0, r.stderr
+    assert run(folder, "user", "list", user="boss").returncode == 0  # the lock is lifted

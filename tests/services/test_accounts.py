@@ -38,7 +38,7 @@ from app.services.setup import close_data_folder, open_data_folder
 from app.store.models import Event, User
 from tests.conftest import Clock, refused, row_counts, unsealed
 
-PIN = "246810"
+PIN = "24681357"  # an owner's PIN has 8 digits or more
 PRODUCTION = accounts.HASHER
 
 
@@ -133,7 +133,7 @@ def test_lock_delay_grows_and_is_capped() -> None:
 
 def test_first_run_creates_the_owner_once(data_dir: Path, clock: Clock) -> None:
     assert needs_owner_setup()
-    view = create_owner(" Boss ", "王店长", "２４６８１０", clock=clock)
+    view = create_owner(" Boss ", "王店长", "２４６８１３５７", clock=clock)
     assert (view.name, view.role, view.display_name, view.has_secret) == (
         "boss",
         "owner",
