@@ -58,7 +58,8 @@ def _v5_trust(m: SchemaMigrator) -> None:
     rows are checked from their next write on."""
     from app.store.history import record_event
 
-    migrate(m.add_column("user", "recovery_hash", User.recovery_hash))
+    if "recovery_hash" not in {c.name for c in database.get_columns("user")}:
+        migrate(m.add_column("user", "recovery_hash", User.recovery_hash))
     from app.store.seals import SEALING_STARTED, start_sealing_data
 
     system = User.get_or_none(User.name == "system")

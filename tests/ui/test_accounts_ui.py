@@ -139,6 +139,12 @@ def test_a_damaged_database_offers_the_newest_good_backup(tk_root: Any, demo_ctx
     session.start()
     pump(tk_root)
     assert isinstance(session.screen, DamagedScreen)
+    session.screen.restore()  # no owner PIN typed: refused, the damaged file stays
+    pump(tk_root)
+    assert isinstance(session.screen, DamagedScreen)
+    assert "owner's name and PIN" in session.screen.card.message.cget("text")
+    session.screen.owner.insert(0, "owner")  # the demo's owner account
+    session.screen.pin.insert(0, "123456")
     session.screen.restore()
     pump(tk_root)
     assert isinstance(session.screen, SignIn)  # the backup is in place: sign in as usual
