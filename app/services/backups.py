@@ -32,6 +32,7 @@ from app.store.backup import (
     head_of,
     owner_hashes,
     probe,
+    recorded_time,
     restore_into,
     schema_shape,
 )
@@ -44,6 +45,7 @@ from app.store.server import snapshot_to
 log = logging.getLogger("afterdesk")
 
 SAFETY_PREFIX = "before-"  # backups taken before a migration, restore or erase
+FUTURE_SLACK = timedelta(hours=1)  # a PC clock a little ahead is not a planted file
 
 
 @dataclass(frozen=True)
@@ -252,10 +254,21 @@ def thin(
     wrong restore. Only files named like our backups are ever touched.
     """
     files: dict[datetime, list[Path]] = {}
+    newest_good: tuple[datetime, Path] | None = None
     for path in _backup_files(folder):
-        stamp = backup_time(path.name)
-        if stamp is not None:
-            files.setdefault(stamp, []).append(path)
+        named = backup_time(path.name)
+        if named is None:
+            continue
+        # Thinned by the time recorded inside the file (its newest event), not by its name;
+        # a file whose time lies in the future was not written by this PC's backups: it is
+        # neither counted nor deleted (planted names once pushed every real backup out).
+        recorded = recorded_time(path)
+        stamp = min(recorded, named) if recorded is not None else named
+        if stamp > now + FUTURE_SLACK:
+            continue
+        files.setdefault(stamp, []).append(path)
+        if recorded is not None and (newest_good is None or stamp > newest_good[0]):
+            newest_good = (stamp, path)
     keep = select_keep(
         files,
         keep_daily=keep_daily,
@@ -270,6 +283,8 @@ def thin(
         for path in group:
             if stamp in keep or (stamp >= young and _is_safety(path)):
                 continue
+            if newest_good is not None and path == newest_good[1]:
+                continue  # the newest backup that is a real database always stays
             try:
                 path.unlink()
                 removed.append(path)

@@ -310,3 +310,22 @@ def has_event(path: Path, event_id: int, digest: str) -> bool | None:
         return None
     finally:
         con.close()
+
+
+def recorded_time(path: Path) -> datetime | None:
+    """When the newest event in a backup file was written (UTC), from inside the file: a name
+    can be anything a planted file wants it to be. None: not a readable AfterDesk database."""
+    from app.store.fields import UTCDateTimeField
+
+    try:
+        con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
+    except sqlite3.Error:
+        return None
+    try:
+        row = con.execute("SELECT at FROM event ORDER BY id DESC LIMIT 1").fetchone()
+        value = UTCDateTimeField().python_value(row[0]) if row else None
+        return value if isinstance(value, datetime) else None
+    except (sqlite3.Error, ValueError, TypeError):
+        return None
+    finally:
+        con.close()

@@ -467,3 +467,44 @@ def test_a_locked_out_owner_signs_in_with_the_recovery_code(tmp_path: Path) -> N
     r = run(folder, "user", "list", user="boss", pin=code.lower().replace("-", " "))
     assert r.returncode == 0, r.stderr
     assert run(folder, "user", "list", user="boss").returncode == 0  # the lock is lifted
+
+
+# --- 10: smaller holes -------------------------------------------------------------------------
+
+
+@pytest.mark.sqlite_only
+def test_planted_future_backups_do_not_thin_away_the_real_ones(shop: Path) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from app.services.accounts import login
+    from app.services.backups import backup_now
+    from app.services.intake import IntakeForm, take_intake
+    from app.services.setup import close_data_folder, open_data_folder
+    from app.store.backup import backup_name, recorded_time
+    from tests.conftest import Clock
+
+    start = datetime.now(UTC).replace(microsecond=0) - timedelta(days=20)
+    clock = Clock(start)
+    open_data_folder(shop)
+    try:
+        ctx = login(shop, "boss", PIN, clock=clock)
+        for day in range(20):  # a real backup on each of 20 days
+            clock.now = start + timedelta(days=day)
+            take_intake(ctx, IntakeForm(kind="complaint", name="赵六", phone="13600136000"))
+            backup_now(ctx, "auto", thin_old=False)
+    finally:
+        close_data_folder()
+    folder = paths.backups_dir(shop)
+    newest = max(folder.glob("afterdesk-*-auto.db"))
+    for i in range(60):  # planted: names far in the future, junk and copies of a real one
+        future = datetime(2099, 1, 1, tzinfo=UTC) + timedelta(days=i)
+        planted = folder / backup_name("auto", future)
+        if i % 2:
+            planted.write_bytes(b"x")
+        else:
+            shutil.copy(newest, planted)
+    r = run(shop, "backup", user="boss")
+    assert r.returncode == 0, r.stderr
+    days = {t.date() for p in folder.glob("afterdesk-*.db") if (t := recorded_time(p)) is not None}
+    real_days = {(start + timedelta(days=d)).date() for d in range(9, 20)}  # + today: 12
+    assert real_days <= days  # the last 12 days that had a backup each still have one
