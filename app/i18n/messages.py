@@ -94,6 +94,9 @@ MESSAGES = {
     "required": N_("{field}: please fill this in."),
     "invalid": N_("{field}: this value cannot be used."),
     "too_long": N_("{field}: at most {max} characters (this has {length})."),
+    "too_many_lines": N_(
+        "{field}: at most {max} lines, to fit the printed slip (this has {lines})."
+    ),
     "control_chars": N_("{field}: contains an invisible control character ({char})."),
     "name_invalid": N_("{field}: a name needs at least one letter."),
     "phone_invalid": N_("{field}: not a valid mobile (11 digits, 1[3-9]…) or landline number."),
@@ -280,6 +283,10 @@ MESSAGES = {
     # slip signatures, verify and printing (docs-sign)
     "slip_verified": N_("Signed by {signer} ({staff}) at {at}: intact, nothing changed since."),
     "not_a_pdf": N_("This file is not a PDF."),
+    "pdf_too_large": N_(
+        "This file is {size_mb} MB; a slip is far smaller (at most {max_mb} MB is checked): "
+        "it was not read."
+    ),
     "pdf_damaged": N_("The PDF is damaged and cannot be read."),
     "not_signed": N_("This PDF carries no digital signature."),
     "already_signed": N_("This PDF is signed already; a signed slip is never changed."),

@@ -456,7 +456,9 @@ def slip_data(ctx: Context, number: str, form: str, *, lang: str | None = None) 
         if detail is None or (detail.product is None and detail.sale is None):
             raise _refuse(code, number)
         data.update(_warranty_values(detail, f))
-    return data
+    from app.documents.slip_text import printable_values
+
+    return printable_values(data)  # emoji and right-to-left text: □, never silently dropped
 
 
 def _spec(ctx: Context, code: str):  # noqa: ANN202 - a layout.FormSpec

@@ -508,3 +508,56 @@ def test_planted_future_backups_do_not_thin_away_the_real_ones(shop: Path) -> No
     days = {t.date() for p in folder.glob("afterdesk-*.db") if (t := recorded_time(p)) is not None}
     real_days = {(start + timedelta(days=d)).date() for d in range(9, 20)}  # + today: 12
     assert real_days <= days  # the last 12 days that had a backup each still have one
+
+
+def test_a_description_too_long_for_the_slip_is_refused_by_field(shop: Path) -> None:
+    base = (
+        "intake",
+        "--kind",
+        "repair",
+        "--name",
+        "张三",
+        "--phone",
+        "13800138000",
+        "--product",
+        "vivo Y100",
+    )
+    r = run(shop, *base, "--description", "屏幕碎裂" * 900, user="desk")
+    assert r.returncode == 2
+    assert r.stderr == "Description: at most 1000 characters (this has 3600).\n"
+    r = run(shop, *base, "--description", "屏\n" * 100, user="desk")
+    assert r.returncode == 2 and r.stderr.startswith("Description: at most 20 lines"), r.stderr
+    r = run(shop, *base, "--description", "碎" * 1000, user="desk")
+    assert r.returncode == 0, r.stderr
+    number = raw(shop, 'SELECT number FROM "case" ORDER BY id DESC LIMIT 1')[0][0]
+    for form in ("intake", "repair-ticket", "repair-receipt"):
+        r = run(shop, "print", number, "--form", form, user="desk")
+        assert r.returncode == 0, (form, r.stderr)
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler-utils")
+def test_emoji_and_right_to_left_text_show_as_a_visible_mark_on_the_slip(shop: Path) -> None:
+    from tests.documents.slipdata import pdf_text
+
+    r = run(
+        shop,
+        *("intake", "--kind", "complaint", "--name", "张三", "--phone", "13800138000"),
+        *("--description", "屏幕碎了😭 مرحبا ok"),
+        user="desk",
+    )
+    assert r.returncode == 0, r.stderr
+    number = raw(shop, 'SELECT number FROM "case" ORDER BY id DESC LIMIT 1')[0][0]
+    out = shop.parent / "slip.pdf"
+    r = run(shop, "print", number, "--form", "intake", "--out", str(out), user="desk")
+    assert r.returncode == 0, r.stderr
+    text = pdf_text(out, shop.parent)
+    assert "屏幕碎了□ □□□□□ ok" in text
+
+
+def test_verify_refuses_a_huge_file_before_reading_it(shop: Path) -> None:
+    huge = shop.parent / "huge.pdf"
+    with open(huge, "wb") as fh:  # 300 MB, sparse: nothing is written to the disk
+        fh.write(b"%PDF-1.7\n")
+        fh.truncate(300 * 1024 * 1024)
+    r = run(shop, "verify", str(huge))
+    assert r.returncode == 1 and "300 MB" in r.stderr and "not read" in r.stderr, r.stderr
