@@ -30,6 +30,15 @@ def register(add: AddVerb) -> None:
         needs_data=False,
     )
     p.add_argument("file")
+    p.add_argument(
+        "--accept-keys",
+        default=None,
+        metavar="FINGERPRINT",
+        help=_(
+            "make the signing keys saved with the backup the shop's own: their certificate's "
+            "SHA-256 fingerprint, as the refusal without it shows"
+        ),
+    )
     p.add_argument("--json", action="store_true", help=_("print JSON"))
 
     p = add(
@@ -165,7 +174,7 @@ def cmd_restore(ctx: Any, args: argparse.Namespace) -> int:
     folder = Path(args.data_dir) if args.data_dir else paths.default_data_dir()
     if not check_database(folder).ok:
         owner, pin = _owner_secret(args)
-        aside = replace_damaged(folder, Path(args.file), owner, pin)
+        aside = replace_damaged(folder, Path(args.file), owner, pin, accept_keys=args.accept_keys)
         out = {"restored": str(args.file), "damaged_moved_to": str(aside)}
         text = _("Restored {file}. The damaged database was moved to {aside}.").format(
             file=args.file, aside=aside
@@ -173,7 +182,7 @@ def cmd_restore(ctx: Any, args: argparse.Namespace) -> int:
     else:
         open_data_folder(folder, check_rows=False)
         try:
-            safety = restore(acting(folder, args), Path(args.file))
+            safety = restore(acting(folder, args), Path(args.file), accept_keys=args.accept_keys)
         finally:
             close_data_folder()
         out = {"restored": str(args.file), "safety_backup": str(safety)}

@@ -332,6 +332,12 @@ MESSAGES = {
         "the PIN is read from AFTERDESK_PIN."
     ),
     # issue #14: trust holes
+    "keys_need_acceptance": N_(
+        "The signing keys saved with this backup are not the shop's current ones: “{subject}”, "
+        "certificate SHA-256 {fingerprint} (root {root_fingerprint}). Compare the fingerprint "
+        "with the one printed on your slips; to make them the shop's own, restore again from "
+        "the command line with --accept-keys {fingerprint}. Nothing was restored."
+    ),
     "rows_changed_outside": N_(
         "Accounts or settings in this database were changed outside AfterDesk ({which}): they "
         "no longer match the event log. The folder is not opened. Restore a backup (main.py "

@@ -280,8 +280,11 @@ def thin(
     young = now - timedelta(days=keep_daily)
     removed = []
     for stamp, group in sorted(files.items()):
+        # Files recording the same newest event hold the same history: of a kept time, the
+        # one taken last stays and the earlier copies go like any other thinned backup.
+        last = max(group, key=lambda p: p.name)
         for path in group:
-            if stamp in keep or (stamp >= young and _is_safety(path)):
+            if (stamp in keep and path == last) or (stamp >= young and _is_safety(path)):
                 continue
             if newest_good is not None and path == newest_good[1]:
                 continue  # the newest backup that is a real database always stays
@@ -427,12 +430,14 @@ def check_database(data_dir: Path, second: str = "") -> Health:
     return Health(False, live, found.problem, found.detail, offer)
 
 
-def restore(ctx: Context, file: Path | str) -> Path:
+def restore(ctx: Context, file: Path | str, *, accept_keys: str | None = None) -> Path:
     """Replace the database with a backup; returns the backup of the current state made first.
 
     The file must be an AfterDesk database passing integrity_check with a schema this version
     knows (an older one is migrated after the restore). The restore is written into the event log
     of the restored database. Build a new Context afterwards: settings and users are the backup's.
+    Signing keys saved with the backup that differ from the shop's replace them only when
+    `accept_keys` is their certificate's fingerprint (DomainError keys_need_acceptance shows it).
     """
     require(ctx, Action.RESTORE)
     if store_db.is_postgres():  # every PC's data at once: done on the server (docs/MULTI-PC.md)
@@ -453,6 +458,7 @@ def restore(ctx: Context, file: Path | str) -> Path:
     has_keys = keys.is_file()
     if has_keys:
         key_archive.check_archive(keys)  # refused before anything is replaced
+        key_archive.check_acceptance(ctx.data_dir, keys, accept_keys)
     from app.services.setup import open_data_folder
 
     replaced = chain_head()[1]
@@ -562,7 +568,14 @@ def _log_restore(
         )
 
 
-def replace_damaged(data_dir: Path, file: Path | str, owner: str = "", pin: str = "") -> Path:
+def replace_damaged(
+    data_dir: Path,
+    file: Path | str,
+    owner: str = "",
+    pin: str = "",
+    *,
+    accept_keys: str | None = None,
+) -> Path:
     """Put a good backup in place of a damaged database nobody can open. The owner's PIN is
     checked against the damaged file's account table when it can still be read, else against
     the backup's: a shop with an owner is never restored by someone without the PIN. A locked
@@ -592,6 +605,7 @@ def replace_damaged(data_dir: Path, file: Path | str, owner: str = "", pin: str 
     keys = key_archive.archive_for(source)
     if keys.is_file():
         key_archive.check_archive(keys)
+        key_archive.check_acceptance(data_dir, keys, accept_keys)
     store_db.close()
     live = health.db_path
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")

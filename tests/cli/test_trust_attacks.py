@@ -561,3 +561,46 @@ def test_verify_refuses_a_huge_file_before_reading_it(shop: Path) -> None:
         fh.truncate(300 * 1024 * 1024)
     r = run(shop, "verify", str(huge))
     assert r.returncode == 1 and "300 MB" in r.stderr and "not read" in r.stderr, r.stderr
+
+
+# --- 6: keys from a backup never widen trust ---------------------------------------------------
+
+
+@pytest.mark.sqlite_only
+def test_keys_beside_a_backup_never_make_another_shops_slips_ours(
+    shop: Path, tmp_path: Path
+) -> None:
+    import zipfile
+
+    number = raw(shop, 'SELECT number FROM "case" LIMIT 1')[0][0]
+    assert run(shop, "print", number, "--form", "intake", user="desk").returncode == 0
+    assert run(shop, "backup", user="boss").returncode == 0
+    saved = next(paths.backups_dir(shop).glob("afterdesk-*-manual.db"))
+    keys_zip = saved.with_name(saved.name[:-3] + ".keys.zip")
+    # Another shop, with its own keys and a slip of its own.
+    other = tmp_path / "other"
+    assert run(other, "owner-setup", "boss").returncode == 0
+    r = run(other, "intake", "--kind", "complaint", "--name", "钱七", "--phone", "13500135000",
+            user="boss")  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    theirs = tmp_path / "theirs.pdf"
+    r = run(other, "print", "SH-2026-000001", "--form", "intake", "--out", str(theirs), user="boss")
+    assert r.returncode == 0, r.stderr
+    assert run(shop, "verify", str(theirs)).returncode == 1
+    # The attacker adds the other shop's identity to the keys saved beside our backup.
+    with zipfile.ZipFile(keys_zip, "a") as zf:
+        for f in (other / "keys").iterdir():
+            zf.write(f, f"keys-retired/20260101T000000000000Z/{f.name}")
+    time.sleep(1.1)
+    r = run(shop, "restore", str(saved), user="boss")
+    assert r.returncode == 0, r.stderr
+    r = run(shop, "verify", str(theirs))
+    assert r.returncode == 1, r.stdout  # still not ours
+    # A backup whose keys/ are another shop's: refused, showing what would be trusted.
+    with zipfile.ZipFile(keys_zip, "w") as zf:
+        for f in (other / "keys").iterdir():
+            zf.write(f, f"keys/{f.name}")
+    time.sleep(1.1)
+    r = run(shop, "restore", str(saved), user="boss")
+    assert r.returncode == 2 and "--accept-keys" in r.stderr and "SHA-256" in r.stderr, r.stderr
+    assert run(shop, "verify", str(theirs)).returncode == 1
