@@ -309,6 +309,9 @@ def _check(
     who = str(cert.subject.native.get("common_name", "")) or cert.subject.human_friendly
     staff = str(sig.sig_object.get("/Name", "") or "")
     params = {"signer": who, "staff": staff or "-", "at": _when(claimed, tz)}
+    reason = str(sig.sig_object.get("/Reason", "") or "")
+    if reason.startswith("AfterDesk form "):  # which form files the slip was made from
+        params["form"] = reason.removeprefix("AfterDesk form ")
     params["fingerprint"] = _asn1_fingerprint(cert)
     base = {"signer": who, "signed_at": claimed}
     if not (status.intact and status.valid):

@@ -332,6 +332,12 @@ MESSAGES = {
         "the PIN is read from AFTERDESK_PIN."
     ),
     # issue #14: trust holes
+    "form_not_approved": N_(
+        "The form file forms/{file} in the data folder is not the version the owner approved: "
+        "nothing is printed with it. The owner checks it and approves it (main.py form approve "
+        "{file}), or removes it to print the program's own form."
+    ),
+    "form_file_missing": N_("There is no form file forms/{file} in the data folder to approve."),
     "keys_need_acceptance": N_(
         "The signing keys saved with this backup are not the shop's current ones: “{subject}”, "
         "certificate SHA-256 {fingerprint} (root {root_fingerprint}). Compare the fingerprint "

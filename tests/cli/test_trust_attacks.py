@@ -604,3 +604,33 @@ def test_keys_beside_a_backup_never_make_another_shops_slips_ours(
     r = run(shop, "restore", str(saved), user="boss")
     assert r.returncode == 2 and "--accept-keys" in r.stderr and "SHA-256" in r.stderr, r.stderr
     assert run(shop, "verify", str(theirs)).returncode == 1
+
+
+# --- 7: a signed slip says only what the shop's forms say ------------------------------------
+
+
+def test_a_planted_form_is_not_printed_until_the_owner_approves_it(shop: Path) -> None:
+    number = raw(shop, 'SELECT number FROM "case" LIMIT 1')[0][0]
+    mine = shop / "forms"
+    mine.mkdir(exist_ok=True)
+    original = (ROOT / "forms" / "intake.toml").read_text(encoding="utf-8")
+    out = shop.parent / "ours.pdf"
+    r = run(shop, "print", number, "--form", "intake", "--out", str(out), user="desk")
+    assert r.returncode == 0, r.stderr
+    r = run(shop, "verify", str(out))
+    assert r.returncode == 0 and "Printed with the form: intake.toml program" in r.stdout
+    forged = original.replace('zh = "售后受理单"', 'zh = "退款已批准 ¥9999（店长签字）"')
+    assert forged != original
+    (mine / "intake.toml").write_text(forged, encoding="utf-8")
+    r = run(shop, "print", number, "--form", "intake", "--out", str(out), user="desk")
+    assert r.returncode == 2 and "not the version the owner approved" in r.stderr, r.stderr
+    r = run(shop, "form", "approve", "intake.toml", user="desk")
+    assert r.returncode == 2 and "Not allowed" in r.stderr
+    r = run(shop, "form", "approve", "intake.toml", user="boss")
+    assert r.returncode == 0, r.stderr
+    r = run(shop, "print", number, "--form", "intake", "--out", str(out), user="desk")
+    assert r.returncode == 0, r.stderr
+    r = run(shop, "verify", str(out))
+    assert r.returncode == 0 and "intake.toml shop sha256:" in r.stdout, r.stdout
+    logged = raw(shop, "SELECT data FROM event WHERE action = 'form_approved'")
+    assert len(logged) == 1 and "sha256" in str(logged[0][0])
