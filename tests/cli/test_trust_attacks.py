@@ -634,3 +634,44 @@ def test_a_planted_form_is_not_printed_until_the_owner_approves_it(shop: Path) -
     assert r.returncode == 0 and "intake.toml shop sha256:" in r.stdout, r.stdout
     logged = raw(shop, "SELECT data FROM event WHERE action = 'form_approved'")
     assert len(logged) == 1 and "sha256" in str(logged[0][0])
+
+
+# --- 9: erase erases ---------------------------------------------------------------------------
+
+
+def test_erase_leaves_no_name_or_phone_in_notes_texts_or_slips(shop: Path) -> None:
+    name, phone = "欧阳娜娜", "13811112222"
+    r = run(
+        shop,
+        *("intake", "--kind", "repair", "--name", name, "--phone", phone),
+        *("--product", "vivo Y100", "--description", f"{name}的手机，联系 138 1111 2222"),
+        user="desk",
+    )
+    assert r.returncode == 0, r.stderr
+    number = raw(shop, 'SELECT number FROM "case" ORDER BY id DESC LIMIT 1')[0][0]
+    note = f"{name} {phone} 来电催修"
+    r = run(shop, "move", number, "diagnosing", "--note", note, user="desk")
+    assert r.returncode == 0, r.stderr
+    r = run(shop, "print", number, "--form", "intake", user="desk")
+    assert r.returncode == 0, r.stderr
+    slips = list((shop / "slips").rglob(f"{number}_*.pdf"))
+    assert len(slips) == 1
+    shown = run(shop, "show", number, user="desk").stdout
+    assert name in shown  # before the erasure the history reads as typed
+    r = run(shop, "customer", "erase", phone, "--yes", user="boss")
+    assert r.returncode == 0, r.stderr
+    assert not slips[0].exists()
+    texts = [
+        *raw(shop, "SELECT note, data FROM event"),
+        *raw(shop, 'SELECT description, follow_up, resolution FROM "case"'),
+        *raw(shop, "SELECT name, phone, address FROM customer"),
+        *raw(shop, "SELECT condition, fault, diagnosis FROM repair_ticket"),
+    ]
+    flat = " ".join(str(v) for row in texts for v in row)
+    for secret in (name, phone, "138 1111 2222"):
+        assert secret not in flat, secret
+    erased = raw(shop, "SELECT data FROM event WHERE action = 'erased'")[0][0]
+    assert "sha256" in str(erased) and slips[0].name in str(erased)
+    shown = run(shop, "show", number, user="desk").stdout
+    assert name not in shown and phone not in shown and "已删除客户" in shown
+    assert run(shop, "audit", "verify", user="boss").returncode == 0
