@@ -213,7 +213,7 @@ def _owner_secret(args: argparse.Namespace) -> tuple[str, str]:
 
 def cmd_check(ctx: Any, args: argparse.Namespace) -> int:
     from app import paths
-    from app.services.backups import check_database
+    from app.services.backups import HELD, check_database, held_error
 
     folder = Path(args.data_dir) if args.data_dir else paths.default_data_dir()
     health = check_database(folder)
@@ -231,10 +231,8 @@ def cmd_check(ctx: Any, args: argparse.Namespace) -> int:
     if health.ok:
         print(_("Database OK: {path}").format(path=health.db_path))
         return EXIT_OK
-    if health.problem in ("locked", "read_only"):
-        from app.domain.errors import DomainError
-
-        print(describe(DomainError("db_" + health.problem, file=str(health.db_path))))
+    if health.problem in HELD:
+        print(describe(held_error(health)))
         return EXIT_FAIL
     print(_("The database is damaged: {detail}").format(detail=health.detail or health.problem))
     if health.offer:

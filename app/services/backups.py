@@ -409,6 +409,16 @@ def _list(folders: list[tuple[Path, bool]]) -> list[BackupInfo]:
     return out
 
 
+# Not damage: the database cannot be used just now. Never replaced by a backup.
+HELD = {"locked": "db_locked", "read_only": "db_read_only"}
+
+
+def held_error(health: Health) -> DomainError:
+    """The message for a database another program holds, or one on a read-only drive."""
+    code = "db_locked" if health.problem == "locked" else "db_read_only"
+    return DomainError(code, file=str(health.db_path))
+
+
 def check_database(data_dir: Path, second: str = "") -> Health:
     """At start, before opening: quick_check the database; when damaged, offer the newest
     backup that passes its own check (backups folder first, then the second folder).
@@ -588,8 +598,8 @@ def replace_damaged(
     health = check_database(data_dir)
     if health.ok:
         raise DomainError("db_not_damaged", file=str(health.db_path))
-    if health.problem in ("locked", "read_only"):
-        raise DomainError("db_" + health.problem, file=str(health.db_path))
+    if health.problem in HELD:
+        raise held_error(health)
     source = Path(file).expanduser()
     info = probe(source, full=True)
     if not info.ok:

@@ -183,7 +183,9 @@ class HeldScreen(ttk.Frame):
             if problem == "locked"
             else _("The database is on a read-only drive")
         )
-        text = describe(DomainError("db_" + problem, file=str(getattr(health, "db_path", ""))))
+        from app.services.backups import held_error
+
+        text = describe(held_error(health))  # type: ignore[arg-type]
         card = Card(self, title, text)
         card.pack(fill="both", expand=True)
         self.card = card
