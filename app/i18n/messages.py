@@ -370,6 +370,10 @@ MESSAGES = {
         "{file} is not a backup of this shop's history (its newest event is not in this "
         "database's log): nothing was restored."
     ),
+    "backup_rows_changed": N_(
+        "Records in {file} (money, statuses, accounts or settings) were changed outside "
+        "AfterDesk: they differ from its event log. Nothing was restored."
+    ),
     "backup_cannot_open": N_("{file} could not be opened by AfterDesk: nothing was restored."),
     "backup_chain_broken": N_(
         "The event log in {file} does not verify (it was changed): nothing was restored."

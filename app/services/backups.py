@@ -537,6 +537,9 @@ def check_restorable(source: Path, data_dir: Path, live: Path | None = None) -> 
             backup_to(source, paths.db_path(copy))
             open_data_folder(copy, local=True)
             found = check_chain()
+            from app.store.seals import check_seals
+
+            rows_changed = bool(found.ok and check_seals())
         except (StoreError, DomainError) as exc:
             raise DomainError("backup_cannot_open", file=str(source)) from exc
         except Exception as exc:  # noqa: BLE001 - whatever the file does to the program: refused
@@ -546,6 +549,8 @@ def check_restorable(source: Path, data_dir: Path, live: Path | None = None) -> 
             store_db.close()
         if not found.ok:
             raise DomainError("backup_chain_broken", file=str(source))
+        if rows_changed:
+            raise DomainError("backup_rows_changed", file=str(source))
         if schema_shape(paths.db_path(copy)) != _reference_shape(scratch):
             raise DomainError("backup_schema_differs", file=str(source))
     finally:

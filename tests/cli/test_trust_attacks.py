@@ -675,3 +675,24 @@ def test_erase_leaves_no_name_or_phone_in_notes_texts_or_slips(shop: Path) -> No
     shown = run(shop, "show", number, user="desk").stdout
     assert name not in shown and phone not in shown and "已删除客户" in shown
     assert run(shop, "audit", "verify", user="boss").returncode == 0
+
+
+@pytest.mark.sqlite_only
+def test_a_backup_with_a_refund_changed_in_its_table_is_refused(
+    shop: Path, saved: Path, tmp_path: Path
+) -> None:
+    r = run(
+        shop,
+        *("intake", "--kind", "refund", "--name", "王五", "--phone", "13700137000"),
+        *("--amount", "250.00"),
+        user="boss",
+    )
+    assert r.returncode == 0, r.stderr
+    number = raw(shop, 'SELECT number FROM "case" ORDER BY id DESC LIMIT 1')[0][0]
+    _not_shipped(shop, number)
+    assert run(shop, "refund", number, "--amount", "250.00", user="boss").returncode == 0
+    assert run(shop, "backup", user="boss").returncode == 0
+    newest = max(paths.backups_dir(shop).glob("afterdesk-*-manual.db"))
+    evil = _crafted(newest, tmp_path, "UPDATE money_entry SET amount = amount * 10")
+    r = run(shop, "restore", str(evil), user="boss")
+    assert r.returncode == 2 and "changed outside AfterDesk" in r.stderr, r.stderr
