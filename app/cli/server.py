@@ -132,7 +132,7 @@ def _owner_first(args: argparse.Namespace, folder: Path) -> None:
 
 
 def cmd_server(ctx: Any, args: argparse.Namespace) -> int:
-    if args.action in ("connect", "disconnect", "import"):
+    if args.action in ("connect", "disconnect"):  # import signs in itself (acting)
         _owner_first(args, _folder(args))
     handler = {
         "connect": _connect,

@@ -69,12 +69,15 @@ def _verify_whole(ctx: Context, anchor: str = "") -> ChainReport:
     return _report(ctx, found)
 
 
-def changed_rows() -> tuple[str, ...]:
-    """Money, statuses, accounts and settings whose rows differ from what the log sealed."""
+def changed_rows(cases: set[int] | None = None) -> tuple[str, ...]:
+    """Money, statuses, accounts and settings whose rows differ from what the log sealed
+    (`cases`: only these cases, with every account and setting)."""
     from app.store.seals import check_seals
 
+    only = None if cases is None else {"case": cases}
     return tuple(
-        "setting" if m.entity == "setting" else f"{m.entity} #{m.entity_id}" for m in check_seals()
+        "setting" if m.entity == "setting" else f"{m.entity} #{m.entity_id}"
+        for m in check_seals(only=only)
     )
 
 
@@ -125,10 +128,13 @@ def _tampered(ctx: Context, found: ChainCheck, point: _Point) -> ChainReport:
     return replace(_report(ctx, found), ok=False, why=why, broken_id=point.id or None)
 
 
-def verify_since_checkpoint(ctx: Context, sample: int = SAMPLE) -> ChainReport:
+def verify_since_checkpoint(
+    ctx: Context, sample: int = SAMPLE, cases: set[int] | None = None
+) -> ChainReport:
     """What the monthly summary prints: every event after the last signed checkpoint, each
     checked, the checkpoint itself checked against the log, `sample` older events re-hashed at
-    random, and the sealed rows (money, statuses, accounts, settings) against their events.
+    random, and the sealed rows (money, statuses, accounts, settings) against their events
+    (`cases`: the cases whose rows the summary adds up; all when None).
     A break is named by a whole walk, as `audit verify` does; a checkpoint that disagrees with
     the log is tampering and stays as it is.
     """
@@ -142,7 +148,7 @@ def verify_since_checkpoint(ctx: Context, sample: int = SAMPLE) -> ChainReport:
     ids = random.sample(range(1, point.id + 1), min(sample, point.id))
     if not found.ok or sample_chain(ids) is not None:
         return _verify_whole(ctx)
-    rows = changed_rows()
+    rows = changed_rows(cases)
     if rows:
         return replace(_report(ctx, found), ok=False, why="rows_changed", rows=rows)
     _save_checkpoint(ctx, found, last_id=point.id + found.checked)

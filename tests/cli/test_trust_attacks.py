@@ -293,6 +293,13 @@ def test_a_refund_multiplied_in_the_table_is_caught_by_audit_verify(shop: Path) 
     assert r.returncode == 1
     case_id = raw(shop, 'SELECT id FROM "case" WHERE number = ?', (number,))[0][0]
     assert "changed outside AfterDesk" in r.stdout and f"case #{case_id}" in r.stdout
+    # The monthly summary of that month says so too (its check covers the month's cases).
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    month = datetime.now(ZoneInfo("Asia/Shanghai")).strftime("%Y-%m")
+    r = run(shop, "report", "--month", month, "--json", user="boss")
+    assert r.returncode == 0 and '"chain_ok": false' in r.stdout, r.stdout[-300:]
 
 
 def _not_shipped(folder: Path, number: str) -> None:
