@@ -149,3 +149,45 @@ def test_a_damaged_database_offers_the_newest_good_backup(tk_root: Any, demo_ctx
     pump(tk_root)
     assert isinstance(session.screen, SignIn)  # the backup is in place: sign in as usual
     session.screen.destroy()
+
+
+def test_a_database_another_program_holds_is_not_damaged(tk_root: Any, demo_ctx: Context) -> None:
+    """Issue #14: a locked database was called damaged and replaced by an older backup."""
+    import subprocess
+    import sys
+
+    from app import paths
+    from app.services.setup import close_data_folder
+    from app.ui.app import DamagedScreen, HeldScreen, Session
+
+    close_data_folder()
+    db = paths.db_path(demo_ctx.data_dir)
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sqlite3, time\n"
+            f"c = sqlite3.connect({str(db)!r})\n"
+            "c.execute('PRAGMA locking_mode=EXCLUSIVE'); c.execute('BEGIN EXCLUSIVE')\n"
+            "c.execute('SELECT count(*) FROM event').fetchone()\n"
+            "print('held', flush=True); time.sleep(60)\n",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        session = Session(tk_root, demo_ctx.data_dir, "en")
+        session.start()
+        pump(tk_root)
+        assert isinstance(session.screen, HeldScreen)
+        assert not isinstance(session.screen, DamagedScreen)
+        labels = [w.cget("text") for w in session.screen.card.card.winfo_children()[:2]]
+        assert "Another program holds the database" in labels
+    finally:
+        holder.kill()
+        holder.wait()
+    session.screen.retry_button.invoke()  # the other program is gone: the shop opens
+    pump(tk_root)
+    assert isinstance(session.screen, SignIn)
+    session.screen.destroy()
