@@ -6,6 +6,7 @@ import random
 from dataclasses import dataclass, replace
 from datetime import datetime
 
+from app.domain.errors import DomainError
 from app.services.context import Context
 from app.services.permissions import Action, require
 from app.store.db import write_transaction
@@ -88,6 +89,21 @@ class _Point:
     signed: bool  # False: the row is not signed by the shop's key (forged, or made before)
 
 
+def _checkpoint_key(ctx: Context) -> str | None:
+    """This data folder's checkpoint row: one per signing certificate, because each PC of a
+    shop on a server signs with its own key unless they share an imported certificate (another
+    PC's checkpoint is not this one's to check). None: no key here yet, so no checkpoint."""
+    from app.documents.shop_identity import fingerprint, has_identity, load_identity
+
+    if not has_identity(ctx.data_dir):
+        return None
+    try:
+        cert = load_identity(ctx.data_dir).signing_cert
+    except DomainError:
+        return None
+    return f"{CHECKPOINT_KEY}:{fingerprint(cert).replace(':', '')[:16].lower()}"
+
+
 def _payload(event_id: int, digest: str) -> bytes:
     return f"afterdesk-checkpoint:{event_id}:{digest}".encode()
 
@@ -96,7 +112,8 @@ def _checkpoint(ctx: Context) -> _Point | None:
     """The last checkpoint, with whether the shop's key signed it (None: there is none)."""
     from app.documents.shop_identity import record_signed
 
-    row = Setting.get_or_none(Setting.key == CHECKPOINT_KEY)
+    key = _checkpoint_key(ctx)
+    row = Setting.get_or_none(Setting.key == key) if key else None
     value = row.value if row and isinstance(row.value, dict) else None
     if not value:
         return None
@@ -163,7 +180,7 @@ def _save_checkpoint(ctx: Context, found: ChainCheck, last_id: int | None = None
     sig = sign_record(ctx.data_dir, _payload(point_id, found.head), ctx.settings.shop.name)
     value = {"id": point_id, "hash": found.head, "sig": sig}
     with write_transaction():
-        put_setting(CHECKPOINT_KEY, value, ctx.now(), None)
+        put_setting(_checkpoint_key(ctx) or CHECKPOINT_KEY, value, ctx.now(), None)
 
 
 def _report(ctx: Context, found: ChainCheck, sampled: int = 0, whole: bool = True) -> ChainReport:

@@ -33,8 +33,13 @@ import peewee as pw
 from app.store.models import Case, Event, MoneyEntry, Setting, User
 
 SEAL_KEY = "seal"
-# Setting rows written without an event (the verifier's own checkpoint, signed separately).
-UNSEALED_SETTINGS = frozenset({"chain_checkpoint"})
+# Setting rows written without an event: the verifier's own checkpoints ("chain_checkpoint",
+# one per signing certificate as "chain_checkpoint:<fingerprint>"), signed separately.
+UNSEALED_PREFIX = "chain_checkpoint"
+
+
+def _sealed_setting() -> pw.Expression:
+    return ~Setting.key.startswith(UNSEALED_PREFIX)
 
 
 @dataclass(frozen=True)
@@ -85,7 +90,7 @@ def _query(part: Part, entity_id: int | None) -> tuple[pw.ModelSelect, list[str]
     if part.link is not None and entity_id is not None:
         query = query.where(_link(part) == entity_id)
     if model is Setting:
-        query = query.where(Setting.key.not_in(sorted(UNSEALED_SETTINGS)))
+        query = query.where(_sealed_setting())
     return query.order_by(pk), names
 
 
@@ -214,7 +219,7 @@ def _is_system(user_id: int) -> bool:
 
 def _has_rows(entity: str, entity_id: int) -> bool:
     if entity == "setting":
-        return Setting.select().where(Setting.key.not_in(sorted(UNSEALED_SETTINGS))).exists()
+        return Setting.select().where(_sealed_setting()).exists()
     return True
 
 

@@ -384,7 +384,7 @@ def test_a_consistent_rewrite_of_the_chain_is_tampering_and_the_checkpoint_stays
     shop: Path,
 ) -> None:
     assert run(shop, "audit", "verify", user="boss").returncode == 0  # a signed checkpoint
-    point = raw(shop, "SELECT value FROM setting WHERE key = 'chain_checkpoint'")
+    point = raw(shop, "SELECT value FROM setting WHERE key LIKE 'chain_checkpoint:%'")
     _rewrite_chain_from(shop, 3)
     assert raw(shop, "SELECT count(*) FROM event")[0][0] > 3
     r = run(shop, "report", "--month", "2026-03", "--json", user="boss")
@@ -392,16 +392,20 @@ def test_a_consistent_rewrite_of_the_chain_is_tampering_and_the_checkpoint_stays
     assert "tampering" in r.stderr
     r = run(shop, "audit", "verify", user="boss")
     assert r.returncode == 1 and "TAMPERING" in r.stdout, r.stdout
-    assert raw(shop, "SELECT value FROM setting WHERE key = 'chain_checkpoint'") == point
+    assert raw(shop, "SELECT value FROM setting WHERE key LIKE 'chain_checkpoint:%'") == point
 
 
 @pytest.mark.sqlite_only
 def test_a_forged_checkpoint_is_reported_not_trusted(shop: Path) -> None:
     assert run(shop, "audit", "verify", user="boss").returncode == 0
-    (value,) = raw(shop, "SELECT value FROM setting WHERE key = 'chain_checkpoint'")[0]
+    (value,) = raw(shop, "SELECT value FROM setting WHERE key LIKE 'chain_checkpoint:%'")[0]
     point = json.loads(value)
     point["sig"] = point["sig"][:-8] + "AAAAAAA="
-    raw(shop, "UPDATE setting SET value = ? WHERE key = 'chain_checkpoint'", (json.dumps(point),))
+    raw(
+        shop,
+        "UPDATE setting SET value = ? WHERE key LIKE 'chain_checkpoint:%'",
+        (json.dumps(point),),
+    )
     r = run(shop, "audit", "verify", user="boss")
     assert r.returncode == 1 and "not signed by this shop's key" in r.stdout, r.stdout
 
@@ -703,3 +707,17 @@ def test_a_backup_with_a_refund_changed_in_its_table_is_refused(
     evil = _crafted(newest, tmp_path, "UPDATE money_entry SET amount = amount * 10")
     r = run(shop, "restore", str(evil), user="boss")
     assert r.returncode == 2 and "changed outside AfterDesk" in r.stderr, r.stderr
+
+
+@pytest.mark.pg_only
+def test_two_pcs_with_their_own_keys_check_the_log_without_false_alarms(
+    shop: Path, tmp_path: Path
+) -> None:
+    """Each PC signs its own checkpoint (its own key, unless the shop imported one for all)."""
+    second = tmp_path / "pc2"
+    second.mkdir()
+    shutil.copy(paths.server_file(shop), paths.server_file(second))
+    for folder in (shop, second, shop, second):
+        r = run(folder, "audit", "verify", user="boss")
+        assert r.returncode == 0, r.stdout + r.stderr
+    assert len(raw(shop, "SELECT key FROM setting WHERE key LIKE 'chain_checkpoint:%'")) == 2
