@@ -46,7 +46,7 @@ from app.store.models import (
     ReturnAuth,
     SaleRef,
 )
-from app.store.references import phone_pattern
+from app.store.references import phone_pattern, resolve
 
 ERASED_NAME = "已删除客户 #{id}"  # stored data, not display text: the same in every language
 EXPORT_FORMAT = "afterdesk-customer-export/1"
@@ -101,7 +101,7 @@ def find_customer(key: str) -> Customer:
 def _customer_events(customer: Customer) -> list[dict[str, Any]]:
     rows = Event.select().where((Event.entity == "customer") & (Event.entity_id == customer.id))
     return [
-        {"at": e.at, "action": e.action, "data": e.data, "note": e.note}
+        {"at": e.at, "action": e.action, "data": e.data, "note": resolve(e.note)}
         for e in rows.order_by(Event.id)
     ]
 
