@@ -30,6 +30,7 @@ from app.store.backup import (
     backup_to,
     has_event,
     head_of,
+    holds_cases,
     owner_hashes,
     probe,
     recorded_time,
@@ -505,7 +506,9 @@ def _reference_shape(scratch: Path) -> frozenset[tuple[object, ...]]:
     return _REFERENCE_SHAPE[SCHEMA_VERSION]
 
 
-def check_restorable(source: Path, data_dir: Path, live: Path | None = None) -> None:
+def check_restorable(
+    source: Path, data_dir: Path, live: Path | None = None, *, damaged: bool = False
+) -> None:
     """Refuse a file this program did not write, before anything is replaced.
 
     A copy is opened with the real program (migrated if older) in a scratch folder; its schema
@@ -526,8 +529,13 @@ def check_restorable(source: Path, data_dir: Path, live: Path | None = None) -> 
         raise DomainError(code.get(info.problem, "backup_corrupt"), file=str(source))
     if live is not None and live.is_file():
         # An empty log is the start of every history (its rows are checked by their seals).
+        # Over a damaged database only a clear contradiction refuses: its log may be cut short.
+        # A live log that does not reach the file's head anchors nothing: allowed only into a
+        # folder without a case yet (a new PC getting the shop's backup back).
         anchored = has_event(live, info.last_id, info.head) if info.head else True
-        if anchored is False:
+        if anchored is None and not damaged and not holds_cases(live):
+            anchored = True
+        if anchored is False or (anchored is None and not damaged):
             raise DomainError("backup_not_ours", file=str(source))
     store_db.close()
     scratch = Path(tempfile.mkdtemp(prefix=".restore-check-", dir=data_dir))
@@ -616,7 +624,7 @@ def replace_damaged(
     if not owners:
         owners = owner_hashes(source) or {}
     _check_owner_pin(owners, owner, pin)
-    check_restorable(source, data_dir, health.db_path)
+    check_restorable(source, data_dir, health.db_path, damaged=True)
     keys = key_archive.archive_for(source)
     if keys.is_file():
         key_archive.check_archive(keys)

@@ -290,7 +290,8 @@ def schema_shape(path: Path) -> frozenset[tuple[object, ...]]:
 
 def has_event(path: Path, event_id: int, digest: str) -> bool | None:
     """Whether a database file's log holds event `event_id` with hash `digest`, or records it
-    as the head a restore replaced (None: the file cannot be read)."""
+    as the head a restore replaced. None: cannot tell (the file cannot be read, or its log does
+    not reach that event)."""
     try:
         con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=5)
     except sqlite3.Error:
@@ -305,7 +306,10 @@ def has_event(path: Path, event_id: int, digest: str) -> bool | None:
         row = con.execute(
             "SELECT 1 FROM event WHERE action = 'restored' AND data LIKE ?", (like,)
         ).fetchone()
-        return row is not None
+        if row is not None:
+            return True
+        reaches = con.execute("SELECT 1 FROM event WHERE id = ?", (event_id,)).fetchone()
+        return False if reaches else None
     except sqlite3.Error:
         return None
     finally:
@@ -327,5 +331,19 @@ def recorded_time(path: Path) -> datetime | None:
         return value if isinstance(value, datetime) else None
     except (sqlite3.Error, ValueError, TypeError):
         return None
+    finally:
+        con.close()
+
+
+def holds_cases(path: Path) -> bool:
+    """Whether a database file holds any case (a new PC's empty folder holds none)."""
+    try:
+        con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=5)
+    except sqlite3.Error:
+        return True
+    try:
+        return con.execute('SELECT 1 FROM "case" LIMIT 1').fetchone() is not None
+    except sqlite3.Error:
+        return True
     finally:
         con.close()

@@ -721,3 +721,14 @@ def test_two_pcs_with_their_own_keys_check_the_log_without_false_alarms(
         r = run(folder, "audit", "verify", user="boss")
         assert r.returncode == 0, r.stdout + r.stderr
     assert len(raw(shop, "SELECT key FROM setting WHERE key LIKE 'chain_checkpoint:%'")) == 2
+
+
+@pytest.mark.sqlite_only
+def test_a_new_pc_gets_the_shops_backup_back(shop: Path, saved: Path, tmp_path: Path) -> None:
+    """Anchoring refuses foreign files, not the shop's own backup on a reinstalled PC."""
+    fresh = tmp_path / "new-pc"
+    assert run(fresh, "owner-setup", "boss").returncode == 0
+    r = run(fresh, "restore", str(saved), user="boss")
+    assert r.returncode == 0, r.stderr
+    r = run(fresh, "list", user="desk")
+    assert r.returncode == 0 and "SH-" in r.stdout
