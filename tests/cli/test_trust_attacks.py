@@ -720,7 +720,8 @@ def test_two_pcs_with_their_own_keys_check_the_log_without_false_alarms(
     for folder in (shop, second, shop, second):
         r = run(folder, "audit", "verify", user="boss")
         assert r.returncode == 0, r.stdout + r.stderr
-    assert len(raw(shop, "SELECT key FROM setting WHERE key LIKE 'chain_checkpoint:%'")) == 2
+    keys = raw(shop, "SELECT key FROM setting WHERE key LIKE ?", ("chain_checkpoint:%",))
+    assert len(keys) == 2
 
 
 @pytest.mark.sqlite_only
