@@ -69,10 +69,9 @@ def raw(folder: Path, sql: str, params: tuple = ()) -> list[tuple]:
         con.close()
 
 
-@pytest.fixture
-def shop(tmp_path: Path) -> Path:
-    """A live shop: the owner (set up through the command line), a front desk and a case."""
-    folder = tmp_path / "shop"
+def _make_shop(folder: Path) -> Path:
+    """A live shop: the owner (set up through the command line), a front desk, a technician and
+    a case."""
     prepare_folder(folder)
     assert run(folder, "owner-setup", "boss").returncode == 0
     r = run(folder, "user", "add", "desk", "--role", "desk", user="boss")
@@ -85,6 +84,24 @@ def shop(tmp_path: Path) -> Path:
         user="desk",
     )
     assert r.returncode == 0, r.stderr
+    return folder
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory, backend: str) -> Path | None:
+    """One shop made through the command line per module, copied for each SQLite test (a
+    server database cannot be copied by copying the folder: those tests make their own)."""
+    if backend == "pg":
+        return None
+    return _make_shop(tmp_path_factory.mktemp("template") / "shop")
+
+
+@pytest.fixture
+def shop(tmp_path: Path, template: Path | None) -> Path:
+    folder = tmp_path / "shop"
+    if template is None:
+        return _make_shop(folder)
+    shutil.copytree(template, folder)
     return folder
 
 
