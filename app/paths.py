@@ -68,3 +68,46 @@ def logs_dir(data_dir: Path) -> Path:
 def server_file(data_dir: Path) -> Path:
     """The shop server's address for this PC (settings live in the database, so not there)."""
     return data_dir / "server.json"
+
+
+# Everything the program writes is the shop account's alone: another user of the PC must not
+# copy the PIN hashes out of the database or read customers' slips (0600 files, 0700 folders).
+PRIVATE_UMASK = 0o077
+
+
+def private_files() -> None:
+    """From now on this process creates files 0600 and folders 0700 (POSIX; Windows keeps the
+    user profile's own permissions, which are already the user's)."""
+    if os.name == "posix":
+        os.umask(PRIVATE_UMASK)
+
+
+def tighten(data_dir: Path) -> None:
+    """Take group and other permissions off a data folder made by an older version (0644 files):
+    the folder, the database with its -wal/-shm, backups, slips, logs, keys and photos."""
+    if os.name != "posix":
+        return
+    folder = Path(data_dir)
+    try:
+        loose = [p for p in (folder, db_path(folder)) if p.exists() and p.stat().st_mode & 0o077]
+        if not loose:
+            return  # tightened before (or made by this version): no walk over every slip
+        _strip(folder)
+        for entry in folder.iterdir():
+            _strip(entry)
+            if entry.is_dir() and not entry.is_symlink():
+                for sub in entry.rglob("*"):
+                    _strip(sub)
+    except OSError:
+        pass  # a folder we cannot change is reported by whatever fails to use it
+
+
+def _strip(path: Path) -> None:
+    try:
+        st = path.lstat()
+    except OSError:
+        return
+    if path.is_symlink() or st.st_uid != os.getuid():
+        return
+    if st.st_mode & 0o077:
+        os.chmod(path, st.st_mode & 0o700)

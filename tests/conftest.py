@@ -153,13 +153,40 @@ def data_dir(tmp_path: Path) -> Iterator[Path]:
 
 
 def make_user(name: str, role: str, *, is_manager: bool = False) -> User:
-    return User.create(
-        name=name,
-        display_name=name.title(),
-        role=role,
-        is_manager=is_manager,
-        created_at=datetime.now(UTC),
+    """A staff account without a PIN, written with its event as the program writes accounts
+    (its row is sealed in the log: a row without one is refused at the next start)."""
+    return seal_user(
+        User.create(
+            name=name,
+            display_name=name.title(),
+            role=role,
+            is_manager=is_manager,
+            created_at=datetime.now(UTC),
+        )
     )
+
+
+SEALED_AT = datetime(2026, 1, 1, tzinfo=UTC)  # before every test clock: never "in the future"
+
+
+def seal_user(user: User, action: str = "created") -> User:
+    """Write the event a test's direct change to an account row would have had."""
+    from app.store.history import record_event
+
+    record_event(
+        at=SEALED_AT,
+        actor_id=user.id,
+        entity="user",
+        entity_id=user.id,
+        action=action,
+        data={"name": user.name},
+    )
+    return user
+
+
+def unsealed(data: dict | None) -> dict | None:
+    """An event's data without the row seal (app.store.seals) the store adds."""
+    return {k: v for k, v in (data or {}).items() if k != "seal"} if data is not None else None
 
 
 @pytest.fixture

@@ -132,6 +132,9 @@ def _setup_logging(data_dir: Path) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
+    from app.paths import private_files
+
+    private_files()  # database, WAL, backups, slips and logs: 0600, folders 0700
     i18n.setup(_pre_lang(args_list))
     parser, verbs = build_parser()
     args = parser.parse_args(args_list)

@@ -200,6 +200,12 @@ def cmd_owner_setup(ctx: Any, args: argparse.Namespace) -> int:
             )
             + "\n"
         )
+    print(
+        _(
+            "Recovery code: {code}. Write it down and keep it away from the PC: it signs the "
+            "owner in when the PIN is forgotten or the account is locked. It is shown only now."
+        ).format(code=user.recovery_code)
+    )
     return EXIT_OK
 
 

@@ -51,6 +51,15 @@ def register(add: AddVerb) -> None:
         help=_("also print the warranty card (signed PDF in the slips folder)"),
     )
 
+    p = add(
+        "form",
+        _("the shop's own form files in <data folder>/forms: list, or approve one (owner)"),
+        cmd_form,
+    )
+    p.add_argument("action", choices=("list", "approve"))
+    p.add_argument("name", nargs="?", default=None, help=_("the file to approve, e.g. intake.toml"))
+    p.add_argument("--json", action="store_true", help=_("print JSON"))
+
 
 def cmd_sale(ctx: Any, args: argparse.Namespace) -> int:
     """Register a sale without a case; the card is printed by its IMEI (or invoice number)."""
@@ -79,6 +88,29 @@ def cmd_sale(ctx: Any, args: argparse.Namespace) -> int:
     if args.print_card:
         slip = make_slip(ctx, sale.card_key, "warranty-card")
         sys.stdout.write(str(slip.path) + "\n")
+    return EXIT_OK
+
+
+def cmd_form(ctx: Any, args: argparse.Namespace) -> int:
+    """A form file in the data folder changes what every slip of that form says, under the
+    shop's signature: only the version the owner approved (logged with its hash) is used."""
+    from app.services.documents import approve_form, list_form_files
+
+    if args.action == "approve":
+        if not args.name:
+            raise BadInput(_("Give the form file to approve, e.g. intake.toml."))
+        done = approve_form(ctx, args.name)
+        print(_("Approved forms/{file} (sha256 {sha}).").format(file=done.name, sha=done.sha256))
+        return EXIT_OK
+    files = list_form_files(ctx)
+    if args.json:
+        emit_json(files)
+        return EXIT_OK
+    for f in files:
+        state = _("approved") if f.approved else _("NOT approved: not used")
+        print(f"forms/{f.name}  {f.sha256[:16]}  {state}")
+    if not files:
+        print(_("No form files of the shop's own: every slip uses the program's forms."))
     return EXIT_OK
 
 

@@ -49,6 +49,10 @@ def cmd_report(ctx: Any, args: argparse.Namespace) -> int:
         from app.documents.printing import print_pdf
 
         print_pdf(made.path, args.printer, title=f"report {rep.current.period.label}")
+    if not rep.chain_ok:
+        sys.stderr.write(
+            _("Warning: the event log check failed (tampering?): run “audit verify”.") + "\n"
+        )
     if args.json:
         emit_json(
             {
@@ -57,6 +61,7 @@ def cmd_report(ctx: Any, args: argparse.Namespace) -> int:
                 "out": str(out) if out else None,
                 "xlsx": str(xlsx) if xlsx else None,
                 "chain_head": rep.chain_head,
+                "chain_ok": rep.chain_ok,
                 "current": rep.current,
                 "previous": rep.previous,
             }

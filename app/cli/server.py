@@ -101,7 +101,39 @@ def _facts_line(facts: Any) -> str:
     )
 
 
+def _owner_first(args: argparse.Namespace, folder: Path) -> None:
+    """Switching databases changes what every later sign-in and record goes to: once the shop
+    has an owner, only the owner (--user, PIN from AFTERDESK_PIN) may connect, disconnect or
+    import. The accounts are read from the database in use; when its server cannot be reached,
+    from this PC's own database file."""
+    from app import paths
+    from app.services.accounts import needs_owner_setup
+    from app.services.permissions import Action, require
+    from app.services.setup import close_data_folder, open_data_folder
+
+    if not paths.db_path(folder).exists() and not paths.server_file(folder).exists():
+        return  # a new folder: nothing to protect yet
+    try:
+        open_data_folder(folder)
+    except DomainError as exc:
+        if not exc.code.startswith("server_") or not paths.db_path(folder).exists():
+            raise
+        open_data_folder(folder, local=True)
+    try:
+        if needs_owner_setup():
+            return
+        if not getattr(args, "user", None):
+            raise DomainError("user_required", verb=f"server {args.action}")
+        from app.cli.accounts import sign_in
+
+        require(sign_in(folder, args.user), Action.SETTINGS)
+    finally:
+        close_data_folder()
+
+
 def cmd_server(ctx: Any, args: argparse.Namespace) -> int:
+    if args.action in ("connect", "disconnect"):  # import signs in itself (acting)
+        _owner_first(args, _folder(args))
     handler = {
         "connect": _connect,
         "show": _show,

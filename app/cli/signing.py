@@ -82,6 +82,8 @@ def cmd_verify(ctx: Any, args: argparse.Namespace) -> int:
         )
     elif verdict.ok:
         print(text)
+        if verdict.params.get("form"):
+            print(_("Printed with the form: {form}").format(form=verdict.params["form"]))
     else:
         sys.stderr.write(text + "\n")
     return EXIT_OK if verdict.ok else EXIT_FAIL

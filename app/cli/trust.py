@@ -30,6 +30,15 @@ def register(add: AddVerb) -> None:
         needs_data=False,
     )
     p.add_argument("file")
+    p.add_argument(
+        "--accept-keys",
+        default=None,
+        metavar="FINGERPRINT",
+        help=_(
+            "make the signing keys saved with the backup the shop's own: their certificate's "
+            "SHA-256 fingerprint, as the refusal without it shows"
+        ),
+    )
     p.add_argument("--json", action="store_true", help=_("print JSON"))
 
     p = add(
@@ -68,6 +77,27 @@ def cmd_audit(ctx: Any, args: argparse.Namespace) -> int:
             )
         )
         return EXIT_OK
+    if report.why == "rows_changed":
+        print(
+            _(
+                "The event log is intact ({count} events), but these records were changed "
+                "outside AfterDesk (they differ from what their last event recorded): {rows}"
+            ).format(count=report.checked, rows=", ".join(report.rows))
+        )
+        return EXIT_FAIL
+    if report.why in ("checkpoint_mismatch", "checkpoint_unsigned"):
+        if report.why == "checkpoint_mismatch":
+            text = _(
+                "TAMPERING: the event log links up, but event {id} no longer has the hash the "
+                "shop's signed checkpoint recorded: the log was rewritten. The checkpoint is kept."
+            )
+        else:
+            text = _(
+                "TAMPERING: the log's checkpoint is not signed by this shop's key: it was "
+                "changed outside AfterDesk. The checkpoint is kept; restore a backup."
+            )
+        print(text.format(id=report.broken_id))
+        return EXIT_FAIL
     if report.why == "anchor_missing":
         line = _(
             "Chain broken after event {count}: the head {anchor} printed earlier is no longer "
@@ -143,15 +173,16 @@ def cmd_restore(ctx: Any, args: argparse.Namespace) -> int:
 
     folder = Path(args.data_dir) if args.data_dir else paths.default_data_dir()
     if not check_database(folder).ok:
-        aside = replace_damaged(folder, Path(args.file))
+        owner, pin = _owner_secret(args)
+        aside = replace_damaged(folder, Path(args.file), owner, pin, accept_keys=args.accept_keys)
         out = {"restored": str(args.file), "damaged_moved_to": str(aside)}
         text = _("Restored {file}. The damaged database was moved to {aside}.").format(
             file=args.file, aside=aside
         )
     else:
-        open_data_folder(folder)
+        open_data_folder(folder, check_rows=False)
         try:
-            safety = restore(acting(folder, args), Path(args.file))
+            safety = restore(acting(folder, args), Path(args.file), accept_keys=args.accept_keys)
         finally:
             close_data_folder()
         out = {"restored": str(args.file), "safety_backup": str(safety)}
@@ -165,9 +196,24 @@ def cmd_restore(ctx: Any, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _owner_secret(args: argparse.Namespace) -> tuple[str, str]:
+    """--user and its PIN for a restore over a damaged database (checked by the service)."""
+    import os
+
+    from app.cli.accounts import PIN_ENV, _prompt
+
+    name = getattr(args, "user", None) or ""
+    if not name:
+        return "", ""
+    secret = os.environ.get(PIN_ENV)
+    if secret is None:
+        secret = _prompt(_("PIN for {name}: ").format(name=name))
+    return name, secret
+
+
 def cmd_check(ctx: Any, args: argparse.Namespace) -> int:
     from app import paths
-    from app.services.backups import check_database
+    from app.services.backups import HELD, check_database, held_error
 
     folder = Path(args.data_dir) if args.data_dir else paths.default_data_dir()
     health = check_database(folder)
@@ -185,6 +231,9 @@ def cmd_check(ctx: Any, args: argparse.Namespace) -> int:
     if health.ok:
         print(_("Database OK: {path}").format(path=health.db_path))
         return EXIT_OK
+    if health.problem in HELD:
+        print(describe(held_error(health)))
+        return EXIT_FAIL
     print(_("The database is damaged: {detail}").format(detail=health.detail or health.problem))
     if health.offer:
         print(

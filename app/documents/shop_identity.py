@@ -559,3 +559,49 @@ def export_certificate(data_dir: Path, out: Path) -> Path:
             "file_not_written", file=str(out), error=exc.strerror or str(exc)
         ) from exc
     return out
+
+
+# --- signing small records (the event log's checkpoints) -------------------------------------
+
+
+def _sign_with(key: Any, payload: bytes) -> bytes:
+    if isinstance(key, rsa.RSAPrivateKey):
+        from cryptography.hazmat.primitives.asymmetric import padding
+
+        return key.sign(payload, padding.PKCS1v15(), hashes.SHA256())
+    return key.sign(payload, ec.ECDSA(hashes.SHA256()))
+
+
+def sign_record(data_dir: Path, payload: bytes, shop_name: str = "") -> str:
+    """A signature of `payload` by the shop's signing key (created on first use), base64.
+
+    Someone who can change the database but not read the key folder cannot make one: that is
+    what makes a signed checkpoint of the event log worth more than a row in the database."""
+    ident = ensure_identity(data_dir, shop_name)
+    return base64.b64encode(_sign_with(ident.key, payload)).decode("ascii")
+
+
+def record_signed(data_dir: Path, payload: bytes, signature: str) -> bool:
+    """Whether `signature` is the shop's (any signing certificate it has used) over `payload`."""
+    from cryptography.exceptions import InvalidSignature
+
+    try:
+        raw = base64.b64decode(signature.encode("ascii"), validate=True)
+    except (ValueError, UnicodeError):
+        return False
+    certs, _issuers = own_signers(data_dir)
+    for cert in certs:
+        public = cert.public_key()
+        try:
+            if isinstance(public, rsa.RSAPublicKey):
+                from cryptography.hazmat.primitives.asymmetric import padding
+
+                public.verify(raw, payload, padding.PKCS1v15(), hashes.SHA256())
+            elif isinstance(public, ec.EllipticCurvePublicKey):
+                public.verify(raw, payload, ec.ECDSA(hashes.SHA256()))
+            else:
+                continue
+            return True
+        except InvalidSignature:
+            continue
+    return False

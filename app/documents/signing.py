@@ -162,11 +162,22 @@ def _fail(code: str, **params: Any) -> Verdict:
     return Verdict(ok=False, code=code, params=params)
 
 
+# A slip is about 100 KB; the PDF parser needs ten times a file's size in memory (a 300 MB
+# file took 3.1 GB), so anything much larger than a slip is refused before it is read.
+MAX_SLIP_BYTES = 20 * 1024 * 1024
+
+
 def _read(pdf: bytes | Path) -> bytes | Verdict:
     if isinstance(pdf, bytes | bytearray):
+        if len(pdf) > MAX_SLIP_BYTES:
+            return _fail("pdf_too_large", size_mb=len(pdf) // 2**20, max_mb=MAX_SLIP_BYTES // 2**20)
         return bytes(pdf)
     try:
-        return Path(pdf).read_bytes()
+        size = Path(pdf).stat().st_size
+        if size > MAX_SLIP_BYTES:
+            return _fail("pdf_too_large", size_mb=size // 2**20, max_mb=MAX_SLIP_BYTES // 2**20)
+        with open(pdf, "rb") as fh:
+            return fh.read(MAX_SLIP_BYTES + 1)
     except OSError as exc:
         return _fail("file_unreadable", file=str(pdf), error=exc.strerror or str(exc))
 
@@ -314,6 +325,9 @@ def _check(
     who = str(cert.subject.native.get("common_name", "")) or cert.subject.human_friendly
     staff = str(sig.sig_object.get("/Name", "") or "")
     params = {"signer": who, "staff": staff or "-", "at": _when(claimed, tz)}
+    reason = str(sig.sig_object.get("/Reason", "") or "")
+    if reason.startswith("AfterDesk form "):  # which form files the slip was made from
+        params["form"] = reason.removeprefix("AfterDesk form ")
     params["fingerprint"] = _asn1_fingerprint(cert)
     base = {"signer": who, "signed_at": claimed}
     if not (status.intact and status.valid):

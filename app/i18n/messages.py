@@ -94,6 +94,9 @@ MESSAGES = {
     "required": N_("{field}: please fill this in."),
     "invalid": N_("{field}: this value cannot be used."),
     "too_long": N_("{field}: at most {max} characters (this has {length})."),
+    "too_many_lines": N_(
+        "{field}: at most {max} lines, to fit the printed slip (this has {lines})."
+    ),
     "control_chars": N_("{field}: contains an invisible control character ({char})."),
     "name_invalid": N_("{field}: a name needs at least one letter."),
     "phone_invalid": N_("{field}: not a valid mobile (11 digits, 1[3-9]…) or landline number."),
@@ -308,6 +311,10 @@ MESSAGES = {
         "import a new PKCS#12 file (Settings → Certificate)."
     ),
     "not_a_pdf": N_("This file is not a PDF."),
+    "pdf_too_large": N_(
+        "This file is {size_mb} MB; a slip is far smaller (at most {max_mb} MB is checked): "
+        "it was not read."
+    ),
     "pdf_damaged": N_("The PDF is damaged and cannot be read."),
     "not_signed": N_("This PDF carries no digital signature."),
     "already_signed": N_("This PDF is signed already; a signed slip is never changed."),
@@ -351,6 +358,57 @@ MESSAGES = {
     "user_required": N_(
         "“{verb}” needs a staff account now that the shop has an owner: use --user NAME; "
         "the PIN is read from AFTERDESK_PIN."
+    ),
+    # issue #14: trust holes
+    "form_not_approved": N_(
+        "The form file forms/{file} in the data folder is not the version the owner approved: "
+        "nothing is printed with it. The owner checks it and approves it (main.py form approve "
+        "{file}), or removes it to print the program's own form."
+    ),
+    "form_file_missing": N_("There is no form file forms/{file} in the data folder to approve."),
+    "keys_need_acceptance": N_(
+        "The signing keys saved with this backup are not the shop's current ones: “{subject}”, "
+        "certificate SHA-256 {fingerprint} (root {root_fingerprint}). Compare the fingerprint "
+        "with the one printed on your slips; to make them the shop's own, restore again from "
+        "the command line with --accept-keys {fingerprint}. Nothing was restored."
+    ),
+    "rows_changed_outside": N_(
+        "Accounts or settings in this database were changed outside AfterDesk ({which}): they "
+        "no longer match the event log. The folder is not opened. Restore a backup (main.py "
+        "restore FILE --user OWNER) or ask for help."
+    ),
+    "demo_live_shop": N_(
+        "Demo data goes only into an empty data folder or one made as a demo: this one holds "
+        "the shop's own cases or accounts. Start the program with a new data folder to try the "
+        "demo."
+    ),
+    "db_locked": N_(
+        "Another program holds the database {file} open and locked. Close it (or wait), then "
+        "start AfterDesk again; nothing was changed."
+    ),
+    "db_read_only": N_(
+        "The database {file} is on a read-only drive or folder; it is not damaged. Move the data "
+        "folder to a writable place."
+    ),
+    "owner_pin_required": N_(
+        "Restoring needs the owner's name and PIN (--user NAME, PIN from AFTERDESK_PIN)."
+    ),
+    "backup_corrupt": N_("{file} fails its integrity check: nothing was restored."),
+    "backup_not_ours": N_(
+        "{file} is not a backup of this shop's history (its newest event is not in this "
+        "database's log): nothing was restored."
+    ),
+    "backup_rows_changed": N_(
+        "Records in {file} (money, statuses, accounts or settings) were changed outside "
+        "AfterDesk: they differ from its event log. Nothing was restored."
+    ),
+    "backup_cannot_open": N_("{file} could not be opened by AfterDesk: nothing was restored."),
+    "backup_chain_broken": N_(
+        "The event log in {file} does not verify (it was changed): nothing was restored."
+    ),
+    "backup_schema_differs": N_(
+        "{file} has tables, columns, indexes or triggers AfterDesk does not create (or lacks "
+        "some): it was not written by this program. Nothing was restored."
     ),
 }
 

@@ -28,12 +28,17 @@ from app.store.backup import (
     backup_name,
     backup_time,
     backup_to,
+    has_event,
     head_of,
+    holds_cases,
+    owner_hashes,
     probe,
+    recorded_time,
     restore_into,
+    schema_shape,
 )
 from app.store.db import StoreError
-from app.store.history import chain_head, record_event
+from app.store.history import chain_head, check_chain, record_event
 from app.store.models import User
 from app.store.schema import SCHEMA_VERSION
 from app.store.server import snapshot_to
@@ -41,6 +46,7 @@ from app.store.server import snapshot_to
 log = logging.getLogger("afterdesk")
 
 SAFETY_PREFIX = "before-"  # backups taken before a migration, restore or erase
+FUTURE_SLACK = timedelta(hours=1)  # a PC clock a little ahead is not a planted file
 
 
 @dataclass(frozen=True)
@@ -74,7 +80,7 @@ class Health:
 
     ok: bool
     db_path: Path
-    problem: str = ""  # "", damaged, not_afterdesk
+    problem: str = ""  # "", damaged, not_afterdesk, locked (another program), read_only
     detail: str = ""
     offer: BackupInfo | None = None
 
@@ -249,10 +255,21 @@ def thin(
     wrong restore. Only files named like our backups are ever touched.
     """
     files: dict[datetime, list[Path]] = {}
+    newest_good: tuple[datetime, Path] | None = None
     for path in _backup_files(folder):
-        stamp = backup_time(path.name)
-        if stamp is not None:
-            files.setdefault(stamp, []).append(path)
+        named = backup_time(path.name)
+        if named is None:
+            continue
+        # Thinned by the time recorded inside the file (its newest event), not by its name;
+        # a file whose time lies in the future was not written by this PC's backups: it is
+        # neither counted nor deleted (planted names once pushed every real backup out).
+        recorded = recorded_time(path)
+        stamp = min(recorded, named) if recorded is not None else named
+        if stamp > now + FUTURE_SLACK:
+            continue
+        files.setdefault(stamp, []).append(path)
+        if recorded is not None and (newest_good is None or stamp > newest_good[0]):
+            newest_good = (stamp, path)
     keep = select_keep(
         files,
         keep_daily=keep_daily,
@@ -264,9 +281,14 @@ def thin(
     young = now - timedelta(days=keep_daily)
     removed = []
     for stamp, group in sorted(files.items()):
+        # Files recording the same newest event hold the same history: of a kept time, the
+        # one taken last stays and the earlier copies go like any other thinned backup.
+        last = max(group, key=lambda p: p.name)
         for path in group:
-            if stamp in keep or (stamp >= young and _is_safety(path)):
+            if (stamp in keep and path == last) or (stamp >= young and _is_safety(path)):
                 continue
+            if newest_good is not None and path == newest_good[1]:
+                continue  # the newest backup that is a real database always stays
             try:
                 path.unlink()
                 removed.append(path)
@@ -388,6 +410,16 @@ def _list(folders: list[tuple[Path, bool]]) -> list[BackupInfo]:
     return out
 
 
+# Not damage: the database cannot be used just now. Never replaced by a backup.
+HELD = {"locked": "db_locked", "read_only": "db_read_only"}
+
+
+def held_error(health: Health) -> DomainError:
+    """The message for a database another program holds, or one on a read-only drive."""
+    code = "db_locked" if health.problem == "locked" else "db_read_only"
+    return DomainError(code, file=str(health.db_path))
+
+
 def check_database(data_dir: Path, second: str = "") -> Health:
     """At start, before opening: quick_check the database; when damaged, offer the newest
     backup that passes its own check (backups folder first, then the second folder).
@@ -400,6 +432,8 @@ def check_database(data_dir: Path, second: str = "") -> Health:
     found = probe(live, read_only=False)
     if found.ok:
         return Health(True, live)
+    if found.problem in ("locked", "read_only"):  # not damage: never offer to replace it
+        return Health(False, live, found.problem, found.detail)
     folders = [(main_folder(Path(data_dir)), False)]
     if second.strip():
         folders.append((Path(second.strip()).expanduser(), True))
@@ -407,12 +441,14 @@ def check_database(data_dir: Path, second: str = "") -> Health:
     return Health(False, live, found.problem, found.detail, offer)
 
 
-def restore(ctx: Context, file: Path | str) -> Path:
+def restore(ctx: Context, file: Path | str, *, accept_keys: str | None = None) -> Path:
     """Replace the database with a backup; returns the backup of the current state made first.
 
     The file must be an AfterDesk database passing integrity_check with a schema this version
     knows (an older one is migrated after the restore). The restore is written into the event log
     of the restored database. Build a new Context afterwards: settings and users are the backup's.
+    Signing keys saved with the backup that differ from the shop's replace them only when
+    `accept_keys` is their certificate's fingerprint (DomainError keys_need_acceptance shows it).
     """
     require(ctx, Action.RESTORE)
     if store_db.is_postgres():  # every PC's data at once: done on the server (docs/MULTI-PC.md)
@@ -433,23 +469,105 @@ def restore(ctx: Context, file: Path | str) -> Path:
     has_keys = keys.is_file()
     if has_keys:
         key_archive.check_archive(keys)  # refused before anything is replaced
-    # Not thinned now: the file being restored may itself be one thinning would remove.
-    safety = backup_now(ctx, "before-restore", thin_old=False).path
+        key_archive.check_acceptance(ctx.data_dir, keys, accept_keys)
     from app.services.setup import open_data_folder
 
+    replaced = chain_head()[1]
+    try:
+        check_restorable(source, ctx.data_dir, live)
+    finally:
+        open_data_folder(ctx.data_dir, check_rows=False)
+    # Not thinned now: the file being restored may itself be one thinning would remove.
+    safety = backup_now(ctx, "before-restore", thin_old=False).path
     store_db.close()
     try:
         restore_into(source, live)
     except StoreError as exc:
         raise DomainError(exc.code, file=str(source), **exc.params) from exc
     finally:
-        open_data_folder(ctx.data_dir)
+        open_data_folder(ctx.data_dir, check_rows=False)
     keys_restored = has_keys and key_archive.restore_archive(ctx.data_dir, keys, ctx.now())
-    _log_restore(ctx, source, safety, keys.name if keys_restored else "")
+    _log_restore(ctx, source, safety, keys.name if keys_restored else "", replaced)
     return safety
 
 
-def _log_restore(ctx: Context, source: Path, safety: Path, keys: str = "") -> None:
+_REFERENCE_SHAPE: dict[int, frozenset[tuple[object, ...]]] = {}
+
+
+def _reference_shape(scratch: Path) -> frozenset[tuple[object, ...]]:
+    """The schema this program creates, from a new database made in `scratch` (once a run)."""
+    if SCHEMA_VERSION not in _REFERENCE_SHAPE:
+        from app.services.setup import open_data_folder
+
+        folder = scratch / "reference"
+        open_data_folder(folder, local=True)
+        store_db.close()
+        _REFERENCE_SHAPE[SCHEMA_VERSION] = schema_shape(paths.db_path(folder))
+    return _REFERENCE_SHAPE[SCHEMA_VERSION]
+
+
+def check_restorable(
+    source: Path, data_dir: Path, live: Path | None = None, *, damaged: bool = False
+) -> None:
+    """Refuse a file this program did not write, before anything is replaced.
+
+    A copy is opened with the real program (migrated if older) in a scratch folder; its schema
+    must equal the one this program creates, table by table, column by column, index and
+    trigger alike (none missing, none extra: a hidden trigger that doubles refunds is refused);
+    its whole event chain must verify; and when the live database `live` can be read, the file's
+    newest event must be in the live log, or be a head an earlier restore replaced (a backup of
+    this shop, not a file from elsewhere with a rebuilt chain). Closes the open database; the
+    caller opens the folder again. A DomainError naming what is wrong otherwise.
+    """
+    import tempfile
+
+    from app.services.setup import open_data_folder
+
+    info = probe(source, full=True)
+    if not info.ok:
+        code = {"missing": "backup_missing", "not_afterdesk": "not_a_backup"}
+        raise DomainError(code.get(info.problem, "backup_corrupt"), file=str(source))
+    if live is not None and live.is_file():
+        # An empty log is the start of every history (its rows are checked by their seals).
+        # Over a damaged database only a clear contradiction refuses: its log may be cut short.
+        # A live log that does not reach the file's head anchors nothing: allowed only into a
+        # folder without a case yet (a new PC getting the shop's backup back).
+        anchored = has_event(live, info.last_id, info.head) if info.head else True
+        if anchored is None and not damaged and not holds_cases(live):
+            anchored = True
+        if anchored is False or (anchored is None and not damaged):
+            raise DomainError("backup_not_ours", file=str(source))
+    store_db.close()
+    scratch = Path(tempfile.mkdtemp(prefix=".restore-check-", dir=data_dir))
+    try:
+        copy = scratch / "copy"
+        try:
+            backup_to(source, paths.db_path(copy))
+            open_data_folder(copy, local=True)
+            found = check_chain()
+            from app.store.seals import check_seals
+
+            rows_changed = bool(found.ok and check_seals())
+        except (StoreError, DomainError) as exc:
+            raise DomainError("backup_cannot_open", file=str(source)) from exc
+        except Exception as exc:  # noqa: BLE001 - whatever the file does to the program: refused
+            log.warning("test-open of %s failed: %s", source, exc)
+            raise DomainError("backup_cannot_open", file=str(source)) from exc
+        finally:
+            store_db.close()
+        if not found.ok:
+            raise DomainError("backup_chain_broken", file=str(source))
+        if rows_changed:
+            raise DomainError("backup_rows_changed", file=str(source))
+        if schema_shape(paths.db_path(copy)) != _reference_shape(scratch):
+            raise DomainError("backup_schema_differs", file=str(source))
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _log_restore(
+    ctx: Context, source: Path, safety: Path, keys: str = "", replaced: str = ""
+) -> None:
     """The restored history records that it was restored, by whom, and where the old state is."""
     user = User.get_or_none((User.id == ctx.actor.id) & (User.name == ctx.actor.name))
     if user is None:
@@ -465,14 +583,26 @@ def _log_restore(ctx: Context, source: Path, safety: Path, keys: str = "") -> No
                 "file": source.name,
                 "safety_backup": safety.name,
                 "by": ctx.actor.name,
+                # The head of the history this restore replaced (kept in the safety backup):
+                # that backup stays restorable although its head is no longer in this log.
+                "replaced_head": replaced,
                 **({"keys": keys} if keys else {}),
             },
         )
 
 
-def replace_damaged(data_dir: Path, file: Path | str) -> Path:
-    """Put a good backup in place of a damaged database nobody can open (no user to check:
-    the database holding the users is the damaged one). The damaged file and its -wal/-shm are
+def replace_damaged(
+    data_dir: Path,
+    file: Path | str,
+    owner: str = "",
+    pin: str = "",
+    *,
+    accept_keys: str | None = None,
+) -> Path:
+    """Put a good backup in place of a damaged database nobody can open. The owner's PIN is
+    checked against the damaged file's account table when it can still be read, else against
+    the backup's: a shop with an owner is never restored by someone without the PIN. A locked
+    or read-only database is not damaged and is refused. The damaged file and its -wal/-shm are
     moved aside, never deleted; returns where the damaged database now lies.
     """
     data_dir = Path(data_dir)
@@ -481,6 +611,8 @@ def replace_damaged(data_dir: Path, file: Path | str) -> Path:
     health = check_database(data_dir)
     if health.ok:
         raise DomainError("db_not_damaged", file=str(health.db_path))
+    if health.problem in HELD:
+        raise held_error(health)
     source = Path(file).expanduser()
     info = probe(source, full=True)
     if not info.ok:
@@ -488,9 +620,15 @@ def replace_damaged(data_dir: Path, file: Path | str) -> Path:
         raise DomainError(code, file=str(source), detail=info.detail)
     if info.version > SCHEMA_VERSION:
         raise DomainError("backup_too_new", file=str(source), version=info.version)
+    owners = owner_hashes(health.db_path)
+    if not owners:
+        owners = owner_hashes(source) or {}
+    _check_owner_pin(owners, owner, pin)
+    check_restorable(source, data_dir, health.db_path, damaged=True)
     keys = key_archive.archive_for(source)
     if keys.is_file():
         key_archive.check_archive(keys)
+        key_archive.check_acceptance(data_dir, keys, accept_keys)
     store_db.close()
     live = health.db_path
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
@@ -503,3 +641,14 @@ def replace_damaged(data_dir: Path, file: Path | str) -> Path:
     if keys.is_file():
         key_archive.restore_archive(data_dir, keys, datetime.now(UTC))
     return aside
+
+
+def _check_owner_pin(owners: dict[str, str], owner: str, pin: str) -> None:
+    """Refused unless `owner`/`pin` is one of `owners` (no owner anywhere: nothing to check)."""
+    if not owners:
+        return
+    from app.services.accounts import normalise_secret, verify_hash
+
+    key = normalise_secret(owner).lower()
+    if not verify_hash(owners.get(key), normalise_secret(pin)):
+        raise DomainError("owner_pin_required")

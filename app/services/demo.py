@@ -56,12 +56,14 @@ from app.store.models import (
     Customer,
     DealerMovement,
     ReturnAuth,
+    Setting,
     SparePart,
     StockMovement,
     User,
+    put_setting,
 )
 
-__all__ = ["make_demo", "DEMO_CASES", "DEMO_DAYS"]
+__all__ = ["make_demo", "DEMO_CASES", "DEMO_DAYS", "demo_allowed", "is_demo_folder"]
 
 SEED = 20240618
 DEMO_CASES = 300
@@ -2347,6 +2349,46 @@ KIND_SHARE = {
 }
 
 
+DEMO_KEY = "demo_folder"
+
+
+def is_demo_folder() -> bool:
+    """Whether this database was made as a demo (the window's title says so)."""
+    return Setting.get_or_none(Setting.key == DEMO_KEY) is not None
+
+
+def demo_allowed() -> bool:
+    """Demo data goes only into a folder made as a demo, or an empty one (no case and no
+    account anyone can sign in with): never into a live shop, whose owner would find fake
+    cases in the books and an owner account with the published PIN."""
+    if is_demo_folder():
+        return True
+    has_cases = Case.select().exists()
+    has_accounts = (
+        User.select().where((User.name != "system") & User.secret_hash.is_null(False)).exists()
+    )
+    return not has_cases and not has_accounts
+
+
+def _claim_demo_folder(ctx: Context) -> None:
+    """Refuse a live shop; mark an empty folder as a demo for good (inside the batch's
+    transaction, so a refused or failed batch leaves no mark)."""
+    if not demo_allowed():
+        raise DomainError("demo_live_shop")
+    if is_demo_folder():
+        return
+    now = ctx.now()
+    put_setting(DEMO_KEY, {"since": now.isoformat()}, now, None)
+    record_event(
+        at=now,
+        actor_id=ctx.actor.id,
+        entity="setting",
+        entity_id=0,
+        action="demo_folder",
+        data={"key": DEMO_KEY},
+    )
+
+
 def make_demo(ctx: Context, *, cases: int = DEMO_CASES) -> dict[str, Any]:
     """Add a batch of demo cases (with customers, staff and parts) to the data folder.
 
@@ -2358,6 +2400,7 @@ def make_demo(ctx: Context, *, cases: int = DEMO_CASES) -> dict[str, Any]:
     """
     started = time.perf_counter()
     with write_transaction():
+        _claim_demo_folder(ctx)
         demo = _Demo(ctx, cases)
         demo.run()
         return demo.summary(time.perf_counter() - started)

@@ -564,11 +564,122 @@ def slip_data(ctx: Context, number: str, form: str, *, lang: str | None = None) 
         data.update(_warranty_values(detail, f))
         data["card_number"] = detail.number
         data["repair_records"] = _repair_records(detail, f)
-    return data
+    from app.documents.slip_text import printable_values
+
+    return printable_values(data)  # emoji and right-to-left text: □, never silently dropped
 
 
 def _spec(ctx: Context, code: str):  # noqa: ANN202 - a layout.FormSpec
-    return load_form(FORMS[code], ctx.data_dir / "forms")
+    _require_approved(ctx, code)
+    return load_form(FORMS[code], forms_dir(ctx))
+
+
+# --- the shop's own form files: approved by the owner, logged with their hash ------------------
+
+COMMON_FORM = "common"
+
+
+def forms_dir(ctx: Context) -> Path:
+    return ctx.data_dir / "forms"
+
+
+def _digest(path: Path) -> str:
+    import hashlib
+
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _overrides(ctx: Context, code: str) -> list[Path]:
+    """The data folder's form files a slip of `code` would be made from (its own, common)."""
+    names = (f"{FORMS[code]}.toml", f"{COMMON_FORM}.toml")
+    return [p for p in (forms_dir(ctx) / n for n in names) if p.is_file()]
+
+
+def _approved_digest(name: str) -> str | None:
+    """The hash of the version of `name` the owner approved last (None: never approved)."""
+    from app.store.models import Event
+
+    query = (
+        Event.select(Event.data)
+        .where((Event.entity == "setting") & (Event.action == "form_approved"))
+        .order_by(Event.id.desc())
+    )
+    for ev in query:
+        if isinstance(ev.data, dict) and ev.data.get("file") == name:
+            return str(ev.data.get("sha256", ""))
+    return None
+
+
+def _require_approved(ctx: Context, code: str) -> None:
+    """A form file in the data folder is used only in the version the owner approved: a copy
+    dropped there (a slip titled "refund approved ¥9999") is refused, not printed and signed."""
+    for path in _overrides(ctx, code):
+        if _approved_digest(path.name) != _digest(path):
+            raise DomainError("form_not_approved", file=path.name)
+
+
+def form_version(ctx: Context, code: str) -> str:
+    """Which form files a slip is made from, for its signature: "intake.toml program" or
+    "intake.toml shop sha256:…" (and common.toml when the shop has its own)."""
+    used = {p.name: p for p in _overrides(ctx, code)}
+    out = []
+    for name in (f"{FORMS[code]}.toml", f"{COMMON_FORM}.toml"):
+        path = used.get(name)
+        if path is not None:
+            out.append(f"{name} shop sha256:{_digest(path)[:16]}")
+        elif name != f"{COMMON_FORM}.toml":
+            out.append(f"{name} program")
+    return "; ".join(out)
+
+
+@dataclass(frozen=True)
+class FormFile:
+    """One of the shop's own form files, as `form list` shows it."""
+
+    name: str
+    sha256: str
+    approved: bool
+
+
+def list_form_files(ctx: Context) -> list[FormFile]:
+    folder = forms_dir(ctx)
+    files = sorted(folder.glob("*.toml")) if folder.is_dir() else []
+    out = []
+    for path in files:
+        digest = _digest(path)
+        out.append(FormFile(path.name, digest, _approved_digest(path.name) == digest))
+    return out
+
+
+def approve_form(ctx: Context, name: str) -> FormFile:
+    """The owner approves the data folder's form file `name` as it is now (checked first); the
+    approval is logged with the file's hash, and a later change needs approving again."""
+    from app.documents.layout import load_strings
+    from app.services.permissions import Action, require
+    from app.store.history import record_event
+
+    require(ctx, Action.SETTINGS)
+    stem = str(name).strip().removesuffix(".toml")
+    path = forms_dir(ctx) / f"{stem}.toml"
+    if "/" in stem or "\\" in stem or not path.is_file():
+        raise DomainError("form_file_missing", file=f"{stem}.toml")
+    if stem == COMMON_FORM:
+        load_strings(forms_dir(ctx))
+    elif stem in FORMS.values():
+        load_form(stem, forms_dir(ctx))
+    else:
+        raise DomainError("form_file_missing", file=f"{stem}.toml")
+    digest = _digest(path)
+    with write_transaction():
+        record_event(
+            at=ctx.now(),
+            actor_id=ctx.actor.id,
+            entity="setting",
+            entity_id=0,
+            action="form_approved",
+            data=audit.stamp(ctx, {"file": path.name, "sha256": digest}),
+        )
+    return FormFile(path.name, digest, True)
 
 
 def _pdf(ctx: Context, code: str, data: dict[str, Any], lang: str, *, blank: bool) -> bytes:
@@ -693,7 +804,11 @@ def make_slip(
         pdf = _pdf(ctx, code, data, language, blank=False)
         record = str(data["number"])
     signed = sign_pdf(
-        pdf, ctx.data_dir, signer=ctx.actor.display_name, shop_name=ctx.settings.shop.name
+        pdf,
+        ctx.data_dir,
+        signer=ctx.actor.display_name,
+        reason=f"AfterDesk form {form_version(ctx, code)}",  # verify names the form version
+        shop_name=ctx.settings.shop.name,
     )
     now = ctx.now()
     stamp = now.strftime("%Y%m%dT%H%M%S%fZ")

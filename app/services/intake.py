@@ -19,6 +19,7 @@ from app.domain.codes import (
     ServiceClass,
     Severity,
 )
+from app.domain.errors import ValidationError
 from app.domain.money import parse_money
 from app.domain.numbering import Series
 from app.domain.rules.entitlement import decide_entitlement
@@ -169,7 +170,7 @@ def validate_intake(form: IntakeForm, today: date) -> CleanIntake:
     address = v.check("address", validate_text, form.address, max_len=200) or ""
     amount = v.check("amount", parse_money, form.amount, optional=True)
     qty = v.check("qty", validate_qty, form.qty)
-    description = v.check("description", validate_text, form.description, max_len=4000) or ""
+    description = v.check("description", _slip_text, form.description) or ""
     severity = v.check("severity", validate_choice, form.severity or "minor", Severity)
     order_no = v.check("order_no", validate_text, form.order_no, max_len=40) or ""
     invoice_no = v.check("invoice_no", validate_text, form.invoice_no, max_len=40) or ""
@@ -186,8 +187,8 @@ def validate_intake(form: IntakeForm, today: date) -> CleanIntake:
         for a in (v.check("accessories", validate_text, x, max_len=40) for x in form.accessories)
         if a
     )
-    condition = v.check("condition", validate_text, form.condition, max_len=1000) or ""
-    fault = v.check("fault", validate_text, form.fault, max_len=2000) or ""
+    condition = v.check("condition", _slip_text, form.condition) or ""
+    fault = v.check("fault", _slip_text, form.fault) or ""
     site_address = v.check("site_address", validate_text, form.site_address, max_len=200) or ""
     if kind is CaseKind.REPAIR and form.on_site and not site_address:
         v.add("site_address", "required")
@@ -464,3 +465,18 @@ def _rma(clean: CleanIntake, case: Case, product: Product | None, year: int) -> 
 
 
 __all__ = ["IntakeForm", "take_intake", "validate_intake", "find_customer_by_phone"]
+
+
+# Free text printed on the intake receipt and the repair ticket: 3,000-4,000 characters (or a
+# few hundred short lines) made those slips unprintable. This much always fits the page.
+SLIP_TEXT_MAX = 1000
+SLIP_TEXT_MAX_LINES = 20
+
+
+def _slip_text(value: object, field: str) -> str:
+    """validate_text with the limits a printed slip can hold, named to the desk by field."""
+    text = validate_text(value, field, max_len=SLIP_TEXT_MAX)
+    lines = text.count("\n") + 1 if text else 0
+    if lines > SLIP_TEXT_MAX_LINES:
+        raise ValidationError.single(field, "too_many_lines", max=SLIP_TEXT_MAX_LINES, lines=lines)
+    return text

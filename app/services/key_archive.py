@@ -94,8 +94,91 @@ def check_archive(archive: Path) -> list[str]:
     return names
 
 
+def _member_bytes(zf: zipfile.ZipFile, folder: str) -> dict[str, bytes]:
+    return {
+        n[len(folder) + 1 :]: zf.read(n)
+        for n in zf.namelist()
+        if n.startswith(folder + "/") and not n.endswith("/")
+    }
+
+
+def _live_bytes(folder: Path) -> dict[str, bytes]:
+    if not folder.is_dir():
+        return {}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+    }
+
+
+def incoming_identity(data_dir: Path, archive: Path) -> dict[str, str] | None:
+    """The signing identity the archive would make the shop's own, as fingerprints to show the
+    owner (None: the archive's keys/ is the live one, or it has none)."""
+    from cryptography import x509
+
+    from app.documents.shop_identity import fingerprint, signer_name
+
+    check_archive(archive)
+    with zipfile.ZipFile(archive) as zf:
+        keys = _member_bytes(zf, KEYS)
+    if not keys or keys == _live_bytes(Path(data_dir) / KEYS):
+        return None
+    try:
+        cert = x509.load_pem_x509_certificate(keys["signing-cert.pem"])
+        root = x509.load_pem_x509_certificate(keys["root-cert.pem"])
+    except (KeyError, ValueError) as exc:
+        raise DomainError("backup_keys_damaged", file=str(archive), detail=str(exc)) from exc
+    return {
+        "subject": signer_name(cert),
+        "fingerprint": fingerprint(cert),
+        "root_fingerprint": fingerprint(root),
+    }
+
+
+def _plain_fp(text: str) -> str:
+    return "".join(ch for ch in text.upper() if ch in "0123456789ABCDEF")
+
+
+def check_acceptance(data_dir: Path, archive: Path, accept: str | None) -> None:
+    """Keys from a backup become the shop's own only when the owner accepted exactly those:
+    DomainError keys_need_acceptance (with the fingerprints to read out) otherwise. Call before
+    anything is replaced."""
+    incoming = incoming_identity(data_dir, archive)
+    if incoming is None:
+        return
+    if accept and _plain_fp(accept) == _plain_fp(incoming["fingerprint"]):
+        return
+    raise DomainError("keys_need_acceptance", file=str(archive), **incoming)
+
+
+def _signed(cert_path: Path, issuers: list[Path]) -> bool:
+    """Whether the certificate in `cert_path` was issued by one of the certificates in
+    `issuers` (PEM files; a chain file may hold several)."""
+    from cryptography import x509
+
+    try:
+        cert = x509.load_pem_x509_certificate(cert_path.read_bytes())
+    except (OSError, ValueError):
+        return False
+    for path in issuers:
+        try:
+            candidates = x509.load_pem_x509_certificates(path.read_bytes())
+        except (OSError, ValueError):
+            continue
+        for issuer in candidates:
+            try:
+                cert.verify_directly_issued_by(issuer)
+                return True
+            except (ValueError, TypeError, Exception):  # noqa: BLE001 - InvalidSignature too
+                continue
+    return False
+
+
 def restore_archive(data_dir: Path, archive: Path, now: datetime) -> bool:
-    """Put the archive's keys in place (see the module docstring); True when anything changed."""
+    """Put the archive's keys in place (see the module docstring); True when anything changed.
+
+    Call `check_acceptance` first. A root from the archive is trusted only if it signed the
+    shop's current signing certificate: a foreign root slipped into keys-retired/ (that made
+    another shop's slips verify as ours) is dropped, never added."""
     data_dir = Path(data_dir)
     check_archive(archive)
     staged = Path(tempfile.mkdtemp(prefix=".keys-restore-", dir=data_dir))
@@ -106,17 +189,26 @@ def restore_archive(data_dir: Path, archive: Path, now: datetime) -> bool:
                 mode = (info.external_attr >> 16) & 0o600  # never looser than owner-only
                 if not info.is_dir():
                     os.chmod(staged / info.filename, mode or 0o600)
-        changed = _merge_retired(staged / RETIRED, data_dir / RETIRED)
-        return _install_keys(staged / KEYS, data_dir, now) or changed
+        keys = staged / KEYS
+        if keys.is_dir() and not _signed(
+            keys / "signing-cert.pem", [keys / "root-cert.pem", keys / "chain.pem"]
+        ):
+            raise DomainError("backup_keys_damaged", file=str(archive), detail="root")
+        installed = _install_keys(keys, data_dir, now)
+        current = data_dir / KEYS / "signing-cert.pem"
+        changed = _merge_retired(staged / RETIRED, data_dir / RETIRED, current)
+        return installed or changed
     finally:
         shutil.rmtree(staged, ignore_errors=True)
 
 
-def _merge_retired(source: Path, target: Path) -> bool:
+def _merge_retired(source: Path, target: Path, current: Path) -> bool:
     if not source.is_dir():
         return False
     changed = False
     for sub in sorted(source.iterdir()):
+        if not _signed(current, [sub / "root-cert.pem"]):
+            continue  # a root that never signed this shop's certificate: not trusted from a file
         if not (target / sub.name).exists():
             target.mkdir(parents=True, exist_ok=True)
             os.rename(sub, target / sub.name)

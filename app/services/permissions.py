@@ -26,6 +26,8 @@ class Action(StrEnum):
     PRIVACY = "privacy.export"  # one customer's data as a file
     ERASE = "privacy.erase"  # anonymise a customer on request
     RESTORE = "backup.restore"  # replace the database with a backup
+    REPORT = "report.view"  # the monthly summary: every refund and every technician's figures
+    AUDIT = "audit.verify"  # walk the event log (and move its signed checkpoint)
 
 
 _ALL = frozenset(Action)
@@ -45,8 +47,9 @@ MATRIX: dict[Role, frozenset[Action]] = {
         {Action.CASE_CREATE, Action.CASE_MOVE, Action.REPAIR_WORK, Action.STOCK}
     ),
 }
-# A front-desk user flagged as manager may also approve at or below the threshold and ship first.
-MANAGER_EXTRA = frozenset({Action.APPROVE_MANAGER, Action.SHIP_FIRST})
+# A front-desk user flagged as manager may also approve at or below the threshold, ship first,
+# and read the summary and check the log (the owner's stand-in on duty).
+MANAGER_EXTRA = frozenset({Action.APPROVE_MANAGER, Action.SHIP_FIRST, Action.REPORT, Action.AUDIT})
 
 
 def allowed(ctx: Context, action: Action) -> bool:

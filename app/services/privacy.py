@@ -12,7 +12,9 @@ Every view or export of a customer's record is written to the append-only access
 
 from __future__ import annotations
 
+import hashlib
 import re
+from pathlib import Path
 from typing import Any
 
 from app.domain.errors import DomainError, ValidationError
@@ -33,14 +35,18 @@ from app.services.records import case_detail, customer_view, find_case
 from app.services.views import jsonable
 from app.store.db import write_transaction
 from app.store.models import (
+    CarrierClaim,
     Case,
     Customer,
     CustomerAccess,
     DealerMovement,
     Event,
+    MoneyEntry,
     RepairTicket,
+    ReturnAuth,
     SaleRef,
 )
+from app.store.references import phone_pattern, resolve
 
 ERASED_NAME = "已删除客户 #{id}"  # stored data, not display text: the same in every language
 EXPORT_FORMAT = "afterdesk-customer-export/1"
@@ -95,7 +101,7 @@ def find_customer(key: str) -> Customer:
 def _customer_events(customer: Customer) -> list[dict[str, Any]]:
     rows = Event.select().where((Event.entity == "customer") & (Event.entity_id == customer.id))
     return [
-        {"at": e.at, "action": e.action, "data": e.data, "note": e.note}
+        {"at": e.at, "action": e.action, "data": e.data, "note": resolve(e.note)}
         for e in rows.order_by(Event.id)
     ]
 
@@ -141,8 +147,60 @@ def export_customer(ctx: Context, key: str) -> dict[str, Any]:
 
 def _scrub(text: str, needles: list[tuple[str, str]]) -> str:
     for needle, replacement in needles:
-        text = text.replace(needle, replacement)
+        pattern = phone_pattern(needle) if needle.isdigit() else None
+        if pattern is not None:  # "138 0013 8000" and "138-0013-8000" are the same phone
+            text = pattern.sub(replacement, text)
+        else:
+            text = text.replace(needle, replacement)
     return text
+
+
+def _customer_slips(ctx: Context, customer: Customer) -> list[Path]:
+    """The signed slips printed for this customer's records (from the log's "printed" events)."""
+    numbers: set[str] = set()
+    for case in Case.select().where(Case.customer == customer):
+        numbers.add(case.number)
+        numbers.update(t.number for t in RepairTicket.select().where(RepairTicket.case == case))
+        numbers.update(r.number for r in ReturnAuth.select().where(ReturnAuth.case == case))
+        numbers.update(c.number for c in CarrierClaim.select().where(CarrierClaim.case == case))
+    if not numbers:
+        return []
+    found = []
+    printed = Event.select(Event.data).where(
+        (Event.action == "printed") & Event.number.in_(sorted(numbers))
+    )
+    root = ctx.data_dir.resolve()
+    for ev in printed:
+        rel = ev.data.get("file") if isinstance(ev.data, dict) else None
+        if not isinstance(rel, str):
+            continue
+        path = (ctx.data_dir / rel).resolve()
+        if root in path.parents and path.is_file() and path not in found:
+            found.append(path)
+    return found
+
+
+def _slip_hashes(ctx: Context, slips: list[Path]) -> list[dict[str, str]]:
+    """What the log keeps of each slip deleted: its path and SHA-256, never its content."""
+    out = []
+    for path in slips:
+        try:
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        except OSError:
+            continue
+        out.append({"file": path.relative_to(ctx.data_dir.resolve()).as_posix(), "sha256": digest})
+    return out
+
+
+def _delete(ctx: Context, slips: list[dict[str, str]]) -> int:
+    """Remove the slips once the erasure is committed; how many could not be removed."""
+    left = 0
+    for slip in slips:
+        try:
+            (ctx.data_dir / slip["file"]).unlink(missing_ok=True)
+        except OSError:
+            left += 1
+    return left
 
 
 def is_erased(customer: Customer) -> bool:
@@ -166,6 +224,7 @@ def erase_customer(ctx: Context, key: str, *, confirm_owner: bool) -> dict[str, 
     needles += [(customer.name, label)] if len(customer.name) >= 2 else []
     needles.sort(key=lambda pair: len(pair[0]), reverse=True)  # "张三丰" before "张三"
     backup = backup_now(ctx, "before-erase", thin_old=False).path
+    slips = _customer_slips(ctx, customer)
     changed_records = 0
     with write_transaction():
         customer = Customer.get_by_id(customer.id)
@@ -185,16 +244,35 @@ def erase_customer(ctx: Context, key: str, *, confirm_owner: bool) -> dict[str, 
                     ticket.save()
                 changed_records += _scrub_signer(ticket, needles)
                 changed_records += _scrub_record(ticket, REPAIR_TEXT, needles)
+            for entry in MoneyEntry.select().where(MoneyEntry.case == case):
+                changed_records += _scrub_record(entry, ("note",), needles)
+        for movement in DealerMovement.select().where(DealerMovement.customer == customer):
+            changed_records += _scrub_record(movement, ("note",), needles)
+        # The printed slips carry the name and phone under the shop's signature: they go, and
+        # the log keeps which files they were and their hashes.
+        gone = _slip_hashes(ctx, slips)
         audit.log(
             ctx,
             "customer",
             customer,
             "erased",
-            {"fields": ["name", "phone", "phone2", "address", "notes"], "texts": changed_records},
+            {
+                "fields": ["name", "phone", "phone2", "address", "notes"],
+                "texts": changed_records,
+                "slips": gone,
+            },
             number="",
         )
         _access(ctx, customer.id, "erase")
-    return {"customer": customer.id, "name": label, "texts": changed_records, "backup": backup}
+    left = _delete(ctx, gone) + len(slips) - len(gone)
+    return {
+        "customer": customer.id,
+        "name": label,
+        "texts": changed_records,
+        "backup": backup,
+        "slips": len(gone) - left,
+        "slips_left": left,
+    }
 
 
 def _scrub_record(record: Any, fields: tuple[str, ...], needles: list[tuple[str, str]]) -> int:

@@ -37,6 +37,7 @@ from app.store.models import (
     SaleRef,
     User,
 )
+from app.store.references import resolve
 
 ZERO = Decimal("0.00")
 
@@ -346,7 +347,7 @@ def events_of(case: Case) -> list[EventView]:
             action=e.action,
             from_state=e.from_state,
             to_state=e.to_state,
-            note=e.note,
+            note=resolve(e.note),
             data=e.data,
         )
         for e in Event.select().where(Event.number.in_(numbers)).order_by(Event.id)

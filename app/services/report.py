@@ -625,8 +625,10 @@ def period_report(ctx: Context, p: Period, *, chain: bool = True) -> Report:
     `chain=False` skips walking the event log (the screen refreshes often; print anchors it).
     """
     from app.services.audit_check import verify_since_checkpoint
+    from app.services.permissions import Action, require
 
-    checked = verify_since_checkpoint(ctx) if chain else None
+    require(ctx, Action.REPORT)
+    checked = verify_since_checkpoint(ctx, cases=_summed_cases(p)) if chain else None
     return Report(
         current=summarize(ctx, p),
         previous=summarize(ctx, previous_period(ctx, p)),
@@ -637,6 +639,21 @@ def period_report(ctx: Context, p: Period, *, chain: bool = True) -> Report:
         made_at=ctx.now(),
         made_by=ctx.actor.display_name,
     )
+
+
+def _summed_cases(p: Period) -> set[int]:
+    """The cases whose rows this period's figures add up: money in it, received or closed in it
+    (their sealed rows are checked against the log before the summary is printed)."""
+    from app.store.models import MoneyEntry
+
+    ids = {
+        c
+        for (c,) in MoneyEntry.select(MoneyEntry.case)
+        .where((MoneyEntry.at >= p.start) & (MoneyEntry.at < p.end))
+        .tuples()
+    }
+    ids.update(c for (c,) in Case.select(Case.id).where(received_in(p) | closed_in(p)).tuples())
+    return ids
 
 
 def month_report(ctx: Context, year: int, month: int, *, chain: bool = True) -> Report:

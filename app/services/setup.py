@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from app import paths
+from app.domain.errors import DomainError
 from app.domain.settings import Settings
 from app.services import server
 from app.services.context import Actor, Context, utc_now
@@ -24,7 +25,9 @@ from app.store.server import snapshot_to
 SETTINGS_KEY = SETTINGS_ROW  # one key for the migration and the services
 
 
-def open_data_folder(data_dir: Path | None = None, *, local: bool = False) -> Path:
+def open_data_folder(
+    data_dir: Path | None = None, *, local: bool = False, check_rows: bool = True
+) -> Path:
     """Open (and create or migrate) the database of `data_dir`; returns the folder used.
 
     The folder's server file (or `--db`) names the shop's PostgreSQL server when several PCs
@@ -32,12 +35,17 @@ def open_data_folder(data_dir: Path | None = None, *, local: bool = False) -> Pa
     SQLite folder on a network drive is refused (DomainError "network_drive"): SQLite over a
     share corrupts; several PCs use the server instead. An unreachable server is a
     StorageProblem("server_unreachable") naming the host.
+
+    Accounts and settings changed outside the program (their rows no longer match the seals in
+    the event log) refuse the folder: DomainError "rows_changed_outside". `check_rows=False`
+    opens it anyway, for a restore (the way back) and the start-up check.
     """
     folder = Path(data_dir) if data_dir else paths.default_data_dir()
     address = None if local else server.folder_address(folder)
     if address is None:
         refuse_network_folder(folder)
     folder.mkdir(parents=True, exist_ok=True)
+    paths.tighten(folder)
     store_db.close()
     if address is not None:
         store_db.open_postgres(**address.connect_params())  # type: ignore[arg-type]
@@ -53,7 +61,23 @@ def open_data_folder(data_dir: Path | None = None, *, local: bool = False) -> Pa
         return backup_to(db_file, target)
 
     ensure_schema(backup_first)
+    if check_rows:
+        refuse_changed_rows()
     return folder
+
+
+def refuse_changed_rows() -> None:
+    """Accounts or settings that differ from what their newest event sealed: someone edited
+    the database file directly (a new owner, a changed role or PIN, a lower approval limit)."""
+    from app.store.seals import AT_START, check_seals
+
+    found = check_seals(AT_START)
+    if found:
+        store_db.close()
+        which = ", ".join(
+            f"{m.entity} #{m.entity_id}" if m.entity != "setting" else m.entity for m in found
+        )
+        raise DomainError("rows_changed_outside", which=which)
 
 
 def close_data_folder() -> None:

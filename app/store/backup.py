@@ -135,11 +135,17 @@ class Probe:
     """What a database file is: usable or not (and why), its schema and its history's head."""
 
     ok: bool
-    problem: str = ""  # "", missing, damaged, not_afterdesk
+    problem: str = ""  # "", missing, damaged, not_afterdesk, locked, read_only
     detail: str = ""
     version: int = 0
     events: int = 0
     head: str = ""
+    last_id: int = 0
+
+
+# How long the start-up check waits for another program's lock before saying so (a healthy
+# writer of this program holds it for milliseconds).
+LIVE_PROBE_TIMEOUT = 5.0
 
 
 def probe(path: Path, *, full: bool = False, read_only: bool = True) -> Probe:
@@ -147,6 +153,8 @@ def probe(path: Path, *, full: bool = False, read_only: bool = True) -> Probe:
 
     Backups are opened read-only and immutable, so checking one never writes beside it. The live
     database at start is opened normally (`read_only=False`) so SQLite may replay its WAL first.
+    A file another program holds locked is "locked" and one on a read-only drive "read_only":
+    neither is damage, and neither may be replaced by a backup.
     """
     if not path.is_file():
         return Probe(False, "missing")
@@ -154,17 +162,30 @@ def probe(path: Path, *, full: bool = False, read_only: bool = True) -> Probe:
         if read_only:
             con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
         else:
-            con = sqlite3.connect(str(path), timeout=10)
+            con = sqlite3.connect(str(path), timeout=LIVE_PROBE_TIMEOUT)
     except sqlite3.Error as exc:
-        return Probe(False, "damaged", str(exc))
+        return Probe(False, _not_damage(exc, path) or "damaged", str(exc))
     try:
         return _probe(con, full)
     except sqlite3.DatabaseError as exc:
         # A header SQLite does not recognise: not a database at all (or one damaged at page 1).
         foreign = "file is not a database" in str(exc)
-        return Probe(False, "not_afterdesk" if foreign else "damaged", str(exc))
+        problem = _not_damage(exc, path) or ("not_afterdesk" if foreign else "damaged")
+        return Probe(False, problem, str(exc))
     finally:
         con.close()
+
+
+def _not_damage(exc: BaseException, path: Path) -> str:
+    """ "locked" or "read_only" when the file cannot be read for a reason other than damage."""
+    code = storage_problem(exc)
+    if code == "busy":
+        return "locked"
+    if code == "read_only":
+        return "read_only"
+    if "unable to open database file" in str(exc).lower() and not os.access(path.parent, os.W_OK):
+        return "read_only"  # WAL needs its -shm beside the file: a read-only drive says this
+    return ""
 
 
 def _probe(con: sqlite3.Connection, full: bool) -> Probe:
@@ -176,10 +197,10 @@ def _probe(con: sqlite3.Connection, full: bool) -> Probe:
     if not {"schema_info", "event", "case"} <= tables:
         return Probe(False, "not_afterdesk")
     version = con.execute("SELECT max(version) FROM schema_info").fetchone()[0] or 0
-    count, head = con.execute(
-        "SELECT count(*), (SELECT hash FROM event ORDER BY id DESC LIMIT 1) FROM event"
+    count, head, last = con.execute(
+        "SELECT count(*), (SELECT hash FROM event ORDER BY id DESC LIMIT 1), max(id) FROM event"
     ).fetchone()
-    return Probe(True, version=int(version), events=int(count), head=head or "")
+    return Probe(True, version=int(version), events=int(count), head=head or "", last_id=last or 0)
 
 
 def restore_into(source: Path, live: Path) -> None:
@@ -215,5 +236,114 @@ def head_of(path: Path) -> str | None:
         return row[0] if row else ""
     except sqlite3.Error:
         return None
+    finally:
+        con.close()
+
+
+def owner_hashes(path: Path) -> dict[str, str] | None:
+    """The active owners' PIN hashes in a database file, read-only (None: unreadable).
+
+    A damaged database may still hold a readable account table: its owner, not the backup's,
+    then says whether the backup may replace it.
+    """
+    try:
+        con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=2)
+    except sqlite3.Error:
+        return None
+    try:
+        rows = con.execute(
+            "SELECT name, secret_hash FROM user WHERE role = 'owner' AND active "
+            "AND secret_hash IS NOT NULL AND name != 'system'"
+        ).fetchall()
+        return {str(name): str(h) for name, h in rows}
+    except sqlite3.Error:
+        return None
+    finally:
+        con.close()
+
+
+def schema_shape(path: Path) -> frozenset[tuple[object, ...]]:
+    """Every table (with its columns), index (with its columns) and trigger (with its SQL) of a
+    database file, in a form that compares equal between a new and a migrated database."""
+    con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        out: set[tuple[object, ...]] = set()
+        rows = con.execute(
+            "SELECT type, name, tbl_name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'"
+        ).fetchall()
+        for kind, name, table, sql in rows:
+            if kind == "table":
+                cols = con.execute(f'PRAGMA table_xinfo("{name}")').fetchall()
+                shape = tuple(
+                    sorted((c[1], str(c[2]).upper(), c[3], str(c[4]), c[5], c[6]) for c in cols)
+                )
+                out.add(("table", name, shape))
+            elif kind == "index":
+                cols = con.execute(f'PRAGMA index_xinfo("{name}")').fetchall()
+                out.add(("index", name, table, tuple((c[2], c[3], c[5]) for c in cols)))
+            else:  # trigger, view: their SQL is the behaviour
+                out.add((kind, name, table, " ".join(str(sql).split()).lower()))
+        return frozenset(out)
+    finally:
+        con.close()
+
+
+def has_event(path: Path, event_id: int, digest: str) -> bool | None:
+    """Whether a database file's log holds event `event_id` with hash `digest`, or records it
+    as the head a restore replaced. None: cannot tell (the file cannot be read, or its log does
+    not reach that event)."""
+    try:
+        con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=5)
+    except sqlite3.Error:
+        return None
+    try:
+        row = con.execute(
+            "SELECT 1 FROM event WHERE id = ? AND hash = ?", (event_id, digest)
+        ).fetchone()
+        if row:
+            return True
+        like = f'%"replaced_head": "{digest}"%'
+        row = con.execute(
+            "SELECT 1 FROM event WHERE action = 'restored' AND data LIKE ?", (like,)
+        ).fetchone()
+        if row is not None:
+            return True
+        reaches = con.execute("SELECT 1 FROM event WHERE id = ?", (event_id,)).fetchone()
+        return False if reaches else None
+    except sqlite3.Error:
+        return None
+    finally:
+        con.close()
+
+
+def recorded_time(path: Path) -> datetime | None:
+    """When the newest event in a backup file was written (UTC), from inside the file: a name
+    can be anything a planted file wants it to be. None: not a readable AfterDesk database."""
+    from app.store.fields import UTCDateTimeField
+
+    try:
+        con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
+    except sqlite3.Error:
+        return None
+    try:
+        row = con.execute("SELECT at FROM event ORDER BY id DESC LIMIT 1").fetchone()
+        value = UTCDateTimeField().python_value(row[0]) if row else None
+        return value if isinstance(value, datetime) else None
+    except (sqlite3.Error, ValueError, TypeError):
+        return None
+    finally:
+        con.close()
+
+
+def holds_cases(path: Path) -> bool:
+    """Whether a database file holds any case (a new PC's empty folder holds none)."""
+    try:
+        con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=5)
+    except sqlite3.Error:
+        return True
+    try:
+        return con.execute('SELECT 1 FROM "case" LIMIT 1').fetchone() is not None
+    except sqlite3.Error:
+        return True
     finally:
         con.close()

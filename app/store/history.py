@@ -53,6 +53,14 @@ def record_event(
     data: dict[str, Any] | None = None,
     note: str = "",
 ) -> Event:
+    from app.store.references import by_reference, customer_of
+    from app.store.seals import SEAL_KEY, seal_of
+
+    if note:  # a customer's name or phone typed into a note: kept as a reference (erasable)
+        note = by_reference(note, customer_of(entity, entity_id))
+    seal = seal_of(entity, entity_id)
+    if seal is not None:  # the rows' new content, vouched for by the chain (app.store.seals)
+        data = {**(data or {}), SEAL_KEY: seal}
     last = Event.select(Event.id, Event.hash).order_by(Event.id.desc()).first()
     prev = last.hash if last else GENESIS
     ev = Event(

@@ -37,6 +37,9 @@ class User(BaseModel):
     lockouts = pw.IntegerField(default=0)  # locks since the last success: the delay grows
     demo_pin = pw.BooleanField(default=False)  # still the published demo PIN: urge a change
     last_login_at = UTCDateTimeField(null=True)
+    # The owner's recovery code (argon2 hash), printed once at owner setup: signs a locked-out
+    # owner in when the PIN is forgotten or the account locked.
+    recovery_hash = pw.CharField(max_length=200, null=True)
 
 
 class Customer(BaseModel):

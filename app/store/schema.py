@@ -26,7 +26,7 @@ from app.store.models import (
 
 SETTINGS_ROW = "settings"  # the key of the shop's settings row (services.setup.SETTINGS_KEY)
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 
 
 def _v2_accounts(m: SchemaMigrator) -> None:
@@ -177,6 +177,31 @@ def _move_gift_flags(product_ids: list[int]) -> None:
             Case.update(entitlement=new.to_dict()).where(Case.id == case.id).execute()
 
 
+def _v8_trust(m: SchemaMigrator) -> None:
+    """Issue #14: the owner's recovery code (`user.recovery_hash`), and rows sealed into the
+    chain (app.store.seals): events carry a digest of the rows they wrote from now on. One
+    `sealing_started` event records the first id of each entity that must have a seal; older
+    rows are checked from their next write on."""
+    from app.store.history import record_event
+
+    if "recovery_hash" not in {c.name for c in database.get_columns("user")}:
+        migrate(m.add_column("user", "recovery_hash", User.recovery_hash))
+    from app.store.seals import SEALING_STARTED, start_sealing_data
+
+    system = User.get_or_none(User.name == "system")
+    if system is None:
+        _ensure_system_user()
+        system = User.get(User.name == "system")
+    record_event(
+        at=datetime.now(UTC),
+        actor_id=system.id,
+        entity="database",
+        entity_id=0,
+        action=SEALING_STARTED,
+        data=start_sealing_data(),
+    )
+
+
 # version -> step that brings a database from version-1 to version. Each runs in a transaction
 # after a backup. Example: MIGRATIONS[2] = lambda m: migrate(m.add_column("case", "x", field)).
 MIGRATIONS: dict[int, Callable[[SchemaMigrator], None]] = {
@@ -186,6 +211,7 @@ MIGRATIONS: dict[int, Callable[[SchemaMigrator], None]] = {
     5: _v5_settings_overrides,
     6: _v6_short_words,
     7: _v7_money_paths,
+    8: _v8_trust,
 }
 
 APPEND_ONLY_TRIGGERS = (

@@ -41,6 +41,16 @@ def build(ctx: Context, root: ttk.App | None = None) -> MainWindow:
     return window
 
 
+def window_title(shop_name: str) -> str:
+    """The window's title: the shop's name, and DEMO when the folder was made as a demo."""
+    from app.services.demo import is_demo_folder
+
+    title = _("AfterDesk") + " — " + shop_name
+    if is_demo_folder():
+        title += " — " + _("DEMO DATA (not a real shop)")
+    return title
+
+
 def start_language(lang: str | None, setting: str) -> str:
     """--lang wins; else the ui.language setting; else the system's language. Returns it."""
     return i18n.setup(lang or setting or None)
@@ -75,6 +85,8 @@ class Session:
             health = check_database(self.folder)
             if health.ok:
                 self.open()
+            elif health.problem in ("locked", "read_only"):
+                self._show(HeldScreen(self.root, self.folder, health, self.start))
             else:
                 self._show(DamagedScreen(self.root, self.folder, health, self.open))
         except DomainError as exc:
@@ -92,7 +104,7 @@ class Session:
         start_language(self.lang, settings.ui.language)
         ttk.Style.get_instance().theme_use(theme_name(settings.ui.theme))
         apply_spacing(self.root)
-        self.root.title(_("AfterDesk") + " — " + settings.shop.name)
+        self.root.title(window_title(settings.shop.name))
         self._show(first_screen(self.root, self.folder, self.signed_in))
 
     def signed_in(self, ctx: Context) -> None:
@@ -100,6 +112,7 @@ class Session:
             self.screen.destroy()
             self.screen = None
         self.window = build(ctx, self.root)
+        self.root.title(window_title(ctx.settings.shop.name))  # a demo made at first run: say so
         self.window.desk.on("restored", self.after_restore)
         self.root.after(self.BACKUP_CHECK_MS, self._backup_tick)
         self.root.after(self.WARM_PRINT_MS, self._warm_printing)
@@ -171,6 +184,34 @@ class ServerProblemScreen(ttk.Frame):
         self.panel.pack(anchor="w", fill="x")
 
 
+class HeldScreen(ttk.Frame):
+    """The database is not damaged but cannot be used now: another program holds it locked,
+    or it lies on a read-only drive. Nothing is offered to replace it; try again later."""
+
+    def __init__(
+        self, master: ttk.App, folder: Path, health: object, retry: Callable[[], object]
+    ) -> None:
+        from app.ui.login import Card
+
+        super().__init__(master)
+        problem = getattr(health, "problem", "locked")
+        title = (
+            _("Another program holds the database")
+            if problem == "locked"
+            else _("The database is on a read-only drive")
+        )
+        from app.services.backups import held_error
+
+        text = describe(held_error(health))  # type: ignore[arg-type]
+        card = Card(self, title, text)
+        card.pack(fill="both", expand=True)
+        self.card = card
+        self.retry_button = ttk.Button(
+            card.body, text=_("Try again"), bootstyle="primary", command=retry
+        )
+        self.retry_button.pack(anchor="w")
+
+
 class DamagedScreen(ttk.Frame):
     """The database failed its check at start: offer the newest good backup."""
 
@@ -195,6 +236,13 @@ class DamagedScreen(ttk.Frame):
             ttk.Label(card.body, text=_("Newest good backup: {when}").format(when=when)).pack(
                 anchor="w"
             )
+            # Restoring replaces everything: only the owner may, damaged database or not.
+            ttk.Label(card.body, text=_("Owner's sign-in name")).pack(anchor="w", pady=(10, 0))
+            self.owner = ttk.Entry(card.body, width=24)
+            self.owner.pack(anchor="w")
+            ttk.Label(card.body, text=_("Owner's PIN")).pack(anchor="w", pady=(6, 0))
+            self.pin = ttk.Entry(card.body, width=24, show="•")
+            self.pin.pack(anchor="w")
             self.restore_button = ttk.Button(
                 card.body,
                 text=_("Restore this backup"),
@@ -216,8 +264,14 @@ class DamagedScreen(ttk.Frame):
 
         offer = getattr(self.health, "offer", None)
         try:
-            replace_damaged(self.folder, offer.path)  # type: ignore[union-attr]
+            replace_damaged(
+                self.folder,
+                offer.path,  # type: ignore[union-attr]
+                self.owner.get(),
+                self.pin.get(),
+            )
         except DomainError as exc:
+            self.pin.delete(0, "end")
             self.card.say(describe(exc))
             return
         self.then()  # type: ignore[operator]

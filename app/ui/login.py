@@ -146,7 +146,7 @@ class OwnerSetup(Card):
             return None
         try:
             shop = {k: v[k] for k in accounts.SHOP_FIELDS}
-            accounts.create_owner(v["login"], v["display_name"], v["pin"], shop=shop)
+            owner = accounts.create_owner(v["login"], v["display_name"], v["pin"], shop=shop)
             ctx = accounts.login(self.data_dir, v["login"], v["pin"])
         except ValidationError as exc:
             if not self.form.show_errors(exc):
@@ -155,8 +155,36 @@ class OwnerSetup(Card):
         except DomainError as exc:
             self.say(describe(exc))
             return None
+        self.recovery = RecoveryCode(self.winfo_toplevel(), owner.recovery_code)
         self.on_done(ctx)
         return ctx
+
+
+class RecoveryCode(tk.Toplevel):
+    """The owner's recovery code, shown once after owner setup (not modal: the window opens
+    behind it). It signs the owner in when the PIN is forgotten or the account locked."""
+
+    def __init__(self, master: tk.Misc, code: str) -> None:
+        super().__init__(master)
+        self.title(_("Owner's recovery code"))
+        self.transient(master)  # type: ignore[arg-type]
+        frame = ttk.Frame(self, padding=20)
+        frame.pack(fill="both", expand=True)
+        ttk.Label(
+            frame,
+            text=_(
+                "Write this code down and keep it away from the PC. Typed instead of the PIN, "
+                "it signs the owner in when the PIN is forgotten or the account is locked. It "
+                "is shown only now."
+            ),
+            wraplength=420,
+            justify="left",
+        ).pack(anchor="w")
+        self.code = ttk.Label(frame, text=code, font=("TkFixedFont", 16, "bold"))
+        self.code.pack(anchor="w", pady=12)
+        ttk.Button(
+            frame, text=_("I have written it down"), bootstyle="primary", command=self.destroy
+        ).pack(anchor="e")
 
 
 class SignIn(Card):

@@ -16,6 +16,7 @@ from app.services.context import Context
 from app.services.demo import make_demo
 from app.services.setup import close_data_folder, context_for, open_data_folder
 from app.store.models import CarrierClaim, Case, RepairTicket, ReturnAuth, User
+from tests.conftest import seal_user
 
 MOBILE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")  # a whole mobile number, not part of an order no.
 
@@ -103,7 +104,9 @@ def shop_ctx(ctx: Context) -> Context:
 @pytest.fixture(scope="module", name="demo")
 def demo_fixture(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
     folder = open_data_folder(tmp_path_factory.mktemp("slips") / "data")
-    User.create(name="boss", display_name="王店长", role="owner", created_at=datetime.now(UTC))
+    seal_user(
+        User.create(name="boss", display_name="王店长", role="owner", created_at=datetime.now(UTC))
+    )
     ctx = context_for(folder, "boss")
     make_demo(ctx, cases=40)
     yield Demo(shop_ctx(ctx), folder, **_pick(folder))

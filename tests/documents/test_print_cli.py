@@ -13,6 +13,7 @@ from app.cli import main
 from app.services.demo import make_demo
 from app.services.setup import close_data_folder, context_for, open_data_folder
 from app.store.models import Event, User
+from tests.conftest import seal_user
 from tests.documents.slipdata import MOBILE, _pick, have_poppler, pdf_text, squash
 
 pytestmark = pytest.mark.skipif(not have_poppler(), reason="needs poppler-utils (pdftotext)")
@@ -27,7 +28,9 @@ class Folder:
 @pytest.fixture(scope="module", name="folder")
 def folder_fixture(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Folder]:
     path = open_data_folder(tmp_path_factory.mktemp("cli") / "data")
-    User.create(name="boss", display_name="王店长", role="owner", created_at=datetime.now(UTC))
+    seal_user(
+        User.create(name="boss", display_name="王店长", role="owner", created_at=datetime.now(UTC))
+    )
     make_demo(context_for(path, "boss"), cases=40)
     numbers = _pick(path)
     close_data_folder()

@@ -24,7 +24,7 @@ from app.store.history import verify_chain
 from app.store.models import Case, Counter, Event
 from tests.conftest import row_counts
 
-FORM = IntakeForm(kind="complaint", name="张三", phone="13800138000", description="屏幕" * 1000)
+FORM = IntakeForm(kind="complaint", name="张三", phone="13800138000", description="屏幕" * 500)
 
 
 def _mount(point: Path, size: str) -> None:
@@ -105,6 +105,21 @@ def test_read_only_drive_is_named_at_open(
     err = capsys.readouterr().err
     assert "The database cannot be written (read-only file, folder or drive)" in err
     assert "Traceback" not in err
+
+
+def test_a_read_only_drive_is_not_called_damaged(
+    tiny_disk: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue #14: the start-up check called a read-only drive "damaged" and offered a backup."""
+    folder = open_data_folder(tiny_disk / "data")
+    take_intake(context_for(folder), FORM)
+    close_data_folder()
+    subprocess.run(["mount", "-o", "remount,ro", str(tiny_disk)], check=True)
+    code = cli_main(["--lang", "en", "--data-dir", str(folder), "check"])
+    out = capsys.readouterr().out
+    assert code == 1
+    assert "read-only drive or folder; it is not damaged" in out, out
+    assert "damaged:" not in out and "Newest good backup" not in out
 
 
 def test_read_only_database_mid_session_writes_nothing(ctx: Context) -> None:

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from app.documents.shop_identity import ensure_identity, fingerprint, trusted_roots
+from app.domain.errors import DomainError
 from app.services.backups import backup_now, list_backups, replace_damaged, restore, thin
 from app.services.context import Context
 from app.services.intake import IntakeForm, take_intake
@@ -81,7 +82,10 @@ def test_restore_brings_the_keys_back_and_keeps_the_newer_ones_trusted(
     second = ensure_identity(ctx.data_dir, "示例手机店")
     assert fingerprint(second.root) != fingerprint(first.root)
     clock.advance(minutes=5)
-    safety = restore(ctx, saved.path)
+    # Keys that are not the shop's current ones come back only when the owner accepts them.
+    info = refused(lambda: restore(ctx, saved.path), "keys_need_acceptance")
+    assert info.params["fingerprint"] == fingerprint(first.signing_cert)
+    safety = restore(ctx, saved.path, accept_keys=fingerprint(first.signing_cert))
     assert _files(ctx.data_dir / "keys") == before  # the backup's identity signs again
     roots = {fingerprint(r) for r in trusted_roots(ctx.data_dir)}
     assert {fingerprint(first.root), fingerprint(second.root)} <= roots  # nothing lost
@@ -116,13 +120,16 @@ def test_a_damaged_keys_archive_stops_the_restore_before_anything_changes(
 
 @pytest.mark.sqlite_only
 def test_replacing_a_damaged_database_restores_its_keys(ctx: Context, data_dir: Path) -> None:
-    ensure_identity(ctx.data_dir, "示例手机店")
+    ident = ensure_identity(ctx.data_dir, "示例手机店")
     saved = backup_now(ctx, "manual")
     before = _files(data_dir / "keys")
     close_data_folder()
     shutil.rmtree(data_dir / "keys")
     (data_dir / "afterdesk.db").write_bytes(b"\xa5" * 8192)  # damaged beyond opening
-    replace_damaged(data_dir, saved.path)
+    with pytest.raises(DomainError) as info:  # no keys here now: the backup's need accepting
+        replace_damaged(data_dir, saved.path)
+    assert info.value.code == "keys_need_acceptance"
+    replace_damaged(data_dir, saved.path, accept_keys=fingerprint(ident.signing_cert))
     assert _files(data_dir / "keys") == before
 
 
@@ -149,7 +156,9 @@ def test_a_crafted_archive_cannot_loosen_the_key_files(data_dir: Path, tmp_path:
         info = zipfile.ZipInfo("keys/signing.key.pem")
         info.external_attr = (stat.S_IFREG | 0o777) << 16
         zf.writestr(info, "not really a key")
-    restore_archive(data_dir, archive, datetime.now(UTC))
+    with pytest.raises(DomainError) as refusal:  # no certificate its root signed: not keys
+        restore_archive(data_dir, archive, datetime.now(UTC))
+    assert refusal.value.code == "backup_keys_damaged"
     for f in (data_dir / "keys").rglob("*"):
         if f.is_file():
             assert stat.S_IMODE(f.stat().st_mode) & 0o077 == 0, f

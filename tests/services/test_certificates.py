@@ -11,7 +11,7 @@ from app.services.certificates import certificate_info, export_certificate, impo
 from app.services.context import Context
 from app.store.history import verify_chain
 from app.store.models import Event
-from tests.conftest import refused
+from tests.conftest import refused, unsealed
 from tests.documents.test_signing import _p12
 
 
@@ -29,7 +29,7 @@ def test_import_is_the_owners_and_is_logged_with_the_fingerprint(
     assert info["subject"] == "王老板的手机店" and info["source"] == "imported"
     event = Event.get(Event.action == "certificate_imported")
     assert event.actor.name == "boss" and event.entity == "setting"
-    assert event.data == {
+    assert unsealed(event.data) == {
         "subject": "王老板的手机店",
         "fingerprint": info["fingerprint"],
         "root_fingerprint": info["root_fingerprint"],

@@ -18,7 +18,7 @@ from argon2 import PasswordHasher
 
 from app.domain.codes import Role
 from app.domain.errors import DomainError
-from app.services import accounts, backups, cases, privacy, repairs, returns
+from app.services import accounts, audit_check, backups, cases, privacy, repairs, report, returns
 from app.services import money as money_svc
 from app.services.context import Context
 from app.services.demo import _add_spare_part
@@ -27,7 +27,7 @@ from app.services.permissions import MANAGER_EXTRA, MATRIX, Action, allowed, req
 from app.services.rules import update_settings
 from app.services.setup import context_for
 from app.store.models import CarrierClaim, MoneyEntry, User
-from tests.conftest import make_user
+from tests.conftest import make_user, seal_user
 from tests.conftest import row_counts as counts
 
 A = Action
@@ -44,7 +44,7 @@ OWNER_ONLY = {
 EXPECTED: dict[str, frozenset[Action]] = {
     "owner": frozenset(Action),
     "front_desk": frozenset(FRONT_DESK),
-    "manager": frozenset(FRONT_DESK | {A.APPROVE_MANAGER, A.SHIP_FIRST}),
+    "manager": frozenset(FRONT_DESK | {A.APPROVE_MANAGER, A.SHIP_FIRST, A.REPORT, A.AUDIT}),
     "technician": frozenset({A.CASE_CREATE, A.CASE_MOVE, A.REPAIR_WORK, A.STOCK}),
 }
 USERS = {
@@ -251,6 +251,8 @@ PROBES: dict[Action, tuple[Probe, ...]] = {
         Probe("erase", a_customer, lambda c, k: privacy.erase_customer(c, k, confirm_owner=True)),
     ),
     A.RESTORE: (Probe("restore", a_backup, lambda c, f: _restore(c, f)),),
+    A.REPORT: (Probe("summary", nothing, lambda c, _: report.month_report(c, 2026, 3)),),
+    A.AUDIT: (Probe("verify", nothing, lambda c, _: audit_check.verify_history(c)),),
     A.CUSTOMER_EDIT: (
         Probe(
             "correct",
@@ -313,6 +315,7 @@ def test_owner_only_actions_at_the_desk_with_the_owners_pin(
         accounts, "HASHER", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
     )
     User.update(secret_hash=accounts.hash_secret("24680135")).where(User.name == "boss").execute()
+    seal_user(User.get(User.name == "boss"), "pin_reset")  # as set_pin would have logged it
     key = probe.setup(ctx)
     desk = as_role(ctx, "manager")
     before = counts()

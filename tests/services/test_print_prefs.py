@@ -12,7 +12,7 @@ from app.services.print_prefs import remember_printer, remembered_printer
 from app.services.rules import update_settings
 from app.services.setup import load_settings
 from app.store.models import Event
-from tests.conftest import row_counts
+from tests.conftest import row_counts, unsealed
 
 
 def test_a_clerk_may_remember_a_printer(ctx: Context, desk_ctx: Context) -> None:
@@ -23,7 +23,7 @@ def test_a_clerk_may_remember_a_printer(ctx: Context, desk_ctx: Context) -> None
     assert stored.printing.label == "Zebra-GK420"
     assert stored.shop.name == "城南店"  # built on the stored settings, not the clerk's copy
     event = Event.select().order_by(Event.id.desc()).get()
-    assert (event.action, event.actor_id, event.data) == (
+    assert (event.action, event.actor_id, unsealed(event.data)) == (
         "printer_remembered",
         desk_ctx.actor.id,
         {"printing.label": "Zebra-GK420"},

@@ -51,12 +51,12 @@ def test_intact_chain_reports_count_and_head(
     events: list[Event], data_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     found = check_chain()
-    assert found.ok and found.checked == len(events) == 8  # customer + case per intake
+    assert found.ok and found.checked == len(events) == 9  # the account, customer + case each
     assert found.head == events[-1].hash == chain_head()[1]
     assert events[0].prev_hash == GENESIS
     code, out = _verify_cli(data_dir, capsys)
     assert code == 0
-    assert out.strip() == f"8 events, chain intact, head {events[-1].hash}"
+    assert out.strip() == f"9 events, chain intact, head {events[-1].hash}"
 
 
 def test_triggers_refuse_update_and_delete(events: list[Event]) -> None:
@@ -70,19 +70,20 @@ def test_triggers_refuse_update_and_delete(events: list[Event]) -> None:
 def test_one_changed_row_is_named_exactly(
     ctx: Context, events: list[Event], data_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    victim = events[5]
+    victim = events[6]
+    assert victim.number
     with attacker(data_dir) as con:
         con.execute("UPDATE event SET note = 'refund was 50' WHERE id = ?", (victim.id,))
     report = verify_history(ctx)
     assert not report.ok
-    assert (report.broken_id, report.why, report.checked) == (victim.id, "changed", 5)
+    assert (report.broken_id, report.why, report.checked) == (victim.id, "changed", 6)
     assert report.broken_number == victim.number
     code, out = _verify_cli(data_dir, capsys)
     assert code == 1
     at = ctx.local(victim.at).strftime("%Y-%m-%d %H:%M:%S")
     assert f"Chain broken at event {victim.id} ({victim.number} {at})" in out
     assert "its content was changed after it was written" in out
-    assert "5 events before it are intact" in out
+    assert "6 events before it are intact" in out
 
 
 def test_a_rewritten_row_with_a_fresh_hash_breaks_the_next_link(
@@ -127,8 +128,10 @@ def test_a_cut_tail_is_caught_by_the_printed_anchor(
     code, out = _verify_cli(data_dir, capsys, "--anchor", anchor)
     assert code == 1
     assert f"the head {anchor} printed earlier is no longer in the log" in out
-    code, _ = _verify_cli(data_dir, capsys, "--anchor", events[2].hash)
-    assert code == 0
+    assert check_chain(events[2].hash).ok
+    # The chain alone links up, but the cut events sealed the last case's rows: still caught.
+    code, out = _verify_cli(data_dir, capsys, "--anchor", events[2].hash)
+    assert code == 1 and "changed outside AfterDesk" in out and "case #4" in out
 
 
 def test_the_summary_walks_only_what_came_after_the_last_intact_walk(
@@ -137,10 +140,10 @@ def test_the_summary_walks_only_what_came_after_the_last_intact_walk(
     from app.services.audit_check import verify_since_checkpoint
 
     first = verify_since_checkpoint(ctx)  # no checkpoint yet: the whole log
-    assert (first.ok, first.whole, first.checked) == (True, True, 8)
+    assert (first.ok, first.whole, first.checked) == (True, True, 9)
     take_intake(ctx, IntakeForm(kind="complaint", name="新客户", phone="13900139000"))
     later = verify_since_checkpoint(ctx)
-    assert (later.ok, later.whole, later.checked, later.sampled) == (True, False, 2, 8)
+    assert (later.ok, later.whole, later.checked, later.sampled) == (True, False, 2, 9)
     assert later.head == chain_head()[1]
 
 

@@ -21,12 +21,12 @@ def test_first_run_asks_for_the_owner_account(tk_root: Any, data_dir: Path) -> N
     pump(tk_root)
     screen.form.set("login", "wang")
     screen.form.set("display_name", "王店长")
-    screen.form.set("pin", "246810")
-    screen.form.set("pin2", "246811")
+    screen.form.set("pin", "24681357")
+    screen.form.set("pin2", "24681358")
     assert screen.submit() is None
     assert "differ" in screen.form.error_text("pin2")
     assert accounts.needs_owner_setup()
-    screen.form.set("pin2", "246810")
+    screen.form.set("pin2", "24681357")
     # the shop's details printed on every slip are asked for: a blank hotline is refused
     screen.form.set("shop_name", "鑫达手机通讯")
     screen.form.set("shop_address", "杭州市西湖区文三路 398 号")
@@ -151,7 +151,55 @@ def test_a_damaged_database_offers_the_newest_good_backup(tk_root: Any, demo_ctx
     session.start()
     pump(tk_root)
     assert isinstance(session.screen, DamagedScreen)
+    session.screen.restore()  # no owner PIN typed: refused, the damaged file stays
+    pump(tk_root)
+    assert isinstance(session.screen, DamagedScreen)
+    assert "owner's name and PIN" in session.screen.card.message.cget("text")
+    session.screen.owner.insert(0, "owner")  # the demo's owner account
+    session.screen.pin.insert(0, "123456")
     session.screen.restore()
     pump(tk_root)
     assert isinstance(session.screen, SignIn)  # the backup is in place: sign in as usual
+    session.screen.destroy()
+
+
+def test_a_database_another_program_holds_is_not_damaged(tk_root: Any, demo_ctx: Context) -> None:
+    """Issue #14: a locked database was called damaged and replaced by an older backup."""
+    import subprocess
+    import sys
+
+    from app import paths
+    from app.services.setup import close_data_folder
+    from app.ui.app import DamagedScreen, HeldScreen, Session
+
+    close_data_folder()
+    db = paths.db_path(demo_ctx.data_dir)
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sqlite3, time\n"
+            f"c = sqlite3.connect({str(db)!r})\n"
+            "c.execute('PRAGMA locking_mode=EXCLUSIVE'); c.execute('BEGIN EXCLUSIVE')\n"
+            "c.execute('SELECT count(*) FROM event').fetchone()\n"
+            "print('held', flush=True); time.sleep(60)\n",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        session = Session(tk_root, demo_ctx.data_dir, "en")
+        session.start()
+        pump(tk_root)
+        assert isinstance(session.screen, HeldScreen)
+        assert not isinstance(session.screen, DamagedScreen)
+        labels = [w.cget("text") for w in session.screen.card.card.winfo_children()[:2]]
+        assert "Another program holds the database" in labels
+    finally:
+        holder.kill()
+        holder.wait()
+    session.screen.retry_button.invoke()  # the other program is gone: the shop opens
+    pump(tk_root)
+    assert isinstance(session.screen, SignIn)
     session.screen.destroy()
