@@ -55,7 +55,9 @@ SEALED: dict[str, tuple[Part, ...]] = {
     # A case's status and money: what the monthly summary adds up.
     "case": (
         Part(Case, ("number", "kind", "status", "amount", "customer", "closed_at"), "id"),
-        Part(MoneyEntry, ("id", "kind", "amount", "at", "by", "reverses"), "case"),
+        Part(
+            MoneyEntry, ("id", "kind", "amount", "at", "by", "reverses", "route", "party"), "case"
+        ),
     ),
     # Who may sign in, with what PIN and which rights.
     "user": (
