@@ -94,7 +94,7 @@ def snapshot(folder: Path) -> dict[str, list[tuple[Any, ...]]]:
             r[0]
             for r in con.execute(
                 "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
-                " AND name NOT LIKE '%fts_%'"  # the search index's own tables (derived data)
+                " AND name NOT LIKE '%fts_%' AND name NOT LIKE 'case_words%'"  # search indexes
             )
         ]
         return {t: con.execute(f'SELECT * FROM "{t}" ORDER BY rowid').fetchall() for t in tables}

@@ -22,6 +22,7 @@ from typing import Any
 import pytest
 
 from app import paths
+from app.store import schema
 from tests.conftest import active_backend, prepare_folder
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -67,6 +68,16 @@ def raw(folder: Path, sql: str, params: tuple = ()) -> list[tuple]:
         return con.execute(sql, params).fetchall()
     finally:
         con.close()
+
+
+def raw_money(folder: Path, sql: str) -> None:
+    """The attacker edits money rows: first out of the way goes the append-only guard (a file's
+    owner can drop it), so what is left to catch the edit is the chain's seal."""
+    if active_backend() == "pg":
+        raw(folder, "ALTER TABLE money_entry DISABLE TRIGGER USER")
+    else:
+        raw(folder, "DROP TRIGGER IF EXISTS money_entry_no_update")
+    raw(folder, sql)
 
 
 def _make_shop(folder: Path) -> Path:
@@ -305,7 +316,7 @@ def test_a_refund_multiplied_in_the_table_is_caught_by_audit_verify(shop: Path) 
     r = run(shop, "refund", number, "--amount", "250.00", user="boss")
     assert r.returncode == 0, r.stderr
     assert run(shop, "audit", "verify", user="boss").returncode == 0
-    raw(shop, "UPDATE money_entry SET amount = amount * 10 WHERE kind = 'refund'")
+    raw_money(shop, "UPDATE money_entry SET amount = amount * 10 WHERE kind = 'refund'")
     r = run(shop, "audit", "verify", user="boss")
     assert r.returncode == 1
     case_id = raw(shop, 'SELECT id FROM "case" WHERE number = ?', (number,))[0][0]
@@ -721,7 +732,14 @@ def test_a_backup_with_a_refund_changed_in_its_table_is_refused(
     assert run(shop, "refund", number, "--amount", "250.00", user="boss").returncode == 0
     assert run(shop, "backup", user="boss").returncode == 0
     newest = max(paths.backups_dir(shop).glob("afterdesk-*-manual.db"))
-    evil = _crafted(newest, tmp_path, "UPDATE money_entry SET amount = amount * 10")
+    evil = _crafted(
+        newest,
+        tmp_path,
+        "DROP TRIGGER money_entry_no_update",
+        "UPDATE money_entry SET amount = amount * 10",
+        # the guard put back exactly as it was: the schema alone cannot tell
+        next(t for t in schema.APPEND_ONLY_SQLITE if "money_entry_no_update" in t),
+    )
     r = run(shop, "restore", str(evil), user="boss")
     assert r.returncode == 2 and "changed outside AfterDesk" in r.stderr, r.stderr
 
