@@ -71,7 +71,7 @@ def test_a_sale_without_a_case_prints_its_warranty_card(
     for needle in ("保修卡", "小米14", IMEI, "2026-03-01", "FP-2026-0001", "张三", "138****8000"):
         assert needle in text, needle
     assert "13800138000" not in text  # the phone is masked on the customer's card
-    assert "2027-02-28" in text  # 12 months' repair warranty from the sale date
+    assert "2027-03-01" in text  # 12 months from the sale date, as the entitlement counts it
     # what the shop promises (procedure 001)
     assert "华为授权服务中心" in text and "小米之家" in text  # service points
     assert "认可本店出具的检测报告" in text  # return-for-inspection rules
@@ -102,7 +102,7 @@ def test_an_accessorys_card_prints_the_accessorys_terms(
     )
     text = _text(documents.render_slip(ctx, "FP-2026-0002", "warranty-card"), tmp_path)
     assert "配件三包" in text and "可更换同型号配件" in text
-    assert "12个月" in text and "2027-02-28" in text  # the charger's statutory period
+    assert "12个月" in text and "2027-03-01" in text  # the charger's statutory period
     assert "可换同型号主机（配件不换）" not in text and "主机非人为故障免费维修" not in text
     assert "配件保修期" not in text  # the handset card's accessory table
 

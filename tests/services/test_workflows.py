@@ -545,7 +545,11 @@ def test_return_refund_after_ship_first_waits_for_the_goods(ctx: Context) -> Non
     number = reach(ctx, "return", "replacement_shipped")
     assert find_case(number).ship_first_by_id == ctx.actor.id
     cases.move(ctx, number, "awaiting_goods")
-    refused(lambda: money_svc.refund(ctx, number, "300.00", "先退款"), number, "refund_goods_owed")
+    refused(
+        lambda: money_svc.refund(ctx, number, "300.00", "先退款"),
+        "refund_goods_owed",
+        number=number,
+    )
     receive_all(ctx, number)  # the goods are back: no inspection needed to refund
     money_svc.refund(ctx, number, "300.00", "先退款")
     case = find_case(number)
