@@ -385,8 +385,7 @@ def _rma_values(d: CaseDetail, f: _Fmt) -> dict[str, Any]:
 
 def _approval_level(level: str, amount: Decimal | None, f: _Fmt) -> str:
     """Who approved, by level, and the value the approval was given on (it follows the value)."""
-    names = {"owner": ("店长", "owner"), "manager": ("值班经理", "manager on duty")}
-    name = names.get(level, (level, level))[0 if f.lang == "zh" else 1]
+    name = f.label(labels.APPROVAL_LEVELS, level) if level else ""
     if name and amount is not None:
         return f"{name}（{f.money(amount)}）" if f.lang == "zh" else f"{name} ({f.money(amount)})"
     return name

@@ -332,7 +332,7 @@ def test_the_rma_prints_the_approval_level_by_name_not_its_code(demo: Demo, tmp_
     names = {"owner": ("店主", "Owner"), "manager": ("值班经理", "Manager on duty")}
     for i, lang in enumerate(("zh", "en")):
         data = documents.slip_data(demo.ctx, rma.number, "rma", lang=lang)
-        assert data["approval_level"] == names[rma.approval_level][i]
+        assert data["approval_level"].startswith(names[rma.approval_level][i])  # + the value
     (tmp_path / "rma.pdf").write_bytes(documents.render_slip(demo.ctx, rma.number, "rma"))
     text = subprocess.run(
         ["pdftotext", "-enc", "UTF-8", str(tmp_path / "rma.pdf"), "-"],

@@ -122,7 +122,7 @@ def test_line_added_after_approval_sends_the_return_back_for_the_owner(
     assert rma_of(find_case(number)).approval_level == "owner"
     if have_poppler():  # the form shows the owner's approval on the value as it stands
         form = squash(pdf_text(render_slip(ctx, number, "rma", lang="zh"), tmp_path))
-        assert "店长（¥630.00）" in form and "¥630.00" in form
+        assert "店主（¥630.00）" in form and "¥630.00" in form
 
 
 def test_a_manager_cannot_approve_a_large_return_typed_small(
