@@ -210,6 +210,8 @@ def test_printing_goes_through_the_real_queue(window: Any, demo_ctx: Context) ->
     tab.set_form("intake")
     tab.set_number(number)
     tab.select_printer(printer)
+    window.root.focus_force()  # keyboard events reach only a focused window
+    pump(window.root)
     window.root.event_generate("<Control-p>")  # the window's shortcut → print_current()
     _wait_for_worker(window)
     assert "Sent" in window.status.cget("text"), window.status.cget("text")
