@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from app.cli.common import EXIT_OK, AddVerb, BadInput, emit_json
+from app.cli.common import EXIT_OK, AddVerb, BadInput, emit_json, print_status
 from app.i18n import _
 from app.i18n.labels import CATEGORIES, KINDS, REASONS, STATUSES, label
 
@@ -230,27 +230,16 @@ def _format_detail(ctx: Any, d: Any) -> str:
     return "\n".join(out)
 
 
-def _print_status(ctx: Any, args: argparse.Namespace, number: str) -> int:
-    from app.services.cases import show_case
-
-    detail = show_case(ctx, number)
-    if args.json:
-        emit_json(detail.to_dict())
-    else:
-        print(f"{detail.number}: {label(STATUSES, detail.status)} ({detail.status})")
-    return EXIT_OK
-
-
 def cmd_move(ctx: Any, args: argparse.Namespace) -> int:
     from app.services.cases import move
 
-    return _print_status(ctx, args, move(ctx, args.number, args.status, args.note).number)
+    return print_status(ctx, args, move(ctx, args.number, args.status, args.note).number)
 
 
 def cmd_refund(ctx: Any, args: argparse.Namespace) -> int:
     from app.services.money import refund
 
-    return _print_status(
+    return print_status(
         ctx, args, refund(ctx, args.number, args.amount, args.note, args.route).number
     )
 

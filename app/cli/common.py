@@ -54,3 +54,16 @@ def emit_json(obj: Any) -> None:
     from app.services.views import jsonable
 
     sys.stdout.write(json.dumps(jsonable(obj), ensure_ascii=False, indent=2) + "\n")
+
+
+def print_status(ctx: Any, args: argparse.Namespace, number: str) -> int:
+    """After a step: the case's new status (or the whole case with --json)."""
+    from app.i18n.labels import STATUSES, label
+    from app.services.cases import show_case
+
+    detail = show_case(ctx, number)
+    if args.json:
+        emit_json(detail.to_dict())
+    else:
+        print(f"{detail.number}: {label(STATUSES, detail.status)} ({detail.status})")
+    return EXIT_OK

@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from app.cli.common import EXIT_OK, AddVerb, BadInput, emit_json
+from app.cli.common import EXIT_OK, AddVerb, BadInput, emit_json, print_status
 from app.i18n import _
 from app.i18n.labels import MONEY_KINDS, PAY_ROUTES, STATUSES, label
 
@@ -97,28 +97,19 @@ def register(add: AddVerb) -> None:
     p.add_argument("--json", action="store_true")
 
 
-def _status(ctx: Any, args: argparse.Namespace, number: str) -> int:
-    from app.services.cases import show_case
-
-    detail = show_case(ctx, number)
-    if args.json:
-        emit_json(detail.to_dict())
-    else:
-        print(f"{detail.number}: {label(STATUSES, detail.status)} ({detail.status})")
-    return EXIT_OK
-
-
 def cmd_approve(ctx: Any, args: argparse.Namespace) -> int:
     from app.services.returns import approve
 
-    return _status(ctx, args, approve(ctx, args.number, args.note, args.override_reason).number)
+    return print_status(
+        ctx, args, approve(ctx, args.number, args.note, args.override_reason).number
+    )
 
 
 def cmd_add_line(ctx: Any, args: argparse.Namespace) -> int:
     from app.services.returns import add_line
 
     add_line(ctx, args.number, args.item, args.qty, args.price, spec=args.spec)
-    return _status(ctx, args, args.number)
+    return print_status(ctx, args, args.number)
 
 
 def cmd_ship(ctx: Any, args: argparse.Namespace) -> int:
@@ -132,13 +123,15 @@ def cmd_ship(ctx: Any, args: argparse.Namespace) -> int:
         route=args.route,
         override_reason=args.override_reason,
     )
-    return _status(ctx, args, case.number)
+    return print_status(ctx, args, case.number)
 
 
 def cmd_waive(ctx: Any, args: argparse.Namespace) -> int:
     from app.services.returns import waive_goods
 
-    return _status(ctx, args, waive_goods(ctx, args.number, args.reason, lost=args.lost).number)
+    return print_status(
+        ctx, args, waive_goods(ctx, args.number, args.reason, lost=args.lost).number
+    )
 
 
 def cmd_owed(ctx: Any, args: argparse.Namespace) -> int:
@@ -206,13 +199,13 @@ def cmd_freight(ctx: Any, args: argparse.Namespace) -> int:
         agreed=args.agreed,
     )
     set_freight(ctx, args.number, data)
-    return _status(ctx, args, args.number)
+    return print_status(ctx, args, args.number)
 
 
 def cmd_freight_payer(ctx: Any, args: argparse.Namespace) -> int:
     from app.services.returns import change_freight_payer
 
-    return _status(
+    return print_status(
         ctx, args, change_freight_payer(ctx, args.number, args.payer, args.reason).number
     )
 
@@ -240,7 +233,7 @@ def cmd_receive(ctx: Any, args: argparse.Namespace) -> int:
         damaged=_pairs(args.damaged, "--damaged"),  # type: ignore[arg-type]
         note=args.note,
     )
-    return _status(ctx, args, case.number)
+    return print_status(ctx, args, case.number)
 
 
 def cmd_claims(ctx: Any, args: argparse.Namespace) -> int:
