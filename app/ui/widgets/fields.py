@@ -8,31 +8,17 @@ from __future__ import annotations
 
 import tkinter as tk
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import ttkbootstrap as ttk
 
 from app.domain.errors import DomainError, ValidationError
+from app.domain.fields import FieldSpec
 from app.i18n import _
 from app.i18n.messages import describe, field_message
 
-Check = Callable[[str], object]
-
-
-@dataclass(frozen=True)
-class Field:
-    name: str
-    label: str  # N_ text
-    kind: str = "text"  # text, multiline, choice, check, password
-    choices: Sequence[tuple[str, str]] = ()  # (code, N_ label)
-    required: bool = False
-    width: int = 28
-    check: Check | None = None
-    hint: str = ""  # N_ text shown in grey under the field
-    default: Any = ""
-    height: int = 3  # multiline rows
-    span: bool = False  # take a whole row of a multi-column form (an address, a note)
+#: The window's field is the domain's field spec: one declaration for window, CLI and slips.
+Field = FieldSpec
 
 
 class FormFrame(ttk.Frame):
