@@ -17,6 +17,7 @@ from app.ui.desk import Desk
 from app.ui.errors import install, setup_log_file
 from app.ui.main_window import MainWindow
 from app.ui.theme import apply_fonts, apply_spacing, theme_name
+from app.ui.widgets.scrolling import install_wheel
 
 log = logging.getLogger("afterdesk.ui")
 
@@ -34,6 +35,7 @@ def build(ctx: Context, root: ttk.App | None = None) -> MainWindow:
         ttk.Style.get_instance().theme_use(theme_name(ctx.settings.ui.theme))
     apply_fonts(root)
     apply_spacing(root)
+    install_wheel(root)
     desk = Desk(root, ctx)
     install(root, lambda text: desk.notify(text, "danger"))
     window = MainWindow(root, desk)
@@ -153,6 +155,9 @@ class Session:
 
     def close(self) -> None:
         from app.services.backups import backup_on_close
+        from app.ui.placement import save_placement
+
+        save_placement(self.root, self.folder)
 
         if self.window is not None:
             try:
@@ -283,12 +288,16 @@ def run(data_dir: Path | None, *, lang: str | None = None) -> int:
     folder = Path(data_dir) if data_dir else paths.default_data_dir()
     folder.mkdir(parents=True, exist_ok=True)
     setup_log_file(paths.logs_dir(folder))
+    from app.ui.placement import declare_dpi_aware, restore_placement
+
+    declare_dpi_aware()  # before Tk exists, or Windows blurs the text at 125 %/150 %
     root = ttk.App(
         title=_("AfterDesk"), theme=theme_name("light"), size=(1360, 860), minsize=(1100, 700)
     )
     apply_fonts(root)
     apply_spacing(root)
     install(root, lambda text: log.error("window: %s", text))
+    restore_placement(root, folder)
     try:
         Session(root, folder, lang).start()
         root.mainloop()

@@ -14,6 +14,7 @@ from app.services.cases import count_cases, show_case
 from app.ui.commands import LABELS, Command, CommandTable
 from app.ui.desk import Desk, Message
 from app.ui.theme import apply_spacing, theme_name
+from app.ui.widgets.scrolling import ScrollFrame
 
 # (id, module, class, label): the order is the tab order.
 TABS: tuple[tuple[str, str, str, str], ...] = (
@@ -31,7 +32,9 @@ class LazyTabs(Mapping[str, Any]):
     """Tab id → tab, each built (module imported, widgets made) the first time it is asked for.
 
     The notebook holds an empty page per tab; the tab is packed into its page when built. Only
-    the tab in front is built at start: building all seven took most of a second.
+    the tab in front is built at start: building all seven took most of a second. Each page is
+    a ScrollFrame, so a tab taller than a 1366×728 window scrolls instead of being cut off; a tab
+    that scrolls its own parts says so with ``scrolls_itself = True``.
     """
 
     def __init__(self, notebook: ttk.Notebook, desk: Desk) -> None:
@@ -43,6 +46,7 @@ class LazyTabs(Mapping[str, Any]):
 
     def add(self, tab_id: str, module: str, cls: str, text: str) -> None:
         page = ttk.Frame(self.notebook)
+        page.scroll = None  # type: ignore[attr-defined]  # made with the tab
         self.notebook.add(page, text=f"  {text}  ")
         self.pages[tab_id] = page
         self._specs[tab_id] = (module, cls)
@@ -61,7 +65,14 @@ class LazyTabs(Mapping[str, Any]):
         if tab_id not in self._built:
             if tab_id not in self._specs:
                 raise KeyError(tab_id)
-            frame = self.tab_class(tab_id)(self.pages[tab_id], self.desk)
+            cls = self.tab_class(tab_id)
+            page = self.pages[tab_id]
+            holder: tk.Misc = page
+            if not getattr(cls, "scrolls_itself", False):
+                page.scroll = ScrollFrame(page)  # type: ignore[attr-defined]
+                page.scroll.pack(fill="both", expand=True)  # type: ignore[attr-defined]
+                holder = page.scroll.interior  # type: ignore[attr-defined]
+            frame = cls(holder, self.desk)
             frame.pack(fill="both", expand=True)
             self._built[tab_id] = frame
         return self._built[tab_id]
@@ -86,8 +97,8 @@ class MainWindow(ttk.Frame):
         self._build_header()
         self._build_banner()
         self._build_demo_banner()
+        self._build_status()  # before the tabs: packed first, it is never pushed off the window
         self._build_tabs()
-        self._build_status()
         self._build_commands()
         desk.on("open", self.open_record)
         desk.on("print", self.print_record)

@@ -1,6 +1,9 @@
 """Save a screenshot of every tab of the window, with demo data, to docs/screenshots/.
 
-    python docs/screenshots/make_tabs.py [--lang zh|en] [--out DIR]
+    python docs/screenshots/make_tabs.py [--lang zh|en] [--out DIR] [--size WxH]
+
+``--size 1366x728`` is a 1366×768 screen less the Windows taskbar (the smallest the window must
+fit); pictures at another size than the default carry it in their names (``1-intake-1366x728``).
 
 Starts Xvfb when there is no display. Each tab may offer ``screenshot_setup()`` to show a
 representative state (an open record, a filled form) before the picture is taken.
@@ -21,12 +24,15 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 
+DEFAULT_SIZE = "1360x860"
+
+
 def _display() -> subprocess.Popen[bytes] | None:
     if os.environ.get("DISPLAY"):
         return None
     number = 77
     proc = subprocess.Popen(
-        ["Xvfb", f":{number}", "-screen", "0", "1400x900x24", "-dpi", "96", "-nolisten", "tcp"],
+        ["Xvfb", f":{number}", "-screen", "0", "1920x1080x24", "-dpi", "96", "-nolisten", "tcp"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -49,6 +55,7 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--lang", default="zh", choices=("zh", "en"))
     parser.add_argument("--out", default=str(ROOT / "docs" / "screenshots"))
+    parser.add_argument("--size", default=DEFAULT_SIZE)
     args = parser.parse_args()
     xvfb = _display()
     from PIL import ImageGrab
@@ -66,11 +73,13 @@ def main() -> int:
         ctx = context_for(folder, "owner")
         window = build(ctx)
         root = window.root
-        root.geometry("1360x860+0+0")
+        root.geometry(f"{args.size}+0+0")
         _pump(root, 1.0)
         out = Path(args.out)
         out.mkdir(parents=True, exist_ok=True)
         suffix = "" if args.lang == "zh" else "-en"
+        if args.size != DEFAULT_SIZE:
+            suffix += f"-{args.size}"
         for tab_id, tab in window.tabs.items():
             window.show_tab(tab_id)
             setup = getattr(tab, "screenshot_setup", None)

@@ -34,6 +34,7 @@ from app.ui.tabs import intake_fields as spec
 from app.ui.tabs.intake_panels import CustomerCard, EntitlementPanel
 from app.ui.widgets.fields import Field, FormFrame
 from app.ui.widgets.photos import PhotoStrip
+from app.ui.widgets.scrolling import ScrollFrame
 
 
 class _Form(FormFrame):
@@ -95,6 +96,7 @@ class IntakeTab(ttk.Frame):
     PREVIEW_MS = 300
     LOOKUP_MS = 250
     SIDE_WIDTH = 350
+    scrolls_itself = True  # the form and the side column scroll each on their own
     #: Widget classes the Tab key stops at (frames and labels never take the focus).
     INPUTS = frozenset(
         {"TEntry", "TCombobox", "Text", "TCheckbutton", "TRadiobutton", "TButton", "Treeview"}
@@ -279,10 +281,11 @@ class IntakeTab(ttk.Frame):
         self.photos.pack(fill="x")
 
     def _build_side(self) -> None:
-        self.side = side = ttk.Frame(self, width=self.SIDE_WIDTH)
-        side.grid(row=0, column=1, sticky="nsew", padx=(8, 0))
-        side.grid_propagate(False)
-        side.pack_propagate(False)
+        # Its own scroll: at 1366×728 (or larger system fonts) the saved number and the buttons
+        # after saving sit below the entitlement panel and must stay reachable.
+        self.side_scroll = ScrollFrame(self, width=self.SIDE_WIDTH)
+        self.side_scroll.grid(row=0, column=1, sticky="nsew", padx=(8, 0))
+        self.side = side = self.side_scroll.interior
         self.entitlement = EntitlementPanel(side)
         self.entitlement.pack(fill="x")
         self.save_button = ttk.Button(
@@ -586,6 +589,7 @@ class IntakeTab(ttk.Frame):
             "success",
         )
         self.print_button.focus_set()
+        self.after_idle(lambda: self.side_scroll.see(self.result))
         return case.number
 
     def print_current(self) -> Any:

@@ -30,6 +30,7 @@ from app.ui.desk import Desk, Outcome
 from app.ui.owner import ask_owner
 from app.ui.theme import theme_name
 from app.ui.widgets.fields import Field, FormFrame
+from app.ui.widgets.scrolling import ScrollFrame
 
 LANGUAGES = (("", N_("Follow the system")), ("zh", N_("Chinese (简体中文)")), ("en", N_("English")))
 THEMES = (("light", N_("Light")), ("dark", N_("Dark")))
@@ -111,15 +112,18 @@ class SettingsTab(ttk.Frame):
         self.intro = ttk.Label(right, bootstyle="secondary")
         self.intro.pack(anchor="w", pady=(0, 8))
         ttk.Separator(right).pack(fill="x", pady=(0, 6))
-        self.body = ttk.Frame(right)
-        self.body.pack(fill="both", expand=True)
+        # The section scrolls and the Save bar below it is packed first, so Save stays in view
+        # on a 1366×728 window (the printing section alone is taller than that).
+        self.body_scroll = ScrollFrame(right)
+        self.body_scroll.pack(fill="both", expand=True)
+        self.body = self.body_scroll.interior
         for section in sections:
             self.pages[section] = self._build_section(section)
         self.pages[CERTIFICATE] = self._build_certificate()
         self.pages[SERVER] = self._build_server()
 
         bar = ttk.Frame(right, padding=(0, 8, 0, 0))
-        bar.pack(fill="x", side="bottom")
+        bar.pack(fill="x", side="bottom", before=self.body_scroll)
         self.save_button = ttk.Button(
             bar, text=_("Save (Ctrl+S)"), bootstyle="primary", command=self.save
         )
@@ -246,6 +250,7 @@ class SettingsTab(ttk.Frame):
         for page in self.pages.values():
             page.pack_forget()
         self.pages[section].pack(fill="both", expand=True)
+        self.body_scroll.canvas.yview_moveto(0)
         self.save_button.pack_forget()
         self.revert_button.pack_forget()
         if section not in (CERTIFICATE, SERVER):  # nothing to save, or their own Save
