@@ -219,6 +219,8 @@ EVENT_ACTIONS = {
     "goods_waived": N_("goods owed back waived by the owner"),
     "freight_payer_changed": N_("freight payer changed"),
     "order_linked": N_("linked to a case of the same order"),
+    "print_failed": N_("printing failed"),
+    "slip_saved": N_("slip saved as PDF"),
 }
 
 

@@ -783,10 +783,22 @@ def _write_atomic(path: Path, content: bytes) -> None:
         raise
 
 
+#: Events naming a kept slip file (the customer-data export and erase find slips through them).
+SLIP_EVENTS = ("printed", "print_failed", "slip_saved")
+
+
 def make_slip(
-    ctx: Context, number: str | None, form: str, *, lang: str | None = None, blank: bool = False
+    ctx: Context,
+    number: str | None,
+    form: str,
+    *,
+    lang: str | None = None,
+    blank: bool = False,
+    event: str | None = "printed",
 ) -> Slip:
-    """Render, sign with the shop's digital signature, keep under slips/<year>/, log "printed"."""
+    """Render, sign with the shop's digital signature, keep under slips/<year>/ and log `event`
+    ("printed" for the command line's --out; None when the caller logs the outcome itself, as
+    `print_slip` does once the printer has accepted the job)."""
     from app.documents.signing import sign_pdf
 
     code = _form_code(form)
@@ -813,13 +825,75 @@ def make_slip(
     stamp = now.strftime("%Y%m%dT%H%M%S%fZ")
     path = slips_dir(ctx) / f"{ctx.local(now).year:04d}" / f"{record}_{code}_{stamp}.pdf"
     _write_atomic(path, signed)
-    if not blank:
+    if not blank and event:
         with write_transaction():
-            _log_printed(ctx, code, record, data, path)
+            _log_printed(ctx, code, record, data, path, action=event)
     return Slip(form=code, number=record, pdf=signed, path=path)
 
 
-def _log_printed(ctx: Context, code: str, record: str, data: dict[str, Any], path: Path) -> None:
+@dataclass(frozen=True)
+class PrintedSlip:
+    """A slip the printer accepted: the kept file, the printer it went to and the job id."""
+
+    slip: Slip
+    printer: str
+    job: str
+
+
+def print_slip(
+    ctx: Context,
+    number: str | None,
+    form: str,
+    *,
+    printer: str | None = None,
+    copies: int = 1,
+    lang: str | None = None,
+    blank: bool = False,
+) -> PrintedSlip:
+    """Sign and keep the slip, send it to `printer` (None: the printer remembered for the form,
+    else the system's default) and log "printed" only when the print system accepted the job.
+    A refused job raises its DomainError (no_printer, printer_unavailable, print_failed) after
+    logging "print_failed" with the kept file, so the record says it was not printed."""
+    from app.documents import printing
+
+    code = _form_code(form)
+    chosen = printer if printer is not None else remembered_printer(ctx, code)
+    slip = make_slip(ctx, number, code, lang=lang, blank=blank, event=None)
+    name = (chosen or "").strip() or printing.default_printer() or ""
+    try:
+        job = printing.print_pdf(
+            slip.pdf, name or None, copies=copies, title=f"{slip.number} {slip.form}"
+        )
+    except DomainError as exc:
+        if not blank:
+            data = {"number": slip.number, "printer": name, "error": exc.code}
+            with write_transaction():
+                _log_printed(ctx, code, slip.number, data, slip.path, action="print_failed")
+        raise
+    if not blank:
+        data = {"number": slip.number, "printer": name, "job": job}
+        with write_transaction():
+            _log_printed(ctx, code, slip.number, data, slip.path, action="printed")
+    return PrintedSlip(slip=slip, printer=name, job=job)
+
+
+def remembered_printer(ctx: Context, code: str) -> str:
+    """The printer last used for a form ("" = the system's default printer)."""
+    from app.domain.settings import FORM_PRINTERS
+
+    key = FORMS.get(code, code)
+    return str(ctx.settings.get_path(f"printing.{key}")) if key in FORM_PRINTERS else ""
+
+
+def _log_printed(
+    ctx: Context,
+    code: str,
+    record: str,
+    data: dict[str, Any],
+    path: Path,
+    *,
+    action: str = "printed",
+) -> None:
     from app.store.models import RepairTicket, ReturnAuth
 
     if code == "warranty-card" and not _is_record_number(record):  # a sale's card
@@ -827,7 +901,7 @@ def _log_printed(ctx: Context, code: str, record: str, data: dict[str, Any], pat
 
         sale = find_sale(record)
         rel = path.relative_to(ctx.data_dir).as_posix()
-        audit.log(ctx, "sale", sale, "printed", {"form": code, "file": rel}, code, number=record)
+        audit.log(ctx, "sale", sale, action, _event_data(code, rel, data), code, number=record)
         return
     model: Any = {"WX": RepairTicket, "RMA": ReturnAuth, "SP": CarrierClaim}.get(
         record.split("-", 1)[0], Case
@@ -835,7 +909,14 @@ def _log_printed(ctx: Context, code: str, record: str, data: dict[str, Any], pat
     entity = {RepairTicket: "repair", ReturnAuth: "rma", CarrierClaim: "claim"}.get(model, "case")
     row = model.get(model.number == record)
     rel = path.relative_to(ctx.data_dir).as_posix()
-    audit.log(ctx, entity, row, "printed", {"form": code, "file": rel}, code)
+    audit.log(ctx, entity, row, action, _event_data(code, rel, data), code)
+
+
+def _event_data(code: str, rel: str, data: dict[str, Any]) -> dict[str, Any]:
+    """The form and file, and for a print the printer and its job (or the refusal's code)."""
+    out: dict[str, Any] = {"form": code, "file": rel}
+    out.update({k: data[k] for k in ("printer", "job", "error") if k in data})
+    return out
 
 
 def warm_printing(ctx: Context) -> None:

@@ -167,7 +167,9 @@ def _customer_slips(ctx: Context, customer: Customer) -> list[Path]:
         return []
     found = []
     printed = Event.select(Event.data).where(
-        (Event.action == "printed") & Event.number.in_(sorted(numbers))
+        # documents.SLIP_EVENTS (not imported: it would load the PDF libraries)
+        Event.action.in_(("printed", "print_failed", "slip_saved"))
+        & Event.number.in_(sorted(numbers))
     )
     root = ctx.data_dir.resolve()
     for ev in printed:

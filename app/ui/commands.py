@@ -62,6 +62,7 @@ class CommandTable:
 LABELS = {
     "search": N_("Search everywhere (cases, customers, serial/IMEI, tracking)"),
     "save": N_("Save the form you are in"),
+    "save_print": N_("Save the intake and print its receipt (and a repair's device label)"),
     "print": N_("Print the current record's slip"),
     "refresh": N_("Refresh lists"),
     "help": N_("Show these shortcuts"),

@@ -285,6 +285,15 @@ class MainWindow(ttk.Frame):
         )
         t.add(
             Command(
+                "save_print",
+                LABELS["save_print"],
+                "<Control-Shift-KeyPress-S>",
+                "Ctrl+Shift+S",
+                lambda: self._tab_call("save_and_print"),
+            )
+        )
+        t.add(
+            Command(
                 "print",
                 LABELS["print"],
                 "<Control-p>",

@@ -296,6 +296,13 @@ class IntakeTab(ttk.Frame):
             padding=(10, 10),
         )
         self.save_button.pack(fill="x", pady=(10, 0))
+        self.save_print_button = ttk.Button(
+            side,
+            text=_("Save and print (Ctrl+Shift+S)"),
+            bootstyle="success-outline",
+            command=self.save_and_print,
+        )
+        self.save_print_button.pack(fill="x", pady=(6, 0))
         self.result = ttk.Labelframe(side, text=" " + _("Saved") + " ", padding=(10, 6))
         self.result_number = ttk.Label(
             self.result, font=("TkDefaultFont", 18, "bold"), bootstyle="success"
@@ -582,6 +589,7 @@ class IntakeTab(ttk.Frame):
         )
         self.result.pack(fill="x", pady=(10, 0))
         self.save_button.configure(state="disabled")
+        self.save_print_button.configure(state="disabled")
         self.desk.notify(
             _("Intake saved as {number}; promise date {date}.").format(
                 number=case.number, date=promise
@@ -592,25 +600,51 @@ class IntakeTab(ttk.Frame):
         self.after_idle(lambda: self.side_scroll.see(self.result))
         return case.number
 
-    def print_current(self) -> Any:
-        """Print the receipt of the intake just saved."""
+    def save_and_print(self) -> str | None:
+        """One key at the counter: save, then print the receipt and, for a repair, the label
+        that goes on the device."""
+        kind = self.kind.get()
+        number = self.save()
+        if number:
+            self.print_current(("intake", "label") if kind == "repair" else ("intake",))
+        return number
+
+    def print_current(self, forms: tuple[str, ...] = ("intake",)) -> bool:
+        """Print the receipt of the intake just saved on the printer remembered for it (else
+        the system's default). The status bar says what really happened: sent, or why not;
+        "printed" is logged only for a job the printer accepted. Returns whether it started."""
         number = self.saved_number
         if not number:
             self.desk.notify(
                 _("Save the intake first (Ctrl+S), then print its receipt."), "warning"
             )
-            return None
-        from app.services.documents import make_slip  # loads reportlab: only when printing
+            return False
+        from app.services.documents import print_slip  # loads reportlab: only when printing
 
-        got = self.desk.call(make_slip, number, "intake")
-        if got.ok:
-            path = got.value.path
+        ctx = self.desk.ctx
+
+        def work(progress: Any) -> list[Any]:
+            done = []
+            for i, form in enumerate(forms):
+                progress(i / len(forms), _("Sending to the printer…"))
+                done.append(print_slip(ctx, number, form))
+            return done
+
+        def done(jobs: list[Any]) -> None:
+            self.last_prints = jobs
             self.desk.notify(
-                _("Receipt for {number} is ready: {path}").format(number=number, path=path),
+                _("Sent {count} slip(s) of {number} to {printer}.").format(
+                    count=len(jobs), number=number, printer=jobs[0].printer
+                ),
                 "success",
             )
-            return got.value
-        return None
+            self.desk.changed()
+
+        def failed(_exc: BaseException) -> None:
+            self.desk.changed()  # the message is in the status bar; Save as PDF is on Print
+
+        self.desk.run_long("print", work, done, on_error=failed)
+        return True
 
     def open_saved(self) -> None:
         if self.saved_number:
@@ -640,6 +674,7 @@ class IntakeTab(ttk.Frame):
         self.saved_number = None
         self.result.pack_forget()
         self.save_button.configure(state="normal")
+        self.save_print_button.configure(state="normal")
         self.set_kind("repair")
         self.scroll.yview_moveto(0)
         self.update_preview()

@@ -1,6 +1,7 @@
 """打印: pick a form and a record (or a blank form), preview the pages, print, save, verify.
 
-Every printed or saved slip is made by `services.documents.make_slip`: rendered, signed with the
+Every printed or saved slip is made by `services.documents.make_slip` (printing through
+`print_slip`, which logs "printed" only when the printer took the job): rendered, signed with the
 shop's certificate and kept in the data folder. The preview shows the same pages (rendered with
 pypdfium2) before anything is signed. Rendering, signing and printing run in a worker thread so
 the counter never freezes; the printer chosen for a form type is remembered for the next time.
@@ -22,7 +23,14 @@ from app.domain.errors import DomainError
 from app.i18n import N_, _
 from app.i18n.labels import KINDS, STATUSES, label
 from app.i18n.messages import describe
-from app.services.documents import BLANK_FORMS, FORMS, blank_form, make_slip, render_slip
+from app.services.documents import (
+    BLANK_FORMS,
+    FORMS,
+    blank_form,
+    make_slip,
+    print_slip,
+    render_slip,
+)
 from app.services.print_prefs import remember_printer, remembered_printer
 from app.services.search import search
 from app.ui.desk import Desk
@@ -571,14 +579,15 @@ class PrintingTab(ttk.Frame):
 
         def work(progress: Any) -> Any:
             progress(0.1, _("Signing the slip…"))
-            slip = make_slip(ctx, number or None, form, lang=lang, blank=blank)
-            progress(0.5, _("Sending to the printer…"))
-            printing.print_pdf(slip.pdf, printer, copies=copies, title=slip.path.stem)
+            # "printed" is logged only once the print system accepted the job
+            job = print_slip(
+                ctx, number or None, form, printer=printer, copies=copies, lang=lang, blank=blank
+            )
             progress(0.9, "")
-            return slip, remember_printer(ctx, FORMS[form], printer)
+            return job.slip, remember_printer(ctx, FORMS[form], printer), job.printer
 
         def done(result: Any) -> None:
-            slip, settings = result
+            slip, settings, used = result
             self.last_slip = slip
             if settings != self.desk.ctx.settings:
                 self.desk.with_settings(settings)  # the remembered printer, for next time
@@ -586,14 +595,17 @@ class PrintingTab(ttk.Frame):
                 _("Sent {form} {number} to {printer}; kept as {file}.").format(
                     form=_(FORM_LABELS[form]),
                     number=slip.number,
-                    printer=printer or _(DEFAULT_PRINTER),
+                    printer=used or printer or _(DEFAULT_PRINTER),
                     file=slip.path.name,
                 ),
                 "success",
             )
             self.desk.changed()  # the "printed" event shows in the record's timeline
 
-        self.desk.run_long("print", work, done)
+        def failed(_exc: BaseException) -> None:
+            self.desk.changed()  # the "print_failed" event, and the message in the status bar
+
+        self.desk.run_long("print", work, done, on_error=failed)
 
     def ask_save(self) -> None:
         job = self._start()
@@ -620,7 +632,7 @@ class PrintingTab(ttk.Frame):
 
         def work(progress: Any) -> Any:
             progress(0.2, _("Signing the slip…"))
-            slip = make_slip(ctx, number or None, form, lang=lang, blank=blank)
+            slip = make_slip(ctx, number or None, form, lang=lang, blank=blank, event="slip_saved")
             out.write_bytes(slip.pdf)
             return slip
 

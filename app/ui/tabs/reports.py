@@ -121,7 +121,7 @@ class ReportsTab(ttk.Frame):
         )
         self.pdf_button.pack(side="right", padx=6)
         self.print_button = ttk.Button(
-            bar, text=_("Print summary"), bootstyle="primary", command=self.print_report
+            bar, text=_("Print summary…"), bootstyle="primary", command=self.ask_print
         )
         self.print_button.pack(side="right")
         self.note = ttk.Label(bar, bootstyle="secondary")
@@ -401,8 +401,36 @@ class ReportsTab(ttk.Frame):
         self.desk.run_long("report_print", work, done)
 
     def print_current(self) -> None:
-        """Ctrl+P on this tab prints the summary."""
+        """Ctrl+P on this tab prints the summary on its remembered printer at once."""
         self.print_report()
+
+    def ask_print(self) -> None:
+        """Like every slip: the pages first, a choice of printer, Print or Save as PDF…"""
+        ctx = self.desk.ctx
+
+        def work(progress: Any) -> Any:
+            from app.documents.printing import render_pages
+
+            progress(0.1, _("Counting…"))
+            made = exports.make_report_pdf(ctx, self._full_report(), progress)
+            return made, render_pages(made.pdf, dpi=50)
+
+        def done(result: Any) -> None:
+            from app.ui.print_dialog import PrintDialog
+
+            made, pages = result
+            self.last_file = made.path
+            self.print_dialog = PrintDialog(
+                self,
+                self.desk,
+                title=_("Print the monthly summary"),
+                pdf=made.pdf,
+                form="report",
+                file_name=f"{_('monthly-summary')}_{self.year:04d}-{self.month:02d}.pdf",
+                pages=pages,
+            )
+
+        self.desk.run_long("report_preview", work, done)
 
     def ask_pdf(self) -> None:
         out = self._ask_path(".pdf", _("PDF files"), "*.pdf")
