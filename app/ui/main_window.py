@@ -107,6 +107,9 @@ class MainWindow(ttk.Frame):
         desk.on("changed", self._update_banner)
         self._update_banner()
         from app.ui.lock import IdleLock
+        from app.ui.scanner import ScanDetector
+
+        self.scanner = ScanDetector(root, desk, owner=self)
 
         self.idle_lock = IdleLock(
             root, desk, lambda: desk.ctx.settings.ui.idle_lock_minutes, owner=self

@@ -279,19 +279,32 @@ def test_tab_order_starts_at_phone_and_reaches_save(small: Any) -> None:
     assert window.root.focus_get() is tab.photos.add_button
 
 
-def test_print_before_and_after_saving(small: Any, ctx: Context) -> None:
+def test_print_before_and_after_saving(
+    small: Any, ctx: Context, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Printing goes to a printer or says why not: with no printer on this computer the status
+    bar says so and the record is not logged as printed (tests/ui/test_counter_print.py prints
+    through the real queue)."""
+    from app.store.models import Event
+
     window = small
     desk = Desk(window)
     tab = desk.tab
-    assert window._tab_call("print_current") is None  # Ctrl+P with nothing saved
+    assert window._tab_call("print_current") is False  # Ctrl+P with nothing saved
     assert "Save the intake first" in window.status.cget("text")
     desk.type(tab.customer_form, "phone", NEW_PHONE)
     desk.type(tab.customer_form, "name", "赵敏")
     tab.kind_buttons["complaint"].invoke()
     number = tab.save()
     assert number
-    slip = window._tab_call("print_current")
+    monkeypatch.setenv("PATH", str(tmp_path))  # no lp, no lpstat: no printer at all
+    monkeypatch.delenv("PRINTER", raising=False)
+    monkeypatch.delenv("LPDEST", raising=False)
+    assert window._tab_call("print_current") is True
+    end = time.monotonic() + 60
+    while window.desk.worker.running and time.monotonic() < end:
+        pump(window.root, 50)
+    pump(window.root)
     status = window.status.cget("text")
-    # A real PDF receipt was made for the saved case.
-    assert number in status and str(slip.path) in status
-    assert slip.path.is_file() and slip.pdf.startswith(b"%PDF")
+    assert "no default printer" in status, status
+    assert not Event.select().where((Event.number == number) & (Event.action == "printed")).count()

@@ -143,6 +143,7 @@ class PrintingTab(ttk.Frame):
         self.number_entry.grid(row=1, column=1, sticky="we", pady=4)
         self.number_entry.bind("<KeyRelease>", self._typed, add="+")
         self.number_entry.bind("<Return>", lambda _e: self.preview())
+        self.number_entry.takes_scans = True  # type: ignore[attr-defined]  # a scan picks it here
         self.number_entry.bind("<Down>", lambda _e: self._focus_hits())
         self.hint = ttk.Label(
             box,
