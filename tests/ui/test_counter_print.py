@@ -60,7 +60,7 @@ def test_one_key_saves_and_prints_the_receipt_and_the_repair_label(
     number = tab.saved_number
     assert number, window.status.cget("text")
     _wait_for_worker(window)
-    assert "Sent 2 slip(s)" in window.status.cget("text"), window.status.cget("text")
+    assert "receipt and the device label" in window.status.cget("text"), window.status.cget("text")
     # the receipt under the case's number, the label under its repair ticket's
     printed = list(
         Event.select().where(Event.action == "printed").order_by(Event.id.desc()).limit(2)

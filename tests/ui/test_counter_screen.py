@@ -7,6 +7,7 @@ what a tab holds below the fold must be reachable by scrolling.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from types import SimpleNamespace
 from typing import Any
@@ -116,6 +117,9 @@ def test_print_tabs_verify_box_is_reachable(small_screen: Any) -> None:
     pump(window.root, 50)
     assert inside(window, tab.verify_button)
     assert inside(window, window.status)
+    end = time.monotonic() + 30  # the preview the tab started, before the window goes
+    while window.desk.worker.running and time.monotonic() < end:
+        pump(window.root, 50)
 
 
 def test_the_wheel_scrolls_the_section_under_the_pointer(small_screen: Any) -> None:

@@ -4,6 +4,7 @@ timestamps (the X event's time), so the speed is exact and the test never waits 
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from app.services.cases import CaseFilter, list_cases
@@ -110,3 +111,11 @@ def test_the_print_tabs_number_field_keeps_its_scan(window: Any, demo_ctx: Conte
     Keys(window).type(number, gap_ms=5)
     assert window.scanner.opened == []
     assert window.current_tab() is tab
+    _settle(window)
+
+
+def _settle(window: Any, seconds: float = 30) -> None:
+    """Let a preview the Print tab started finish before the window is torn down."""
+    end = time.monotonic() + seconds
+    while window.desk.worker.running and time.monotonic() < end:
+        pump(window.root, 50)

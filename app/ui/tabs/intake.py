@@ -632,12 +632,12 @@ class IntakeTab(ttk.Frame):
 
         def done(jobs: list[Any]) -> None:
             self.last_prints = jobs
-            self.desk.notify(
-                _("Sent {count} slip(s) of {number} to {printer}.").format(
-                    count=len(jobs), number=number, printer=jobs[0].printer
-                ),
-                "success",
+            text = (
+                _("Sent the receipt and the device label of {number} to {printer}.")
+                if len(jobs) > 1
+                else _("Sent the receipt of {number} to {printer}.")
             )
+            self.desk.notify(text.format(number=number, printer=jobs[0].printer), "success")
             self.desk.changed()
 
         def failed(_exc: BaseException) -> None:

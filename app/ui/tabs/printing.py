@@ -280,7 +280,7 @@ class PrintingTab(ttk.Frame):
         )
         self.print_button.pack(side="left", fill="x", expand=True)
         self.save_button = ttk.Button(
-            buttons, text=_("Save PDF…"), bootstyle="secondary-outline", command=self.ask_save
+            buttons, text=_("Save as PDF…"), bootstyle="secondary-outline", command=self.ask_save
         )
         self.save_button.pack(side="left", padx=(8, 0))
 
