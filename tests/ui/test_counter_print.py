@@ -121,6 +121,6 @@ def test_the_monthly_summary_shows_its_pages_and_a_printer_choice(
 
 
 @pytest.fixture(autouse=True)
-def _no_dialogs_left(window: Any) -> Any:
+def _no_work_left(window: Any) -> Any:
     yield
-    pump(window.root)
+    _wait_for_worker(window)

@@ -29,6 +29,9 @@ def small_screen(tk_root: Any, demo_ctx: Context) -> Iterator[Any]:
     tk_root.deiconify()
     pump(tk_root, 100)
     yield window
+    end = time.monotonic() + 30  # work a tab started (a preview, the figures) ends first
+    while window.desk.worker.running and time.monotonic() < end:
+        pump(tk_root, 50)
     for child in list(tk_root.winfo_children()):
         child.destroy()
     tk_root.geometry("1360x860+0+0")

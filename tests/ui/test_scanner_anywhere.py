@@ -7,6 +7,8 @@ from __future__ import annotations
 import time
 from typing import Any
 
+import pytest
+
 from app.services.cases import CaseFilter, list_cases
 from app.services.context import Context
 from tests.ui.conftest import pump
@@ -32,6 +34,12 @@ class Keys:
             target = root.focus_get() or root
             target.event_generate("<KeyPress>", keysym="Return", time=self.t)
         pump(root)
+
+
+@pytest.fixture(autouse=True)
+def _settled_after(window: Any) -> Any:
+    yield
+    _settle(window)
 
 
 def _a_case(ctx: Context, kind: str) -> str:
