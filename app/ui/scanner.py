@@ -88,7 +88,7 @@ class ScanDetector:
         burst = len(code) >= MIN_LENGTH and gap is not None and gap <= ENTER_GAP_MS
         widget = self.widget
         self.reset()
-        if not burst or getattr(widget, "takes_scans", False):
+        if not burst or getattr(widget, "takes_scans", False) is True:
             return None  # slow typing, or a field that wants the code itself (Print's number)
         number = self.desk.read(lambda _ctx: resolve_code(code.strip().upper()))
         if not number.ok or not number.value:
@@ -102,7 +102,7 @@ class ScanDetector:
 def _take_back(widget: tk.Misc | None, code: str) -> None:
     """Remove the scanned characters the burst typed into a text field (just before the
     cursor), so the field holds what the person typed there before the scan."""
-    if widget is None:
+    if not isinstance(widget, tk.Misc):  # None, or a Tk-internal window (a combobox's list)
         return
     try:
         cls = widget.winfo_class()

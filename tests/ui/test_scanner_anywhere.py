@@ -127,3 +127,20 @@ def _settle(window: Any, seconds: float = 30) -> None:
     end = time.monotonic() + seconds
     while window.desk.worker.running and time.monotonic() < end:
         pump(window.root, 50)
+
+
+def test_leaving_the_search_for_a_dropdown_list_is_no_error(window: Any) -> None:
+    """Issue 18 §8: KeyError 'popdown' after using the search, then a dropdown: the focus was in
+    the combobox's own list, which has no Python widget."""
+    box = window.search
+    box.focus()
+    box.var.set("SH-")
+    pump(window.root)
+    combo = window.show_tab("intake").request_form.widgets["reason"]
+    window.root.tk.call("ttk::combobox::Post", str(combo))  # the list drops down, focused
+    pump(window.root)
+    with pytest.raises(KeyError):
+        window.root.focus_get()  # what tkinter does here: the reason for the guard
+    box._leave()  # raised KeyError('popdown') before
+    assert not box.is_open()
+    window.root.tk.call("ttk::combobox::Unpost", str(combo))

@@ -76,7 +76,10 @@ class SearchBox(ttk.Frame):
         self.after(150, self._leave)
 
     def _leave(self) -> None:
-        focus = self.focus_get()
+        try:
+            focus = self.focus_get()
+        except KeyError:  # a combobox's list is open: Tk's own popdown has no Python widget
+            focus = None
         if focus is not self.list and focus is not self.entry:
             self.close()
             self._show_placeholder()
