@@ -117,7 +117,7 @@ def cmd_form(ctx: Any, args: argparse.Namespace) -> int:
 def cmd_print(ctx: Any, args: argparse.Namespace) -> int:
     from app.i18n.messages import describe
     from app.i18n.setting_labels import shop_blanks_warning
-    from app.services.documents import font_warning, make_slip, missing_shop_details
+    from app.services.documents import font_warning, make_slip, missing_shop_details, print_slip
 
     if args.blank and args.number:
         raise BadInput(_("--blank prints an empty form: leave out the number."))
@@ -129,7 +129,14 @@ def cmd_print(ctx: Any, args: argparse.Namespace) -> int:
         from app.domain.errors import DomainError
 
         sys.stderr.write(describe(DomainError(warning)) + "\n")
-    slip = make_slip(ctx, args.number, args.form, lang=lang, blank=args.blank)
+    if args.printer:  # "printed" in the history only once the printer accepted the job
+        slip = print_slip(
+            ctx, args.number, args.form, printer=args.printer, lang=lang, blank=args.blank
+        ).slip
+    else:
+        slip = make_slip(
+            ctx, args.number, args.form, lang=lang, blank=args.blank, event="slip_saved"
+        )
     blanks = shop_blanks_warning(missing_shop_details(ctx, slip.form))
     if blanks:
         sys.stderr.write(_("Warning: {text}").format(text=blanks) + "\n")
@@ -143,10 +150,6 @@ def cmd_print(ctx: Any, args: argparse.Namespace) -> int:
     out = Path(args.out) if args.out else None
     if out is not None:
         _write(out, slip.pdf)
-    if args.printer:
-        from app.documents.printing import print_pdf
-
-        print_pdf(slip.path, args.printer, title=f"{slip.number} {slip.form}")
     if args.json:
         emit_json(
             {

@@ -81,7 +81,8 @@ def test_print_every_form_to_a_signed_pdf(
     assert kept and kept[-1].read_bytes() == pdf
     open_data_folder(folder.path)
     try:
-        printed = Event.select().where(Event.action == "printed").order_by(Event.id.desc()).get()
+        # a PDF written to a file is "saved", not "printed" (no printer took it)
+        printed = Event.select().where(Event.action == "slip_saved").order_by(Event.id.desc()).get()
         assert printed.data["form"] == form
         assert squash(printed.number) in squash(text)
     finally:
