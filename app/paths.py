@@ -49,6 +49,18 @@ def default_data_dir() -> Path:
     return Path(user_data_dir(APP_NAME, appauthor=False, roaming=True))
 
 
+def documents_dir() -> Path:
+    """Where a file the user saves goes first: the user's Documents folder (its real name on a
+    Chinese Windows too), else the home folder — never the program's own folder."""
+    from platformdirs import user_documents_dir
+
+    try:
+        docs = Path(user_documents_dir())
+    except Exception:  # noqa: BLE001 - any trouble finding it: the home folder will do
+        docs = Path.home()
+    return docs if docs.is_dir() else Path.home()
+
+
 def db_path(data_dir: Path) -> Path:
     return data_dir / "afterdesk.db"
 

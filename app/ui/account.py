@@ -13,6 +13,7 @@ from typing import Any
 
 import ttkbootstrap as ttk
 
+from app import paths
 from app.i18n import N_, _
 from app.i18n.labels import ROLES, label
 from app.services import accounts, backups, privacy
@@ -341,7 +342,10 @@ def customer_data(master: tk.Misc, desk: Desk) -> FormDialog:
             ask_owner(master, desk, proceed)
             return Outcome(False)
         out = filedialog.asksaveasfilename(
-            parent=master, defaultextension=".json", filetypes=[("JSON", "*.json")]
+            parent=master,
+            initialdir=str(paths.documents_dir()),
+            defaultextension=".json",
+            filetypes=[("JSON", "*.json")],
         )
         if not out:
             return Outcome(False)

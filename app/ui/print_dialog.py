@@ -17,6 +17,7 @@ from typing import Any
 import ttkbootstrap as ttk
 from PIL import Image, ImageTk
 
+from app import paths
 from app.documents import printing
 from app.i18n import N_, _
 from app.services.print_prefs import remember_printer, remembered_printer
@@ -154,6 +155,7 @@ class PrintDialog(ttk.Toplevel):
     def ask_save(self) -> None:
         out = filedialog.asksaveasfilename(
             parent=self,
+            initialdir=str(paths.documents_dir()),
             defaultextension=".pdf",
             initialfile=self.file_name,
             filetypes=[(_("PDF files"), "*.pdf")],

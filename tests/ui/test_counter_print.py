@@ -41,6 +41,12 @@ def _fill(window: Any, phone: str) -> Any:
     return tab
 
 
+def _a_repair(ctx: Context) -> str:
+    from app.services.cases import CaseFilter, list_cases
+
+    return list_cases(ctx, CaseFilter(kind="repair"), limit=1)[0].number
+
+
 def _remember(window: Any, ctx: Context, form: str, printer: str) -> Context:
     settings = remember_printer(ctx, form, printer)
     window.desk.with_settings(settings)
@@ -124,3 +130,40 @@ def test_the_monthly_summary_shows_its_pages_and_a_printer_choice(
 def _no_work_left(window: Any) -> Any:
     yield
     _wait_for_worker(window)
+
+
+def test_save_dialogs_open_in_documents_with_a_chinese_name(
+    window: Any, demo_ctx: Context, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 18 §8: export dialogs opened in the program's folder with an English file name."""
+    import platformdirs
+
+    from app import i18n, paths
+    from app.ui.tabs import printing as printing_tab
+
+    docs = tmp_path / "文档"
+    docs.mkdir()
+    monkeypatch.setattr(platformdirs, "user_documents_dir", lambda: str(docs))
+    assert paths.documents_dir() == docs
+    monkeypatch.setattr(platformdirs, "user_documents_dir", lambda: str(tmp_path / "gone"))
+    assert paths.documents_dir() == Path.home()
+    monkeypatch.setattr(platformdirs, "user_documents_dir", lambda: str(docs))
+    asked: dict[str, Any] = {}
+
+    def ask(**kw: Any) -> str:
+        asked.update(kw)
+        return ""  # the user cancels
+
+    monkeypatch.setattr(printing_tab.filedialog, "asksaveasfilename", ask)
+    i18n.setup("zh")
+    try:
+        tab = window.show_tab("forms")
+        _wait_for_worker(window)
+        tab.set_form("repair-ticket")
+        tab.set_number(_a_repair(demo_ctx))
+        tab.ask_save()
+    finally:
+        i18n.setup("en")
+        _wait_for_worker(window)
+    assert asked["initialdir"] == str(docs)
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in asked["initialfile"]), asked["initialfile"]

@@ -17,7 +17,7 @@ from typing import Any
 import ttkbootstrap as ttk
 from PIL import Image, ImageTk
 
-from app import i18n
+from app import i18n, paths
 from app.documents import printing
 from app.domain.errors import DomainError
 from app.i18n import N_, _
@@ -613,9 +613,10 @@ class PrintingTab(ttk.Frame):
         if job is None:
             return
         form, number, _lang, blank = job
-        name = f"{'blank' if blank else number}_{form}.pdf"
+        name = f"{_('blank') if blank else number}_{_(FORM_LABELS[form])}.pdf"
         out = filedialog.asksaveasfilename(
             parent=self,
+            initialdir=str(paths.documents_dir()),
             defaultextension=".pdf",
             initialfile=name,
             filetypes=[(_("PDF files"), "*.pdf")],
@@ -647,6 +648,7 @@ class PrintingTab(ttk.Frame):
     def ask_guide(self) -> None:
         out = filedialog.asksaveasfilename(
             parent=self,
+            initialdir=str(paths.documents_dir()),
             defaultextension=".pdf",
             initialfile=_("How to check our slips") + ".pdf",
             filetypes=[(_("PDF files"), "*.pdf")],

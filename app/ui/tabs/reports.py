@@ -15,6 +15,7 @@ from typing import Any
 
 import ttkbootstrap as ttk
 
+from app import paths
 from app.domain.money import format_money
 from app.i18n import N_, _
 from app.i18n.labels import KINDS, REASONS, label
@@ -445,7 +446,11 @@ class ReportsTab(ttk.Frame):
     def _ask_path(self, ext: str, kind: str, pattern: str) -> str:
         name = f"{_('monthly-summary')}_{self.year:04d}-{self.month:02d}{ext}"
         return filedialog.asksaveasfilename(
-            parent=self, defaultextension=ext, initialfile=name, filetypes=[(kind, pattern)]
+            parent=self,
+            initialdir=str(paths.documents_dir()),
+            defaultextension=ext,
+            initialfile=name,
+            filetypes=[(kind, pattern)],
         )
 
     def export_pdf(self, out: Path) -> None:

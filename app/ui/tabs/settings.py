@@ -17,6 +17,7 @@ from typing import Any
 
 import ttkbootstrap as ttk
 
+from app import paths
 from app.documents.printing import list_printers
 from app.domain.errors import FieldError, ValidationError
 from app.domain.settings import FORM_PRINTERS, Settings
@@ -436,6 +437,7 @@ class SettingsTab(ttk.Frame):
     def ask_export_certificate(self) -> None:
         out = filedialog.asksaveasfilename(
             parent=self,
+            initialdir=str(paths.documents_dir()),
             defaultextension=".pem",
             initialfile="afterdesk-shop-certificate.pem",
             filetypes=[(_("Certificate"), "*.pem *.crt *.cer"), (_("All"), "*")],

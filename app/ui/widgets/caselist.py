@@ -12,6 +12,7 @@ from typing import Any
 
 import ttkbootstrap as ttk
 
+from app import paths
 from app.domain import workflows
 from app.i18n import N_, _
 from app.i18n.labels import KINDS, STATUSES, label
@@ -238,6 +239,7 @@ class CaseBrowser(ttk.Frame):
     def ask_csv(self) -> None:
         out = filedialog.asksaveasfilename(
             parent=self,
+            initialdir=str(paths.documents_dir()),
             defaultextension=".csv",
             initialfile=_("cases") + f"_{self.desk.ctx.today().isoformat()}.csv",
             filetypes=[(_("CSV files"), "*.csv")],
