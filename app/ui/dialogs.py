@@ -13,6 +13,8 @@ from app.i18n import _
 from app.ui.desk import Outcome
 from app.ui.widgets.fields import Field, FormFrame
 
+TASKBAR_PX = 48  # Windows' taskbar at 100 % (40 px) and the dialog's title bar margin
+
 
 def place_over(dialog: tk.Toplevel, focus: tk.Widget | None = None) -> None:
     """Put a dialog over the middle of its window (a third down), then focus a widget."""
@@ -22,6 +24,11 @@ def place_over(dialog: tk.Toplevel, focus: tk.Widget | None = None) -> None:
     dialog.update_idletasks()
     x = owner.winfo_rootx() + max(0, (owner.winfo_width() - dialog.winfo_reqwidth()) // 2)
     y = owner.winfo_rooty() + max(0, (owner.winfo_height() - dialog.winfo_reqheight()) // 3)
+    # On a 1366×768 screen the whole dialog, its buttons at the bottom included, stays above
+    # the Windows taskbar: moved up (never above the screen's top) when it would run below it.
+    room = dialog.winfo_screenheight() - TASKBAR_PX
+    y = max(0, min(y, room - dialog.winfo_reqheight()))
+    x = max(0, min(x, dialog.winfo_screenwidth() - dialog.winfo_reqwidth()))
     dialog.geometry(f"+{x}+{y}")
     if focus is not None:
         focus.focus_set()

@@ -144,3 +144,21 @@ def test_the_wheel_scrolls_the_section_under_the_pointer(small_screen: Any) -> N
     cases = window.show_tab("cases")
     pump(window.root, 50)
     assert scroller_for(cases.browser.tree) is None
+
+
+def test_a_dialog_stays_above_the_taskbar(small_screen: Any) -> None:
+    import ttkbootstrap as ttk
+
+    from app.ui.dialogs import TASKBAR_PX, place_over
+
+    window = small_screen
+    dialog = ttk.Toplevel(master=window)
+    ttk.Frame(dialog, height=window.root.winfo_screenheight() - 200, width=300).pack()
+    window.root.geometry(f"1366x728+0+{window.root.winfo_screenheight() - 728}")
+    pump(window.root, 50)
+    place_over(dialog)
+    pump(window.root, 50)
+    bottom = dialog.winfo_rooty() + dialog.winfo_reqheight()
+    assert bottom <= dialog.winfo_screenheight() - TASKBAR_PX
+    assert dialog.winfo_rooty() >= 0
+    dialog.destroy()
