@@ -110,9 +110,16 @@ class Session:
         self._show(first_screen(self.root, self.folder, self.signed_in))
 
     def signed_in(self, ctx: Context) -> None:
+        from app.ui.login import Card
+
         if self.screen is not None:
             self.screen.destroy()
             self.screen = None
+        # A card that replaced itself (owner setup → demo data → sign-in) is not self.screen:
+        # left packed, a strip of it stayed above the main window's header (issue 18 §8).
+        for child in self.root.winfo_children():
+            if isinstance(child, Card):
+                child.destroy()
         self.window = build(ctx, self.root)
         self.root.title(window_title(ctx.settings.shop.name))  # a demo made at first run: say so
         self.window.desk.on("restored", self.after_restore)

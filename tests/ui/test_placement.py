@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 from typing import Any
 
@@ -116,3 +117,34 @@ def test_first_run_opens_maximised_then_the_remembered_size(tk_root: Any, tmp_pa
         root.wm_attributes("-zoomed", False)
         root.geometry("1360x860+0+0")
         pump(root, 50)
+
+
+def test_no_strip_of_the_sign_in_card_stays_above_the_window(
+    tk_root: Any, tmp_path: Path, ctx: Any
+) -> None:
+    """Issue 18 §8: after owner setup → demo data → sign-in, the sign-in card (made by the setup
+    card, not by the session) stayed packed above the main window's header."""
+    from app.ui.app import Session
+    from app.ui.login import Card, OwnerSetup, SignIn
+
+    session = Session(tk_root, ctx.data_dir, None)
+    try:
+        session.screen = OwnerSetup(tk_root, ctx.data_dir, session.signed_in)
+        session.screen.pack(fill="both", expand=True)
+        # what OwnerSetup.demo does when the demo data is written: replaces itself
+        session.screen.destroy()
+        SignIn(tk_root, ctx.data_dir, session.signed_in).pack(fill="both", expand=True)
+        pump(tk_root)
+        session.signed_in(ctx)
+        pump(tk_root)
+        assert not [c for c in tk_root.winfo_children() if isinstance(c, Card)]
+        assert session.window is not None and session.window.winfo_ismapped()
+    finally:
+        end = time.monotonic() + 30
+        while session.window is not None and session.window.desk.worker.running:
+            pump(tk_root, 50)
+            if time.monotonic() > end:
+                break
+        for child in list(tk_root.winfo_children()):
+            child.destroy()
+        pump(tk_root)
