@@ -300,6 +300,9 @@ def take_intake(ctx: Context, form: IntakeForm) -> Case:
             from app.services.records import find_case
 
             parent = find_case(form.parent_number)
+        promise = promise_due(
+            now, ServiceClass(customer.service_class), ctx.settings.promise, ctx.tz.key
+        )
         case = Case.create(
             number=next_number(Series.CASE, year),
             kind=clean.kind.value,
@@ -315,10 +318,10 @@ def take_intake(ctx: Context, form: IntakeForm) -> Case:
             serial=clean.serial,
             amount=clean.amount,
             entitlement=ent.to_dict() if ent else None,
-            promise_date=promise_due(
-                now, ServiceClass(customer.service_class), ctx.settings.promise, ctx.tz.key
+            promise_date=promise,
+            first_answer_due=first_answer_due(
+                now, ctx.settings.promise, promise=promise, tz=ctx.tz.key
             ),
-            first_answer_due=first_answer_due(now, ctx.settings.promise),
             assignee=form.assignee_id,
             created_by=ctx.actor.id,
             created_at=now,

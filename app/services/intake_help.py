@@ -236,11 +236,14 @@ def preview(ctx: Context, form: IntakeForm) -> IntakePreview:
     if ent is not None and kind in RETURN_KINDS:
         reason = _quiet(validate_choice, form.reason, "reason", Reason) if form.reason else None
         eligibility = return_eligibility(ent, reason or DEFAULT_REASON.get(kind, Reason.QUALITY))
+    promise = promise_due(now, service_class, ctx.settings.promise, ctx.tz.key)
     return IntakePreview(
         entitlement=ent,
         eligibility=eligibility,
-        promise_date=promise_due(now, service_class, ctx.settings.promise, ctx.tz.key),
-        first_answer_due=first_answer_due(now, ctx.settings.promise),
+        promise_date=promise,
+        first_answer_due=first_answer_due(
+            now, ctx.settings.promise, promise=promise, tz=ctx.tz.key
+        ),
         service_class=service_class.value,
         warranty_repairs=repairs,
         repeat_limit=ctx.settings.warranty.repeat_failure_repairs,

@@ -116,3 +116,24 @@ def test_overdue_datetime() -> None:
 def test_promise_kept() -> None:
     assert promise_kept(D("2025-03-02"), at("2025-03-02 20:00"), TZ)
     assert not promise_kept(D("2025-03-02"), at("2025-03-03 08:00"), TZ)
+
+
+def test_an_a_class_case_promised_today_gets_its_first_answer_today() -> None:
+    """Issue 18 §8: an A-class complaint was promised for today while its first answer was due
+    tomorrow at the same hour. The first answer is never due after the promise day ends."""
+    from app.domain.rules.promise import first_answer_due as fad
+
+    received = at("2026-03-02 09:52")
+    promise = promise_due(received, ServiceClass.A, P, TZ)
+    assert promise == date(2026, 3, 2)
+    due = fad(received, P, promise=promise, tz=TZ)
+    assert due.astimezone(SH) == at("2026-03-02 23:59")
+    assert due.date() <= promise
+    # B class (promised tomorrow): the 24 hours hold
+    b_promise = promise_due(received, ServiceClass.B, P, TZ)
+    assert fad(received, P, promise=b_promise, tz=TZ) == received + timedelta(hours=24)
+    # received at 23:59:30 on an A-class day: due at once, never before it was received
+    late = at("2026-03-02 23:59") + timedelta(seconds=30)
+    assert fad(late, P, promise=promise_due(late, ServiceClass.A, P, TZ), tz=TZ) == late
+    # without the promise (older callers): the plain 24 hours
+    assert fad(received, P) == received + timedelta(hours=24)

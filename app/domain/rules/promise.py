@@ -12,7 +12,8 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from app.domain.codes import ServiceClass
 from app.domain.errors import ValidationError
@@ -36,9 +37,25 @@ def promise_due(
     return received + timedelta(days=days - 1)
 
 
-def first_answer_due(received_at: datetime, settings: PromiseSettings) -> datetime:
-    """When the customer must have had a first answer (003: within 24 h)."""
-    return require_aware("received_at", received_at) + timedelta(hours=settings.first_answer_hours)
+def first_answer_due(
+    received_at: datetime,
+    settings: PromiseSettings,
+    *,
+    promise: date | None = None,
+    tz: str | None = None,
+) -> datetime:
+    """When the customer must have had a first answer (003: within 24 h). Never after the end
+    of the promise day (in the shop's time zone `tz`): an A-class case promised for today gets
+    its first answer today, not tomorrow."""
+    due = require_aware("received_at", received_at) + timedelta(hours=settings.first_answer_hours)
+    if promise is None or not tz:
+        return due
+    zone = ZoneInfo(tz)
+    end_of_promise = datetime.combine(promise + timedelta(days=1), time(0), tzinfo=zone)
+    end_of_promise -= timedelta(minutes=1)  # 23:59 local on the promise day
+    if end_of_promise.astimezone(received_at.tzinfo) < due:
+        return max(end_of_promise.astimezone(received_at.tzinfo), received_at)
+    return due
 
 
 def onsite_contact_due(received_at: datetime, settings: PromiseSettings) -> datetime:
