@@ -7,6 +7,7 @@ sentences come from app.i18n.rule_texts, the same ones the slips print.
 from __future__ import annotations
 
 import tkinter as tk
+import tkinter.font as tkfont
 from collections.abc import Callable
 from datetime import date
 
@@ -17,6 +18,7 @@ from app.i18n import _
 from app.i18n.labels import KINDS, STATUSES, label
 from app.i18n.rule_texts import basis_text, eligibility_text, right_name
 from app.services.intake_help import CustomerSummary, IntakePreview
+from app.ui.widgets.wrapping import wrap
 
 WRAP = 310
 SMALL = ("TkDefaultFont", 9)
@@ -134,6 +136,11 @@ class EntitlementPanel(ttk.Labelframe):
         self.answer_label = ttk.Label(self, bootstyle="secondary", font=SMALL)
         self.answer_label.pack(anchor="w")
 
+    def _measure(self, text: str) -> int:
+        if not hasattr(self, "_small_font"):
+            self._small_font = tkfont.Font(root=self, font=SMALL)
+        return int(self._small_font.measure(text))
+
     def show(self, p: IntakePreview, *, tz_local: Callable[[object], object]) -> None:
         self.preview = p
         ent = p.entitlement
@@ -160,7 +167,9 @@ class EntitlementPanel(ttk.Labelframe):
                     continue  # the grid above already says which periods ended
                 lbl = ttk.Label(
                     self.basis_frame,
-                    text="• " + basis_text(b.code, b.params),
+                    # wrapped here: Tk alone left "•" and "。" on lines of their own and cut
+                    # dates in two (issue 18 §8)
+                    text=wrap("• " + basis_text(b.code, b.params), self._measure, WRAP - 4),
                     wraplength=WRAP,
                     justify="left",
                     font=SMALL,
