@@ -613,7 +613,8 @@ class PrintingTab(ttk.Frame):
         if job is None:
             return
         form, number, _lang, blank = job
-        name = f"{_('blank') if blank else number}_{_(FORM_LABELS[form])}.pdf"
+        who = _("blank") if blank else number
+        name = f"{who}_{_(FORM_LABELS[form])}.pdf"
         out = filedialog.asksaveasfilename(
             parent=self,
             initialdir=str(paths.documents_dir()),
