@@ -7,6 +7,7 @@ from typing import Any
 
 from app.cli.common import EXIT_OK, AddVerb, BadInput, emit_json, print_status
 from app.i18n import _
+from app.i18n.event_texts import describe
 from app.i18n.labels import CATEGORIES, KINDS, REASONS, STATUSES, label
 
 
@@ -221,12 +222,8 @@ def _format_detail(ctx: Any, d: Any) -> str:
     out.append(_("History:"))
     for e in d.events:
         when = ctx.local(e.at).strftime("%Y-%m-%d %H:%M")
-        change = (
-            f"{label(STATUSES, e.from_state)} → {label(STATUSES, e.to_state)}"
-            if e.to_state
-            else e.action
-        )
-        out.append(f"  {when}  {e.actor}  {change}  {e.note}".rstrip())
+        what = describe(e.action, e.note, e.data, e.from_state, e.to_state)
+        out.append(f"  {when}  {e.actor}  {what}".rstrip())
     return "\n".join(out)
 
 

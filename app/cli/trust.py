@@ -9,6 +9,7 @@ from typing import Any
 
 from app.cli.common import EXIT_FAIL, EXIT_OK, AddVerb, emit_json
 from app.i18n import _
+from app.i18n.check_texts import history_verdict
 from app.i18n.messages import describe
 
 
@@ -51,18 +52,6 @@ def register(add: AddVerb) -> None:
     p.add_argument("--json", action="store_true", help=_("print JSON"))
 
 
-def _why_text(report: Any) -> str:
-    if report.why == "changed":
-        return _("its content was changed after it was written")
-    if report.why == "relinked":
-        return _("its link to the event before does not match: event {id} was changed or removed")
-    if report.why == "missing":
-        return _("events {first}–{last} were deleted").format(
-            first=report.missing_from, last=report.broken_id - 1
-        )
-    return report.why
-
-
 def cmd_audit(ctx: Any, args: argparse.Namespace) -> int:
     from app.services.audit_check import verify_history
 
@@ -70,50 +59,8 @@ def cmd_audit(ctx: Any, args: argparse.Namespace) -> int:
     if args.json:
         emit_json(report)
         return EXIT_OK if report.ok else EXIT_FAIL
-    if report.ok:
-        print(
-            _("{count} events, chain intact, head {head}").format(
-                count=report.checked, head=report.head
-            )
-        )
-        return EXIT_OK
-    if report.why == "rows_changed":
-        print(
-            _(
-                "The event log is intact ({count} events), but these records were changed "
-                "outside AfterDesk (they differ from what their last event recorded): {rows}"
-            ).format(count=report.checked, rows=", ".join(report.rows))
-        )
-        return EXIT_FAIL
-    if report.why in ("checkpoint_mismatch", "checkpoint_unsigned"):
-        if report.why == "checkpoint_mismatch":
-            text = _(
-                "TAMPERING: the event log links up, but event {id} no longer has the hash the "
-                "shop's signed checkpoint recorded: the log was rewritten. The checkpoint is kept."
-            )
-        else:
-            text = _(
-                "TAMPERING: the log's checkpoint is not signed by this shop's key: it was "
-                "changed outside AfterDesk. The checkpoint is kept; restore a backup."
-            )
-        print(text.format(id=report.broken_id))
-        return EXIT_FAIL
-    if report.why == "anchor_missing":
-        line = _(
-            "Chain broken after event {count}: the head {anchor} printed earlier is no longer "
-            "in the log — events at the end were removed."
-        ).format(count=report.checked, anchor=args.anchor)
-    else:
-        at = report.broken_at.strftime("%Y-%m-%d %H:%M:%S") if report.broken_at else ""
-        line = _("Chain broken at event {id} ({number} {at}): {what}.").format(
-            id=report.broken_id,
-            number=report.broken_number or "-",
-            at=at,
-            what=_why_text(report).format(id=(report.broken_id or 1) - 1),
-        )
-    print(line)
-    print(_("{count} events before it are intact.").format(count=report.checked))
-    return EXIT_FAIL
+    print(history_verdict(report, args.anchor))
+    return EXIT_OK if report.ok else EXIT_FAIL
 
 
 def _backup_dict(info: Any) -> dict[str, Any]:

@@ -163,7 +163,7 @@ MONEY_KINDS = {
     "claim_recovery": N_("Recovered from carrier"),
     "supplier_recovery": N_("Recovered from supplier"),
     "freight": N_("Freight"),
-    "parts": N_("Parts"),
+    "parts": N_("Parts cost"),
     "labour": N_("Labour"),
     "price_difference": N_("Price difference charged"),
     "freight_charge": N_("Freight charged"),
@@ -221,6 +221,37 @@ EVENT_ACTIONS = {
     "order_linked": N_("linked to a case of the same order"),
     "print_failed": N_("printing failed"),
     "slip_saved": N_("slip saved as PDF"),
+    "printed": N_("printed"),
+    "dealer_deposit": N_("dealer deposit"),
+    "stock_in": N_("stock received"),
+}
+
+#: Why a backup was taken (the code is part of its file name).
+BACKUP_REASONS = {
+    "auto": N_("automatic"),
+    "close": N_("on closing"),
+    "manual": N_("by hand"),
+    "before-erase": N_("before erasing personal data"),
+    "before-restore": N_("before a restore"),
+}
+
+
+def backup_reason(code: str) -> str:
+    """A backup's reason in words; "manual-2" (a second in the same minute) reads "manual"."""
+    base = code.rsplit("-", 1)[0] if code.rsplit("-", 1)[-1].isdigit() else code
+    return label(BACKUP_REASONS, base)
+
+
+#: The printed forms by their command-line code, as the Print tab and the history name them.
+FORM_NAMES = {
+    "intake": N_("Intake receipt"),
+    "repair-ticket": N_("Repair ticket (A5)"),
+    "repair-receipt": N_("Repair receipt (80 mm roll)"),
+    "label": N_("Device label"),
+    "warranty-card": N_("Warranty card"),
+    "rma": N_("Return authorisation form"),
+    "return-receipt": N_("Warehouse return receipt"),
+    "carrier-claim": N_("Carrier claim form"),
 }
 
 
@@ -229,7 +260,7 @@ EVENT_ACTIONS = {
 ACCESSORIES = {
     "charger": N_("Charger"),
     "cable": N_("Cable"),
-    "case": N_("Case"),
+    "case": N_("Phone case"),
     "sim_tray": N_("SIM tray"),
     "box": N_("Box"),
     "earphones": N_("Earphones"),

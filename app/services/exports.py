@@ -466,7 +466,7 @@ def report_document(ctx: Context, r: Report) -> ReportDoc:
         charts=report_charts(r),
         tables=tables[1:],
         closing=[
-            (_("Event log head"), r.chain_head),
+            (_("Record seal"), r.chain_head),
             (
                 _("Event log"),
                 (
@@ -482,11 +482,15 @@ def report_document(ctx: Context, r: Report) -> ReportDoc:
             ),
             (
                 _("To check later"),
-                _("audit verify --anchor <head> proves no event up to here was changed."),
+                _(
+                    "The program can prove at any later date that no record up to this seal "
+                    "was changed: the menu under your name (top right) → Backups… → Check the "
+                    "records…, with the seal above."
+                ),
             ),
         ],
         signatures=(_("Prepared by"), _("Owner / manager"), _("Date")),
-        footer=_("Head {head}…").format(head=r.chain_head[:16]),
+        footer=_("Record seal {head}…").format(head=r.chain_head[:16]),
         page_label=_("Page {page} of {pages}"),
         lang=current_language(),
     )

@@ -15,8 +15,10 @@ import ttkbootstrap as ttk
 
 from app import paths
 from app.i18n import N_, _
-from app.i18n.labels import ROLES, label
+from app.i18n.check_texts import history_verdict
+from app.i18n.labels import ROLES, backup_reason, label
 from app.services import accounts, backups, privacy
+from app.services.audit_check import verify_history
 from app.services.context import Context
 from app.services.permissions import Action, allowed
 from app.ui.desk import Desk, Outcome
@@ -259,6 +261,15 @@ class BackupDialog(ttk.Toplevel):
         ttk.Button(bar, text=_("Close"), bootstyle="secondary-outline", command=self.destroy).pack(
             side="right"
         )
+        ttk.Button(
+            bar,
+            text=_("Check the records…"),
+            bootstyle="secondary-outline",
+            command=self.check_records,
+        ).pack(side="right", padx=(0, 6))
+        self.check_result = ttk.Label(body, text="", wraplength=560, justify="left")
+        self.check_result.pack(anchor="w", pady=(8, 0))
+        self.verdict: Any = None
         self.bind("<Escape>", lambda _e: self.destroy())
         self.infos: list[backups.BackupInfo] = []
         self.refresh()
@@ -274,11 +285,55 @@ class BackupDialog(ttk.Toplevel):
                 iid=str(i),
                 values=(
                     self.desk.ctx.local(b.taken_at).strftime("%Y-%m-%d %H:%M"),
-                    b.reason,
+                    backup_reason(b.reason),
                     f"{b.size / 1024:.0f} KB",
                     str(b.path.parent),
                 ),
             )
+
+    def check_records(self) -> FormDialog:
+        """Walk the whole event log (seconds on a large shop: off the window's thread)."""
+        seal = Field(
+            "seal",
+            N_("Record seal (optional)"),
+            width=40,
+            hint=N_("The seal printed at the end of a monthly summary."),
+        )
+
+        def submit(values: dict[str, Any], _form: FormFrame) -> Outcome:
+            anchor = str(values.get("seal") or "").strip()
+
+            def done(report: Any) -> None:
+                self.verdict = report
+                if not self.winfo_exists():
+                    return
+                self.check_result.configure(
+                    text=history_verdict(report, anchor),
+                    bootstyle="success" if report.ok else "danger",
+                )
+                if report.ok:
+                    self.desk.notify(_("Records checked: nothing was changed."), "success")
+                else:
+                    self.desk.notify(_("The records check found a problem."), "danger")
+
+            self.desk.run_long(
+                "check-records",
+                lambda _progress: verify_history(self.desk.ctx, anchor),
+                done,
+            )
+            return Outcome(True, None)
+
+        return FormDialog(
+            self,
+            _("Check the records"),
+            [seal],
+            submit,
+            intro=_(
+                "Every change the program makes is linked to the one before it. The check "
+                "walks all of them and names the first that was altered or removed."
+            ),
+            ok_text=_("Check"),
+        )
 
     def backup(self) -> Outcome:
         outcome = self.desk.call(

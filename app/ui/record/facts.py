@@ -15,9 +15,11 @@ from app.i18n.labels import (
     INSPECTION,
     LIABILITY,
     MONEY_KINDS,
+    PARTIES,
     PAY_ROUTES,
     REASONS,
     REQUESTS,
+    SEVERITIES,
     SHIPPING,
     STATUSES,
     label,
@@ -78,6 +80,8 @@ def product_rows(ctx: Context, d: CaseDetail) -> Rows:
     rows.append((_("Channel"), label(CHANNELS, d.channel)))
     rows.append((_("Reason"), label(REASONS, d.reason)))
     rows.append((_("Request"), label(REQUESTS, d.request)))
+    if d.severity:
+        rows.append((_("Severity"), label(SEVERITIES, d.severity)))
     rows.append((_("Amount paid"), _money(d.amount)))
     rows.append((_("Description"), d.description))
     rows.append((_("Promised by"), d.promise_date.isoformat() if d.promise_date else ""))
@@ -87,7 +91,7 @@ def product_rows(ctx: Context, d: CaseDetail) -> Rows:
         rows.append((_("Follows from"), d.parent))
     if d.children:
         rows.append((_("Led to"), ", ".join(d.children)))
-    if d.shipping_status:
+    if d.shipping_status and d.shipping_status != "unknown":
         rows.append((_("Parcel"), label(SHIPPING, d.shipping_status)))
     if d.resolution:
         rows.append((_("Resolution"), d.resolution))
@@ -112,7 +116,11 @@ def repair_rows(ctx: Context, d: CaseDetail) -> Rows:
     estimate = _money(t.estimate)
     if t.estimate is not None and t.estimate_approved is not None:
         estimate += "  " + (_("approved") if t.estimate_approved else _("declined"))
-    parts = "; ".join(f"{p.description} ×{p.qty}" for p in t.parts)
+    parts = "; ".join(
+        f"{p.description} ×{p.qty} {_money(p.unit_price)} "
+        + (_("charged") if p.charged else _("free under warranty"))
+        for p in t.parts
+    )
     labour = "; ".join(f"{lb.description} ({lb.minutes} min)" for lb in t.labour)
     visits = "; ".join(f"{_when(ctx, v.visited_at)} {v.outcome}" for v in t.visits)
     return _keep(
@@ -180,7 +188,14 @@ def rma_rows(ctx: Context, d: CaseDetail) -> Rows:
 def money_rows(ctx: Context, d: CaseDetail) -> Rows:
     rows = [
         (
-            f"{label(MONEY_KINDS, m.kind)}" + (" ↩" if m.reverses else ""),
+            (
+                _("{kind} ({party})").format(
+                    kind=label(MONEY_KINDS, m.kind), party=label(PARTIES, m.party)
+                )
+                if m.party
+                else label(MONEY_KINDS, m.kind)
+            )
+            + (" ↩" if m.reverses else ""),
             f"#{m.id} {'-' if m.reverses else ''}{_money(m.amount)}"
             + (f" {label(PAY_ROUTES, m.route)}" if m.route else "")
             + f"  {_when(ctx, m.at)}  {m.by}  {m.note}".rstrip(),

@@ -21,7 +21,7 @@ from app import i18n, paths
 from app.documents import printing
 from app.domain.errors import DomainError
 from app.i18n import N_, _
-from app.i18n.labels import KINDS, STATUSES, label
+from app.i18n.labels import FORM_NAMES, KINDS, STATUSES, label
 from app.i18n.messages import describe
 from app.services.documents import (
     BLANK_FORMS,
@@ -35,16 +35,7 @@ from app.services.print_prefs import remember_printer, remembered_printer
 from app.services.search import search
 from app.ui.desk import Desk
 
-FORM_LABELS: dict[str, str] = {
-    "intake": N_("Intake receipt"),
-    "repair-ticket": N_("Repair ticket (A5)"),
-    "repair-receipt": N_("Repair receipt (80 mm roll)"),
-    "label": N_("Device label"),
-    "warranty-card": N_("Warranty card"),
-    "rma": N_("Return authorisation form"),
-    "return-receipt": N_("Warehouse return receipt"),
-    "carrier-claim": N_("Carrier claim form"),
-}
+FORM_LABELS: dict[str, str] = FORM_NAMES
 # Which forms fit which kind of case, for the record hint under the number.
 FORM_KINDS: dict[str, tuple[str, ...]] = {
     "repair-ticket": ("repair",),

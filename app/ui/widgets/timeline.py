@@ -15,7 +15,7 @@ from datetime import datetime
 import ttkbootstrap as ttk
 
 from app.i18n import _
-from app.i18n.labels import EVENT_ACTIONS, STATUSES, label
+from app.i18n.event_texts import describe
 from app.services.views import EventView
 
 # Chinese, Japanese and full-width text has no spaces to break at: such lines wrap by character.
@@ -28,18 +28,7 @@ def has_cjk(text: str) -> bool:
 
 
 def describe_event(e: EventView) -> str:
-    if e.to_state:
-        change = f"{label(STATUSES, e.from_state) if e.from_state else '—'} → " + label(
-            STATUSES, e.to_state
-        )
-    else:
-        change = event_label(e.action)
-    return f"{change}  {e.note}".strip()
-
-
-def event_label(action: str) -> str:
-    """The event's name as people read it; an unknown action shows its code."""
-    return label(EVENT_ACTIONS, action) if action in EVENT_ACTIONS else action.replace("_", " ")
+    return describe(e.action, e.note, e.data, e.from_state, e.to_state)
 
 
 def theme_colours() -> tuple[str, str]:
