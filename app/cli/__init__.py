@@ -35,6 +35,7 @@ log = logging.getLogger("afterdesk")
 MODULES = (
     "app.cli.cases",
     "app.cli.money",
+    "app.cli.replies",
     "app.cli.documents",
     "app.cli.signing",
     "app.cli.trust",
@@ -182,13 +183,29 @@ def acting(data_dir: Path, args: argparse.Namespace, anonymous_ok: bool = False)
     if getattr(args, "user", None):
         from app.cli.accounts import sign_in
 
-        return sign_in(data_dir, args.user)
+        ctx = sign_in(data_dir, args.user)
+        _apply_reply_rule(ctx)
+        return ctx
     if not anonymous_ok:
         from app.services.accounts import needs_owner_setup
 
         if not needs_owner_setup():
             raise DomainError("user_required", verb=args.verb)
     return context_for(data_dir)
+
+
+def _apply_reply_rule(ctx: object) -> None:
+    """Returns whose customer stayed silent past the reply window close at the next command."""
+    from app.i18n.check_texts import closed_by_rule_text
+    from app.services.replies import apply_reply_rule
+
+    try:
+        closed = apply_reply_rule(ctx)  # type: ignore[arg-type]
+    except Exception:  # noqa: BLE001 - the rule never blocks the command that was asked for
+        log.exception("reply rule failed")
+        return
+    if closed:
+        sys.stderr.write(closed_by_rule_text(ctx, closed) + "\n")
 
 
 def _run(handler: Handler, make_ctx: object, args: argparse.Namespace) -> int:

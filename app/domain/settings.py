@@ -149,6 +149,7 @@ FORM_PRINTERS = (
     "rma",
     "return_receipt",
     "carrier_claim",
+    "reply_report",
     "report",
 )
 
@@ -173,6 +174,7 @@ class PrintSettings:
     rma: str = ""
     return_receipt: str = ""
     carrier_claim: str = ""
+    reply_report: str = ""
     report: str = ""
 
 

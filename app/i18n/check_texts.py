@@ -1,4 +1,4 @@
-"""What the whole-log check found, in sentences: the command line and the window say the same."""
+"""What the checks and rules found, in sentences: the command line and the window say the same."""
 
 from __future__ import annotations
 
@@ -56,3 +56,10 @@ def _why_text(report: Any) -> str:
             first=report.missing_from, last=report.broken_id - 1
         )
     return report.why
+
+
+def closed_by_rule_text(ctx: Any, numbers: list[str]) -> str:
+    """The cases the no-reply rule just closed."""
+    return _("No reply within {days} days, taken as accepted and closed: {numbers}").format(
+        days=ctx.settings.returns.no_reply_close_days, numbers=", ".join(numbers)
+    )

@@ -60,6 +60,8 @@ def _join(*parts: str) -> str:
 
 def _details(action: str, data: Mapping[str, Any]) -> str:
     """The event's data as a short phrase, or "" when it says nothing a person needs."""
+    if data.get("rule") == "no_reply_close_days":
+        return _("the customer did not reply within {days} days").format(days=data.get("days"))
     if action in ("money", "money_reversed"):
         kind = label(MONEY_KINDS, data.get("kind"))
         party = data.get("party")

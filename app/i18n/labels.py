@@ -224,6 +224,7 @@ EVENT_ACTIONS = {
     "printed": N_("printed"),
     "dealer_deposit": N_("dealer deposit"),
     "stock_in": N_("stock received"),
+    "reply_deemed": N_("no reply in time: taken as accepted"),
 }
 
 #: Why a backup was taken (the code is part of its file name).
@@ -252,6 +253,7 @@ FORM_NAMES = {
     "rma": N_("Return authorisation form"),
     "return-receipt": N_("Warehouse return receipt"),
     "carrier-claim": N_("Carrier claim form"),
+    "reply-report": N_("Answer to the customer's return (report)"),
 }
 
 

@@ -140,6 +140,7 @@ SETTINGS: dict[str, tuple[str, str]] = {
     "printing.rma": (N_("Printer: return authorisation"), ""),
     "printing.return_receipt": (N_("Printer: return receipt"), ""),
     "printing.carrier_claim": (N_("Printer: carrier claim"), ""),
+    "printing.reply_report": (N_("Printer: answer to a return"), ""),
     "printing.report": (N_("Printer: monthly report"), ""),
     "ui.language": (
         N_("Language"),

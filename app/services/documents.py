@@ -45,6 +45,7 @@ FORMS: dict[str, str] = {
     "rma": "rma",
     "return-receipt": "return_receipt",
     "carrier-claim": "carrier_claim",
+    "reply-report": "reply_report",
 }
 #: Layouts in forms/ that are not slips of a record (`certificate guide`).
 OTHER_FORMS = ("check_guide",)
@@ -383,6 +384,40 @@ def _rma_values(d: CaseDetail, f: _Fmt) -> dict[str, Any]:
     }
 
 
+def _reply_values(ctx: Context, d: CaseDetail, f: _Fmt) -> dict[str, Any]:
+    """The report's answer part: what the customer gets, and by when they may reply (002 §4.9)."""
+    from app.domain.rules.returns import reply_window_end
+
+    r = d.rma
+    assert r is not None
+    sent = ctx.local(r.report_sent_at).date() if r.report_sent_at else ctx.today()
+    tr = f.tr.gettext
+    got = []
+    for m in d.money:
+        if m.kind in ("refund", "credit", "freight_refund", "deposit_refund"):
+            amount = -m.amount if m.reverses else m.amount
+            got.append(f"{f.label(labels.MONEY_KINDS, m.kind)} {f.money(amount)}")
+    if d.status == "exchanged" or r.disposition == "exchange":
+        got.append(tr("A replacement of the same model"))
+    if r.customer_reply:
+        reply = r.customer_reply
+    elif r.customer_reply_at is not None:
+        reply = tr("No reply within {days} days: taken as accepted ({date}).").format(
+            days=ctx.settings.returns.no_reply_close_days, date=f.day(r.customer_reply_at)
+        )
+    else:
+        reply = ""
+    return {
+        "report_sent_date": f.day(r.report_sent_at),
+        "reply_due": reply_window_end(sent, ctx.settings.returns).isoformat(),
+        "outcome": "；".join(got) if f.lang == "zh" else "; ".join(got),
+        "reply_text": reply,
+        "product": " ".join(x for x in (d.product.name, d.product.model_spec) if x)
+        if d.product
+        else "",
+    }
+
+
 def _approval_level(level: str, amount: Decimal | None, f: _Fmt) -> str:
     """Who approved, by level, and the value the approval was given on (it follows the value)."""
     name = f.label(labels.APPROVAL_LEVELS, level) if level else ""
@@ -541,10 +576,12 @@ def slip_data(ctx: Context, number: str, form: str, *, lang: str | None = None) 
         sig = case.repair_tickets.get().signature if case is not None else None  # type: ignore[union-attr]
         data["customer_signature"] = (sig or {}).get("strokes")
         data["signer"] = (sig or {}).get("signer") or (detail.customer.name if sig else "")
-    elif code in ("rma", "return-receipt"):
+    elif code in ("rma", "return-receipt", "reply-report"):
         if detail is None or detail.rma is None:
             raise _refuse(code, number)
         data.update(_rma_values(detail, f))
+        if code == "reply-report":
+            data.update(_reply_values(ctx, detail, f))
     elif code == "carrier-claim":
         if claim is None:
             if detail is None or not detail.claims:

@@ -11,6 +11,7 @@ import ttkbootstrap as ttk
 from app import i18n, paths
 from app.domain.errors import DomainError
 from app.i18n import _
+from app.i18n.check_texts import closed_by_rule_text
 from app.i18n.messages import describe
 from app.services.context import Context
 from app.ui.desk import Desk
@@ -120,11 +121,26 @@ class Session:
         for child in self.root.winfo_children():
             if isinstance(child, Card):
                 child.destroy()
+        closed = self._apply_reply_rule(ctx)
         self.window = build(ctx, self.root)
+        if closed:
+            self.window.desk.notify(closed_by_rule_text(ctx, closed), "info")
         self.root.title(window_title(ctx.settings.shop.name))  # a demo made at first run: say so
         self.window.desk.on("restored", self.after_restore)
         self.root.after(self.BACKUP_CHECK_MS, self._backup_tick)
         self.root.after(self.WARM_PRINT_MS, self._warm_printing)
+
+    @staticmethod
+    def _apply_reply_rule(ctx: Context) -> list[str]:
+        """Close the returns whose customer stayed silent past the reply window (no service runs
+        in the background: the rule catches up whenever someone signs in)."""
+        from app.services.replies import apply_reply_rule
+
+        try:
+            return apply_reply_rule(ctx)
+        except Exception:  # noqa: BLE001 - a rule that cannot run now never blocks sign-in
+            log.exception("reply rule failed")
+            return []
 
     def _warm_printing(self) -> None:
         """Fonts, forms and the signing key loaded on a worker thread once the window is up, so

@@ -24,7 +24,7 @@ from tests.documents.slipdata import (  # noqa: F401 - `demo` is a fixture
 pytestmark = pytest.mark.skipif(not have_poppler(), reason="needs poppler-utils (pdftotext)")
 
 LANGS = ("zh", "en")
-MONEY_FORMS = ("repair-ticket", "repair-receipt", "rma", "carrier-claim")
+MONEY_FORMS = ("repair-ticket", "repair-receipt", "rma", "carrier-claim", "reply-report")
 
 
 def number_for(demo: Demo, form: str) -> str:
@@ -37,10 +37,11 @@ def number_for(demo: Demo, form: str) -> str:
         "rma": demo.rma,
         "return-receipt": demo.rma_case,
         "carrier-claim": demo.claim,
+        "reply-report": demo.rma_case,
     }[form]
 
 
-def test_there_are_eight_forms() -> None:
+def test_there_are_nine_forms() -> None:
     assert set(documents.FORMS) == {
         "intake",
         "repair-ticket",
@@ -50,6 +51,7 @@ def test_there_are_eight_forms() -> None:
         "rma",
         "return-receipt",
         "carrier-claim",
+        "reply-report",
     }
 
 

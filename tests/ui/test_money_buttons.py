@@ -42,14 +42,14 @@ def test_ship_first_with_deposit_then_goods_owed_list_and_waiver(
     tab = window.tabs["returns"]
     tab.refresh_counts()
     pump(window.root)
-    assert [b.cget("text").split()[0] for b in tab.owed_buttons] == [number]
+    assert [b.cget("text").split()[0] for b in tab.owed.buttons] == [number]
     panel = open_record(window, number)
     assert "waive_goods" in panel.buttons
     press_ok(window, panel, "waive_goods", reason="快递丢件", lost=True)
     assert db(ctx, number).rma.goods_waived_reason == "快递丢件"
     tab.refresh_counts()
     pump(window.root)
-    assert tab.owed_buttons == []
+    assert tab.owed.buttons == []
 
 
 def test_book_money_and_reverse_it(window: Any, ctx: Context) -> None:  # noqa: F811

@@ -44,6 +44,7 @@ FORM_KINDS: dict[str, tuple[str, ...]] = {
     "rma": ("return", "exchange"),
     "return-receipt": ("return", "exchange"),
     "carrier-claim": ("carrier_damage", "refund", "return", "exchange"),
+    "reply-report": ("return", "exchange"),
 }
 LANGS = (("zh", N_("Chinese")), ("en", N_("English")))
 DEFAULT_PRINTER = N_("System default printer")

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import tkinter as tk
+from collections.abc import Callable
 
 import ttkbootstrap as ttk
 
 from app.i18n import N_, _
+from app.services.replies import awaiting_reply
 from app.services.return_help import (
     STRIP_STATUSES,
     ReturnCounts,
@@ -25,8 +27,39 @@ CHIPS: tuple[tuple[str, str], ...] = (
 )
 
 
-#: Rows of the goods-owed list shown above the returns list (the rest: `goods-owed` verb).
+#: Rows of each waiting list shown above the returns list (the rest: `goods-owed`, `replies`).
 OWED_SHOWN = 5
+
+
+class WaitingList(ttk.Frame):
+    """A titled list of links above the returns list (hidden when empty); a click opens one."""
+
+    def __init__(self, master: tk.Misc, open_record: Callable[[str], object]) -> None:
+        super().__init__(master)
+        self.pack(fill="x", pady=(0, 6))
+        self.open_record = open_record
+        self.title = ttk.Label(self, font=("TkDefaultFont", 9, "bold"))
+        self.buttons: list[ttk.Button] = []
+
+    def show(self, title: str, rows: list[tuple[str, bool, str]]) -> None:
+        """``rows``: (text, urgent, case number), most urgent first."""
+        for b in self.buttons:
+            b.destroy()
+        self.buttons = []
+        if not rows:
+            self.title.pack_forget()
+            return
+        self.title.configure(text=title)
+        self.title.pack(anchor="w")
+        for text, urgent, number in rows[:OWED_SHOWN]:
+            button = ttk.Button(
+                self,
+                text=text,
+                bootstyle="danger-link" if urgent else "secondary-link",
+                command=lambda n=number: self.open_record(n),
+            )
+            button.pack(anchor="w")
+            self.buttons.append(button)
 
 
 class ReturnsTab(BrowseTab):
@@ -58,10 +91,9 @@ class ReturnsTab(BrowseTab):
             strip.columnconfigure(i, weight=1, uniform="chips")
             self.chips[key] = button
         # 先补发: replacements shipped first whose old goods are not back, most overdue first.
-        self.owed_frame = ttk.Frame(left)
-        self.owed_frame.pack(fill="x", pady=(0, 6))
-        self.owed_title = ttk.Label(self.owed_frame, font=("TkDefaultFont", 9, "bold"))
-        self.owed_buttons: list[ttk.Button] = []
+        self.owed = WaitingList(left, self.show_record)
+        # 002 §4.9: reports sent, the customer's reply awaited; silence closes the case.
+        self.replies = WaitingList(left, self.show_record)
 
     def refresh_counts(self) -> None:
         if not self.winfo_exists():
@@ -86,29 +118,43 @@ class ReturnsTab(BrowseTab):
     def refresh_goods_owed(self) -> None:
         """The list "shipped first, goods not back" with days overdue; a click opens the case."""
         got = self.desk.read(goods_owed)
-        for b in self.owed_buttons:
-            b.destroy()
-        self.owed_buttons = []
         rows = got.value if got.ok else []
-        if not rows:
-            self.owed_title.pack_forget()
-            return
-        self.owed_title.configure(text=_("Shipped first, goods not back: {n}").format(n=len(rows)))
-        self.owed_title.pack(anchor="w")
-        for row in rows[:OWED_SHOWN]:
-            late = (
-                _("{days} days overdue").format(days=row.days_overdue)
-                if row.days_overdue
-                else _("due {date}").format(date=row.due.isoformat() if row.due else "—")
-            )
-            button = ttk.Button(
-                self.owed_frame,
-                text=f"{row.number}  {row.customer_name}  ·  {late}",
-                bootstyle="danger-link" if row.days_overdue else "secondary-link",
-                command=lambda n=row.number: self.show_record(n),
-            )
-            button.pack(anchor="w")
-            self.owed_buttons.append(button)
+        self.owed.show(
+            _("Shipped first, goods not back: {n}").format(n=len(rows)),
+            [
+                (
+                    f"{row.number}  {row.customer_name}  ·  "
+                    + (
+                        _("{days} days overdue").format(days=row.days_overdue)
+                        if row.days_overdue
+                        else _("due {date}").format(date=row.due.isoformat() if row.due else "—")
+                    ),
+                    bool(row.days_overdue),
+                    row.number,
+                )
+                for row in rows
+            ],
+        )
+        self.refresh_replies()
+
+    def refresh_replies(self) -> None:
+        """Reports sent, reply awaited: days left before the case closes as accepted."""
+        got = self.desk.read(awaiting_reply)
+        rows = got.value if got.ok else []
+        self.replies.show(
+            _("Awaiting the customer's reply: {n}").format(n=len(rows)),
+            [
+                (
+                    f"{row.number}  {row.customer_name}  ·  "
+                    + _("{days} days left (closes as accepted on {date})").format(
+                        days=row.days_left, date=row.closes_on.isoformat()
+                    ),
+                    row.days_left <= 3,
+                    row.number,
+                )
+                for row in rows
+            ],
+        )
 
     def toggle_chip(self, key: str) -> None:
         """Filter the list by the chip's status; clicking the active chip shows all again."""
