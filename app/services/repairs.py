@@ -222,11 +222,16 @@ def schedule_visit(ctx: Context, number: str, when: datetime, note: str = "") ->
         raise DomainError("not_a_datetime", field="appointment_at")
     require(ctx, Action.CASE_MOVE)
     with write_transaction():
-        _, t = _ticket(number)
+        case, t = _ticket(number)
         if not t.on_site:
             raise DomainError("not_on_site", field="appointment_at")
         t.appointment_at = when
         t.save()
+        if case.first_answered_at is None:
+            # Agreeing the appointment with the customer is the first answer (001, 003): the
+            # 24-hour clock stops here, not at the first change of status.
+            case.first_answered_at = ctx.now()
+            case.save()
         _log(ctx, t, "appointment", {"at": when.isoformat()}, text)
 
 

@@ -311,3 +311,31 @@ def test_on_site_appointment_is_recorded(ctx: Context) -> None:
     when = datetime(2026, 3, 3, 6, 0, tzinfo=UTC)
     repairs.schedule_visit(ctx, case.number, when, "已电话约定")
     assert repair_of(find_case(case.number)).appointment_at == when
+
+
+def test_an_appointment_agreed_in_time_stops_the_first_answer_clock(
+    ctx: Context, clock: Any
+) -> None:
+    """Issue #16 item 4: a job booked 2 hours after the call is not overdue at 25 hours."""
+    from datetime import UTC, datetime
+
+    from app.services.cases import CaseFilter, list_cases
+
+    case = take_intake(
+        ctx,
+        IntakeForm(
+            kind="repair",
+            name="上门客户",
+            phone="13700002222",
+            product="小米 14",
+            on_site=True,
+            site_address="杭州市西湖区文三路 1 号",
+        ),
+    )
+    clock.advance(hours=2)
+    repairs.schedule_visit(ctx, case.number, datetime(2026, 3, 4, 6, 0, tzinfo=UTC), "已约定")
+    clock.advance(hours=23)  # 25 hours after the call, still "scheduled"
+    assert find_case(case.number).first_answered_at is not None
+    assert not show_case(ctx, case.number).overdue
+    overdue = list_cases(ctx, CaseFilter(overdue=True))
+    assert case.number not in {r.number for r in overdue}
