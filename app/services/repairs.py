@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from app.domain.codes import MoneyKind, StockReason
+from app.domain.codes import MoneyKind, Role, StockReason
 from app.domain.errors import DomainError
 from app.domain.money import parse_money
 from app.domain.validation import Collector, validate_qty, validate_text
@@ -41,7 +41,24 @@ def _ticket(number: str) -> tuple[Case, RepairTicket]:
 
 
 def _log(ctx: Context, t: RepairTicket, action: str, data: dict, note: str = "") -> None:
+    if action != "assigned":
+        _first_technician(ctx, t)
     audit.log(ctx, "repair", t, action, data, note)
+
+
+def _first_technician(ctx: Context, t: RepairTicket) -> None:
+    """The technician who first works an unassigned repair becomes its assignee, so the ticket
+    never prints an empty 维修人员 (a desk clerk or the owner working on it assigns nobody)."""
+    if ctx.actor.role != Role.TECHNICIAN.value or t.technician_id is not None:
+        return
+    user = User.get_by_id(ctx.actor.id)
+    t.technician = user
+    t.save()
+    case = t.case
+    if case.assignee_id is None:
+        case.assignee = user
+        case.save()
+    audit.log(ctx, "repair", t, "assigned", {"technician": user.name, "first_to_work": True})
 
 
 def update_ticket(ctx: Context, number: str, **fields: str) -> None:

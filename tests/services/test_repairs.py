@@ -339,3 +339,28 @@ def test_an_appointment_agreed_in_time_stops_the_first_answer_clock(
     assert not show_case(ctx, case.number).overdue
     overdue = list_cases(ctx, CaseFilter(overdue=True))
     assert case.number not in {r.number for r in overdue}
+
+
+def test_the_first_technician_to_work_a_repair_becomes_its_assignee(
+    ctx: Context, tech_ctx: Context
+) -> None:
+    """Issue #18 item 5: the ticket no longer prints an empty 维修人员."""
+    from app.services.documents import slip_data
+
+    case = take_intake(
+        ctx, IntakeForm(kind="repair", name="林晓", phone="13700003333", product="OPPO Reno11")
+    )
+    repairs.update_ticket(ctx, case.number, diagnosis="owner looks first")  # the owner: nobody
+    assert find_case(case.number).assignee is None
+    repairs.update_ticket(tech_ctx, case.number, diagnosis="屏幕排线松动")
+    stored = find_case(case.number)
+    assert stored.assignee.name == tech_ctx.actor.name
+    assert repair_of(stored).technician.name == tech_ctx.actor.name
+    assert slip_data(ctx, case.number, "repair-ticket")["technician"]
+    # an explicit assignment is never overridden by whoever works next
+    from tests.conftest import make_user
+
+    make_user("tech2", "technician")
+    repairs.assign_technician(ctx, case.number, "tech2")
+    repairs.update_ticket(tech_ctx, case.number, diagnosis="更换排线")
+    assert find_case(case.number).assignee.name == "tech2"
