@@ -80,7 +80,7 @@ def product_rows(ctx: Context, d: CaseDetail) -> Rows:
     rows.append((_("Channel"), label(CHANNELS, d.channel)))
     rows.append((_("Reason"), label(REASONS, d.reason)))
     rows.append((_("Request"), label(REQUESTS, d.request)))
-    if d.severity:
+    if d.severity and d.kind == "complaint":
         rows.append((_("Severity"), label(SEVERITIES, d.severity)))
     rows.append((_("Amount paid"), _money(d.amount)))
     rows.append((_("Description"), d.description))

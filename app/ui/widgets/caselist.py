@@ -39,8 +39,11 @@ class CaseBrowser(ttk.Frame):
     )
     #: Widest a column grows to fit its text (the product column takes what is left).
     MAX_WIDTH = {"status": 190, "customer": 110, "assignee": 90, "kind": 110}
-    PRODUCT_MIN = 120
+    PRODUCT_MIN = 90
     SHRINKABLE_TO = 90  # no text column is squeezed below this to make room
+    #: The columns that give way when the pane is narrow; the status never does (a cut status
+    #: such as "Replacement shi…" is the one thing a clerk reads the list for).
+    SHRINKABLE = ("customer", "assignee", "kind")
 
     def __init__(
         self,
@@ -287,11 +290,11 @@ class CaseBrowser(ttk.Frame):
         room = self.tree.winfo_width() - 2
         if room > 200:
             over = sum(widths.values()) + self.PRODUCT_MIN - room
-            # Take the excess from the text columns (never the number or the dates), widest
-            # first, down to SHRINKABLE_TO.
-            while over > 0:
+            # Take the excess from the text columns (never the number, the status or the dates),
+            # widest first, down to SHRINKABLE_TO.
+            while over > 0 and any(c in widths for c in self.SHRINKABLE):
                 col = max(
-                    (c for c in widths if c in self.MAX_WIDTH),
+                    (c for c in widths if c in self.SHRINKABLE),
                     key=lambda c: widths[c] - self.SHRINKABLE_TO,
                 )
                 spare = widths[col] - self.SHRINKABLE_TO
