@@ -384,6 +384,126 @@ def _rma_values(d: CaseDetail, f: _Fmt) -> dict[str, Any]:
     }
 
 
+#: Tick-box choices the seed's return form prints (客户意见, 会审判定, 回厂后的处置):
+#: (code, Chinese, English). Codes are the program's requests and outcomes.
+REQUEST_TICKS = (
+    ("refund", "退货", "Return"),
+    ("exchange", "换货", "Exchange"),
+    ("compensation", "索赔", "Claim"),
+    ("other", "其他", "Other"),
+)
+HANDLING_TICKS = (
+    ("repair_restock", "返修", "Repair"),
+    ("scrap", "报废", "Scrap"),
+    ("other", "其他", "Other"),
+)
+#: Shop costs of a return (执行费用): what the shop paid out or bears, freight included.
+COST_KINDS = ("freight", "parts", "labour")
+
+
+def ticks(f: _Fmt, options: tuple[tuple[str, str, str], ...], chosen: str | None) -> str:
+    """ "■ 退货  □ 换货  □ 索赔  □ 其他": the seed's tick boxes, the chosen one filled (an
+    unknown choice ticks "other"; nothing chosen leaves every box empty for the pen)."""
+    codes = [code for code, _zh, _en in options]
+    pick = chosen if chosen in codes else ("other" if chosen and "other" in codes else None)
+    i = 1 if f.lang == "zh" else 2
+    return "  ".join(("■ " if o[0] == pick else "□ ") + o[i] for o in options)
+
+
+def _who_moved(d: CaseDetail, *states: str) -> tuple[str, datetime | None, str]:
+    """Who last moved the case into one of `states`, when, and into which ("" when never)."""
+    for e in reversed(d.events):
+        if e.to_state in states:
+            return e.actor, e.at, e.to_state
+    return "", None, ""
+
+
+def _rma_chain_values(d: CaseDetail, f: _Fmt) -> dict[str, Any]:
+    """The approval chain of the seed's 客户退/换货申请表单 (002): QA review, execution, GM
+    opinion, finance, assessment and filing — filled where the record has it."""
+    r = d.rma
+    assert r is not None
+    inspector, inspected_at, _ = _who_moved(d, "inspected")
+    judge, judged_at, _ = _who_moved(d, "liability_decided")
+    doer, done_at, done = _who_moved(d, "refunded", "exchanged", "credited", "disposition_done")
+    closer, closed_at, _ = _who_moved(d, "closed")
+    outcome = {"refunded": "refund", "exchanged": "exchange", "credited": "other"}.get(done)
+    costs = [m for m in d.money if m.kind in COST_KINDS and (not m.party or m.party == "shop")]
+    cost_total = sum((-m.amount if m.reverses else m.amount for m in costs), Decimal("0.00"))
+    refunds = [m for m in d.money if m.kind in ("refund", "credit") and not m.reverses]
+    routes = sorted({f.label(labels.PAY_ROUTES, m.route) for m in refunds if m.route})
+    finance_by = refunds[-1].by if refunds else ""
+    participants = "、".join(dict.fromkeys(x for x in (inspector, judge) if x))
+    return {
+        "request_ticks": ticks(f, REQUEST_TICKS, d.request),
+        "decision_ticks": ticks(f, REQUEST_TICKS, outcome)
+        if outcome
+        else ticks(f, REQUEST_TICKS, None),
+        "handling_ticks": ticks(f, HANDLING_TICKS, r.disposition)
+        if r.disposition
+        else ticks(f, HANDLING_TICKS, None),
+        "review_host": judge,
+        "review_members": participants if f.lang == "zh" else participants.replace("、", ", "),
+        "review_result": " / ".join(
+            x
+            for x in (
+                f.label(labels.LIABILITY, r.liability),
+                f.label(labels.DISPOSITIONS, r.disposition),
+            )
+            if x
+        ),
+        "review_date": f.day(judged_at),
+        "inspected_by": inspector,
+        "inspected_date": f.day(inspected_at),
+        "execution_result": f.label(labels.STATUSES, done),
+        "execution_cost": f.money(cost_total) if costs else "",
+        "executed_by": doer,
+        "executed_date": f.day(done_at),
+        "gm_opinion": _gm_opinion(r, f),
+        "gm_by": r.override_by or (r.approved_by if r.approval_level == "owner" else ""),
+        "gm_date": f.day(r.approved_at) if r.approval_level == "owner" or r.override_by else "",
+        "finance_result": "；".join(
+            f"{f.label(labels.MONEY_KINDS, m.kind)} {f.money(m.amount)}" for m in refunds
+        )
+        + (f" （{'、'.join(routes)}）" if routes else ""),
+        "finance_by": finance_by,
+        "finance_date": f.day(refunds[-1].at) if refunds else "",
+        "assessment": _assessment(d, f),
+        "closed_by": closer,
+        "closed_date": f.day(closed_at),
+        "filing_result": f.label(labels.STATUSES, "closed") if closed_at else "",
+    }
+
+
+def _gm_opinion(r: Any, f: _Fmt) -> str:
+    """总经理审核: the owner's override with its reason, else the approval at its level."""
+    zh = f.lang == "zh"
+    if r.override_reason:
+        return f"{'特批（三包外）：' if zh else 'Override (outside the three guarantees): '}" + (
+            r.override_reason
+        )
+    if r.approved_by:
+        level = _approval_level(r.approval_level, r.approved_amount, f)
+        return (
+            f"{'同意' if zh else 'Approved'} · {level}" if level else ("同意" if zh else "Approved")
+        )
+    if r.rejection_reason:
+        return f"{'不同意：' if zh else 'Rejected: '}{r.rejection_reason}"
+    return ""
+
+
+def _assessment(d: CaseDetail, f: _Fmt) -> str:
+    """考核: who bears the fault, and what was charged to them (a dealer's deduction)."""
+    r = d.rma
+    assert r is not None
+    if not r.liability:
+        return ""
+    charged = [m for m in d.money if m.kind in ("dealer_deduction", "charge") and not m.reverses]
+    total = sum((m.amount for m in charged), Decimal("0.00"))
+    who = f.label(labels.LIABILITY, r.liability)
+    return f"{who} {f.money(total)}".strip() if charged else who
+
+
 def _reply_values(ctx: Context, d: CaseDetail, f: _Fmt) -> dict[str, Any]:
     """The report's answer part: what the customer gets, and by when they may reply (002 §4.9)."""
     from app.domain.rules.returns import reply_window_end
@@ -521,7 +641,14 @@ def _sale_card_values(ctx: Context, sale: Any, f: _Fmt) -> dict[str, Any]:
 
 
 def _blank_values(ctx: Context, f: _Fmt) -> dict[str, Any]:
-    return {**_shop(ctx, f), "handset": "1"}  # a blank card carries the handset's terms
+    return {
+        **_shop(ctx, f),
+        "handset": "1",  # a blank card carries the handset's terms
+        # a blank return form prints the seed's tick boxes, all empty, for the pen
+        "request_ticks": ticks(f, REQUEST_TICKS, None),
+        "decision_ticks": ticks(f, REQUEST_TICKS, None),
+        "handling_ticks": ticks(f, HANDLING_TICKS, None),
+    }
 
 
 def _resolve(number: str, form: str) -> tuple[Case | None, CarrierClaim | None]:
@@ -580,6 +707,8 @@ def slip_data(ctx: Context, number: str, form: str, *, lang: str | None = None) 
         if detail is None or detail.rma is None:
             raise _refuse(code, number)
         data.update(_rma_values(detail, f))
+        if code == "rma":
+            data.update(_rma_chain_values(detail, f))
         if code == "reply-report":
             data.update(_reply_values(ctx, detail, f))
     elif code == "carrier-claim":
