@@ -81,7 +81,7 @@ def test_selftest_passes_and_leaves_nothing_behind(tmp_path: Path) -> None:
     assert (proc.returncode, proc.stderr) == (0, ""), proc.stdout + proc.stderr
     lines = check_lines(proc.stdout)
     assert lines["database"] == "journal WAL, foreign keys on, synchronous FULL"
-    assert lines["forms"] == "8 forms rendered with Chinese text"
+    assert lines["forms"] == "9 forms rendered with Chinese text"
     assert lines["window"].startswith("main window built")
     assert_left_nothing(tmp_path)
 
