@@ -34,6 +34,7 @@ log = logging.getLogger("afterdesk")
 # Verb families, in the order they appear in --help.
 MODULES = (
     "app.cli.cases",
+    "app.cli.actions",
     "app.cli.money",
     "app.cli.replies",
     "app.cli.documents",

@@ -90,6 +90,12 @@ FIELDS = {
 }
 
 MESSAGES = {
+    # the steps of a record (app.services.actions)
+    "unknown_action": N_('There is no step called "{action}"; the steps are: {choices}.'),
+    "action_not_now": N_(
+        '{number} is {status}: "{action}" is not possible now (`act {number} --list` shows '
+        "what is)."
+    ),
     # validation
     "required": N_("{field}: please fill this in."),
     "invalid": N_("{field}: this value cannot be used."),

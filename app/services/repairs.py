@@ -320,3 +320,52 @@ def approve_scrap(ctx: Context, number: str, report: str) -> None:
         t.scrap_approved_at = ctx.now()
         t.save()
         _log(ctx, t, "scrap_approved", {}, text)
+
+
+# --- steps that are one decision for the shop, made of two writes, in one transaction ----------
+
+
+def decide_and_move(ctx: Context, number: str, approved: bool, then: str, note: str = "") -> Case:
+    """The customer approves, and the repair waits for parts (or another next state): one step,
+    so a failed move leaves no half-recorded approval."""
+    from app.services.transitions import move
+
+    with write_transaction():
+        decide_estimate(ctx, number, approved, note)
+        return move(ctx, number, then, note)
+
+
+def ready_for_pickup(ctx: Context, number: str, result: str = "") -> Case:
+    """Record what was done (printed on the ticket) and tell the desk the device is ready."""
+    from app.services.transitions import move
+
+    text = validate_text(result, "result", max_len=4000)
+    with write_transaction():
+        _, t = _ticket(number)
+        note = text
+        if t.result.strip() and text and text != t.result.strip():
+            update_ticket(ctx, number, result=text)
+            note = ""
+        elif text and not t.result.strip():
+            update_ticket(ctx, number, result=text)
+        return move(ctx, number, "ready_for_pickup", note)
+
+
+def schedule_revisit(ctx: Context, number: str, reason: str, when: datetime | None = None) -> Case:
+    """Another visit (001: its reason is told to the customer), with its appointment if agreed."""
+    from app.services.transitions import move
+
+    with write_transaction():
+        case = move(ctx, number, "revisit_scheduled", reason)
+        if when is not None:
+            schedule_visit(ctx, number, when, reason)
+        return case
+
+
+def scrap(ctx: Context, number: str, report: str) -> Case:
+    """The owner approves scrapping with a written report, and the device is scrapped."""
+    from app.services.transitions import move
+
+    with write_transaction():
+        approve_scrap(ctx, number, report)
+        return move(ctx, number, "scrapped", report)

@@ -15,7 +15,6 @@ from app.domain.money import format_money, parse_money
 from app.i18n import N_, _
 from app.i18n.labels import STATUSES, label
 from app.services import repair_help, repairs
-from app.services.cases import move
 from app.services.context import Context
 from app.services.permissions import Action
 from app.services.views import CaseDetail
@@ -158,10 +157,9 @@ def _decide(approved: bool, then: str = "") -> Callable[[RecordPanel, CaseDetail
 
     def run(panel: RecordPanel, d: CaseDetail) -> FormDialog:
         def work(ctx: Context, note: str) -> Any:
-            case = repairs.decide_estimate(ctx, d.number, approved, note)
             if then:
-                case = move(ctx, d.number, then, note)
-            return case
+                return repairs.decide_and_move(ctx, d.number, approved, then, note)
+            return repairs.decide_estimate(ctx, d.number, approved, note)
 
         target = then or ("repairing" if approved else "ready_for_pickup")
 
@@ -315,9 +313,7 @@ def _revisit(panel: RecordPanel, d: CaseDetail) -> FormDialog:
 
     def work(ctx: Context, reason: str, text: str) -> None:
         when = repair_help.parse_appointment(ctx, text)
-        move(ctx, d.number, "revisit_scheduled", reason)
-        if when is not None:
-            repairs.schedule_visit(ctx, d.number, when, reason)
+        repairs.schedule_revisit(ctx, d.number, reason, when)
 
     def submit(values: dict[str, Any], form: FormFrame) -> Outcome:
         return panel.desk.call(
@@ -353,11 +349,7 @@ def _ready(panel: RecordPanel, d: CaseDetail) -> FormDialog:
     )
 
     def work(ctx: Context, result: str) -> Any:
-        text = result.strip()
-        if t.result.strip() and text and text != t.result.strip():
-            repairs.update_ticket(ctx, d.number, result=text)
-            text = ""
-        return move(ctx, d.number, "ready_for_pickup", text)
+        return repairs.ready_for_pickup(ctx, d.number, result.strip())
 
     def submit(values: dict[str, Any], form: FormFrame) -> Outcome:
         return panel.desk.call(
@@ -410,8 +402,7 @@ def _scrap(panel: RecordPanel, d: CaseDetail) -> FormDialog:
     )
 
     def work(ctx: Context, report: str) -> Any:
-        repairs.approve_scrap(ctx, d.number, report)
-        return move(ctx, d.number, "scrapped", report)
+        return repairs.scrap(ctx, d.number, report)
 
     def submit(values: dict[str, Any], form: FormFrame) -> Outcome:
         return confirm_owner(
