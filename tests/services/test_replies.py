@@ -90,9 +90,9 @@ def test_a_case_not_yet_settled_closes_once_staff_finish_it(
 
 
 def test_the_window_setting_is_read(ctx: Context, desk_ctx: Context, clock: Clock) -> None:
-    from app.services.rules import update_settings
-
     import dataclasses
+
+    from app.services.rules import update_settings
 
     ctx = dataclasses.replace(
         ctx, settings=update_settings(ctx, {"returns.no_reply_close_days": "10"})
