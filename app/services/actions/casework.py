@@ -22,8 +22,8 @@ REPAIR = ("repair",)
 COMPLAINT = ("complaint",)
 NOTE = F("note", N_("Note"), kind="multiline", span=True)
 YES_NO = (("yes", N_("Yes")), ("no", N_("No")))
-#: States in which the customer signs the ticket (at drop-off, at pickup, after a visit).
-SIGN_AT = ("received", "diagnosing", "ready_for_pickup", "visited", "collected", "done")
+#: States in which the customer signs the ticket: at pickup, and after an on-site visit.
+SIGN_AT = ("ready_for_pickup", "visited")
 
 
 def _in(*states: str) -> Any:
@@ -106,8 +106,8 @@ register(
         (F("amount", N_("Estimate (¥)"), required=True, width=12), NOTE),
         permission=Permission.REPAIR_WORK,
         workflows=REPAIR,
-        target="awaiting_approval",
-        when=_in("diagnosing"),
+        when=_in("diagnosing", "awaiting_approval"),  # a quote, or a changed quote
+        help=N_("Quote an out-of-warranty repair; the ticket then waits for the customer."),
     ),
     Action(
         "decide-estimate",

@@ -88,6 +88,57 @@ def _claim(ctx: Context, number: str, v: dict[str, Any]) -> Any:
     return return_help.open_claim(ctx, number, data)
 
 
+def _claim_status(ctx: Context, number: str, v: dict[str, Any]) -> Any:
+    """The record's open carrier claim moves on (filed, paid, closed …)."""
+    from app.services.records import case_detail, find_case
+
+    open_claims = [
+        c
+        for c in case_detail(find_case(number), ctx).claims
+        if c.status not in ("closed", "rejected")
+    ]
+    return money.move_claim(
+        ctx, open_claims[-1].number, v["to"], recovered=v["recovered"] or None, note=v["note"]
+    )
+
+
+# When goods are (or were) with a carrier, by workflow: a claim can be opened (carrier damage
+# also files its claim as the move to "claim filed" while that move is allowed).
+CLAIM_STATUSES = {
+    "return": frozenset(
+        {
+            "replacement_shipped",
+            "awaiting_goods",
+            "received",
+            "inspected",
+            "liability_decided",
+            "disposition_done",
+        }
+    ),
+    "refund": frozenset({"verifying", "intercepting", "refunded"}),
+    "carrier_damage": frozenset({"documented", "replacement_shipped", "refunded"}),
+}
+
+
+def claim_open_allowed(d: CaseDetail) -> bool:
+    """A carrier claim may be opened on the record now (without moving it)."""
+    wf = "return" if d.kind in ("return", "exchange") else d.kind
+    if d.status not in CLAIM_STATUSES.get(wf, ()):
+        return False
+    return not (wf == "carrier_damage" and "claim_filed" in d.allowed)
+
+
+def claim_can_open(d: CaseDetail) -> bool:
+    """`open-claim`: as an extra step, or as carrier damage's move to "claim filed"."""
+    return claim_open_allowed(d) or (d.kind == "carrier_damage" and "claim_filed" in d.allowed)
+
+
+def live_claim(d: CaseDetail) -> Any:
+    """The newest claim on the case that can still move."""
+    live = [c for c in d.claims if c.allowed]
+    return live[-1] if live else None
+
+
 def _owed(d: CaseDetail) -> bool:
     r = d.rma
     return (
@@ -359,10 +410,33 @@ register(
             F("size", N_("Size")),
         ),
         permission=Permission.CLAIM,
-        workflows=("return", "carrier_damage", "refund"),
-        when=lambda d: d.status not in ("cancelled", "closed", "requested", "reported"),
+        when=claim_can_open,
         style="secondary-outline",
         order=32,
+    ),
+    Action(
+        "ship-replacement",
+        N_("Ship replacement"),
+        lambda ctx, n, v: move(ctx, n, "replacement_shipped", v["note"]),
+        (NOTE,),
+        workflows=("carrier_damage",),
+        target="replacement_shipped",
+        style="warning",
+        help=N_("A replacement for goods the carrier damaged; it needs the refund's approval."),
+    ),
+    Action(
+        "claim-status",
+        N_("Update claim"),
+        _claim_status,
+        (
+            F("to", N_("New status"), required=True),
+            F("recovered", N_("Amount recovered (¥)"), width=12),
+            NOTE,
+        ),
+        permission=Permission.CLAIM,
+        when=lambda d: live_claim(d) is not None,
+        style="secondary-outline",
+        order=33,
     ),
     Action(
         "capa",

@@ -14,6 +14,7 @@ from app.domain.money import format_money, parse_money
 from app.i18n import N_, _
 from app.i18n.labels import KINDS, STATUSES, label
 from app.services import complaints, money, return_help
+from app.services.actions.returns import claim_open_allowed, live_claim
 from app.services.views import CaseDetail, ClaimView
 from app.ui.desk import Outcome
 from app.ui.dialogs import FormDialog
@@ -214,8 +215,7 @@ def _open_claim(panel: RecordPanel, d: CaseDetail) -> FormDialog:
 
 def open_claim_of(d: CaseDetail) -> ClaimView | None:
     """The newest claim on the case that can still move."""
-    live = [c for c in d.claims if c.allowed]
-    return live[-1] if live else None
+    return live_claim(d)
 
 
 def _move_claim(panel: RecordPanel, d: CaseDetail) -> FormDialog:
@@ -268,31 +268,6 @@ def _move_claim(panel: RecordPanel, d: CaseDetail) -> FormDialog:
     return dialog
 
 
-# When goods are (or were) with a carrier, by workflow; carrier damage files its claim through
-# the "claim filed" button instead, while that is allowed.
-CLAIM_STATUSES = {
-    "return": frozenset(
-        {
-            "replacement_shipped",
-            "awaiting_goods",
-            "received",
-            "inspected",
-            "liability_decided",
-            "disposition_done",
-        }
-    ),
-    "refund": frozenset({"verifying", "intercepting", "refunded"}),
-    "carrier_damage": frozenset({"documented", "replacement_shipped", "refunded"}),
-}
-
-
-def _claim_open_allowed(d: CaseDetail) -> bool:
-    wf = "return" if d.kind in ("return", "exchange") else d.kind
-    if d.status not in CLAIM_STATUSES.get(wf, ()):
-        return False
-    return not (wf == "carrier_damage" and "claim_filed" in d.allowed)
-
-
 register(
     RecordAction(
         "resolve", N_("Resolve…"), _resolve, COMPLAINT, target="resolved", style="success"
@@ -334,7 +309,7 @@ register(
         "open_claim",
         N_("Carrier claim…"),
         _open_claim,
-        when=_claim_open_allowed,
+        when=claim_open_allowed,
         style="secondary-outline",
         order=60,
     ),

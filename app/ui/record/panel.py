@@ -223,7 +223,7 @@ class RecordPanel(ttk.Frame):
         for target in d.allowed:
             if registry.is_automatic(d, target):
                 continue
-            action = registry.transition_action(d, target)
+            action = registry.transition_action(d, target, self.desk.ctx)
             if action is not None:
                 items.append((action.id, _(action.label), action.style, self._runner(action)))
             else:
@@ -235,7 +235,7 @@ class RecordPanel(ttk.Frame):
                         lambda t=target: self.ask_move(t),
                     )
                 )
-        for action in registry.extra_actions(d):
+        for action in registry.extra_actions(d, self.desk.ctx):
             items.append((action.id, _(action.label), action.style, self._runner(action)))
         for key, text, style, command in items:
             self.buttons[key] = ttk.Button(
@@ -284,6 +284,33 @@ class RecordPanel(ttk.Frame):
         """Open a dialog over the window; remembers it so tests and keys can reach it."""
         self.dialog = FormDialog(self, title, fields, submit, **kwargs)
         return self.dialog
+
+    def ask_step(self, name: str) -> FormDialog:
+        """A registry step without a dialog of its own: its fields, then `actions.run`."""
+        from app.services import actions as steps
+
+        d = self.detail
+        assert d is not None
+        step = steps.get(name)
+
+        def submit(values: dict[str, Any], form: FormFrame) -> Outcome:
+            return self.desk.call(
+                steps.run,
+                d.number,
+                step.name,
+                values,
+                form=form,
+                done=registry.done_text(d, _(step.label)),
+            )
+
+        return self.form(
+            f"{_(step.label)} — {d.number}",
+            list(step.fields),
+            submit,
+            intro=_(step.help) if step.help else "",
+            ok_text=_(step.label),
+            ok_style=step.style if step.style in ("primary", "success", "warning") else "primary",
+        )
 
     def ask_move(self, target: str) -> ConfirmDialog:
         d = self.detail

@@ -15,6 +15,7 @@ from app.domain.money import format_money, parse_money
 from app.i18n import N_, _
 from app.i18n.labels import STATUSES, label
 from app.services import repair_help, repairs
+from app.services.actions.casework import SIGN_AT  # one list for the window and `act`
 from app.services.context import Context
 from app.services.permissions import Action
 from app.services.views import CaseDetail
@@ -29,7 +30,6 @@ from app.ui.widgets.signature import SignaturePad
 REPAIR = ("repair",)
 # Statuses in which the bench (or the technician on site, once there) works on the device.
 WORK = ("diagnosing", "awaiting_parts", "repairing", "quality_check", "visited")
-SIGN_AT = ("ready_for_pickup", "visited")
 
 NOTE = Field("note", N_("Note"), kind="multiline", height=2)
 ESTIMATE = Field(
