@@ -209,7 +209,7 @@ def _disconnect(args: argparse.Namespace, folder: Path) -> int:
 
 def _import(args: argparse.Namespace, folder: Path) -> int:
     from app.cli import acting
-    from app.services import server
+    from app.services import server, server_import
     from app.services.setup import close_data_folder, open_data_folder
 
     address = _address(args, folder)
@@ -221,7 +221,7 @@ def _import(args: argparse.Namespace, folder: Path) -> int:
             if not args.json and sys.stderr.isatty():
                 sys.stderr.write(f"\r{table}: {rows}   ")
 
-        report = server.import_folder(
+        report = server_import.import_folder(
             ctx, address, Path(args.source) if args.source else None, progress
         )
     finally:

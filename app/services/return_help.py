@@ -137,7 +137,7 @@ class ApprovalNeed:
 def approval_for(ctx: Context, number: str) -> ApprovalNeed:
     """What approving a return needs, judged as check_and_record_approval judges it: the value
     as it stands (lines x price or the refund asked) and the three-guarantee verdict."""
-    from app.services.returns import entitlement_check
+    from app.services.approvals import entitlement_check
 
     case = find_case(number)
     amount = _paid(case) or ZERO

@@ -17,18 +17,14 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
 from app import paths
 from app.domain.errors import DomainError
-from app.services.context import Context
-from app.services.permissions import Action, require
 from app.store import db as store_db
 from app.store import server as store_server
-from app.store.db import StoreError
 from app.store.server import ServerFacts
 
 PASSWORD_ENV = "AFTERDESK_DB_PASSWORD"
@@ -212,65 +208,3 @@ def connect(data_dir: Path, address: ServerAddress, *, keep_password: bool = Tru
         raise DomainError("server_not_utf8", host=address.host_port, encoding=found.encoding)
     save_address(data_dir, address, keep_password=keep_password)
     return found
-
-
-@dataclass(frozen=True)
-class ImportReport:
-    """What `server import` copied, and the chain it checked on the server afterwards."""
-
-    address: str  # label, no password
-    rows: dict[str, int]
-    events: int
-    head: str
-
-
-def import_folder(
-    ctx: Context,
-    address: ServerAddress,
-    source: Path | None = None,
-    progress: Callable[[str, int], object] | None = None,
-) -> ImportReport:
-    """Copy every row of a SQLite shop (the folder's own database, or `source`: a backup) into
-    an empty server database, keeping ids, numbering counters and the event chain; then walk the
-    chain on the server and compare every table's rows. All or nothing: one transaction.
-
-    Call with the SQLite folder open as `ctx` (its owner acts); leaves that folder open.
-    """
-    from app.services.setup import open_data_folder
-    from app.store.history import check_chain
-    from app.store.schema import SCHEMA_VERSION
-
-    require(ctx, Action.RESTORE)
-    path = Path(source) if source else paths.db_path(ctx.data_dir)
-    if not path.is_file():
-        raise DomainError("backup_missing", file=str(path))
-    src = store_server.open_sqlite_read_only(path)
-    try:
-        version = src.execute_sql("SELECT max(version) FROM schema_info").fetchone()[0]
-        if int(version or 0) != SCHEMA_VERSION:
-            raise DomainError("server_import_old", file=str(path), version=version)
-        store_db.close()
-        target = store_db.open_postgres(**address.connect_params())  # type: ignore[arg-type]
-        try:
-            from app.store.schema import ensure_schema
-
-            ensure_schema(lambda _reason: None)  # a new server database: tables, no migration
-            with store_db.write_transaction(), src.atomic():
-                try:
-                    store_server.clear_for_import(target)
-                except StoreError as exc:
-                    raise DomainError(exc.code, host=address.host_port, **exc.params) from exc
-                rows = store_server.copy_rows(src, target, store_server.MODELS, progress=progress)
-                store_server.reset_sequences(target)
-                # Checked before the commit: a copy that differs is rolled back whole.
-                chain = check_chain()
-                same = store_server.row_counts(target) == store_server.row_counts(src)
-                if not chain.ok or not same:
-                    raise DomainError("server_import_mismatch", host=address.host_port)
-            target.execute_sql("ANALYZE")
-        finally:
-            store_db.close()
-    finally:
-        src.close()
-        open_data_folder(ctx.data_dir, local=True)
-    return ImportReport(address.label, rows, chain.checked, chain.head)

@@ -13,7 +13,9 @@ from app.domain import workflows
 from app.domain.codes import CaseKind, Disposition, MoneyKind
 from app.domain.errors import DomainError
 from app.services import audit
+from app.services.approvals import check_and_record_approval
 from app.services.context import Context
+from app.services.ledger import book_entry, live_entries
 from app.services.permissions import Action, require
 from app.services.records import find_case, refunded_total, repair_of, rma_of
 from app.store.db import write_transaction
@@ -89,8 +91,6 @@ def _money_recorded(kind: MoneyKind, code: str) -> Guard:
 
 
 def _return_approved(ctx: Context, case: Case, frm: str, note: str) -> None:
-    from app.services.returns import check_and_record_approval
-
     r = rma_of(case)
     if r is not None and r.approved_by_id is not None:
         return  # approved a moment ago in this transaction by returns.approve (with its checks)
@@ -124,8 +124,6 @@ def _ship_first(ctx: Context, case: Case, frm: str, note: str) -> None:
     require(ctx, Action.SHIP_FIRST)
     rma = rma_of(case)
     if rma is not None and rma.approved_by_id is None:
-        from app.services.returns import check_and_record_approval
-
         check_and_record_approval(ctx, case)
     case.ship_first_by = ctx.actor.id
     case.ship_first_at = ctx.now()
@@ -158,8 +156,6 @@ def _goods_received(ctx: Context, case: Case, frm: str, note: str) -> None:
         r.received_at = ctx.now()
         r.save()
     # A deposit taken when the replacement shipped first goes back now the goods are here.
-    from app.services.money import book_entry, live_entries
-
     held = live_entries(case, MoneyKind.DEPOSIT)
     returned = live_entries(case, MoneyKind.DEPOSIT_REFUND)
     if held and not returned:

@@ -604,14 +604,14 @@ def test_other_money_is_booked_with_its_route_and_corrected_by_reversal(
 
 
 def test_money_rows_are_written_by_one_function(backend: str) -> None:
-    """Every MoneyEntry row is created in `money.book_entry` (one place for the trust hook)."""
+    """Every MoneyEntry row is created in `ledger.book_entry` (one place for the trust hook)."""
     creators = []
     for path in (REPO / "app").rglob("*.py"):
         text = path.read_text(encoding="utf-8")
         if "MoneyEntry.create(" in text or "MoneyEntry.insert" in text:
             creators.append(path.relative_to(REPO).as_posix())
-    assert creators == ["app/services/money.py"]
-    text = (REPO / "app/services/money.py").read_text(encoding="utf-8")
+    assert creators == ["app/services/ledger.py"]
+    text = (REPO / "app/services/ledger.py").read_text(encoding="utf-8")
     assert text.count("MoneyEntry.create(") == 1
 
 

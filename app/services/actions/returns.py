@@ -287,7 +287,10 @@ register(
                 "lines",
                 N_("Received per line"),
                 kind="lines",
-                hint=N_('JSON: {"line id": quantity}; blank means everything expected arrived'),
+                hint=N_(
+                    "JSON mapping each line's id to the quantity received; blank means "
+                    "everything expected arrived"
+                ),
             ),
             F("package_damaged", N_("Package damaged"), kind="check"),
             F("damaged", N_("Damaged per line"), kind="lines"),
