@@ -19,7 +19,7 @@ from pathlib import Path
 from app.domain import workflows
 from app.domain.codes import CaseKind
 from app.domain.numbering import Series, format_number
-from app.services.setup import close_data_folder, open_data_folder
+from app.services.shop.setup import close_data_folder, open_data_folder
 from app.store.db import database, write_transaction
 from app.store.history import GENESIS, event_digest
 from app.store.models import User

@@ -66,8 +66,8 @@ if __name__ == "__main__":
     import sys
     from pathlib import Path
 
-    from app.services.search import search
-    from app.services.setup import context_for, open_data_folder
+    from app.services.casework.search import search
+    from app.services.shop.setup import context_for, open_data_folder
 
     folder = open_data_folder(Path(sys.argv[1]))
     ctx = context_for(folder, "boss")

@@ -33,7 +33,7 @@ WINDOW_CHILD = """
 import sys, resource
 sys.path.insert(0, {root!r})
 from pathlib import Path
-from app.services.setup import open_data_folder, context_for
+from app.services.shop.setup import open_data_folder, context_for
 from app.ui.app import build
 folder = open_data_folder(Path({folder!r}))
 w = build(context_for(folder, "boss"))
@@ -46,7 +46,7 @@ TABS_CHILD = """
 import sys, time, json
 sys.path.insert(0, {root!r})
 from pathlib import Path
-from app.services.setup import open_data_folder, context_for
+from app.services.shop.setup import open_data_folder, context_for
 from app.ui.app import build
 from app.ui.main_window import TABS
 folder = open_data_folder(Path({folder!r}))
@@ -162,15 +162,15 @@ class Table:
 def run(folder: Path, repeat: int, window_runs: int, report_runs: int = 3) -> Table:
     from app import paths
     from app.domain import workflows
-    from app.services.backups import backup_now
-    from app.services.cases import show_case
-    from app.services.documents import make_slip, warm_printing
-    from app.services.exports import make_report_pdf, write_report_xlsx
-    from app.services.intake import IntakeForm, take_intake
-    from app.services.report import month_report
-    from app.services.search import search
-    from app.services.setup import context_for, open_data_folder
-    from app.services.transitions import move
+    from app.services.safekeeping.backups import backup_now
+    from app.services.casework.cases import show_case
+    from app.services.paper.documents import make_slip, warm_printing
+    from app.services.paper.exports import make_report_pdf, write_report_xlsx
+    from app.services.casework.intake import IntakeForm, take_intake
+    from app.services.paper.report import month_report
+    from app.services.casework.search import search
+    from app.services.shop.setup import context_for, open_data_folder
+    from app.services.casework.transitions import move
     from app.store.models import Case, Customer
     from bench import keystrokes
     from bench.generate import imei, name, phone
@@ -336,7 +336,7 @@ def run(folder: Path, repeat: int, window_runs: int, report_runs: int = 3) -> Ta
         else (ctx.today().year - 1, 12)
     )
     out = Path(tempfile.mkdtemp())
-    from app.services.audit_check import verify_history
+    from app.services.safekeeping.audit_check import verify_history
 
     # Once after an upgrade (no checkpoint yet), and on every `audit verify`: the whole log.
     t.add("whole event log walk (audit verify)", timed(lambda: verify_history(ctx), 1, warm=0))

@@ -19,8 +19,8 @@ import pytest
 
 from app import i18n, paths
 from app.domain.errors import DomainError
-from app.services.context import Context
-from app.services.setup import close_data_folder, context_for, open_data_folder
+from app.services.shop.context import Context
+from app.services.shop.setup import close_data_folder, context_for, open_data_folder
 from app.store.db import database
 from app.store.models import MODELS, User
 from tests import pg
@@ -80,7 +80,7 @@ def pg_databases() -> pg.Databases:
 def _install_pg_hook() -> None:
     """In a [pg] test, a data folder opened for the first time gets its own PostgreSQL database
     (its server.json is written as `server connect` writes it)."""
-    from app.services import server
+    from app.services.safekeeping import server
 
     real = server.folder_address
 
@@ -96,7 +96,7 @@ def _install_pg_hook() -> None:
 
 def prepare_folder(folder: Path) -> None:
     """Before a subprocess opens `folder`: in a [pg] test, give a new folder its database."""
-    from app.services import server
+    from app.services.safekeeping import server
 
     server.folder_address(Path(folder))
 
@@ -276,7 +276,7 @@ def q(sql: str) -> str:
 def sqlite_view(folder: Path, out: Path) -> Path:
     """A SQLite file with the folder's rows, for checks written in plain sqlite3: the folder's
     own file, or (server database) a snapshot of it taken now at `out`."""
-    from app.services import server
+    from app.services.safekeeping import server
     from app.store import db as store_db
     from app.store.server import snapshot_to
 

@@ -31,7 +31,7 @@ class Databases:
     two sessions on one server never meet)."""
 
     def __init__(self, url: str) -> None:
-        from app.services.server import parse_address
+        from app.services.safekeeping.server import parse_address
 
         self.admin = parse_address(url)
         self.prefix = f"adt_{uuid.uuid4().hex[:8]}"
@@ -99,13 +99,13 @@ class Databases:
 
     def _open_aside(self, name: str) -> None:
         """Make the schema in `name` through the program's own open, then put back what was open."""
-        from app.services.setup import open_data_folder
+        from app.services.shop.setup import open_data_folder
         from app.store.db import database
 
         was = database.obj
         folder = Path(tempfile.mkdtemp(prefix=f"{name}-"))
         try:
-            from app.services import server
+            from app.services.safekeeping import server
 
             server.save_address(folder, self.address(name))  # type: ignore[arg-type]
             open_data_folder(folder)
@@ -119,7 +119,7 @@ class Databases:
 
     def provision(self, folder: Path, template: str | None = None) -> str:
         """A new database for `folder` (a copy of `template`, default the bare schema)."""
-        from app.services import server
+        from app.services.safekeeping import server
 
         name = self._new_name()
         self._create(name, template or self.schema_template())

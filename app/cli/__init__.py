@@ -141,7 +141,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser, verbs = build_parser()
     args = parser.parse_args(args_list)
     try:
-        from app.services.server import use_for_this_run
+        from app.services.safekeeping.server import use_for_this_run
 
         use_for_this_run(getattr(args, "db", None))
     except DomainError as exc:
@@ -154,7 +154,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     verb = verbs[args.verb]
     if not verb.needs_data:
         return _run(verb.handler, None, args)
-    from app.services.setup import close_data_folder, open_data_folder
+    from app.services.shop.setup import close_data_folder, open_data_folder
 
     try:
         data_dir = open_data_folder(Path(args.data_dir) if args.data_dir else None)
@@ -179,7 +179,7 @@ def acting(data_dir: Path, args: argparse.Namespace, anonymous_ok: bool = False)
     marked `anonymous_ok` may act as it; the others are refused (exit 2) until --user is given.
     Call with the data folder open.
     """
-    from app.services.setup import context_for
+    from app.services.shop.setup import context_for
 
     if getattr(args, "user", None):
         from app.cli.accounts import sign_in
@@ -188,7 +188,7 @@ def acting(data_dir: Path, args: argparse.Namespace, anonymous_ok: bool = False)
         _apply_reply_rule(ctx)
         return ctx
     if not anonymous_ok:
-        from app.services.accounts import needs_owner_setup
+        from app.services.shop.accounts import needs_owner_setup
 
         if not needs_owner_setup():
             raise DomainError("user_required", verb=args.verb)
@@ -198,7 +198,7 @@ def acting(data_dir: Path, args: argparse.Namespace, anonymous_ok: bool = False)
 def _apply_reply_rule(ctx: object) -> None:
     """Returns whose customer stayed silent past the reply window close at the next command."""
     from app.i18n.check_texts import closed_by_rule_text
-    from app.services.replies import apply_reply_rule
+    from app.services.remedies.replies import apply_reply_rule
 
     try:
         closed = apply_reply_rule(ctx)  # type: ignore[arg-type]

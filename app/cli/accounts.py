@@ -25,7 +25,7 @@ ROLE_ALIASES = {"desk": "front_desk", "tech": "technician", "owner": "owner"}
 
 def sign_in(data_dir: Path, name: str) -> Any:
     """The context for `--user NAME`: the PIN from AFTERDESK_PIN, else asked for."""
-    from app.services.accounts import login
+    from app.services.shop.accounts import login
 
     secret = os.environ.get(PIN_ENV)
     if secret is None:
@@ -115,7 +115,7 @@ def _dispatch(ctx: Any, args: argparse.Namespace) -> int:
 
 
 def _add(ctx: Any, args: argparse.Namespace) -> int:
-    from app.services.accounts import add_user
+    from app.services.shop.accounts import add_user
 
     role = ROLE_ALIASES.get(args.role.strip().lower(), args.role)
     user = add_user(
@@ -132,7 +132,7 @@ def _role_label(code: str) -> str:
 
 
 def _list(ctx: Any, args: argparse.Namespace) -> int:
-    from app.services.accounts import list_users
+    from app.services.shop.accounts import list_users
 
     users = list_users(ctx)
     if args.json:
@@ -156,7 +156,7 @@ def _list(ctx: Any, args: argparse.Namespace) -> int:
 
 
 def _pin(ctx: Any, args: argparse.Namespace) -> int:
-    from app.services.accounts import set_pin
+    from app.services.shop.accounts import set_pin
 
     user = set_pin(ctx, args.name, _new_secret(args.name))
     print(_("PIN of {name} changed.").format(name=user.name))
@@ -164,7 +164,7 @@ def _pin(ctx: Any, args: argparse.Namespace) -> int:
 
 
 def _disable(ctx: Any, args: argparse.Namespace) -> int:
-    from app.services.accounts import deactivate
+    from app.services.shop.accounts import deactivate
 
     user = deactivate(ctx, args.name)
     print(_("Account {name} disabled.").format(name=user.name))
@@ -172,7 +172,7 @@ def _disable(ctx: Any, args: argparse.Namespace) -> int:
 
 
 def _unlock(ctx: Any, args: argparse.Namespace) -> int:
-    from app.services.accounts import unlock
+    from app.services.shop.accounts import unlock
 
     user = unlock(ctx, args.name)
     print(_("Account {name} unlocked.").format(name=user.name))
@@ -180,7 +180,7 @@ def _unlock(ctx: Any, args: argparse.Namespace) -> int:
 
 
 def cmd_owner_setup(ctx: Any, args: argparse.Namespace) -> int:
-    from app.services.accounts import create_owner
+    from app.services.shop.accounts import create_owner
 
     given = {
         "shop_name": args.shop_name,
@@ -213,7 +213,7 @@ def cmd_owner_setup(ctx: Any, args: argparse.Namespace) -> int:
 
 
 def _export(ctx: Any, args: argparse.Namespace) -> int:
-    from app.services.privacy import export_customer
+    from app.services.safekeeping.privacy import export_customer
 
     data = export_customer(ctx, args.key)
     out = Path(args.out)
@@ -233,7 +233,7 @@ def _export(ctx: Any, args: argparse.Namespace) -> int:
 
 
 def _erase(ctx: Any, args: argparse.Namespace) -> int:
-    from app.services.privacy import erase_customer
+    from app.services.safekeeping.privacy import erase_customer
 
     done = erase_customer(ctx, args.key, confirm_owner=args.yes)
     print(

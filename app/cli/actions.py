@@ -78,7 +78,7 @@ def _describe(action: Any) -> dict[str, Any]:
 
 def cmd_act(ctx: Any, args: argparse.Namespace) -> int:
     from app.services import actions
-    from app.services.cases import show_case
+    from app.services.casework.cases import show_case
 
     # Options after NUMBER land among the fields (argparse's remainder): take ours back.
     args.list = args.list or "--list" in args.fields

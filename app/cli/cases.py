@@ -101,8 +101,8 @@ def cmd_demo(ctx: Any, args: argparse.Namespace) -> int:
 
 
 def cmd_intake(ctx: Any, args: argparse.Namespace) -> int:
-    from app.services.cases import show_case
-    from app.services.intake import IntakeForm, take_intake
+    from app.services.casework.cases import show_case
+    from app.services.casework.intake import IntakeForm, take_intake
 
     form = IntakeForm(
         kind=args.kind.replace("-", "_"),
@@ -128,7 +128,7 @@ def cmd_intake(ctx: Any, args: argparse.Namespace) -> int:
         unused=args.unused,
     )
     case = take_intake(ctx, form)
-    from app.services.cases import show_case as _show
+    from app.services.casework.cases import show_case as _show
 
     same = _show(ctx, case.number).same_order
     if same:
@@ -148,7 +148,7 @@ def cmd_intake(ctx: Any, args: argparse.Namespace) -> int:
 
 
 def cmd_list(ctx: Any, args: argparse.Namespace) -> int:
-    from app.services.cases import CaseFilter, list_cases
+    from app.services.casework.cases import CaseFilter, list_cases
 
     if args.limit is not None and args.limit < 0:
         raise BadInput(_("--limit must be 0 or more"))
@@ -176,7 +176,7 @@ def cmd_list(ctx: Any, args: argparse.Namespace) -> int:
 
 
 def cmd_show(ctx: Any, args: argparse.Namespace) -> int:
-    from app.services.cases import show_case
+    from app.services.casework.cases import show_case
 
     detail = show_case(ctx, args.number)
     if args.json:
@@ -228,13 +228,13 @@ def _format_detail(ctx: Any, d: Any) -> str:
 
 
 def cmd_move(ctx: Any, args: argparse.Namespace) -> int:
-    from app.services.cases import move
+    from app.services.casework.cases import move
 
     return print_status(ctx, args, move(ctx, args.number, args.status, args.note).number)
 
 
 def cmd_refund(ctx: Any, args: argparse.Namespace) -> int:
-    from app.services.money import refund
+    from app.services.remedies.money import refund
 
     return print_status(
         ctx, args, refund(ctx, args.number, args.amount, args.note, args.route).number
@@ -242,7 +242,7 @@ def cmd_refund(ctx: Any, args: argparse.Namespace) -> int:
 
 
 def cmd_entitlement(ctx: Any, args: argparse.Namespace) -> int:
-    from app.services.rules import entitlement_for
+    from app.services.casework.rules import entitlement_for
 
     ent = entitlement_for(
         ctx,

@@ -51,7 +51,7 @@ class AddVerb(Protocol):
 
 
 def emit_json(obj: Any) -> None:
-    from app.services.views import jsonable
+    from app.services.casework.views import jsonable
 
     sys.stdout.write(json.dumps(jsonable(obj), ensure_ascii=False, indent=2) + "\n")
 
@@ -59,7 +59,7 @@ def emit_json(obj: Any) -> None:
 def print_status(ctx: Any, args: argparse.Namespace, number: str) -> int:
     """After a step: the case's new status (or the whole case with --json)."""
     from app.i18n.labels import STATUSES, label
-    from app.services.cases import show_case
+    from app.services.casework.cases import show_case
 
     detail = show_case(ctx, number)
     if args.json:

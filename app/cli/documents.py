@@ -14,7 +14,7 @@ from app.i18n import _
 
 
 def register(add: AddVerb) -> None:
-    from app.services.documents import FORMS
+    from app.services.paper.documents import FORMS
 
     p = add("print", _("print a form to PDF or a printer"), cmd_print)
     p.add_argument("number", nargs="?", default=None, help=_("case, repair, RMA or claim number"))
@@ -63,8 +63,8 @@ def register(add: AddVerb) -> None:
 
 def cmd_sale(ctx: Any, args: argparse.Namespace) -> int:
     """Register a sale without a case; the card is printed by its IMEI (or invoice number)."""
-    from app.services.documents import make_slip
-    from app.services.sales import register_sale
+    from app.services.casework.sales import register_sale
+    from app.services.paper.documents import make_slip
 
     sale = register_sale(
         ctx,
@@ -94,7 +94,7 @@ def cmd_sale(ctx: Any, args: argparse.Namespace) -> int:
 def cmd_form(ctx: Any, args: argparse.Namespace) -> int:
     """A form file in the data folder changes what every slip of that form says, under the
     shop's signature: only the version the owner approved (logged with its hash) is used."""
-    from app.services.documents import approve_form, list_form_files
+    from app.services.paper.documents import approve_form, list_form_files
 
     if args.action == "approve":
         if not args.name:
@@ -117,7 +117,12 @@ def cmd_form(ctx: Any, args: argparse.Namespace) -> int:
 def cmd_print(ctx: Any, args: argparse.Namespace) -> int:
     from app.i18n.messages import describe
     from app.i18n.setting_labels import shop_blanks_warning
-    from app.services.documents import font_warning, make_slip, missing_shop_details, print_slip
+    from app.services.paper.documents import (
+        font_warning,
+        make_slip,
+        missing_shop_details,
+        print_slip,
+    )
 
     if args.blank and args.number:
         raise BadInput(_("--blank prints an empty form: leave out the number."))
@@ -140,7 +145,7 @@ def cmd_print(ctx: Any, args: argparse.Namespace) -> int:
     blanks = shop_blanks_warning(missing_shop_details(ctx, slip.form))
     if blanks:
         sys.stderr.write(_("Warning: {text}").format(text=blanks) + "\n")
-    from app.services.certificates import certificate_warning
+    from app.services.paper.certificates import certificate_warning
 
     expiring = certificate_warning(ctx)
     if expiring:

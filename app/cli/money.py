@@ -98,7 +98,7 @@ def register(add: AddVerb) -> None:
 
 
 def cmd_approve(ctx: Any, args: argparse.Namespace) -> int:
-    from app.services.returns import approve
+    from app.services.remedies.returns import approve
 
     return print_status(
         ctx, args, approve(ctx, args.number, args.note, args.override_reason).number
@@ -106,14 +106,14 @@ def cmd_approve(ctx: Any, args: argparse.Namespace) -> int:
 
 
 def cmd_add_line(ctx: Any, args: argparse.Namespace) -> int:
-    from app.services.returns import add_line
+    from app.services.remedies.returns import add_line
 
     add_line(ctx, args.number, args.item, args.qty, args.price, spec=args.spec)
     return print_status(ctx, args, args.number)
 
 
 def cmd_ship(ctx: Any, args: argparse.Namespace) -> int:
-    from app.services.returns import ship_first
+    from app.services.remedies.returns import ship_first
 
     case = ship_first(
         ctx,
@@ -127,7 +127,7 @@ def cmd_ship(ctx: Any, args: argparse.Namespace) -> int:
 
 
 def cmd_waive(ctx: Any, args: argparse.Namespace) -> int:
-    from app.services.returns import waive_goods
+    from app.services.remedies.returns import waive_goods
 
     return print_status(
         ctx, args, waive_goods(ctx, args.number, args.reason, lost=args.lost).number
@@ -135,7 +135,7 @@ def cmd_waive(ctx: Any, args: argparse.Namespace) -> int:
 
 
 def cmd_owed(ctx: Any, args: argparse.Namespace) -> int:
-    from app.services.returns import goods_owed
+    from app.services.remedies.returns import goods_owed
 
     rows = goods_owed(ctx)
     if args.json:
@@ -148,7 +148,7 @@ def cmd_owed(ctx: Any, args: argparse.Namespace) -> int:
 
 
 def cmd_order(ctx: Any, args: argparse.Namespace) -> int:
-    from app.services.return_help import order_summary
+    from app.services.remedies.return_help import order_summary
 
     s = order_summary(ctx, args.order_no)
     if args.json:
@@ -165,7 +165,7 @@ def cmd_order(ctx: Any, args: argparse.Namespace) -> int:
 
 
 def cmd_book(ctx: Any, args: argparse.Namespace) -> int:
-    from app.services.money import record_entry
+    from app.services.remedies.money import record_entry
 
     entry = record_entry(
         ctx, args.number, args.kind, args.amount, args.route, args.note, args.party
@@ -178,7 +178,7 @@ def cmd_book(ctx: Any, args: argparse.Namespace) -> int:
 
 
 def cmd_reverse(ctx: Any, args: argparse.Namespace) -> int:
-    from app.services.money import reverse_money
+    from app.services.remedies.money import reverse_money
 
     entry = reverse_money(ctx, args.entry, args.note)
     if args.json:
@@ -189,7 +189,7 @@ def cmd_reverse(ctx: Any, args: argparse.Namespace) -> int:
 
 
 def cmd_freight(ctx: Any, args: argparse.Namespace) -> int:
-    from app.services.returns import FreightInput, set_freight
+    from app.services.remedies.returns import FreightInput, set_freight
 
     data = FreightInput(
         carrier=args.carrier,
@@ -203,7 +203,7 @@ def cmd_freight(ctx: Any, args: argparse.Namespace) -> int:
 
 
 def cmd_freight_payer(ctx: Any, args: argparse.Namespace) -> int:
-    from app.services.returns import change_freight_payer
+    from app.services.remedies.returns import change_freight_payer
 
     return print_status(
         ctx, args, change_freight_payer(ctx, args.number, args.payer, args.reason).number
@@ -223,7 +223,7 @@ def _pairs(values: list[str], option: str) -> dict[int, str]:
 
 
 def cmd_receive(ctx: Any, args: argparse.Namespace) -> int:
-    from app.services.returns import receive
+    from app.services.remedies.returns import receive
 
     case = receive(
         ctx,
@@ -237,7 +237,7 @@ def cmd_receive(ctx: Any, args: argparse.Namespace) -> int:
 
 
 def cmd_claims(ctx: Any, args: argparse.Namespace) -> int:
-    from app.services.return_help import list_claims
+    from app.services.remedies.return_help import list_claims
 
     rows = [c for c in list_claims(ctx) if c.overdue or not args.overdue]
     if args.json:

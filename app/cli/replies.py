@@ -19,7 +19,7 @@ def register(add: AddVerb) -> None:
 
 
 def cmd_replies(ctx: Any, args: argparse.Namespace) -> int:
-    from app.services.replies import awaiting_reply
+    from app.services.remedies.replies import awaiting_reply
 
     rows = awaiting_reply(ctx)
     if args.json:

@@ -23,8 +23,8 @@ def register(add: AddVerb) -> None:
 
 
 def cmd_report(ctx: Any, args: argparse.Namespace) -> int:
-    from app.services import exports, report
-    from app.services.figures import current_month, previous_month
+    from app.services.paper import exports, report
+    from app.services.paper.figures import current_month, previous_month
 
     ranged = args.date_from or args.date_to
     if ranged and args.month:

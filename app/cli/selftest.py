@@ -82,7 +82,7 @@ def _needs(state: _State) -> Any:
 def _open_local(folder: Path) -> None:
     """Open `folder`'s own SQLite database: never a shop server named by ``--db`` (the
     installation is checked, not the shop's records, which must stay untouched)."""
-    from app.services.setup import open_data_folder
+    from app.services.shop.setup import open_data_folder
 
     if "local" in inspect.signature(open_data_folder).parameters:
         open_data_folder(folder, local=True)
@@ -91,7 +91,7 @@ def _open_local(folder: Path) -> None:
 
 
 def check_database(state: _State) -> str:
-    from app.services.setup import context_for
+    from app.services.shop.setup import context_for
     from app.store.db import database
 
     _open_local(state.folder)
@@ -130,7 +130,7 @@ def check_demo(state: _State) -> str:
 
 
 def check_signin(state: _State) -> str:
-    from app.services.accounts import login
+    from app.services.shop.accounts import login
 
     ctx = _needs(state)
     if not state.demo:
@@ -157,13 +157,13 @@ def check_font(state: _State) -> str:
 
 def _numbers(ctx: Any) -> list[str]:
     """Every case's number, newest first: the forms pick the first that fits them."""
-    from app.services.cases import list_cases
+    from app.services.casework.cases import list_cases
 
     return [row.number for row in list_cases(ctx, limit=500)]
 
 
 def _render_any(ctx: Any, form: str, numbers: list[str]) -> bytes:
-    from app.services.documents import render_slip
+    from app.services.paper.documents import render_slip
 
     for number in numbers:
         try:
@@ -193,7 +193,7 @@ def pdf_text(pdf: bytes) -> str:
 
 def check_forms(state: _State) -> str:
     from app import paths
-    from app.services.documents import FORMS, OTHER_FORMS
+    from app.services.paper.documents import FORMS, OTHER_FORMS
 
     ctx = _needs(state)
     folder = paths.form_spec()
@@ -213,7 +213,7 @@ def check_forms(state: _State) -> str:
 
 def check_signature(state: _State) -> str:
     from app.documents.signing import verify_pdf
-    from app.services.documents import make_slip
+    from app.services.paper.documents import make_slip
 
     ctx = _needs(state)
     numbers = _numbers(ctx)
@@ -231,8 +231,8 @@ def check_signature(state: _State) -> str:
 
 
 def check_report(state: _State) -> str:
-    from app.services import exports, report
-    from app.services.figures import current_month
+    from app.services.paper import exports, report
+    from app.services.paper.figures import current_month
 
     ctx = _needs(state)
     year, month = current_month(ctx)
@@ -319,7 +319,7 @@ def _reason(exc: BaseException) -> str:
 
 def run_checks(folder: Path, *, verbose: bool = False, out: Any = None) -> bool:
     """Run every check in `folder` (empty, thrown away by the caller); True when all passed."""
-    from app.services.setup import close_data_folder
+    from app.services.shop.setup import close_data_folder
 
     out = out or sys.stdout
     state = _State(folder)

@@ -66,7 +66,7 @@ def _folder(args: argparse.Namespace) -> Path:
 
 
 def _address(args: argparse.Namespace, folder: Path) -> Any:
-    from app.services import server
+    from app.services.safekeeping import server
 
     if args.address:
         address = server.parse_address(args.address)
@@ -107,9 +107,9 @@ def _owner_first(args: argparse.Namespace, folder: Path) -> None:
     import. The accounts are read from the database in use; when its server cannot be reached,
     from this PC's own database file."""
     from app import paths
-    from app.services.accounts import needs_owner_setup
-    from app.services.permissions import Action, require
-    from app.services.setup import close_data_folder, open_data_folder
+    from app.services.shop.accounts import needs_owner_setup
+    from app.services.shop.permissions import Action, require
+    from app.services.shop.setup import close_data_folder, open_data_folder
 
     if not paths.db_path(folder).exists() and not paths.server_file(folder).exists():
         return  # a new folder: nothing to protect yet
@@ -144,7 +144,7 @@ def cmd_server(ctx: Any, args: argparse.Namespace) -> int:
 
 
 def _connect(args: argparse.Namespace, folder: Path) -> int:
-    from app.services import server
+    from app.services.safekeeping import server
 
     if not args.address:
         raise BadInput(_("Give the server's address: postgresql://user@host:5432/afterdesk"))
@@ -162,7 +162,7 @@ def _connect(args: argparse.Namespace, folder: Path) -> int:
 
 def _show(args: argparse.Namespace, folder: Path) -> int:
     from app import paths
-    from app.services import server
+    from app.services.safekeeping import server
 
     address = server.folder_address(folder)
     if address is None:
@@ -190,7 +190,7 @@ def _show(args: argparse.Namespace, folder: Path) -> int:
 
 def _disconnect(args: argparse.Namespace, folder: Path) -> int:
     from app import paths
-    from app.services import server
+    from app.services.safekeeping import server
 
     was = server.forget_address(folder)
     if args.json:
@@ -209,8 +209,8 @@ def _disconnect(args: argparse.Namespace, folder: Path) -> int:
 
 def _import(args: argparse.Namespace, folder: Path) -> int:
     from app.cli import acting
-    from app.services import server, server_import
-    from app.services.setup import close_data_folder, open_data_folder
+    from app.services.safekeeping import server, server_import
+    from app.services.shop.setup import close_data_folder, open_data_folder
 
     address = _address(args, folder)
     open_data_folder(folder, local=True)

@@ -102,7 +102,7 @@ def _zone(name: str | None) -> Any:
 
 
 def cmd_cert(ctx: Any, args: argparse.Namespace) -> int:
-    from app.services import certificates
+    from app.services.paper import certificates
 
     if args.action == "show":
         info = certificates.certificate_info(ctx)
@@ -139,8 +139,8 @@ def cmd_cert(ctx: Any, args: argparse.Namespace) -> int:
 
 
 def _import(ctx: Any, args: argparse.Namespace) -> int:
-    from app.services.certificates import import_certificate
-    from app.services.permissions import Action, require
+    from app.services.paper.certificates import import_certificate
+    from app.services.shop.permissions import Action, require
 
     require(ctx, Action.SETTINGS)  # before asking for a password the clerk cannot use
     if not args.file:

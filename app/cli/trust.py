@@ -53,7 +53,7 @@ def register(add: AddVerb) -> None:
 
 
 def cmd_audit(ctx: Any, args: argparse.Namespace) -> int:
-    from app.services.audit_check import verify_history
+    from app.services.safekeeping.audit_check import verify_history
 
     report = verify_history(ctx, args.anchor)
     if args.json:
@@ -74,7 +74,7 @@ def _backup_dict(info: Any) -> dict[str, Any]:
 
 
 def cmd_backup(ctx: Any, args: argparse.Namespace) -> int:
-    from app.services.backups import backup_now, list_backups
+    from app.services.safekeeping.backups import backup_now, list_backups
 
     if args.what == "list":
         found = list_backups(ctx)
@@ -115,8 +115,8 @@ def cmd_restore(ctx: Any, args: argparse.Namespace) -> int:
     """
     from app import paths
     from app.cli import acting
-    from app.services.backups import check_database, replace_damaged, restore
-    from app.services.setup import close_data_folder, open_data_folder
+    from app.services.safekeeping.backups import check_database, replace_damaged, restore
+    from app.services.shop.setup import close_data_folder, open_data_folder
 
     folder = Path(args.data_dir) if args.data_dir else paths.default_data_dir()
     if not check_database(folder).ok:
@@ -160,7 +160,7 @@ def _owner_secret(args: argparse.Namespace) -> tuple[str, str]:
 
 def cmd_check(ctx: Any, args: argparse.Namespace) -> int:
     from app import paths
-    from app.services.backups import HELD, check_database, held_error
+    from app.services.safekeeping.backups import HELD, check_database, held_error
 
     folder = Path(args.data_dir) if args.data_dir else paths.default_data_dir()
     health = check_database(folder)

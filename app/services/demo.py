@@ -37,17 +37,19 @@ from typing import Any
 from app.domain.codes import Role, StockReason
 from app.domain.rules.approval import ApprovalLevel, approval_needed
 from app.domain.validation import luhn_ok, validate_text
-from app.services import audit, complaints, repairs, returns
-from app.services import money as money_svc
-from app.services.accounts import DEMO_PIN, demo_hash
-from app.services.cases import CaseFilter, count_cases
-from app.services.context import Context
-from app.services.errors import DomainError, NotFound
-from app.services.intake import IntakeForm, take_intake
-from app.services.permissions import Action, require
-from app.services.records import find_case
-from app.services.setup import context_for
-from app.services.transitions import move
+from app.services.casework import complaints
+from app.services.casework.cases import CaseFilter, count_cases
+from app.services.casework.intake import IntakeForm, take_intake
+from app.services.casework.records import find_case
+from app.services.casework.transitions import move
+from app.services.remedies import money as money_svc
+from app.services.remedies import repairs, returns
+from app.services.shop import audit
+from app.services.shop.accounts import DEMO_PIN, demo_hash
+from app.services.shop.context import Context
+from app.services.shop.errors import DomainError, NotFound
+from app.services.shop.permissions import Action, require
+from app.services.shop.setup import context_for
 from app.store.db import write_transaction
 from app.store.history import record_event
 from app.store.models import (

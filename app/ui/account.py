@@ -17,10 +17,11 @@ from app import paths
 from app.i18n import N_, _
 from app.i18n.check_texts import history_verdict
 from app.i18n.labels import ROLES, backup_reason, label
-from app.services import accounts, backups, privacy
-from app.services.audit_check import verify_history
-from app.services.context import Context
-from app.services.permissions import Action, allowed
+from app.services.safekeeping import backups, privacy
+from app.services.safekeeping.audit_check import verify_history
+from app.services.shop import accounts
+from app.services.shop.context import Context
+from app.services.shop.permissions import Action, allowed
 from app.ui.desk import Desk, Outcome
 from app.ui.dialogs import FormDialog
 from app.ui.owner import ask_owner

@@ -13,7 +13,7 @@ from app.domain.errors import DomainError
 from app.i18n import _
 from app.i18n.check_texts import closed_by_rule_text
 from app.i18n.messages import describe
-from app.services.context import Context
+from app.services.shop.context import Context
 from app.ui.desk import Desk
 from app.ui.errors import install, setup_log_file
 from app.ui.main_window import MainWindow
@@ -82,7 +82,7 @@ class Session:
         return screen
 
     def start(self) -> None:
-        from app.services.backups import check_database
+        from app.services.safekeeping.backups import check_database
 
         try:
             health = check_database(self.folder)
@@ -99,7 +99,7 @@ class Session:
             self._show(ServerProblemScreen(self.root, self.folder, exc, self.start))
 
     def open(self) -> None:
-        from app.services.setup import load_settings, open_data_folder
+        from app.services.shop.setup import load_settings, open_data_folder
         from app.ui.login import first_screen
 
         open_data_folder(self.folder)
@@ -134,7 +134,7 @@ class Session:
     def _apply_reply_rule(ctx: Context) -> list[str]:
         """Close the returns whose customer stayed silent past the reply window (no service runs
         in the background: the rule catches up whenever someone signs in)."""
-        from app.services.replies import apply_reply_rule
+        from app.services.remedies.replies import apply_reply_rule
 
         try:
             return apply_reply_rule(ctx)
@@ -145,7 +145,7 @@ class Session:
     def _warm_printing(self) -> None:
         """Fonts, forms and the signing key loaded on a worker thread once the window is up, so
         the first Ctrl+P is as quick as the tenth (0.6 s -> 0.08 s at first print)."""
-        from app.services.documents import warm_printing
+        from app.services.paper.documents import warm_printing
 
         if self.window is None or not self.window.winfo_exists():
             return
@@ -166,7 +166,7 @@ class Session:
         self._show(SignIn(self.root, self.folder, self.signed_in))
 
     def _backup_tick(self) -> None:
-        from app.services.backups import backup_if_due
+        from app.services.safekeeping.backups import backup_if_due
 
         if self.window is None or not self.window.winfo_exists():
             return
@@ -177,7 +177,7 @@ class Session:
         self.root.after(self.BACKUP_CHECK_MS, self._backup_tick)
 
     def close(self) -> None:
-        from app.services.backups import backup_on_close
+        from app.services.safekeeping.backups import backup_on_close
         from app.ui.placement import save_placement
 
         save_placement(self.root, self.folder)
@@ -228,7 +228,7 @@ class HeldScreen(ttk.Frame):
             if problem == "locked"
             else _("The database is on a read-only drive")
         )
-        from app.services.backups import held_error
+        from app.services.safekeeping.backups import held_error
 
         text = describe(held_error(health))  # type: ignore[arg-type]
         card = Card(self, title, text)
@@ -288,7 +288,7 @@ class DamagedScreen(ttk.Frame):
             ).pack(anchor="w")
 
     def restore(self) -> None:
-        from app.services.backups import replace_damaged
+        from app.services.safekeeping.backups import replace_damaged
 
         offer = getattr(self.health, "offer", None)
         try:
@@ -306,7 +306,7 @@ class DamagedScreen(ttk.Frame):
 
 
 def run(data_dir: Path | None, *, lang: str | None = None) -> int:
-    from app.services.setup import close_data_folder
+    from app.services.shop.setup import close_data_folder
 
     folder = Path(data_dir) if data_dir else paths.default_data_dir()
     folder.mkdir(parents=True, exist_ok=True)

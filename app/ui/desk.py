@@ -14,7 +14,7 @@ from tkinter import Misc
 from typing import Any, Protocol
 
 from app.domain.errors import DomainError, ValidationError
-from app.services.context import Context
+from app.services.shop.context import Context
 from app.ui.errors import user_text
 from app.ui.worker import Progress, Worker
 

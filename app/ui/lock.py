@@ -10,7 +10,7 @@ from collections.abc import Callable
 import ttkbootstrap as ttk
 
 from app.i18n import _
-from app.services.context import Context
+from app.services.shop.context import Context
 from app.ui.desk import Desk
 from app.ui.login import SignIn
 

@@ -16,8 +16,8 @@ import ttkbootstrap as ttk
 from app.domain.errors import DomainError, ValidationError
 from app.i18n import N_, _
 from app.i18n.messages import describe
-from app.services import accounts
-from app.services.context import Context
+from app.services.shop import accounts
+from app.services.shop.context import Context
 from app.ui.widgets.fields import Field, FormFrame
 
 OWNER_FIELDS = (
@@ -113,7 +113,7 @@ class OwnerSetup(Card):
     def demo(self) -> None:
         """Demo data with the accounts owner/desk/tech (PIN 123456), then the sign-in card."""
         from app.services.demo import make_demo
-        from app.services.setup import context_for
+        from app.services.shop.setup import context_for
         from app.ui.worker import Worker
 
         self.demo_button.configure(state="disabled")

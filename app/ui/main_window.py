@@ -10,7 +10,7 @@ from typing import Any
 import ttkbootstrap as ttk
 
 from app.i18n import N_, _
-from app.services.cases import count_cases, show_case
+from app.services.casework.cases import count_cases, show_case
 from app.ui.commands import LABELS, Command, CommandTable
 from app.ui.desk import Desk, Message
 from app.ui.theme import apply_spacing, theme_name
@@ -184,7 +184,7 @@ class MainWindow(ttk.Frame):
         return account.customer_data(self, self.desk)
 
     def open_staff(self) -> object:
-        from app.services.permissions import Action
+        from app.services.shop.permissions import Action
         from app.ui import account
 
         return account.with_owner(
@@ -218,7 +218,7 @@ class MainWindow(ttk.Frame):
         self.desk.on("changed", self._update_demo_banner)
 
     def _update_demo_banner(self) -> None:
-        from app.services.accounts import demo_pins_in_use
+        from app.services.shop.accounts import demo_pins_in_use
 
         names = demo_pins_in_use()
         if names:

@@ -12,9 +12,9 @@ from collections.abc import Callable
 from typing import Any
 
 from app.i18n import N_, _
-from app.services import accounts
-from app.services.context import Context
-from app.services.permissions import Action, allowed
+from app.services.shop import accounts
+from app.services.shop.context import Context
+from app.services.shop.permissions import Action, allowed
 from app.ui.desk import Desk, Outcome
 from app.ui.dialogs import FormDialog
 from app.ui.widgets.fields import Field, FormFrame

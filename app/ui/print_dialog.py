@@ -20,7 +20,7 @@ from PIL import Image, ImageTk
 from app import paths
 from app.documents import printing
 from app.i18n import N_, _
-from app.services.print_prefs import remember_printer, remembered_printer
+from app.services.shop.print_prefs import remember_printer, remembered_printer
 from app.ui.desk import Desk
 from app.ui.dialogs import place_over
 
@@ -164,7 +164,7 @@ class PrintDialog(ttk.Toplevel):
             self.save_to(Path(out))
 
     def save_to(self, out: Path) -> Path:
-        from app.services.exports import write_atomic
+        from app.services.paper.exports import write_atomic
 
         write_atomic(out, self.pdf)
         self.desk.notify(_("Saved {file}.").format(file=out), "success")

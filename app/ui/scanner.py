@@ -16,7 +16,7 @@ import time
 import tkinter as tk
 from collections.abc import Callable
 
-from app.services.search import resolve_code
+from app.services.casework.search import resolve_code
 from app.ui.desk import Desk
 
 GAP_MS = 30  # most between two keys of one burst (scanners: 2–15 ms; people: 80 ms or more)

@@ -18,7 +18,7 @@ import ttkbootstrap as ttk
 from app.domain.errors import DomainError
 from app.i18n import _
 from app.i18n.messages import describe
-from app.services import server
+from app.services.safekeeping import server
 from app.ui.worker import Worker
 
 EXAMPLE = "postgresql://afterdesk@192.168.1.20:5432/afterdesk"

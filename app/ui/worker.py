@@ -163,7 +163,7 @@ class Latest:
                 _interrupt(self._connection)
 
     def _loop(self) -> None:
-        from app.services.setup import thread_connection
+        from app.services.shop.setup import thread_connection
 
         while True:
             with self._lock:

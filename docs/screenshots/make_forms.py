@@ -74,9 +74,9 @@ def main() -> int:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
 
-    from app.services import documents
     from app.services.demo import make_demo
-    from app.services.setup import close_data_folder, context_for, open_data_folder
+    from app.services.paper import documents
+    from app.services.shop.setup import close_data_folder, context_for, open_data_folder
     from app.store.models import CarrierClaim, RepairTicket, ReturnAuth, User
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -139,7 +139,7 @@ def main() -> int:
                 pdf = documents.render_slip(ctx, numbers[form], form, lang="zh")
                 for path in _png(pdf, out, f"{form}-203dpi", 203, mono=True):
                     print(path)
-            from app.services.sales import register_sale
+            from app.services.casework.sales import register_sale
 
             phone = register_sale(
                 ctx,
@@ -160,7 +160,7 @@ def main() -> int:
                 price="149",
                 invoice_no="FP-2026-0002",
             )
-            from app.services.certificates import check_guide
+            from app.services.paper.certificates import check_guide
 
             for lang in ("zh", "en"):
                 stem = "check-guide" if lang == "zh" else "check-guide-en"

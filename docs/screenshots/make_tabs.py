@@ -62,7 +62,7 @@ def main() -> int:
 
     from app import i18n
     from app.services.demo import make_demo
-    from app.services.setup import close_data_folder, context_for, open_data_folder
+    from app.services.shop.setup import close_data_folder, context_for, open_data_folder
     from app.ui.app import build
 
     i18n.setup(args.lang)

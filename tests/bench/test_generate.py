@@ -8,7 +8,7 @@ import pytest
 
 from app.domain.numbering import parse_number
 from app.domain.validation import luhn_ok
-from app.services.setup import close_data_folder
+from app.services.shop.setup import close_data_folder
 from app.store.db import database
 from app.store.history import check_chain
 from bench.generate import generate

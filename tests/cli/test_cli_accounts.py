@@ -19,9 +19,9 @@ from typing import Any
 import pytest
 
 from app.cli import main
-from app.services.accounts import add_user, create_owner
-from app.services.intake import IntakeForm, take_intake
-from app.services.setup import close_data_folder, context_for, open_data_folder
+from app.services.casework.intake import IntakeForm, take_intake
+from app.services.shop.accounts import add_user, create_owner
+from app.services.shop.setup import close_data_folder, context_for, open_data_folder
 
 REPO = Path(__file__).resolve().parents[2]
 PIN = "97531042"  # 8 digits: the owner's too
@@ -95,7 +95,7 @@ def test_once_an_owner_exists_every_verb_that_touches_data_needs_user(
     cli: Cli, tmp_path: Path
 ) -> None:
     """Without --user the command line would act as the built-in system, with owner rights."""
-    from app.services.setup import open_data_folder
+    from app.services.shop.setup import open_data_folder
     from tests.conftest import row_counts
 
     open_data_folder(cli.folder)
@@ -198,7 +198,7 @@ def test_five_wrong_pins_lock_the_account_naming_the_time(cli: Cli) -> None:
 
 
 def test_customer_export_and_erase(cli: Cli, tmp_path: Path) -> None:
-    from app.services.setup import open_data_folder
+    from app.services.shop.setup import open_data_folder
     from app.store.models import Customer
 
     open_data_folder(cli.folder)
@@ -254,7 +254,7 @@ def test_owner_setup_takes_the_shops_details_for_the_slips(
         "owner-setup", "wang", *shop, "--hotline", "0571-8888 6666", new_pin="24680135"
     )
     assert (rc, err) == (0, "") and out.startswith("Owner account wang created.\nRecovery code: ")
-    from app.services.setup import close_data_folder, load_settings, open_data_folder
+    from app.services.shop.setup import close_data_folder, load_settings, open_data_folder
 
     open_data_folder(tmp_path / "new")
     try:

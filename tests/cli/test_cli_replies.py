@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from app.services import returns
-from app.services.setup import close_data_folder, context_for, open_data_folder
+from app.services.remedies import returns
+from app.services.shop.setup import close_data_folder, context_for, open_data_folder
 from tests.cli.test_cli import run
 from tests.conftest import Clock, demo_copy
 from tests.services.test_returns import intake_return, to_inspected

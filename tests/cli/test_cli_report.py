@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from app.services.setup import close_data_folder
+from app.services.shop.setup import close_data_folder
 from tests.cli.test_cli import run
 from tests.conftest import Clock, demo_copy
 
@@ -22,7 +22,7 @@ pytestmark = pytest.mark.skipif(
 @pytest.fixture(scope="module")
 def folder(demo_template: Path, tmp_path_factory: pytest.TempPathFactory, backend: str) -> Path:
     data = tmp_path_factory.mktemp("report-cli")
-    from app.services.setup import open_data_folder
+    from app.services.shop.setup import open_data_folder
 
     open_data_folder(data)
     demo_copy(demo_template, data, Clock(datetime(2026, 3, 2, 2, 0, tzinfo=UTC)))

@@ -51,7 +51,7 @@ def raw(folder: Path, sql: str, params: tuple = ()) -> list[tuple]:
     if active_backend() == "pg":
         import psycopg2
 
-        from app.services.server import folder_address
+        from app.services.safekeeping.server import folder_address
 
         a = folder_address(folder)
         con = psycopg2.connect(
@@ -134,7 +134,7 @@ def test_demo_is_refused_on_a_live_shop_and_adds_no_account(shop: Path) -> None:
 
 def test_demo_runs_in_an_empty_folder_and_marks_it(tmp_path: Path) -> None:
     from app.services.demo import is_demo_folder
-    from app.services.setup import close_data_folder, open_data_folder
+    from app.services.shop.setup import close_data_folder, open_data_folder
 
     folder = tmp_path / "demo"
     prepare_folder(folder)
@@ -331,9 +331,9 @@ def test_a_refund_multiplied_in_the_table_is_caught_by_audit_verify(shop: Path) 
 
 
 def _not_shipped(folder: Path, number: str) -> None:
-    from app.services.accounts import login
-    from app.services.money import set_shipping_status
-    from app.services.setup import close_data_folder, open_data_folder
+    from app.services.remedies.money import set_shipping_status
+    from app.services.shop.accounts import login
+    from app.services.shop.setup import close_data_folder, open_data_folder
 
     open_data_folder(folder)
     try:
@@ -515,10 +515,10 @@ def test_a_locked_out_owner_signs_in_with_the_recovery_code(tmp_path: Path) -> N
 def test_planted_future_backups_do_not_thin_away_the_real_ones(shop: Path) -> None:
     from datetime import UTC, datetime, timedelta
 
-    from app.services.accounts import login
-    from app.services.backups import backup_now
-    from app.services.intake import IntakeForm, take_intake
-    from app.services.setup import close_data_folder, open_data_folder
+    from app.services.casework.intake import IntakeForm, take_intake
+    from app.services.safekeeping.backups import backup_now
+    from app.services.shop.accounts import login
+    from app.services.shop.setup import close_data_folder, open_data_folder
     from app.store.backup import backup_name, recorded_time
     from tests.conftest import Clock
 

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from app.cli import main
-from app.services import certificates, documents
-from app.services.context import Context
+from app.services.paper import certificates, documents
+from app.services.shop.context import Context
 from tests.documents.slipdata import have_poppler, squash
 
 pytestmark = pytest.mark.skipif(not have_poppler(), reason="needs poppler-utils")
@@ -141,7 +141,7 @@ def test_the_how_to_check_guide_is_one_page_with_the_fingerprints(
 def test_the_guide_verb_writes_the_pdf(
     signed: tuple[Context, Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from app.services.accounts import set_pin
+    from app.services.shop.accounts import set_pin
 
     ctx, _slip, _root = signed
     set_pin(ctx, "boss", "24681357")

@@ -8,7 +8,7 @@ import pytest
 from reportlab.lib.units import mm
 
 from app.domain.errors import DomainError
-from app.services import documents
+from app.services.paper import documents
 from app.store.models import RepairTicket
 from tests.conftest import refused
 from tests.documents.slipdata import (  # noqa: F401 - `demo` is a fixture

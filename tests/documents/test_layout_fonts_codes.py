@@ -15,7 +15,7 @@ from app.documents.layout import load_form
 from app.documents.render import render
 from app.domain.errors import DomainError
 from app.paths import form_spec
-from app.services.documents import FORMS
+from app.services.paper.documents import FORMS
 
 # --- layouts -------------------------------------------------------------------------------
 

@@ -18,7 +18,7 @@ from app.documents.fonts import cjk_font
 from app.documents.layout import load_form
 from app.documents.render import render, story
 from app.paths import form_spec
-from app.services import documents
+from app.services.paper import documents
 from tests.documents.slipdata import (  # noqa: F401 - `demo` is a fixture
     Demo,
     demo_fixture,

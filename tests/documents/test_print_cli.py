@@ -11,7 +11,7 @@ import pytest
 
 from app.cli import main
 from app.services.demo import make_demo
-from app.services.setup import close_data_folder, context_for, open_data_folder
+from app.services.shop.setup import close_data_folder, context_for, open_data_folder
 from app.store.models import Event, User
 from tests.conftest import seal_user
 from tests.documents.slipdata import MOBILE, _pick, have_poppler, pdf_text, squash

@@ -16,11 +16,11 @@ import pytest
 
 from app.domain.errors import DomainError
 from app.i18n.messages import describe
-from app.services.context import Context
-from app.services.documents import print_slip
-from app.services.intake import IntakeForm, take_intake
-from app.services.print_prefs import remember_printer
-from app.services.privacy import _customer_slips
+from app.services.casework.intake import IntakeForm, take_intake
+from app.services.paper.documents import print_slip
+from app.services.safekeeping.privacy import _customer_slips
+from app.services.shop.context import Context
+from app.services.shop.print_prefs import remember_printer
 from app.store.models import Case, Event
 from tests.documents.test_printing import CUPS_OUT, PRINTER, _job_output, needs_cups
 

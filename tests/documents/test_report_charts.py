@@ -14,9 +14,9 @@ from app.documents.fonts import cjk_font
 from app.documents.report_pdf import ReportChart, _chart
 from app.i18n import _
 from app.i18n.labels import MONEY_KINDS, label
-from app.services.context import Context
-from app.services.exports import report_charts, report_tables
-from app.services.report import month_report
+from app.services.paper.exports import report_charts, report_tables
+from app.services.paper.report import month_report
+from app.services.shop.context import Context
 from tests.conftest import Clock, demo_copy
 from tests.documents.slipdata import have_poppler, squash
 

@@ -7,9 +7,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from app.documents.signing import verify_pdf
-from app.services import cases, returns
-from app.services.context import Context
-from app.services.documents import blank_form, make_slip, slip_data
+from app.services.casework import cases
+from app.services.paper.documents import blank_form, make_slip, slip_data
+from app.services.remedies import returns
+from app.services.shop.context import Context
 from tests.documents.slipdata import pdf_text
 from tests.services.test_returns import intake_return, to_inspected
 

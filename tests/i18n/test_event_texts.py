@@ -10,7 +10,7 @@ import pytest
 
 from app import i18n
 from app.i18n.event_texts import describe
-from app.services.cases import show_case
+from app.services.casework.cases import show_case
 from app.store.models import Event
 from tests.conftest import Clock, demo_copy
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from app.services.setup import close_data_folder, open_data_folder
+from app.services.shop.setup import close_data_folder, open_data_folder
 from app.store.history import verify_chain
 from tests.reliability.checks import check_store
 

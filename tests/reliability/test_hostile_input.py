@@ -19,11 +19,12 @@ from app.domain.codes import CaseKind, Category
 from app.domain.errors import DomainError
 from app.domain.money import parse_money
 from app.i18n.messages import describe
-from app.services import complaints, money, repairs, rules, transitions
-from app.services.cases import CaseFilter, list_cases
-from app.services.context import Context
-from app.services.intake import IntakeForm, take_intake
-from app.services.search import search
+from app.services.casework import complaints, rules, transitions
+from app.services.casework.cases import CaseFilter, list_cases
+from app.services.casework.intake import IntakeForm, take_intake
+from app.services.casework.search import search
+from app.services.remedies import money, repairs
+from app.services.shop.context import Context
 from app.store.history import verify_chain
 from app.store.models import SparePart
 from tests.conftest import row_counts

@@ -16,9 +16,9 @@ import pytest
 from app.cli import main as cli_main
 from app.domain.errors import DomainError
 from app.i18n.messages import describe
-from app.services.context import Context
-from app.services.intake import IntakeForm, take_intake
-from app.services.setup import close_data_folder, context_for, open_data_folder
+from app.services.casework.intake import IntakeForm, take_intake
+from app.services.shop.context import Context
+from app.services.shop.setup import close_data_folder, context_for, open_data_folder
 from app.store import db as store_db
 from app.store.history import verify_chain
 from app.store.models import Case, Counter, Event

@@ -17,10 +17,11 @@ from hypothesis.stateful import Bundle, RuleBasedStateMachine, invariant, rule
 
 from app.domain import workflows
 from app.domain.errors import DomainError
-from app.services import money, repairs, transitions
-from app.services.intake import IntakeForm, take_intake
-from app.services.records import refunded_total
-from app.services.setup import close_data_folder, context_for, open_data_folder
+from app.services.casework import transitions
+from app.services.casework.intake import IntakeForm, take_intake
+from app.services.casework.records import refunded_total
+from app.services.remedies import money, repairs
+from app.services.shop.setup import close_data_folder, context_for, open_data_folder
 from app.store.db import database
 from app.store.history import verify_chain
 from app.store.models import Case, MoneyEntry, SparePart, StockMovement

@@ -13,9 +13,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from app.services.intake import IntakeForm, take_intake  # noqa: E402
-from app.services.setup import close_data_folder, context_for, open_data_folder  # noqa: E402
-from app.services.transitions import move  # noqa: E402
+from app.services.casework.intake import IntakeForm, take_intake  # noqa: E402
+from app.services.casework.transitions import move  # noqa: E402
+from app.services.shop.setup import close_data_folder, context_for, open_data_folder  # noqa: E402
 
 
 def main(folder: str, tag: str, count: int, go: str) -> None:

@@ -16,8 +16,10 @@ import pytest
 from argon2 import PasswordHasher
 
 from app.domain.errors import DomainError, ValidationError
-from app.services import accounts, returns
-from app.services.accounts import (
+from app.services.casework.intake import IntakeForm, take_intake
+from app.services.remedies import returns
+from app.services.shop import accounts
+from app.services.shop.accounts import (
     add_user,
     change_own_pin,
     confirm_owner,
@@ -32,9 +34,8 @@ from app.services.accounts import (
     uses_demo_pin,
     validate_secret,
 )
-from app.services.context import Context
-from app.services.intake import IntakeForm, take_intake
-from app.services.setup import close_data_folder, open_data_folder
+from app.services.shop.context import Context
+from app.services.shop.setup import close_data_folder, open_data_folder
 from app.store.models import Event, User
 from tests.conftest import Clock, refused, row_counts, unsealed
 

@@ -7,9 +7,9 @@ import pytest
 
 from app.domain.errors import DomainError, ValidationError
 from app.services import actions
-from app.services.cases import show_case
-from app.services.context import Context
-from app.services.permissions import PermissionDenied
+from app.services.casework.cases import show_case
+from app.services.shop.context import Context
+from app.services.shop.permissions import PermissionDenied
 from tests.conftest import row_counts
 from tests.services.test_returns import intake_return, to_inspected
 

@@ -12,12 +12,18 @@ import pytest
 
 from app.documents.shop_identity import ensure_identity, fingerprint, trusted_roots
 from app.domain.errors import DomainError
-from app.services.backups import backup_now, list_backups, replace_damaged, restore, thin
-from app.services.context import Context
-from app.services.intake import IntakeForm, take_intake
-from app.services.key_archive import archive_for, check_archive
-from app.services.rules import update_settings, with_settings
-from app.services.setup import close_data_folder
+from app.services.casework.intake import IntakeForm, take_intake
+from app.services.casework.rules import update_settings, with_settings
+from app.services.paper.key_archive import archive_for, check_archive
+from app.services.safekeeping.backups import (
+    backup_now,
+    list_backups,
+    replace_damaged,
+    restore,
+    thin,
+)
+from app.services.shop.context import Context
+from app.services.shop.setup import close_data_folder
 from app.store.models import Event
 from tests.conftest import Clock, refused
 
@@ -136,7 +142,7 @@ def test_replacing_a_damaged_database_restores_its_keys(ctx: Context, data_dir: 
 def test_a_copy_out_of_the_shop_is_the_owners(
     ctx: Context, desk_ctx: Context, tmp_path: Path
 ) -> None:
-    from app.services.backups import backup_now
+    from app.services.safekeeping.backups import backup_now
     from tests.conftest import refused
 
     refused(lambda: backup_now(desk_ctx, out=tmp_path / "copy.db"), "permission_denied")
@@ -149,7 +155,7 @@ def test_a_crafted_archive_cannot_loosen_the_key_files(data_dir: Path, tmp_path:
     import zipfile
     from datetime import UTC, datetime
 
-    from app.services.key_archive import restore_archive
+    from app.services.paper.key_archive import restore_archive
 
     archive = tmp_path / "k.keys.zip"
     with zipfile.ZipFile(archive, "w") as zf:

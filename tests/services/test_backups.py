@@ -12,7 +12,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.cli import main as cli_main
-from app.services.backups import (
+from app.services.casework.intake import IntakeForm, take_intake
+from app.services.casework.rules import update_settings, with_settings
+from app.services.safekeeping.backups import (
     backup_if_due,
     backup_now,
     backup_on_close,
@@ -23,10 +25,8 @@ from app.services.backups import (
     select_keep,
     thin,
 )
-from app.services.context import Context
-from app.services.intake import IntakeForm, take_intake
-from app.services.rules import update_settings, with_settings
-from app.services.setup import close_data_folder
+from app.services.shop.context import Context
+from app.services.shop.setup import close_data_folder
 from app.store.backup import backup_name
 from app.store.history import check_chain
 from app.store.models import Case, Event

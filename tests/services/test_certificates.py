@@ -7,8 +7,8 @@ from pathlib import Path
 from cryptography import x509
 
 from app.documents import signing
-from app.services.certificates import certificate_info, export_certificate, import_certificate
-from app.services.context import Context
+from app.services.paper.certificates import certificate_info, export_certificate, import_certificate
+from app.services.shop.context import Context
 from app.store.history import verify_chain
 from app.store.models import Event
 from tests.conftest import refused, unsealed

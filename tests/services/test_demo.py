@@ -21,11 +21,11 @@ from app import i18n
 from app.domain import workflows
 from app.domain.codes import CaseKind, Category, Role
 from app.domain.validation import luhn_ok, validate_phone
-from app.services.cases import CaseFilter, count_cases
-from app.services.context import Context
+from app.services.casework.cases import CaseFilter, count_cases
 from app.services.demo import DEMO_DAYS, make_demo
-from app.services.repairs import validate_strokes
-from app.services.setup import close_data_folder, context_for, open_data_folder
+from app.services.remedies.repairs import validate_strokes
+from app.services.shop.context import Context
+from app.services.shop.setup import close_data_folder, context_for, open_data_folder
 from app.store.history import verify_chain
 from app.store.models import (
     CarrierClaim,

@@ -9,12 +9,12 @@ from decimal import Decimal
 import pytest
 
 from app.domain.errors import ValidationError
-from app.services.cases import CaseFilter, list_cases, show_case
-from app.services.context import Context
+from app.services.casework.cases import CaseFilter, list_cases, show_case
+from app.services.casework.intake import IntakeForm, take_intake
+from app.services.casework.views import CaseDetail
 from app.services.demo import make_demo
-from app.services.figures import month_bounds, month_figures
-from app.services.intake import IntakeForm, take_intake
-from app.services.views import CaseDetail
+from app.services.paper.figures import month_bounds, month_figures
+from app.services.shop.context import Context
 from tests.conftest import Clock
 
 FINAL_CLAIM = {"closed", "withdrawn", "paid"}

@@ -1,4 +1,4 @@
-"""Taking a request at the counter (app.services.intake) against a real SQLite file."""
+"""Taking a request at the counter (app.services.casework.intake) against a real SQLite file."""
 
 from __future__ import annotations
 
@@ -9,12 +9,12 @@ from typing import Any
 import pytest
 
 from app.domain.errors import DomainError, ValidationError
-from app.services.cases import show_case
-from app.services.context import Context
-from app.services.intake import IntakeForm, find_customer_by_phone, take_intake
-from app.services.records import repair_of, rma_of
-from app.services.rules import update_settings
-from app.services.setup import context_for
+from app.services.casework.cases import show_case
+from app.services.casework.intake import IntakeForm, find_customer_by_phone, take_intake
+from app.services.casework.records import repair_of, rma_of
+from app.services.casework.rules import update_settings
+from app.services.shop.context import Context
+from app.services.shop.setup import context_for
 from app.store.models import Case, Customer, Event, RepairTicket, ReturnAuth, ReturnLine
 from tests.conftest import row_counts as counts
 

@@ -1,4 +1,4 @@
-"""What the intake screen asks while the desk types (app.services.intake_help), on real files."""
+"""What the intake screen asks while the desk types (casework.intake_help), on real files."""
 
 from __future__ import annotations
 
@@ -11,17 +11,17 @@ from PIL import Image
 
 from app import paths
 from app.domain.errors import ValidationError
-from app.services import intake_help
-from app.services.cases import show_case
-from app.services.context import Context
-from app.services.intake import IntakeForm, take_intake
-from app.services.intake_help import (
+from app.services.casework import intake_help
+from app.services.casework.cases import show_case
+from app.services.casework.intake import IntakeForm, take_intake
+from app.services.casework.intake_help import (
     attach_photos,
     customer_lookup,
     preview,
     product_choices,
     save_intake,
 )
+from app.services.shop.context import Context
 from tests.conftest import row_counts
 
 GOOD_IMEI = "490154203237518"

@@ -10,12 +10,13 @@ import peewee as pw
 import pytest
 
 from app.domain.errors import ValidationError
-from app.services import cases, returns
-from app.services import money as money_svc
-from app.services.context import Context
-from app.services.intake import IntakeForm, take_intake
-from app.services.records import find_case, refunded_total, rma_of
-from app.services.setup import context_for
+from app.services.casework import cases
+from app.services.casework.intake import IntakeForm, take_intake
+from app.services.casework.records import find_case, refunded_total, rma_of
+from app.services.remedies import money as money_svc
+from app.services.remedies import returns
+from app.services.shop.context import Context
+from app.services.shop.setup import context_for
 from app.store.db import database
 from app.store.history import verify_chain
 from app.store.models import CarrierClaim, Event, MoneyEntry

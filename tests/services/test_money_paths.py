@@ -21,16 +21,18 @@ import pytest
 
 from app import paths
 from app.domain.errors import ValidationError
-from app.services import cases, report, return_help, returns
-from app.services import money as money_svc
-from app.services.cases import CaseFilter, list_cases, show_case
-from app.services.context import Context
-from app.services.documents import render_slip
-from app.services.exports import render_report_pdf
-from app.services.intake import IntakeForm, take_intake
-from app.services.intake_help import preview
-from app.services.records import find_case, refunded_total, rma_of
-from app.services.setup import close_data_folder, context_for, open_data_folder
+from app.services.casework import cases
+from app.services.casework.cases import CaseFilter, list_cases, show_case
+from app.services.casework.intake import IntakeForm, take_intake
+from app.services.casework.intake_help import preview
+from app.services.casework.records import find_case, refunded_total, rma_of
+from app.services.paper import report
+from app.services.paper.documents import render_slip
+from app.services.paper.exports import render_report_pdf
+from app.services.remedies import money as money_svc
+from app.services.remedies import return_help, returns
+from app.services.shop.context import Context
+from app.services.shop.setup import close_data_folder, context_for, open_data_folder
 from app.store.models import CarrierClaim, Customer, Event, MoneyEntry, ReturnLine, SaleRef
 from tests.conftest import make_user, prepare_folder, refused
 from tests.documents.slipdata import have_poppler, pdf_text, squash
@@ -610,8 +612,8 @@ def test_money_rows_are_written_by_one_function(backend: str) -> None:
         text = path.read_text(encoding="utf-8")
         if "MoneyEntry.create(" in text or "MoneyEntry.insert" in text:
             creators.append(path.relative_to(REPO).as_posix())
-    assert creators == ["app/services/ledger.py"]
-    text = (REPO / "app/services/ledger.py").read_text(encoding="utf-8")
+    assert creators == ["app/services/remedies/ledger.py"]
+    text = (REPO / "app/services/remedies/ledger.py").read_text(encoding="utf-8")
     assert text.count("MoneyEntry.create(") == 1
 
 

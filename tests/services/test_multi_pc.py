@@ -13,8 +13,8 @@ import sys
 from collections import Counter as Tally
 from pathlib import Path
 
-from app.services.audit_check import verify_history
-from app.services.context import Context
+from app.services.safekeeping.audit_check import verify_history
+from app.services.shop.context import Context
 from app.store.models import Case, Counter, Event, RepairTicket
 
 REPO = Path(__file__).resolve().parents[2]

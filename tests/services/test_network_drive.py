@@ -9,8 +9,13 @@ import pytest
 
 from app.domain.errors import DomainError
 from app.i18n.messages import describe
-from app.services.network_drive import is_network_folder, is_unc, network_fs, parse_mounts
-from app.services.setup import open_data_folder
+from app.services.safekeeping.network_drive import (
+    is_network_folder,
+    is_unc,
+    network_fs,
+    parse_mounts,
+)
+from app.services.shop.setup import open_data_folder
 
 pytestmark = pytest.mark.sqlite_only  # SQLite's own files on a share; a server has none here
 

@@ -1,4 +1,4 @@
-"""The role x action matrix of app.services.permissions, checked against real service calls.
+"""The role x action matrix of app.services.shop.permissions, checked against real service calls.
 
 Every Action has one or more probes: a setup run as the owner, then the guarded call run as the
 role under test. Where the matrix allows it the call succeeds; otherwise it is refused with
@@ -18,14 +18,18 @@ from argon2 import PasswordHasher
 
 from app.domain.codes import Role
 from app.domain.errors import DomainError
-from app.services import accounts, audit_check, backups, cases, privacy, repairs, report, returns
-from app.services import money as money_svc
-from app.services.context import Context
+from app.services.casework import cases
+from app.services.casework.intake import IntakeForm, take_intake
+from app.services.casework.rules import update_settings
 from app.services.demo import _add_spare_part
-from app.services.intake import IntakeForm, take_intake
-from app.services.permissions import MANAGER_EXTRA, MATRIX, Action, allowed, require
-from app.services.rules import update_settings
-from app.services.setup import context_for
+from app.services.paper import report
+from app.services.remedies import money as money_svc
+from app.services.remedies import repairs, returns
+from app.services.safekeeping import audit_check, backups, privacy
+from app.services.shop import accounts
+from app.services.shop.context import Context
+from app.services.shop.permissions import MANAGER_EXTRA, MATRIX, Action, allowed, require
+from app.services.shop.setup import context_for
 from app.store.models import CarrierClaim, MoneyEntry, User
 from tests.conftest import make_user, seal_user
 from tests.conftest import row_counts as counts

@@ -7,10 +7,10 @@ from dataclasses import replace
 import pytest
 
 from app.domain.errors import ValidationError
-from app.services.context import Context
-from app.services.print_prefs import remember_printer, remembered_printer
-from app.services.rules import update_settings
-from app.services.setup import load_settings
+from app.services.casework.rules import update_settings
+from app.services.shop.context import Context
+from app.services.shop.print_prefs import remember_printer, remembered_printer
+from app.services.shop.setup import load_settings
 from app.store.models import Event
 from tests.conftest import row_counts, unsealed
 

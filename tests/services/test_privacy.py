@@ -12,17 +12,18 @@ import pytest
 from app import paths
 from app.domain.errors import DomainError, ValidationError
 from app.i18n.messages import describe
-from app.services import cases, repairs
-from app.services import money as money_svc
-from app.services.context import Context
-from app.services.intake import IntakeForm, take_intake
-from app.services.privacy import (
+from app.services.casework import cases
+from app.services.casework.intake import IntakeForm, take_intake
+from app.services.remedies import money as money_svc
+from app.services.remedies import repairs
+from app.services.safekeeping.privacy import (
     access_log,
     correct_customer,
     erase_customer,
     export_customer,
     find_customer,
 )
+from app.services.shop.context import Context
 from app.store.db import pragma
 from app.store.history import verify_chain
 from app.store.models import Case, Customer, CustomerAccess, Event, MoneyEntry, RepairTicket

@@ -8,8 +8,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from app.domain.errors import ValidationError
-from app.services import intake_help, repair_help
-from app.services.context import Context
+from app.services.casework import intake_help
+from app.services.remedies import repair_help
+from app.services.shop.context import Context
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 

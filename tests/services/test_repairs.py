@@ -8,11 +8,12 @@ from typing import Any
 import pytest
 
 from app.domain.errors import DomainError, ValidationError
-from app.services import cases, repairs
-from app.services.cases import show_case
-from app.services.context import Context
-from app.services.intake import IntakeForm, take_intake
-from app.services.records import find_case, repair_of
+from app.services.casework import cases
+from app.services.casework.cases import show_case
+from app.services.casework.intake import IntakeForm, take_intake
+from app.services.casework.records import find_case, repair_of
+from app.services.remedies import repairs
+from app.services.shop.context import Context
 from app.store.models import (
     Case,
     Event,
@@ -319,7 +320,7 @@ def test_an_appointment_agreed_in_time_stops_the_first_answer_clock(
     """Issue #16 item 4: a job booked 2 hours after the call is not overdue at 25 hours."""
     from datetime import UTC, datetime
 
-    from app.services.cases import CaseFilter, list_cases
+    from app.services.casework.cases import CaseFilter, list_cases
 
     case = take_intake(
         ctx,
@@ -345,7 +346,7 @@ def test_the_first_technician_to_work_a_repair_becomes_its_assignee(
     ctx: Context, tech_ctx: Context
 ) -> None:
     """Issue #18 item 5: the ticket no longer prints an empty 维修人员."""
-    from app.services.documents import slip_data
+    from app.services.paper.documents import slip_data
 
     case = take_intake(
         ctx, IntakeForm(kind="repair", name="林晓", phone="13700003333", product="OPPO Reno11")

@@ -8,11 +8,11 @@ from decimal import Decimal
 from pathlib import Path
 
 from app.documents.signing import verify_pdf
-from app.services import returns
-from app.services.context import Context
-from app.services.documents import make_slip, slip_data
-from app.services.records import find_case, refunded_total, rma_of
-from app.services.replies import apply_reply_rule, awaiting_reply
+from app.services.casework.records import find_case, refunded_total, rma_of
+from app.services.paper.documents import make_slip, slip_data
+from app.services.remedies import returns
+from app.services.remedies.replies import apply_reply_rule, awaiting_reply
+from app.services.shop.context import Context
 from app.store.models import Event
 from tests.conftest import Clock
 from tests.documents.slipdata import pdf_text
@@ -92,7 +92,7 @@ def test_a_case_not_yet_settled_closes_once_staff_finish_it(
 def test_the_window_setting_is_read(ctx: Context, desk_ctx: Context, clock: Clock) -> None:
     import dataclasses
 
-    from app.services.rules import update_settings
+    from app.services.casework.rules import update_settings
 
     ctx = dataclasses.replace(
         ctx, settings=update_settings(ctx, {"returns.no_reply_close_days": "10"})
@@ -107,14 +107,14 @@ def test_the_window_setting_is_read(ctx: Context, desk_ctx: Context, clock: Cloc
 def test_an_account_that_may_not_move_cases_leaves_it_for_the_next(
     ctx: Context, desk_ctx: Context, clock: Clock
 ) -> None:
-    from app.services.setup import context_for
+    from app.services.shop.setup import context_for
     from tests.conftest import make_user
 
     number = settled_with_report(ctx, desk_ctx, "13512345678")
     clock.advance(days=46)
     make_user("viewer", "technician")
     tech = context_for(ctx.data_dir, "viewer", clock=clock)
-    from app.services.permissions import Action, allowed
+    from app.services.shop.permissions import Action, allowed
 
     if not allowed(tech, Action.CASE_MOVE):
         assert apply_reply_rule(tech) == []

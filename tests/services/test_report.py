@@ -1,6 +1,6 @@
 """The monthly summary: every figure checked against its own raw SQL on the same SQLite file.
 
-The SQL here is written independently of app/services/report.py: plain sqlite3, the month's
+The SQL here is written independently of app/services/paper/report.py: plain sqlite3, the month's
 bounds computed from the shop's zone by hand, percentiles computed in plain Python.
 """
 
@@ -18,10 +18,9 @@ import pytest
 
 from app import paths
 from app.domain.errors import ValidationError
-from app.services.context import Context
-from app.services.intake import IntakeForm, take_intake
-from app.services.money import reverse_money
-from app.services.report import (
+from app.services.casework.intake import IntakeForm, take_intake
+from app.services.casework.transitions import move
+from app.services.paper.report import (
     Summary,
     date_period,
     month_period,
@@ -31,7 +30,8 @@ from app.services.report import (
     range_report,
     summarize,
 )
-from app.services.transitions import move
+from app.services.remedies.money import reverse_money
+from app.services.shop.context import Context
 from app.store.history import chain_head
 from tests.conftest import Clock, demo_copy, sqlite_view
 
@@ -292,7 +292,7 @@ def test_report_compares_with_the_previous_month_and_anchors_the_log(demo: Conte
     assert r.previous.period.label == "2026-01"
     assert r.previous.received == summarize(demo, month_period(demo, 2026, 1)).received
     assert r.chain_ok and len(r.chain_head) == 64
-    from app.services.audit_check import verify_history
+    from app.services.safekeeping.audit_check import verify_history
 
     assert verify_history(demo).head == r.chain_head
 
@@ -335,7 +335,7 @@ def test_a_case_opened_in_one_month_and_closed_in_the_next(ctx: Context, clock: 
     clock.advance(minutes=20)  # 00:10 on 1 Feb local: still 31 Jan in UTC
     move(ctx, number, "acknowledged", "已回复顾客")
     clock.advance(days=1)
-    from app.services.complaints import resolve
+    from app.services.casework.complaints import resolve
 
     resolve(ctx, number, "致歉并加强培训")
     move(ctx, number, "closed", "顾客接受")

@@ -27,13 +27,13 @@ from reportlab.pdfgen import canvas
 
 from app.documents import signing
 from app.domain.errors import DomainError, ValidationError
-from app.services import exports, report
-from app.services.accounts import login
-from app.services.backups import backup_now
-from app.services.context import Context
-from app.services.intake import IntakeForm, take_intake
-from app.services.intake_help import attach_photos, save_intake
-from app.services.rules import update_settings, with_settings
+from app.services.casework.intake import IntakeForm, take_intake
+from app.services.casework.intake_help import attach_photos, save_intake
+from app.services.casework.rules import update_settings, with_settings
+from app.services.paper import exports, report
+from app.services.safekeeping.backups import backup_now
+from app.services.shop.accounts import login
+from app.services.shop.context import Context
 from app.store.models import Event
 from tests.conftest import Clock, row_counts
 

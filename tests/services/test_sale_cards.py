@@ -14,9 +14,9 @@ import pytest
 
 from app.cli import main
 from app.domain.errors import ValidationError
-from app.services import documents
-from app.services.context import Context
-from app.services.sales import register_sale
+from app.services.casework.sales import register_sale
+from app.services.paper import documents
+from app.services.shop.context import Context
 from app.store.models import Case, Event, SaleRef
 from tests.conftest import refused, row_counts
 from tests.documents.slipdata import have_poppler, squash
@@ -129,7 +129,7 @@ def test_bad_sales_are_refused_and_nothing_is_written(backend: str, ctx: Context
 def test_the_sale_verb_registers_and_prints_the_card(
     backend: str, ctx: Context, tmp_path: Path, capsys: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from app.services.accounts import set_pin
+    from app.services.shop.accounts import set_pin
 
     set_pin(ctx, "boss", "24681357")
     monkeypatch.setenv("AFTERDESK_PIN", "24681357")

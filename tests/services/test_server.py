@@ -20,13 +20,14 @@ import pytest
 from app import paths
 from app.domain.errors import DomainError
 from app.i18n.messages import describe
-from app.services import accounts, server
-from app.services.audit_check import verify_history
-from app.services.backups import backup_now, list_backups, restore
-from app.services.cases import CaseFilter, list_cases
-from app.services.context import Context
-from app.services.intake import IntakeForm, take_intake
-from app.services.setup import close_data_folder, context_for, open_data_folder
+from app.services.casework.cases import CaseFilter, list_cases
+from app.services.casework.intake import IntakeForm, take_intake
+from app.services.safekeeping import server
+from app.services.safekeeping.audit_check import verify_history
+from app.services.safekeeping.backups import backup_now, list_backups, restore
+from app.services.shop import accounts
+from app.services.shop.context import Context
+from app.services.shop.setup import close_data_folder, context_for, open_data_folder
 from app.store import db as store_db
 from app.store.backup import head_of, probe
 from app.store.history import chain_head

@@ -15,10 +15,10 @@ import pytest
 
 from app.domain import settings as settings_mod
 from app.domain.settings import Settings, overrides_of
-from app.services.context import Context
-from app.services.print_prefs import remember_printer
-from app.services.rules import update_settings
-from app.services.setup import SETTINGS_KEY, context_for, load_settings
+from app.services.casework.rules import update_settings
+from app.services.shop.context import Context
+from app.services.shop.print_prefs import remember_printer
+from app.services.shop.setup import SETTINGS_KEY, context_for, load_settings
 from app.store import schema
 from app.store.models import Event, Setting, put_setting
 

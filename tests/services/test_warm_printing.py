@@ -8,9 +8,9 @@ from pathlib import Path
 
 from app.documents.shop_identity import has_identity
 from app.documents.signing import verify_pdf
-from app.services.context import Context
-from app.services.documents import make_slip, slips_dir, warm_printing
-from app.services.intake import IntakeForm, take_intake
+from app.services.casework.intake import IntakeForm, take_intake
+from app.services.paper.documents import make_slip, slips_dir, warm_printing
+from app.services.shop.context import Context
 from app.store.models import Event
 
 

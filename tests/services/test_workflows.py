@@ -21,12 +21,13 @@ import pytest
 
 from app.domain import workflows
 from app.domain.errors import DomainError, ValidationError
-from app.services import cases, complaints, repairs, returns
-from app.services import money as money_svc
-from app.services.context import Context
-from app.services.intake import IntakeForm, take_intake
-from app.services.records import find_case, refunded_total, repair_of, rma_of
-from app.services.setup import context_for
+from app.services.casework import cases, complaints
+from app.services.casework.intake import IntakeForm, take_intake
+from app.services.casework.records import find_case, refunded_total, repair_of, rma_of
+from app.services.remedies import money as money_svc
+from app.services.remedies import repairs, returns
+from app.services.shop.context import Context
+from app.services.shop.setup import context_for
 from app.store.db import write_transaction
 from app.store.models import CarrierClaim, Case, Event
 from tests.conftest import make_user, refused, snapshot

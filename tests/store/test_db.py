@@ -15,9 +15,9 @@ import pytest
 
 from app import paths
 from app.domain.numbering import Series, parse_number
-from app.services.context import Context
-from app.services.intake import IntakeForm, take_intake
-from app.services.setup import close_data_folder, context_for, open_data_folder
+from app.services.casework.intake import IntakeForm, take_intake
+from app.services.shop.context import Context
+from app.services.shop.setup import close_data_folder, context_for, open_data_folder
 from app.store import db as store_db
 from app.store.db import write_transaction
 from app.store.fields import MoneyField, UTCDateTimeField
@@ -176,7 +176,7 @@ def test_a_failed_transaction_gives_its_number_back(data_dir: Path) -> None:
 def test_a_failed_intake_leaves_no_gap(
     ctx: Context, monkeypatch: pytest.MonkeyPatch, data_dir: Path
 ) -> None:
-    from app.services import audit
+    from app.services.shop import audit
 
     real = audit.record_event
 

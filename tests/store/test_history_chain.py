@@ -16,9 +16,9 @@ import peewee as pw
 import pytest
 
 from app.cli import main as cli_main
-from app.services.audit_check import verify_history
-from app.services.context import Context
-from app.services.intake import IntakeForm, take_intake
+from app.services.casework.intake import IntakeForm, take_intake
+from app.services.safekeeping.audit_check import verify_history
+from app.services.shop.context import Context
 from app.store.db import database
 from app.store.history import GENESIS, chain_head, check_chain, event_digest
 from app.store.models import Event
@@ -137,7 +137,7 @@ def test_a_cut_tail_is_caught_by_the_printed_anchor(
 def test_the_summary_walks_only_what_came_after_the_last_intact_walk(
     ctx: Context, events: list[Event]
 ) -> None:
-    from app.services.audit_check import verify_since_checkpoint
+    from app.services.safekeeping.audit_check import verify_since_checkpoint
 
     first = verify_since_checkpoint(ctx)  # no checkpoint yet: the whole log
     assert (first.ok, first.whole, first.checked) == (True, True, 9)
@@ -150,7 +150,7 @@ def test_the_summary_walks_only_what_came_after_the_last_intact_walk(
 def test_an_old_edit_is_found_by_the_sample_and_named_by_a_whole_walk(
     ctx: Context, events: list[Event], data_dir: Path
 ) -> None:
-    from app.services.audit_check import verify_since_checkpoint
+    from app.services.safekeeping.audit_check import verify_since_checkpoint
 
     assert verify_since_checkpoint(ctx).ok
     victim = events[2]
@@ -168,7 +168,7 @@ def test_an_old_edit_is_found_by_the_sample_and_named_by_a_whole_walk(
 def test_a_rebuilt_tail_no_longer_matches_the_checkpoint(
     ctx: Context, events: list[Event], data_dir: Path
 ) -> None:
-    from app.services.audit_check import verify_since_checkpoint
+    from app.services.safekeeping.audit_check import verify_since_checkpoint
 
     assert verify_since_checkpoint(ctx).ok
     with attacker(data_dir) as con:  # the checkpoint's event replaced by one with a new hash

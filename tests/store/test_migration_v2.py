@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 
 from app import paths
-from app.services import accounts
-from app.services.accounts import login, set_pin
-from app.services.cases import show_case
-from app.services.setup import close_data_folder, context_for, open_data_folder
+from app.services.casework.cases import show_case
+from app.services.shop import accounts
+from app.services.shop.accounts import login, set_pin
+from app.services.shop.setup import close_data_folder, context_for, open_data_folder
 from app.store import schema
 from app.store.db import database
 from app.store.history import verify_chain

@@ -12,9 +12,9 @@ import pytest
 from playhouse.migrate import SchemaMigrator, migrate
 
 from app import paths
-from app.services.context import Context
-from app.services.intake import IntakeForm, take_intake
-from app.services.setup import close_data_folder, context_for, open_data_folder
+from app.services.casework.intake import IntakeForm, take_intake
+from app.services.shop.context import Context
+from app.services.shop.setup import close_data_folder, context_for, open_data_folder
 from app.store import schema
 from app.store.db import StoreError, database
 from app.store.history import record_event, verify_chain

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from app.services.context import Context
+from app.services.shop.context import Context
 from tests.conftest import Clock, demo_copy
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from app.services import accounts
-from app.services.context import Context
-from app.services.setup import context_for
+from app.services.shop import accounts
+from app.services.shop.context import Context
+from app.services.shop.setup import context_for
 from app.ui.login import OwnerSetup, SignIn, first_screen
 from tests.conftest import row_counts
 from tests.ui.conftest import pump
@@ -117,7 +117,7 @@ def test_demo_pin_banner_urges_a_change(window: Any) -> None:
 
 
 def test_a_session_signs_in_then_shows_the_desk(tk_root: Any, demo_ctx: Context) -> None:
-    from app.services.setup import close_data_folder
+    from app.services.shop.setup import close_data_folder
     from app.ui.app import Session
 
     close_data_folder()
@@ -136,8 +136,8 @@ def test_a_session_signs_in_then_shows_the_desk(tk_root: Any, demo_ctx: Context)
 
 def test_a_damaged_database_offers_the_newest_good_backup(tk_root: Any, demo_ctx: Context) -> None:
     from app import paths
-    from app.services.backups import backup_now
-    from app.services.setup import close_data_folder
+    from app.services.safekeeping.backups import backup_now
+    from app.services.shop.setup import close_data_folder
     from app.ui.app import DamagedScreen, Session
 
     backup_now(demo_ctx, "manual")
@@ -169,7 +169,7 @@ def test_a_database_another_program_holds_is_not_damaged(tk_root: Any, demo_ctx:
     import sys
 
     from app import paths
-    from app.services.setup import close_data_folder
+    from app.services.shop.setup import close_data_folder
     from app.ui.app import DamagedScreen, HeldScreen, Session
 
     close_data_folder()
@@ -211,7 +211,7 @@ def test_the_owner_checks_the_records_from_the_backups_window(
     """The monthly summary's seal can be checked without the command line (issue #18 item 7)."""
     import time
 
-    from app.services.audit_check import verify_history
+    from app.services.safekeeping.audit_check import verify_history
 
     seal = verify_history(demo_ctx).head
     dialog = window.open_backups()

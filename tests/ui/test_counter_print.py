@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from app.services.context import Context
-from app.services.print_prefs import remember_printer
+from app.services.shop.context import Context
+from app.services.shop.print_prefs import remember_printer
 from app.store.models import Event
 from tests.documents.test_printing import PRINTER, needs_cups
 from tests.ui.conftest import pump
@@ -42,7 +42,7 @@ def _fill(window: Any, phone: str) -> Any:
 
 
 def _a_repair(ctx: Context) -> str:
-    from app.services.cases import CaseFilter, list_cases
+    from app.services.casework.cases import CaseFilter, list_cases
 
     return list_cases(ctx, CaseFilter(kind="repair"), limit=1)[0].number
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from app.services.context import Context
+from app.services.shop.context import Context
 from tests.ui.conftest import pump
 
 SMALL = "1366x728"

@@ -15,11 +15,11 @@ from typing import Any
 import pytest
 from PIL import Image
 
-from app.services.cases import CaseFilter, list_cases, show_case
-from app.services.context import Context
-from app.services.intake import IntakeForm, take_intake
-from app.services.intake_help import customer_lookup
-from app.services.rules import entitlement_for
+from app.services.casework.cases import CaseFilter, list_cases, show_case
+from app.services.casework.intake import IntakeForm, take_intake
+from app.services.casework.intake_help import customer_lookup
+from app.services.casework.rules import entitlement_for
+from app.services.shop.context import Context
 from tests.conftest import row_counts
 from tests.ui.conftest import pump
 

@@ -7,10 +7,10 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from app.services import returns
-from app.services.cases import move
-from app.services.context import Context
-from app.services.records import find_case, refunded_total
+from app.services.casework.cases import move
+from app.services.casework.records import find_case, refunded_total
+from app.services.remedies import returns
+from app.services.shop.context import Context
 from app.store.models import CarrierClaim, MoneyEntry
 from tests.ui.conftest import pump
 from tests.ui.test_returns import db, intake, open_record, press_ok, texts, window  # noqa: F401

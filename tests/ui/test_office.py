@@ -15,10 +15,10 @@ from app.domain.money import format_money
 from app.domain.settings import Settings
 from app.i18n.labels import KINDS, label
 from app.i18n.setting_labels import SECTIONS, SETTINGS
-from app.services.cases import CaseFilter, list_cases
-from app.services.context import Context
-from app.services.figures import month_figures
-from app.services.setup import context_for, load_settings
+from app.services.casework.cases import CaseFilter, list_cases
+from app.services.paper.figures import month_figures
+from app.services.shop.context import Context
+from app.services.shop.setup import context_for, load_settings
 from tests.conftest import row_counts
 from tests.ui.conftest import pump
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from app.i18n.labels import ACCESSORIES
-from app.services.cases import CaseFilter, list_cases, show_case
-from app.services.context import Context
+from app.services.casework.cases import CaseFilter, list_cases, show_case
+from app.services.shop.context import Context
 from app.ui.widgets.fields import Field, FormFrame
 from tests.ui.conftest import pump
 

@@ -8,9 +8,9 @@ from typing import Any
 
 from app.domain.fields import FieldSpec
 from app.services import actions as steps
-from app.services.cases import CaseFilter, list_cases, show_case
-from app.services.context import Context
-from app.services.setup import context_for
+from app.services.casework.cases import CaseFilter, list_cases, show_case
+from app.services.shop.context import Context
+from app.services.shop.setup import context_for
 from app.ui.record.actions import AS_PLAIN_MOVE, STEPS
 from tests.ui.conftest import pump
 from tests.ui.test_returns import open_record

@@ -7,11 +7,11 @@ from decimal import Decimal
 from typing import Any
 
 from app.documents.handwriting import strokes_to_image
-from app.services import repair_help
-from app.services.cases import CaseFilter, count_cases, show_case
-from app.services.context import Context
-from app.services.intake import IntakeForm, take_intake
-from app.services.setup import context_for
+from app.services.casework.cases import CaseFilter, count_cases, show_case
+from app.services.casework.intake import IntakeForm, take_intake
+from app.services.remedies import repair_help
+from app.services.shop.context import Context
+from app.services.shop.setup import context_for
 from tests.conftest import Clock, make_user, row_counts
 from tests.ui.conftest import pump
 

@@ -12,10 +12,10 @@ import pytest
 
 from app.documents.signing import verify_pdf
 from app.i18n.labels import KINDS, label
-from app.services.cases import CaseFilter, count_cases
-from app.services.context import Context
-from app.services.print_prefs import remember_printer
-from app.services.report import month_period, summarize
+from app.services.casework.cases import CaseFilter, count_cases
+from app.services.paper.report import month_period, summarize
+from app.services.shop.context import Context
+from app.services.shop.print_prefs import remember_printer
 from app.ui.widgets import caselist
 from tests.ui.conftest import pump
 

@@ -9,13 +9,13 @@ from typing import Any
 
 import pytest
 
-from app.services import returns
-from app.services.cases import move, show_case
-from app.services.context import Context
-from app.services.intake import IntakeForm, take_intake
-from app.services.return_help import STRIP_STATUSES, ReturnCounts, return_counts
-from app.services.setup import context_for
-from app.services.views import CaseDetail
+from app.services.casework.cases import move, show_case
+from app.services.casework.intake import IntakeForm, take_intake
+from app.services.casework.views import CaseDetail
+from app.services.remedies import returns
+from app.services.remedies.return_help import STRIP_STATUSES, ReturnCounts, return_counts
+from app.services.shop.context import Context
+from app.services.shop.setup import context_for
 from tests.conftest import Clock, make_user, row_counts
 from tests.ui.conftest import pump
 
@@ -367,7 +367,7 @@ def test_counts_strip_filters_the_list(window: Any, ctx: Context, clock: Clock) 
 
 def test_dialogs_state_the_shops_settings(window: Any, ctx: Context) -> None:
     """Sentences that state a deadline read it from the settings (docs/DOMAIN.md, "Settings")."""
-    from app.services.rules import update_settings
+    from app.services.casework.rules import update_settings
 
     changed = update_settings(
         ctx, {"returns.goods_expected_working_days": "10", "returns.carrier_claim_hours": "48"}

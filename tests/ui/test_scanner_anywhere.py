@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from app.services.cases import CaseFilter, list_cases
-from app.services.context import Context
+from app.services.casework.cases import CaseFilter, list_cases
+from app.services.shop.context import Context
 from tests.ui.conftest import pump
 
 KEYSYMS = {"-": "minus", " ": "space"}

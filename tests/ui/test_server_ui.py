@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import Any
 
 from app import paths
-from app.services import server
-from app.services.context import Context
+from app.services.safekeeping import server
+from app.services.shop.context import Context
 from tests.ui.conftest import pump
 
 DOWN = "postgresql://shop@127.0.0.1:9/afterdesk"  # nothing listens on port 9: refused at once

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from app.services.cases import CaseFilter, list_cases
-from app.services.context import Context
+from app.services.casework.cases import CaseFilter, list_cases
+from app.services.shop.context import Context
 from tests.ui.conftest import pump
 
 
@@ -38,7 +38,7 @@ def test_only_the_front_tab_is_built_at_start_and_hidden_lists_wait(
 
 
 def _take_repair(ctx: Context) -> str:
-    from app.services.intake import IntakeForm, take_intake
+    from app.services.casework.intake import IntakeForm, take_intake
 
     form = IntakeForm(
         kind="repair",
@@ -76,7 +76,7 @@ def test_scanned_code_opens_its_record(window: Any, demo_ctx: Context) -> None:
 
 
 def test_plain_move_updates_the_database(window: Any, demo_ctx: Context) -> None:
-    from app.services.cases import show_case
+    from app.services.casework.cases import show_case
 
     row = next(r for r in list_cases(demo_ctx, CaseFilter(kind="complaint", status="logged")))
     window.desk.open(row.number)
@@ -143,7 +143,7 @@ def test_the_window_answers_while_a_slow_search_runs_and_shows_only_the_newest(
 ) -> None:
     """A clerk types while the database is slow: every `update` of the window runs within
     50 ms, an older query is overtaken by the newer keystroke, and its answer never shows."""
-    from app.services import search as search_service
+    from app.services.casework import search as search_service
 
     real = search_service.search
     started: list[str] = []

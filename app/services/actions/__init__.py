@@ -23,10 +23,10 @@ from typing import Any
 from app.domain import workflows
 from app.domain.errors import DomainError
 from app.domain.fields import FieldSpec, parse_all
-from app.services.context import Context
-from app.services.permissions import Action as Permission
-from app.services.permissions import allowed as may
-from app.services.views import CaseDetail
+from app.services.casework.views import CaseDetail
+from app.services.shop.context import Context
+from app.services.shop.permissions import Action as Permission
+from app.services.shop.permissions import allowed as may
 
 Call = Callable[[Context, str, dict[str, Any]], Any]
 #: Modules that register actions, imported on first use (they import the services they call).
@@ -110,7 +110,7 @@ def allowed(ctx: Context, detail: CaseDetail) -> list[Action]:
 
 def run(ctx: Context, number: str, name: str, raw: Mapping[str, object]) -> Any:
     """Take one step: refused (nothing written) unless the record may take it now."""
-    from app.services.records import case_detail, find_case
+    from app.services.casework.records import case_detail, find_case
 
     action = get(name)
     detail = case_detail(find_case(number), ctx)  # the service logs what it shows; a refusal
@@ -126,7 +126,7 @@ def run(ctx: Context, number: str, name: str, raw: Mapping[str, object]) -> Any:
             workflow=wf.name,
         )
     if action.permission is not None and not may(ctx, action.permission):
-        from app.services.permissions import require
+        from app.services.shop.permissions import require
 
         require(ctx, action.permission)  # raises PermissionDenied naming who may
     values = parse_all(action.fields, raw)

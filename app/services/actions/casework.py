@@ -11,12 +11,13 @@ from app.domain.errors import ValidationError
 from app.domain.fields import FieldSpec as F
 from app.i18n import N_
 from app.i18n.labels import KINDS
-from app.services import complaints, repair_help, repairs
 from app.services.actions import Action, register
-from app.services.context import Context
-from app.services.permissions import Action as Permission
-from app.services.transitions import move
-from app.services.views import CaseDetail
+from app.services.casework import complaints
+from app.services.casework.transitions import move
+from app.services.casework.views import CaseDetail
+from app.services.remedies import repair_help, repairs
+from app.services.shop.context import Context
+from app.services.shop.permissions import Action as Permission
 
 REPAIR = ("repair",)
 COMPLAINT = ("complaint",)

@@ -17,13 +17,13 @@ from app.i18n.labels import (
     SHIPPING,
 )
 from app.i18n.rule_texts import PAYERS
-from app.services import money, return_help, returns
 from app.services.actions import Action, register
-from app.services.context import Context
-from app.services.money import MANUAL_MONEY_KINDS
-from app.services.permissions import Action as Permission
-from app.services.transitions import move
-from app.services.views import CaseDetail
+from app.services.casework.transitions import move
+from app.services.casework.views import CaseDetail
+from app.services.remedies import money, return_help, returns
+from app.services.remedies.money import MANUAL_MONEY_KINDS
+from app.services.shop.context import Context
+from app.services.shop.permissions import Action as Permission
 
 RETURN = ("return",)
 NOTE = F("note", N_("Note"), kind="multiline", span=True)
@@ -50,7 +50,7 @@ def _line_quantities(raw: object, field: str) -> dict[int, int | str] | None:
 
 
 def _receive(ctx: Context, number: str, v: dict[str, Any]) -> Any:
-    from app.services.records import find_case, rma_of
+    from app.services.casework.records import find_case, rma_of
 
     lines = _line_quantities(v["lines"], "lines")
     if lines is None:  # everything that was expected arrived
@@ -90,7 +90,7 @@ def _claim(ctx: Context, number: str, v: dict[str, Any]) -> Any:
 
 def _claim_status(ctx: Context, number: str, v: dict[str, Any]) -> Any:
     """The record's open carrier claim moves on (filed, paid, closed …)."""
-    from app.services.records import case_detail, find_case
+    from app.services.casework.records import case_detail, find_case
 
     open_claims = [
         c

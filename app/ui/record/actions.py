@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-from app.services.context import Context
-from app.services.views import CaseDetail
+from app.services.casework.views import CaseDetail
+from app.services.shop.context import Context
 
 if TYPE_CHECKING:
     from app.ui.record.panel import RecordPanel
@@ -102,7 +102,7 @@ def step_allowed(ctx: Context | None, action: RecordAction, detail: CaseDetail) 
     if name is None or ctx is None:
         return True
     from app.services import actions as steps
-    from app.services.permissions import allowed as may
+    from app.services.shop.permissions import allowed as may
 
     step = steps.get(name)
     return step.fits(detail) and (step.permission is None or may(ctx, step.permission))

@@ -13,9 +13,10 @@ from typing import Any
 from app.domain.money import format_money, parse_money
 from app.i18n import N_, _
 from app.i18n.labels import KINDS, STATUSES, label
-from app.services import complaints, money, return_help
 from app.services.actions.returns import claim_open_allowed, live_claim
-from app.services.views import CaseDetail, ClaimView
+from app.services.casework import complaints
+from app.services.casework.views import CaseDetail, ClaimView
+from app.services.remedies import money, return_help
 from app.ui.desk import Outcome
 from app.ui.dialogs import FormDialog
 from app.ui.record.actions import RecordAction, done_text, register

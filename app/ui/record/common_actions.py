@@ -7,8 +7,8 @@ import tkinter as tk
 import ttkbootstrap as ttk
 
 from app.i18n import N_, _
-from app.services.customer_messages import customer_message
-from app.services.views import CaseDetail
+from app.services.casework.customer_messages import customer_message
+from app.services.casework.views import CaseDetail
 from app.ui.record.actions import RecordAction, register
 from app.ui.record.panel import RecordPanel
 

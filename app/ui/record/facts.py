@@ -25,8 +25,8 @@ from app.i18n.labels import (
     label,
 )
 from app.i18n.rule_texts import entitlement_lines
-from app.services.context import Context
-from app.services.views import CaseDetail
+from app.services.casework.views import CaseDetail
+from app.services.shop.context import Context
 
 Rows = list[tuple[str, str]]
 

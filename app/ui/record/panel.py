@@ -13,8 +13,8 @@ import ttkbootstrap as ttk
 from app.domain.workflows import workflow_for
 from app.i18n import N_, _
 from app.i18n.labels import KINDS, STATUSES, label
-from app.services.cases import move, show_case
-from app.services.views import CaseDetail
+from app.services.casework.cases import move, show_case
+from app.services.casework.views import CaseDetail
 from app.ui.desk import Desk, Outcome
 from app.ui.dialogs import ConfirmDialog, FormDialog
 from app.ui.record import actions as registry

@@ -11,8 +11,8 @@ import ttkbootstrap as ttk
 from app.domain.money import format_money, parse_money
 from app.domain.validation import validate_qty
 from app.i18n import N_, _
-from app.services.repair_help import PartView, part_stock, spare_parts
-from app.services.repairs import add_part
+from app.services.remedies.repair_help import PartView, part_stock, spare_parts
+from app.services.remedies.repairs import add_part
 from app.ui.desk import Desk, Outcome
 from app.ui.dialogs import place_over
 from app.ui.widgets.fields import Field, FormFrame

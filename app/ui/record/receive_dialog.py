@@ -13,8 +13,8 @@ from app.domain.errors import ValidationError
 from app.domain.validation import validate_qty
 from app.i18n import N_, _
 from app.i18n.messages import field_message
-from app.services import returns
-from app.services.views import CaseDetail
+from app.services.casework.views import CaseDetail
+from app.services.remedies import returns
 from app.ui.desk import Desk, Outcome
 from app.ui.widgets.fields import Field, FormFrame
 

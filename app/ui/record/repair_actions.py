@@ -14,11 +14,11 @@ from typing import Any
 from app.domain.money import format_money, parse_money
 from app.i18n import N_, _
 from app.i18n.labels import STATUSES, label
-from app.services import repair_help, repairs
 from app.services.actions.casework import SIGN_AT  # one list for the window and `act`
-from app.services.context import Context
-from app.services.permissions import Action
-from app.services.views import CaseDetail
+from app.services.casework.views import CaseDetail
+from app.services.remedies import repair_help, repairs
+from app.services.shop.context import Context
+from app.services.shop.permissions import Action
 from app.ui.desk import Outcome
 from app.ui.dialogs import FormDialog
 from app.ui.owner import confirm_owner

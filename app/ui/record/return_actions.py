@@ -37,11 +37,11 @@ from app.i18n.labels import (
 )
 from app.i18n.messages import describe
 from app.i18n.rule_texts import PAYERS, eligibility_text, freight_text, money_route_text
-from app.services import money, return_help, returns
-from app.services.cases import move
-from app.services.context import Context
-from app.services.permissions import Action
-from app.services.views import CaseDetail
+from app.services.casework.cases import move
+from app.services.casework.views import CaseDetail
+from app.services.remedies import money, return_help, returns
+from app.services.shop.context import Context
+from app.services.shop.permissions import Action
 from app.ui.desk import Outcome
 from app.ui.dialogs import FormDialog
 from app.ui.owner import confirm_owner

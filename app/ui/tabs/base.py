@@ -14,7 +14,7 @@ from app.ui.widgets.caselist import CaseBrowser
 
 def staff_names(desk: Desk, roles: Sequence[str] = ()) -> list[str]:
     """Active staff user names for assignee filters (services, never the store)."""
-    from app.services.cases import staff
+    from app.services.casework.cases import staff
 
     got = desk.read(staff, tuple(roles))
     return list(got.value) if got.ok else []

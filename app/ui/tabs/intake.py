@@ -20,8 +20,8 @@ from app.domain.errors import ValidationError
 from app.i18n import _
 from app.i18n.labels import KINDS, label
 from app.i18n.messages import field_message
-from app.services.intake import DEFAULT_REASON, DEFAULT_REQUEST, IntakeForm
-from app.services.intake_help import (
+from app.services.casework.intake import DEFAULT_REASON, DEFAULT_REQUEST, IntakeForm
+from app.services.casework.intake_help import (
     check_photos,
     customer_lookup,
     parse_appointment,
@@ -619,7 +619,7 @@ class IntakeTab(ttk.Frame):
                 _("Save the intake first (Ctrl+S), then print its receipt."), "warning"
             )
             return False
-        from app.services.documents import print_slip  # loads reportlab: only when printing
+        from app.services.paper.documents import print_slip  # loads reportlab: only when printing
 
         ctx = self.desk.ctx
 

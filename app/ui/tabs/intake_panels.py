@@ -17,7 +17,7 @@ from app.domain.rules.entitlement import RIGHTS
 from app.i18n import _
 from app.i18n.labels import KINDS, STATUSES, label
 from app.i18n.rule_texts import basis_text, eligibility_text, right_name
-from app.services.intake_help import CustomerSummary, IntakePreview
+from app.services.casework.intake_help import CustomerSummary, IntakePreview
 from app.ui.widgets.wrapping import wrap
 
 WRAP = 310

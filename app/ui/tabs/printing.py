@@ -23,7 +23,8 @@ from app.domain.errors import DomainError
 from app.i18n import N_, _
 from app.i18n.labels import FORM_NAMES, KINDS, STATUSES, label
 from app.i18n.messages import describe
-from app.services.documents import (
+from app.services.casework.search import search
+from app.services.paper.documents import (
     BLANK_FORMS,
     FORMS,
     blank_form,
@@ -31,8 +32,7 @@ from app.services.documents import (
     print_slip,
     render_slip,
 )
-from app.services.print_prefs import remember_printer, remembered_printer
-from app.services.search import search
+from app.services.shop.print_prefs import remember_printer, remembered_printer
 from app.ui.desk import Desk
 
 FORM_LABELS: dict[str, str] = FORM_NAMES
@@ -91,7 +91,7 @@ class PrintingTab(ttk.Frame):
         """A visible line when no Chinese TrueType font was found (slips would print badly)."""
         from app.domain.errors import DomainError
         from app.i18n.messages import describe
-        from app.services.documents import font_warning
+        from app.services.paper.documents import font_warning
 
         got = self.desk.read(font_warning)
         code = got.value if got.ok else None
@@ -193,7 +193,7 @@ class PrintingTab(ttk.Frame):
     def register_sale(self) -> Any:
         """A sale at the counter without a case: then its warranty card is ready to preview."""
         from app.i18n.labels import CATEGORIES
-        from app.services.sales import register_sale
+        from app.services.casework.sales import register_sale
         from app.ui.dialogs import FormDialog
         from app.ui.widgets.fields import Field
 
@@ -358,8 +358,8 @@ class PrintingTab(ttk.Frame):
         from app.domain.errors import DomainError
         from app.i18n.messages import describe
         from app.i18n.setting_labels import shop_blanks_warning
-        from app.services.certificates import certificate_warning
-        from app.services.documents import missing_shop_details
+        from app.services.paper.certificates import certificate_warning
+        from app.services.paper.documents import missing_shop_details
 
         got = self.desk.read(missing_shop_details, self.form)
         text = shop_blanks_warning(got.value) if got.ok else ""
@@ -652,7 +652,7 @@ class PrintingTab(ttk.Frame):
     def save_guide(self, out: Path) -> bool:
         """The one-page guide for customers and partners: import our root, compare the
         fingerprint, what Adobe Reader and WPS show. In the slip language chosen here."""
-        from app.services.certificates import check_guide
+        from app.services.paper.certificates import check_guide
 
         got = self.desk.read(check_guide, lang=self.lang_var.get())
         if not got.ok:
@@ -711,7 +711,7 @@ class PrintingTab(ttk.Frame):
 
     def screenshot_setup(self) -> None:
         """A repair ticket previewed at once (no worker: the screenshot is taken right after)."""
-        from app.services.cases import CaseFilter, list_cases
+        from app.services.casework.cases import CaseFilter, list_cases
 
         got = self.desk.read(list_cases, CaseFilter(kind="repair", status="ready_for_pickup"))
         if not got.ok or not got.value:

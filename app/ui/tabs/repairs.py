@@ -8,7 +8,7 @@ import tkinter as tk
 import ttkbootstrap as ttk
 
 from app.i18n import N_, _
-from app.services.repair_help import BOARD_GROUPS, Board, BoardRow, board
+from app.services.remedies.repair_help import BOARD_GROUPS, Board, BoardRow, board
 from app.ui.tabs.base import BrowseTab
 
 GROUP_LABELS = {

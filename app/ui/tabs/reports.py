@@ -19,16 +19,16 @@ from app import paths
 from app.domain.money import format_money
 from app.i18n import N_, _
 from app.i18n.labels import KINDS, REASONS, label
-from app.services import exports
-from app.services.figures import (
+from app.services.paper import exports
+from app.services.paper.figures import (
     MonthFigures,
     current_month,
     month_figures,
     next_month,
     previous_month,
 )
-from app.services.print_prefs import remembered_printer
-from app.services.report import Report, month_report
+from app.services.paper.report import Report, month_report
+from app.services.shop.print_prefs import remembered_printer
 from app.ui.desk import Desk
 
 # (key, title, accent): two rows of six cards.

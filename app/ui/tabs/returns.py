@@ -8,13 +8,13 @@ from collections.abc import Callable
 import ttkbootstrap as ttk
 
 from app.i18n import N_, _
-from app.services.replies import awaiting_reply
-from app.services.return_help import (
+from app.services.remedies.replies import awaiting_reply
+from app.services.remedies.return_help import (
     STRIP_STATUSES,
     ReturnCounts,
     return_counts,
 )
-from app.services.returns import goods_owed
+from app.services.remedies.returns import goods_owed
 from app.ui.desk import Desk
 from app.ui.tabs.base import BrowseTab
 

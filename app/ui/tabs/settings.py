@@ -24,9 +24,9 @@ from app.domain.settings import FORM_PRINTERS, Settings
 from app.i18n import N_, _
 from app.i18n.messages import field_message
 from app.i18n.setting_labels import SECTIONS, section_title, setting_help, setting_label
-from app.services.context import Context
-from app.services.permissions import Action, allowed
-from app.services.rules import update_settings
+from app.services.casework.rules import update_settings
+from app.services.shop.context import Context
+from app.services.shop.permissions import Action, allowed
 from app.ui.desk import Desk, Outcome
 from app.ui.owner import ask_owner
 from app.ui.theme import theme_name
@@ -446,7 +446,7 @@ class SettingsTab(ttk.Frame):
             self.export_certificate(Path(out))
 
     def export_certificate(self, out: Path) -> bool:
-        from app.services.certificates import export_certificate
+        from app.services.paper.certificates import export_certificate
 
         got = self.desk.read(export_certificate, out)
         if got.ok:

@@ -16,8 +16,8 @@ from app import paths
 from app.domain import workflows
 from app.i18n import N_, _
 from app.i18n.labels import KINDS, STATUSES, label
-from app.services.cases import CaseFilter, count_cases, list_cases
-from app.services.views import CaseRow
+from app.services.casework.cases import CaseFilter, count_cases, list_cases
+from app.services.casework.views import CaseRow
 from app.ui.desk import Desk
 
 PAGE = 200
@@ -255,7 +255,7 @@ class CaseBrowser(ttk.Frame):
         ctx, f = self.desk.ctx, self.current_filter()
 
         def work(progress: Any) -> int:
-            from app.services.exports import export_cases_csv  # openpyxl & co. on first use
+            from app.services.paper.exports import export_cases_csv  # openpyxl & co. on first use
 
             return export_cases_csv(ctx, f, out, progress)
 

@@ -13,8 +13,8 @@ import ttkbootstrap as ttk
 from app.domain.validation import mask_phone
 from app.i18n import _
 from app.i18n.labels import KINDS, STATUSES, label
-from app.services import search as search_service
-from app.services.search import Hit, resolve_code
+from app.services.casework import search as search_service
+from app.services.casework.search import Hit, resolve_code
 from app.ui.desk import Desk
 from app.ui.errors import user_text
 from app.ui.worker import Latest

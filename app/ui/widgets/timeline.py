@@ -16,7 +16,7 @@ import ttkbootstrap as ttk
 
 from app.i18n import _
 from app.i18n.event_texts import describe
-from app.services.views import EventView
+from app.services.casework.views import EventView
 
 # Chinese, Japanese and full-width text has no spaces to break at: such lines wrap by character.
 _CJK = re.compile("[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]")

@@ -1,0 +1,485 @@
+"""Taking a new request at the counter: customer, product, sale, case and its detail record."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from app.domain import workflows
+from app.domain.codes import (
+    CaseKind,
+    Category,
+    Channel,
+    CustomerKind,
+    Reason,
+    Request,
+    SaleChannel,
+    ServiceClass,
+    Severity,
+)
+from app.domain.errors import ValidationError
+from app.domain.money import parse_money
+from app.domain.numbering import Series
+from app.domain.rules.entitlement import decide_entitlement
+from app.domain.rules.promise import first_answer_due, onsite_contact_due, promise_due
+from app.domain.validation import (
+    Collector,
+    validate_choice,
+    validate_date,
+    validate_person_name,
+    validate_phone,
+    validate_qty,
+    validate_serial,
+    validate_text,
+)
+from app.services.casework.records import order_cases
+from app.services.shop import audit
+from app.services.shop.context import Context
+from app.services.shop.permissions import Action, require
+from app.store.db import write_transaction
+from app.store.history import next_number
+from app.store.models import (
+    Case,
+    Customer,
+    Product,
+    RepairTicket,
+    ReturnAuth,
+    ReturnLine,
+    SaleRef,
+)
+
+# What a request of each kind usually asks for, when the desk does not say.
+DEFAULT_REQUEST = {
+    CaseKind.RETURN: Request.REFUND,
+    CaseKind.EXCHANGE: Request.EXCHANGE,
+    CaseKind.REFUND: Request.REFUND,
+    CaseKind.REPAIR: Request.REPAIR,
+    CaseKind.PARTS: Request.OTHER,
+    CaseKind.CARRIER_DAMAGE: Request.EXCHANGE,
+    CaseKind.COMPLAINT: Request.OTHER,
+}
+DEFAULT_REASON = {
+    CaseKind.REPAIR: Reason.QUALITY,
+    CaseKind.PARTS: Reason.PARTS_MISSING,
+    CaseKind.CARRIER_DAMAGE: Reason.TRANSIT_DAMAGE,
+    CaseKind.REFUND: Reason.NOT_RECEIVED,
+}
+
+
+@dataclass
+class IntakeForm:
+    """What the desk typed; raw values, validated by `take_intake`."""
+
+    kind: str
+    name: str
+    phone: str
+    product: str = ""
+    model_spec: str = ""
+    category: str = ""
+    serial: str = ""
+    sold: str | date | None = None
+    reason: str = ""
+    request: str = ""
+    channel: str = "walk_in"
+    service_class: str = ""
+    customer_kind: str = ""
+    address: str = ""
+    amount: str | Decimal | None = None
+    qty: str | int = 1
+    description: str = ""
+    severity: str = "minor"
+    order_no: str = ""
+    invoice_no: str = ""
+    sale_channel: str = "store"
+    platform_refund_no: str = ""  # the online shop's refund/after-sales number
+    man_made: bool = False
+    gift: bool = False
+    intact: bool = True
+    unused: bool = False
+    # repairs
+    brand: str = ""
+    device_model: str = ""
+    accessories: list[str] = field(default_factory=list)
+    condition: str = ""
+    fault: str = ""
+    on_site: bool = False
+    site_address: str = ""
+    assignee_id: int | None = None
+    parent_number: str = ""
+
+
+@dataclass(frozen=True)
+class CleanIntake:
+    kind: CaseKind
+    name: str
+    phone: str
+    product: str
+    model_spec: str
+    category: Category | None
+    serial: str
+    sold: date | None
+    reason: Reason
+    request: Request
+    channel: Channel
+    service_class: ServiceClass | None
+    customer_kind: CustomerKind | None
+    address: str
+    amount: Decimal | None
+    qty: int
+    description: str
+    severity: Severity
+    order_no: str
+    invoice_no: str
+    sale_channel: SaleChannel
+    platform_refund_no: str
+    flags: dict[str, bool]
+    brand: str
+    device_model: str
+    accessories: tuple[str, ...]
+    condition: str
+    fault: str
+    on_site: bool
+    site_address: str
+
+
+def validate_intake(form: IntakeForm, today: date) -> CleanIntake:
+    """Check every field at once; raises ValidationError listing each bad field."""
+    v = Collector()
+    kind = v.check("kind", validate_choice, form.kind, CaseKind)
+    name = v.check("name", validate_person_name, form.name)
+    phone = v.check("phone", validate_phone, form.phone)
+    product = v.check("product", validate_text, form.product, max_len=120) or ""
+    model_spec = v.check("model_spec", validate_text, form.model_spec, max_len=80) or ""
+    category = v.check("category", validate_choice, form.category, Category, optional=True)
+    serial = ""
+    if form.serial and str(form.serial).strip():
+        checked = v.check("serial", validate_serial, form.serial)
+        serial = checked[1] if checked else ""
+    sold = v.check("sold", validate_date, form.sold, not_after=today, optional=True)
+    reason = v.check("reason", validate_choice, form.reason, Reason, optional=True)
+    request = v.check("request", validate_choice, form.request, Request, optional=True)
+    channel = v.check("channel", validate_choice, form.channel or "walk_in", Channel)
+    service_class = v.check(
+        "service_class", validate_choice, form.service_class, ServiceClass, optional=True
+    )
+    customer_kind = v.check(
+        "customer_kind", validate_choice, form.customer_kind, CustomerKind, optional=True
+    )
+    address = v.check("address", validate_text, form.address, max_len=200) or ""
+    amount = v.check("amount", parse_money, form.amount, optional=True)
+    qty = v.check("qty", validate_qty, form.qty)
+    description = v.check("description", _slip_text, form.description) or ""
+    severity = v.check("severity", validate_choice, form.severity or "minor", Severity)
+    order_no = v.check("order_no", validate_text, form.order_no, max_len=40) or ""
+    invoice_no = v.check("invoice_no", validate_text, form.invoice_no, max_len=40) or ""
+    platform_refund_no = (
+        v.check("platform_refund_no", validate_text, form.platform_refund_no, max_len=40) or ""
+    )
+    sale_channel = v.check(
+        "sale_channel", validate_choice, form.sale_channel or "store", SaleChannel
+    )
+    brand = v.check("brand", validate_text, form.brand, max_len=40) or ""
+    device_model = v.check("device_model", validate_text, form.device_model, max_len=60) or ""
+    accessories = tuple(
+        a
+        for a in (v.check("accessories", validate_text, x, max_len=40) for x in form.accessories)
+        if a
+    )
+    condition = v.check("condition", _slip_text, form.condition) or ""
+    fault = v.check("fault", _slip_text, form.fault) or ""
+    site_address = v.check("site_address", validate_text, form.site_address, max_len=200) or ""
+    if kind is CaseKind.REPAIR and form.on_site and not site_address:
+        v.add("site_address", "required")
+    if kind in (CaseKind.RETURN, CaseKind.EXCHANGE, CaseKind.REPAIR) and not (product or serial):
+        v.add("product", "required")
+    if amount is not None and qty and (amount * 100) % qty:
+        v.add("amount", "amount_not_divisible", qty=qty)
+    if category is not None and not product and not serial:
+        v.add("product", "required")
+    v.raise_if_errors()
+    assert kind is not None and name is not None and phone is not None and channel is not None
+    assert qty is not None and severity is not None and sale_channel is not None
+    return CleanIntake(
+        kind=kind,
+        name=name,
+        phone=phone,
+        product=product,
+        model_spec=model_spec,
+        category=category,
+        serial=serial,
+        sold=sold,
+        reason=reason or DEFAULT_REASON.get(kind, Reason.OTHER),
+        request=request or DEFAULT_REQUEST[kind],
+        channel=channel,
+        service_class=service_class,
+        customer_kind=customer_kind,
+        address=address,
+        amount=amount,
+        qty=qty,
+        description=description,
+        severity=severity,
+        order_no=order_no,
+        invoice_no=invoice_no,
+        sale_channel=sale_channel,
+        platform_refund_no=platform_refund_no,
+        flags={
+            "man_made": bool(form.man_made),
+            "gift": bool(form.gift),
+            "intact": bool(form.intact),
+            "unused": bool(form.unused),
+        },
+        brand=brand,
+        device_model=device_model,
+        accessories=accessories,
+        condition=condition,
+        fault=fault,
+        on_site=bool(form.on_site) and kind is CaseKind.REPAIR,
+        site_address=site_address,
+    )
+
+
+def find_customer_by_phone(phone: str) -> Customer | None:
+    return Customer.select().where(Customer.phone == phone).order_by(Customer.id).first()
+
+
+def warranty_history(serial: str) -> tuple[int, int]:
+    """(warranty repairs finished on this serial, days the device spent in the shop for them)."""
+    if not serial:
+        return 0, 0
+    repairs = 0
+    days = 0
+    q = RepairTicket.select().where(
+        (RepairTicket.serial == serial)
+        & (RepairTicket.in_warranty == True)  # noqa: E712 - peewee expression
+        & (RepairTicket.finished_at.is_null(False))
+    )
+    for t in q:
+        repairs += 1
+        days += max(0, (t.finished_at.date() - t.received_at.date()).days)
+    return repairs, days
+
+
+def _entitlement(ctx: Context, clean: CleanIntake, product: Product | None, today: date) -> Any:
+    if clean.sold is None or (clean.category is None and product is None):
+        return None
+    category = clean.category or Category(product.category)  # type: ignore[union-attr]
+    repairs, days = warranty_history(clean.serial)
+    return decide_entitlement(
+        category,
+        clean.sold,
+        today,
+        ctx.settings.warranty,
+        man_made=clean.flags["man_made"],
+        gift=clean.flags["gift"],  # a gift is this sale's, never the product's (001)
+        intact=clean.flags["intact"],
+        unused=clean.flags["unused"],
+        warranty_months=product.warranty_months if product else None,
+        repair_days=days,
+        warranty_repairs=repairs,
+    )
+
+
+def take_intake(ctx: Context, form: IntakeForm) -> Case:
+    """Validate, then write customer, product, sale, case and detail record in one transaction."""
+    require(ctx, Action.CASE_CREATE)
+    now = ctx.now()
+    today = ctx.local(now).date()
+    clean = validate_intake(form, today)
+    with write_transaction():
+        customer = _customer(ctx, clean, now)
+        product = _product(clean)
+        sale = _sale(clean, customer, product)
+        ent = _entitlement(ctx, clean, product, today)
+        wf = workflows.workflow_for(clean.kind)
+        status = wf.initial[1] if clean.on_site else wf.initial[0]
+        year = ctx.local(now).year
+        parent = None
+        if form.parent_number:
+            from app.services.casework.records import find_case
+
+            parent = find_case(form.parent_number)
+        promise = promise_due(
+            now, ServiceClass(customer.service_class), ctx.settings.promise, ctx.tz.key
+        )
+        case = Case.create(
+            number=next_number(Series.CASE, year),
+            kind=clean.kind.value,
+            status=status,
+            channel=clean.channel.value,
+            reason=clean.reason.value,
+            request=clean.request.value,
+            severity=clean.severity.value,
+            description=clean.description,
+            customer=customer,
+            sale=sale,
+            product=product,
+            serial=clean.serial,
+            amount=clean.amount,
+            entitlement=ent.to_dict() if ent else None,
+            promise_date=promise,
+            first_answer_due=first_answer_due(
+                now, ctx.settings.promise, promise=promise, tz=ctx.tz.key
+            ),
+            assignee=form.assignee_id,
+            created_by=ctx.actor.id,
+            created_at=now,
+            updated_at=now,
+            parent=parent,
+            platform_refund_no=clean.platform_refund_no,
+        )
+        detail: dict[str, Any] = {"kind": clean.kind.value, "customer": customer.id}
+        same_order = order_cases(clean.order_no, exclude=case.id)
+        if same_order:
+            # One order, one refund: the desk is warned and both cases point at each other.
+            detail["same_order"] = [c.number for c in same_order]
+            for other in same_order:
+                audit.log(
+                    ctx,
+                    "case",
+                    other,
+                    "order_linked",
+                    {"case": case.number, "order": clean.order_no},
+                    at=now,
+                )
+        if clean.kind is CaseKind.REPAIR:
+            ticket = _repair_ticket(ctx, clean, case, ent, year)
+            detail["repair"] = ticket.number
+        elif clean.kind in (CaseKind.RETURN, CaseKind.EXCHANGE):
+            rma = _rma(clean, case, product, year)
+            detail["rma"] = rma.number
+        if ent is not None:
+            detail["entitlement"] = ent.to_dict()
+        audit.log(ctx, "case", case, "created", detail, to_state=status, at=now)
+    return case
+
+
+def _customer(ctx: Context, clean: CleanIntake, now: Any) -> Customer:
+    customer = find_customer_by_phone(clean.phone)
+    if customer is None:
+        customer = Customer.create(
+            name=clean.name,
+            phone=clean.phone,
+            address=clean.address,
+            kind=(clean.customer_kind or CustomerKind.CONSUMER).value,
+            service_class=(clean.service_class or ServiceClass.B).value,
+            created_at=now,
+            updated_at=now,
+        )
+        # The event log is kept forever and erasure cannot reach it: never personal values in it.
+        audit.log(ctx, "customer", customer, "created", {"fields": _filled(customer)}, at=now)
+        return customer
+    changes = {}
+    if clean.service_class and clean.service_class.value != customer.service_class:
+        changes["service_class"] = clean.service_class.value
+    if clean.customer_kind and clean.customer_kind.value != customer.kind:
+        changes["kind"] = clean.customer_kind.value
+    if clean.address and clean.address != customer.address:
+        changes["address"] = clean.address
+    if changes:
+        for k, val in changes.items():
+            setattr(customer, k, val)
+        customer.updated_at = now
+        customer.save()
+        audit.log(ctx, "customer", customer, "updated", {"fields": list(changes)}, at=now)
+    return customer
+
+
+def _filled(customer: Customer) -> list[str]:
+    """Which personal fields a new customer record holds (names of fields, never values)."""
+    return [f for f in ("name", "phone", "address") if getattr(customer, f)]
+
+
+def _product(clean: CleanIntake) -> Product | None:
+    if not clean.product:
+        return None
+    product = Product.get_or_none(
+        (Product.name == clean.product) & (Product.model_spec == clean.model_spec)
+    )
+    if product is None:
+        product = Product.create(
+            name=clean.product,
+            model_spec=clean.model_spec,
+            category=(clean.category or Category.OTHER).value,
+            price=_unit_price(clean) or Decimal("0"),
+            unit="台" if (clean.category or Category.OTHER) is Category.PHONE else "件",
+        )
+    return product
+
+
+def _unit_price(clean: CleanIntake) -> Decimal | None:
+    """The amount is what was paid for all items; validation made it divide evenly."""
+    return None if clean.amount is None else clean.amount / clean.qty
+
+
+def _sale(clean: CleanIntake, customer: Customer, product: Product | None) -> SaleRef | None:
+    if not (clean.sold or clean.order_no or clean.invoice_no or clean.flags["gift"]):
+        return None
+    return SaleRef.create(
+        customer=customer,
+        product=product,
+        order_no=clean.order_no,
+        invoice_no=clean.invoice_no,
+        sale_date=clean.sold,
+        channel=clean.sale_channel.value,
+        serial=clean.serial,
+        quantity=clean.qty,
+        unit_price=_unit_price(clean),
+        is_gift=clean.flags["gift"],
+    )
+
+
+def _repair_ticket(
+    ctx: Context, clean: CleanIntake, case: Case, ent: Any, year: int
+) -> RepairTicket:
+    now = ctx.now()
+    return RepairTicket.create(
+        number=next_number(Series.REPAIR, year),
+        case=case,
+        brand=clean.brand,
+        model=clean.device_model or clean.model_spec or clean.product,
+        serial=clean.serial,
+        accessories=list(clean.accessories),
+        condition=clean.condition,
+        fault=clean.fault or clean.description,
+        on_site=clean.on_site,
+        site_address=clean.site_address,
+        contact_due_at=onsite_contact_due(now, ctx.settings.promise) if clean.on_site else None,
+        in_warranty=bool(ent and ent.free_repair),
+        received_at=now,
+    )
+
+
+def _rma(clean: CleanIntake, case: Case, product: Product | None, year: int) -> ReturnAuth:
+    rma = ReturnAuth.create(number=next_number(Series.RMA, year), case=case)
+    unit_price = clean.amount if clean.amount is not None else (product.price if product else 0)
+    ReturnLine.create(
+        rma=rma,
+        product=product,
+        description=clean.product or clean.serial,
+        spec=clean.model_spec,
+        unit=product.unit if product else "件",
+        qty_expected=clean.qty,
+        unit_price=Decimal(unit_price) / clean.qty,
+        reason=clean.reason.value,
+    )
+    return rma
+
+
+__all__ = ["IntakeForm", "take_intake", "validate_intake", "find_customer_by_phone"]
+
+
+# Free text printed on the intake receipt and the repair ticket: 3,000-4,000 characters (or a
+# few hundred short lines) made those slips unprintable. This much always fits the page.
+SLIP_TEXT_MAX = 1000
+SLIP_TEXT_MAX_LINES = 20
+
+
+def _slip_text(value: object, field: str) -> str:
+    """validate_text with the limits a printed slip can hold, named to the desk by field."""
+    text = validate_text(value, field, max_len=SLIP_TEXT_MAX)
+    lines = text.count("\n") + 1 if text else 0
+    if lines > SLIP_TEXT_MAX_LINES:
+        raise ValidationError.single(field, "too_many_lines", max=SLIP_TEXT_MAX_LINES, lines=lines)
+    return text

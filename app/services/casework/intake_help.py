@@ -1,0 +1,443 @@
+"""What the intake screen needs while the desk is still typing: the customer behind a phone
+number, a live preview of the rights and promise date, known products, and photos.
+
+Nothing here writes except `attach_photos` and `save_intake`, and both validate everything
+first, so a bad photo or a bad field leaves the database (and the photos folder) untouched.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from app import paths
+from app.domain.codes import CaseKind, Category, Reason, ServiceClass
+from app.domain.errors import FieldError, ValidationError
+from app.domain.rules.eligibility import Eligibility, return_eligibility
+from app.domain.rules.entitlement import Entitlement, decide_entitlement
+from app.domain.rules.promise import first_answer_due, promise_due
+from app.domain.validation import (
+    validate_choice,
+    validate_date,
+    validate_phone,
+    validate_serial,
+)
+from app.services.casework.intake import (
+    DEFAULT_REASON,
+    IntakeForm,
+    find_customer_by_phone,
+    take_intake,
+    validate_intake,
+    warranty_history,
+)
+from app.services.casework.records import find_case
+from app.services.remedies.repair_help import parse_appointment
+from app.services.shop import audit
+from app.services.shop.context import Context
+from app.services.shop.permissions import Action, require
+from app.store.db import write_transaction
+from app.store.models import Case, CasePhoto, Customer, Product, RepairTicket
+
+#: Largest photo accepted (bytes): a phone camera's JPEG is 2–8 MB.
+MAX_PHOTO_BYTES = 20 * 1024 * 1024
+#: Pillow format name -> file extension kept in the photos folder.
+PHOTO_FORMATS = {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp"}
+#: How many past cases of a customer the intake screen lists.
+PAST_CASES = 8
+#: The kinds for which "may the goods come back?" is worth showing at intake.
+RETURN_KINDS = frozenset({CaseKind.RETURN, CaseKind.EXCHANGE, CaseKind.REFUND})
+
+
+@dataclass(frozen=True)
+class PastCase:
+    number: str
+    kind: str
+    status: str
+    product: str
+    serial: str
+    created: date
+
+
+@dataclass(frozen=True)
+class CustomerSummary:
+    """A known customer, as the desk sees them the moment the phone number is typed."""
+
+    id: int
+    name: str
+    phone: str
+    kind: str
+    service_class: str
+    address: str
+    cases: list[PastCase]
+    total_cases: int
+    warranty_repairs: int
+
+
+@dataclass(frozen=True)
+class ProductChoice:
+    name: str
+    model_spec: str
+    category: str
+
+
+@dataclass(frozen=True)
+class IntakePreview:
+    """The decision the desk reads out before saving; computed from a partly filled form.
+
+    ``entitlement`` is None until a category (or a known product) and a valid sale date are
+    there; ``missing`` names the fields still needed for it.
+    """
+
+    entitlement: Entitlement | None
+    eligibility: Eligibility | None
+    promise_date: date
+    first_answer_due: datetime
+    service_class: str
+    warranty_repairs: int
+    repeat_limit: int
+    missing: tuple[str, ...]
+    known_product: ProductChoice | None
+    same_order: tuple[str, ...] = ()  # open or refunded cases already taken on this order
+
+
+def same_order_warning(order_no: str) -> tuple[str, ...]:
+    """Cases already taken on this order number that are open or were refunded (the desk is
+    warned at intake: one order, one refund)."""
+    from app.domain import workflows
+    from app.services.casework.records import order_cases, refunded_total
+
+    out = []
+    for c in order_cases(order_no or ""):
+        open_ = not workflows.workflow_for(c.kind).is_final(c.status)
+        if open_ or refunded_total(c) > 0:
+            out.append(c.number)
+    return tuple(out)
+
+
+def customer_lookup(ctx: Context, phone: str) -> CustomerSummary | None:
+    """The customer with this phone number and their latest cases, or None (also for a number
+    that is not a whole phone number yet)."""
+    try:
+        clean = validate_phone(phone)
+    except ValidationError:
+        return None
+    customer = find_customer_by_phone(clean)
+    if customer is None:
+        return None
+    return _summary(ctx, customer)
+
+
+def _summary(ctx: Context, customer: Customer) -> CustomerSummary:
+    query = Case.select().where(Case.customer == customer.id)
+    rows = []
+    for c in query.order_by(Case.created_at.desc(), Case.id.desc()).limit(PAST_CASES):
+        rows.append(
+            PastCase(
+                number=c.number,
+                kind=c.kind,
+                status=c.status,
+                product=c.product.name if c.product_id else "",
+                serial=c.serial,
+                created=ctx.local(c.created_at).date(),
+            )
+        )
+    repairs = (
+        RepairTicket.select()
+        .join(Case)
+        .where(
+            (Case.customer == customer.id) & (RepairTicket.in_warranty == True)  # noqa: E712
+        )
+        .count()
+    )
+    return CustomerSummary(
+        id=customer.id,
+        name=customer.name,
+        phone=customer.phone or "",
+        kind=customer.kind,
+        service_class=customer.service_class,
+        address=customer.address,
+        cases=rows,
+        total_cases=query.count(),
+        warranty_repairs=repairs,
+    )
+
+
+def product_choices(ctx: Context, text: str = "", *, limit: int = 15) -> list[ProductChoice]:
+    """Known products whose name or model contains the text, for the autocomplete list."""
+    text = (text or "").strip()[:60]
+    query = Product.select().order_by(Product.name, Product.model_spec).limit(limit)
+    if text:
+        query = query.where(Product.name.contains(text) | Product.model_spec.contains(text))
+    return [ProductChoice(p.name, p.model_spec, p.category) for p in query]
+
+
+def _known_product(name: str, model_spec: str) -> Product | None:
+    name = (name or "").strip()
+    if not name:
+        return None
+    exact = Product.get_or_none(
+        (Product.name == name) & (Product.model_spec == (model_spec or "").strip())
+    )
+    return exact or Product.select().where(Product.name == name).order_by(Product.id).first()
+
+
+def _quiet(fn, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202 - a validator or None
+    try:
+        return fn(*args, **kwargs)
+    except ValidationError:
+        return None
+
+
+def preview(ctx: Context, form: IntakeForm) -> IntakePreview:
+    """Rights, eligibility and promise date for what has been typed so far; never writes and
+    never refuses: a field that is not valid yet is simply left out."""
+    now = ctx.now()
+    today = ctx.local(now).date()
+    product = _known_product(form.product, form.model_spec)
+    category = (
+        _quiet(validate_choice, form.category, "category", Category) if form.category else None
+    )
+    if category is None and product is not None:
+        category = Category(product.category)
+    sold = _quiet(validate_date, form.sold, "sold", not_after=today) if form.sold else None
+    serial = ""
+    if form.serial and str(form.serial).strip():
+        checked = _quiet(validate_serial, form.serial)
+        serial = checked[1] if checked else ""
+    repairs, days = warranty_history(serial)
+    service_class = _quiet(validate_choice, form.service_class, "service_class", ServiceClass)
+    if service_class is None:
+        customer = _quiet(validate_phone, form.phone)
+        known = find_customer_by_phone(customer) if customer else None
+        service_class = ServiceClass(known.service_class) if known else ServiceClass.B
+    missing = tuple(
+        name for name, value in (("category", category), ("sold", sold)) if value is None
+    )
+    ent = None
+    if not missing:
+        ent = decide_entitlement(
+            category,  # type: ignore[arg-type]
+            sold,  # type: ignore[arg-type]
+            today,
+            ctx.settings.warranty,
+            man_made=bool(form.man_made),
+            gift=bool(form.gift),  # a gift is the sale's, never the product's
+            intact=bool(form.intact),
+            unused=bool(form.unused),
+            warranty_months=product.warranty_months if product else None,
+            repair_days=days,
+            warranty_repairs=repairs,
+        )
+    kind = _quiet(validate_choice, form.kind, "kind", CaseKind)
+    eligibility = None
+    if ent is not None and kind in RETURN_KINDS:
+        reason = _quiet(validate_choice, form.reason, "reason", Reason) if form.reason else None
+        eligibility = return_eligibility(ent, reason or DEFAULT_REASON.get(kind, Reason.QUALITY))
+    promise = promise_due(now, service_class, ctx.settings.promise, ctx.tz.key)
+    return IntakePreview(
+        entitlement=ent,
+        eligibility=eligibility,
+        promise_date=promise,
+        first_answer_due=first_answer_due(
+            now, ctx.settings.promise, promise=promise, tz=ctx.tz.key
+        ),
+        service_class=service_class.value,
+        warranty_repairs=repairs,
+        repeat_limit=ctx.settings.warranty.repeat_failure_repairs,
+        missing=missing,
+        same_order=same_order_warning(form.order_no),
+        known_product=(
+            ProductChoice(product.name, product.model_spec, product.category) if product else None
+        ),
+    )
+
+
+# --- photos ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Photo:
+    source: Path
+    suffix: str
+
+
+def check_photos(ctx: Context, paths_: Sequence[str | Path]) -> list[FieldError]:
+    """Every problem with the chosen files (missing, too large, not a JPEG/PNG/WebP image)."""
+    errors, _ok = _check_photos(paths_)
+    return errors
+
+
+def _check_photos(paths_: Sequence[str | Path]) -> tuple[list[FieldError], list[_Photo]]:
+    from PIL import Image, UnidentifiedImageError
+
+    errors: list[FieldError] = []
+    good: list[_Photo] = []
+    for i, raw in enumerate(paths_):
+        field = f"photos[{i}]"
+        path = Path(raw)
+        name = path.name
+        if not path.is_file():
+            errors.append(FieldError(field, "photo_missing", {"file": name}))
+            continue
+        size = path.stat().st_size
+        if size > MAX_PHOTO_BYTES:
+            errors.append(
+                FieldError(
+                    field,
+                    "photo_too_large",
+                    {"file": name, "max_mb": MAX_PHOTO_BYTES // (1024 * 1024)},
+                )
+            )
+            continue
+        try:
+            with Image.open(path) as img:
+                fmt = img.format or ""
+                img.verify()
+        except (
+            UnidentifiedImageError,
+            Image.DecompressionBombError,  # a small file that claims billions of pixels
+            OSError,
+            SyntaxError,
+            ValueError,
+        ):
+            errors.append(FieldError(field, "photo_unreadable", {"file": name}))
+            continue
+        if fmt not in PHOTO_FORMATS:
+            errors.append(FieldError(field, "photo_format", {"file": name, "format": fmt}))
+            continue
+        good.append(_Photo(path, PHOTO_FORMATS[fmt]))
+    return errors, good
+
+
+def _store_photos(ctx: Context, case: Case, photos: Sequence[_Photo]) -> list[Path]:
+    """Copy into photos/<number>/ and record the rows; call inside the write transaction.
+    Returns the copied files so the caller can remove them if the transaction fails."""
+    folder = paths.photos_dir(ctx.data_dir) / case.number
+    folder.mkdir(parents=True, exist_ok=True)
+    start = CasePhoto.select().where(CasePhoto.case == case.id).count()
+    copied: list[Path] = []
+    now = ctx.now()
+    try:
+        for n, photo in enumerate(photos, start=start + 1):
+            target = folder / f"{n:02d}{photo.suffix}"
+            while target.exists():  # a file left over from an earlier failed attempt
+                n += 1000
+                target = folder / f"{n:02d}{photo.suffix}"
+            shutil.copyfile(photo.source, target)
+            copied.append(target)
+            CasePhoto.create(
+                case=case,
+                path=target.relative_to(ctx.data_dir).as_posix(),
+                caption=photo.source.name[:120],
+                added_at=now,
+            )
+        audit.log(
+            ctx,
+            "case",
+            case,
+            "updated",
+            {"photos": [p.relative_to(ctx.data_dir).as_posix() for p in copied]},
+            at=now,
+        )
+    except BaseException:
+        _remove(copied)
+        raise
+    return copied
+
+
+def _remove(files: Sequence[Path]) -> None:
+    for f in files:
+        f.unlink(missing_ok=True)
+
+
+def attach_photos(ctx: Context, number: str, photo_paths: Sequence[str | Path]) -> list[str]:
+    """Copy images into the case's photo folder and record them; returns the stored paths
+    (relative to the data folder). All files are checked before anything is copied."""
+    require(ctx, Action.CASE_CREATE)
+    errors, good = _check_photos(photo_paths)
+    if errors:
+        raise ValidationError(errors)
+    if not good:
+        return []
+    copied: list[Path] = []
+    try:
+        with write_transaction():
+            case = find_case(number)
+            copied = _store_photos(ctx, case, good)
+    except BaseException:
+        _remove(copied)
+        raise
+    return [p.relative_to(ctx.data_dir).as_posix() for p in copied]
+
+
+# --- saving ---------------------------------------------------------------------------------
+
+
+def save_intake(
+    ctx: Context,
+    form: IntakeForm,
+    *,
+    appointment: str | datetime | None = None,
+    photos: Sequence[str | Path] = (),
+) -> Case:
+    """Take the intake, fix the on-site appointment and attach the photos, all or nothing.
+
+    Every field, the appointment and every photo are checked first, and all problems are
+    reported together.
+    """
+    require(ctx, Action.CASE_CREATE)
+    errors: list[FieldError] = []
+    try:
+        validate_intake(form, ctx.today())
+    except ValidationError as exc:
+        errors.extend(exc.errors)
+    when = None
+    if form.on_site and form.kind == CaseKind.REPAIR.value:
+        try:
+            when = parse_appointment(ctx, appointment)
+        except ValidationError as exc:
+            errors.extend(exc.errors)
+    photo_errors, good = _check_photos(photos)
+    errors.extend(photo_errors)
+    if errors:
+        raise ValidationError(errors)
+    copied: list[Path] = []
+    try:
+        with write_transaction():
+            case = take_intake(ctx, form)
+            if when is not None:
+                from app.services.remedies.repairs import schedule_visit
+
+                schedule_visit(ctx, case.number, when)
+            if good:
+                copied = _store_photos(ctx, case, good)
+    except BaseException:
+        _remove(copied)
+        raise
+    return case
+
+
+def photo_files(ctx: Context, number: str) -> list[Path]:
+    """The stored photos of a case as absolute paths (for thumbnails)."""
+    case = find_case(number)
+    rows = CasePhoto.select().where(CasePhoto.case == case.id).order_by(CasePhoto.id)
+    return [ctx.data_dir / r.path for r in rows]
+
+
+__all__ = [
+    "CustomerSummary",
+    "IntakePreview",
+    "PastCase",
+    "ProductChoice",
+    "attach_photos",
+    "check_photos",
+    "customer_lookup",
+    "parse_appointment",
+    "photo_files",
+    "preview",
+    "product_choices",
+    "save_intake",
+]
