@@ -39,10 +39,11 @@ class CaseBrowser(ttk.Frame):
     )
     #: Widest a column grows to fit its text (the product column takes what is left).
     MAX_WIDTH = {"status": 190, "customer": 110, "assignee": 90, "kind": 110}
-    PRODUCT_MIN = 90
-    SHRINKABLE_TO = 90  # no text column is squeezed below this to make room
-    #: The columns that give way when the pane is narrow; the status never does (a cut status
-    #: such as "Replacement shi…" is the one thing a clerk reads the list for).
+    PRODUCT_MIN = 100
+    SHRINKABLE_TO = 90  # no text column is squeezed below this to make room …
+    NARROWEST = {"customer": 56, "assignee": 48, "kind": 64}  # … but these short ones
+    #: The columns that give way first when the pane is narrow; the status only after them (a
+    #: cut status such as "Replacement shi…" is the one thing a clerk reads the list for).
     SHRINKABLE = ("customer", "assignee", "kind")
 
     def __init__(
@@ -287,25 +288,31 @@ class CaseBrowser(ttk.Frame):
         widths = {
             c: wanted.get(c, int(self.tree.column(c, "width"))) for c in shown if c != "product"
         }
-        room = self.tree.winfo_width() - 2
+        room = self.tree.winfo_width() - 4  # the borders: Tk would squeeze the product
         if room > 200:
             over = sum(widths.values()) + self.PRODUCT_MIN - room
-            # Take the excess from the text columns (never the number, the status or the dates),
-            # widest first, down to SHRINKABLE_TO.
-            while over > 0 and any(c in widths for c in self.SHRINKABLE):
-                col = max(
-                    (c for c in widths if c in self.SHRINKABLE),
-                    key=lambda c: widths[c] - self.SHRINKABLE_TO,
-                )
-                spare = widths[col] - self.SHRINKABLE_TO
-                if spare <= 0:
-                    break
-                cut = min(spare, over, 10)
-                widths[col] -= cut
-                over -= cut
+            # Take the excess from the text columns (never the number or the dates), widest
+            # first, down to SHRINKABLE_TO; the status gives way only when those are narrowest.
+            for group in (self.SHRINKABLE, ("status",)):
+                over = self._shrink(widths, group, over)
         for col, width in widths.items():
             self.tree.column(col, width=width)
         self.tree.column("product", width=max(self.PRODUCT_MIN, room - sum(widths.values())))
+
+    def _shrink(self, widths: dict[str, int], group: tuple[str, ...], over: int) -> int:
+        """Take up to `over` pixels from the columns of `group`, widest first."""
+        while over > 0 and any(c in widths for c in group):
+            col = max(
+                (c for c in widths if c in group),
+                key=lambda c: widths[c] - self.NARROWEST.get(c, self.SHRINKABLE_TO),
+            )
+            spare = widths[col] - self.NARROWEST.get(col, self.SHRINKABLE_TO)
+            if spare <= 0:
+                break
+            cut = min(spare, over, 10)
+            widths[col] -= cut
+            over -= cut
+        return over
 
     def _insert(self, r: CaseRow) -> None:
         ctx = self.desk.ctx
