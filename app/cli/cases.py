@@ -12,7 +12,16 @@ from app.i18n.labels import CATEGORIES, KINDS, REASONS, STATUSES, label
 
 
 def register(add: AddVerb) -> None:
-    add("demo", _("fill the data folder with realistic demo data"), cmd_demo)
+    p = add("demo", _("fill the data folder with realistic demo data"), cmd_demo)
+    p.add_argument(
+        "--cases",
+        type=int,
+        default=None,
+        help=_(
+            "how many cases (default 300; 20 to 5000; never fewer than the ~120 that show "
+            "every state)"
+        ),
+    )
 
     p = add("intake", _("take a new after-sales request"), cmd_intake)
     p.add_argument(
@@ -91,7 +100,10 @@ def register(add: AddVerb) -> None:
 def cmd_demo(ctx: Any, args: argparse.Namespace) -> int:
     from app.services.demo import make_demo
 
-    summary = make_demo(ctx)
+    cases = getattr(args, "cases", None)
+    if cases is not None and not 20 <= cases <= 5000:
+        raise BadInput(_("--cases: between 20 and 5000"))
+    summary = make_demo(ctx) if cases is None else make_demo(ctx, cases=cases)
     print(_("Demo data ready: {cases} cases, {customers} customers.").format(**summary))
     accounts = summary["accounts"]
     print(_("Demo accounts (PIN {pin} — change it before real use):").format(pin=summary["pin"]))

@@ -351,7 +351,7 @@ def test_help_lists_status_and_reason_codes() -> None:
 )
 def test_demo_fills_the_folder(tmp_path: Path) -> None:
     folder = tmp_path / "data"
-    r = run("demo", data_dir=folder)
+    r = run("demo", "--cases", "40", data_dir=folder)  # the ~120 that show every state
     assert r.rc == 0, r.err
     # The demo accounts and their PIN are printed (trust-accounts: the window urges a change).
     assert "PIN 123456" in r.out

@@ -138,7 +138,7 @@ def test_demo_runs_in_an_empty_folder_and_marks_it(tmp_path: Path) -> None:
 
     folder = tmp_path / "demo"
     prepare_folder(folder)
-    r = run(folder, "demo")
+    r = run(folder, "demo", "--cases", "20")
     assert r.returncode == 0, r.stderr
     open_data_folder(folder)
     try:
