@@ -308,3 +308,36 @@ def test_print_before_and_after_saving(
     status = window.status.cget("text")
     assert "no default printer" in status, status
     assert not Event.select().where((Event.number == number) & (Event.action == "printed")).count()
+
+
+def test_a_known_imei_fills_what_the_shop_knows_of_its_sale(small: Any, ctx: Context) -> None:
+    """Issue #18 item 5: the product, model, sale date, order and invoice come from the shop's
+    own sale record; what the desk typed by hand is never overwritten."""
+    from app.services.casework.sales import register_sale
+
+    register_sale(
+        ctx,
+        customer="韩梅梅",
+        phone="13912345678",
+        product="华为 nova 12",
+        model_spec="12GB+256GB",
+        serial=GOOD_IMEI,
+        sale_date="2026-02-20",
+        price="2499.00",
+        invoice_no="FP-0042",
+        order_no="TB77001",
+    )
+    desk = Desk(small)
+    tab = desk.tab
+    small.new_intake()
+    pump(desk.root)
+    desk.type(tab.product_form, "model_spec", "手写的型号")
+    desk.type(tab.product_form, "serial", GOOD_IMEI)
+    desk.settle(tab.LOOKUP_MS + 200)
+    form = tab.product_form
+    assert form.get("product") == "华为 nova 12"
+    assert form.get("sold") == "2026-02-20"
+    assert (form.get("order_no"), form.get("invoice_no")) == ("TB77001", "FP-0042")
+    assert form.get("model_spec") == "手写的型号"  # typed by hand: kept
+    assert tab.customer_form.get("phone") == "13912345678"
+    assert "Known sale" in small.status.cget("text")

@@ -165,6 +165,47 @@ def _summary(ctx: Context, customer: Customer) -> CustomerSummary:
     )
 
 
+@dataclass(frozen=True)
+class KnownSale:
+    """A sale the shop recorded, found by the IMEI/serial the desk typed or scanned."""
+
+    serial: str
+    product: str
+    model_spec: str
+    category: str
+    sale_date: date | None
+    order_no: str
+    invoice_no: str
+    customer_name: str
+    customer_phone: str
+
+
+def sale_lookup(ctx: Context, serial: str) -> KnownSale | None:
+    """The shop's own record of the sale behind a serial, so the desk need not type it again
+    (issue #18 item 5). Short fragments never match: a serial is 8 characters or more."""
+    from app.services.casework.sales import find_sale
+
+    text = str(serial or "").strip()
+    if len(text.replace(" ", "")) < 8:
+        return None
+    sale = find_sale(text)
+    if sale is None or not sale.serial:
+        return None
+    product = sale.product if sale.product_id else None
+    customer = sale.customer
+    return KnownSale(
+        serial=sale.serial,
+        product=product.name if product else "",
+        model_spec=product.model_spec if product else "",
+        category=product.category if product else "",
+        sale_date=sale.sale_date,
+        order_no=sale.order_no,
+        invoice_no=sale.invoice_no,
+        customer_name=customer.name if customer else "",
+        customer_phone=customer.phone or "" if customer else "",
+    )
+
+
 def product_choices(ctx: Context, text: str = "", *, limit: int = 15) -> list[ProductChoice]:
     """Known products whose name or model contains the text, for the autocomplete list."""
     text = (text or "").strip()[:60]

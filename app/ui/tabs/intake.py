@@ -22,11 +22,13 @@ from app.i18n.labels import KINDS, label
 from app.i18n.messages import field_message
 from app.services.casework.intake import DEFAULT_REASON, DEFAULT_REQUEST, IntakeForm
 from app.services.casework.intake_help import (
+    KnownSale,
     check_photos,
     customer_lookup,
     parse_appointment,
     preview,
     product_choices,
+    sale_lookup,
     save_intake,
 )
 from app.ui.desk import Desk
@@ -418,7 +420,36 @@ class IntakeTab(ttk.Frame):
     def _product_changed(self, name: str) -> None:
         if name == "product":
             self._product_picked()
+        if name == "serial":
+            self._later("sale", self.LOOKUP_MS, self.lookup_sale)
         self._schedule_preview()
+
+    def lookup_sale(self) -> KnownSale | None:
+        """A known IMEI/serial fills what the shop already knows of its sale (fields the desk
+        typed by hand are never overwritten)."""
+        got = self.desk.read(sale_lookup, self.product_form.get("serial"))
+        sale = got.value if got.ok else None
+        if sale is None:
+            return None
+        product = self.product_form
+        self._fill(product, "product", sale.product)
+        self._fill(product, "model_spec", sale.model_spec)
+        self._fill(product, "category", sale.category)
+        self._fill(product, "sold", sale.sale_date.isoformat() if sale.sale_date else "")
+        self._fill(product, "order_no", sale.order_no)
+        self._fill(product, "invoice_no", sale.invoice_no)
+        if sale.customer_phone:
+            self._fill(self.customer_form, "phone", sale.customer_phone)
+            self._fill(self.customer_form, "name", sale.customer_name)
+        self.desk.notify(
+            _("Known sale: {product}, sold {date} — filled from the shop's record.").format(
+                product=sale.product or sale.serial,
+                date=sale.sale_date.isoformat() if sale.sale_date else "—",
+            ),
+            "info",
+        )
+        self._schedule_preview()
+        return sale
 
     def _kind_changed(self) -> None:
         kind = self.kind.get()
