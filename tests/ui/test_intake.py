@@ -341,3 +341,31 @@ def test_a_known_imei_fills_what_the_shop_knows_of_its_sale(small: Any, ctx: Con
     assert form.get("model_spec") == "手写的型号"  # typed by hand: kept
     assert tab.customer_form.get("phone") == "13912345678"
     assert "Known sale" in small.status.cget("text")
+
+
+def test_enter_moves_on_like_tab_and_the_saved_intake_says_what_was_saved(
+    small: Any, ctx: Context
+) -> None:
+    """Issue #18 item 4: Enter moves to the next field (a scanner's Enter too), and the saved
+    intake reads back what the record holds, so a wrong value shows before the customer goes."""
+    desk = Desk(small)
+    tab = desk.tab
+    small.new_intake()
+    pump(desk.root)
+    phone = tab.customer_form.widgets["phone"]
+    phone.focus_set()
+    pump(desk.root)
+    phone.insert("end", NEW_PHONE)
+    phone.event_generate("<Return>")
+    pump(desk.root)
+    assert small.root.focus_get() is tab.customer_form.widgets["name"]
+    desk.type(tab.customer_form, "name", "韩梅梅")
+    desk.type(tab.product_form, "product", "测试手机 X1")
+    desk.type(tab.product_form, "serial", GOOD_IMEI)
+    desk.type(tab.description_form, "description", "屏幕不亮")
+    desk.settle(tab.PREVIEW_MS + 200)
+    number = desk.press(lambda: small._tab_call("save"))
+    assert number
+    summary = tab.result_detail.cget("text")
+    for words in ("韩梅梅", NEW_PHONE, "测试手机 X1", GOOD_IMEI, "屏幕不亮", "Promise date"):
+        assert words in summary, (words, summary)

@@ -20,6 +20,7 @@ from app.domain.errors import ValidationError
 from app.i18n import _
 from app.i18n.labels import KINDS, label
 from app.i18n.messages import field_message
+from app.services.casework.cases import show_case
 from app.services.casework.intake import DEFAULT_REASON, DEFAULT_REQUEST, IntakeForm
 from app.services.casework.intake_help import (
     KnownSale,
@@ -165,6 +166,11 @@ class IntakeTab(ttk.Frame):
             widget.bind("<Tab>", lambda e: self._traverse(e.widget, 1))
             widget.bind("<Shift-Tab>", lambda e: self._traverse(e.widget, -1))
             widget.bind("<ISO_Left_Tab>", lambda e: self._traverse(e.widget, -1))
+            if widget.winfo_class() in ("TEntry", "TCombobox"):
+                # Enter moves on like Tab (a scanner's Enter too); the window's own Enter
+                # handlers (the scanner's record numbers) still see the key.
+                widget.bind("<Return>", self._enter_moves_on, add="+")
+                widget.bind("<KP_Enter>", self._enter_moves_on, add="+")
 
     def _section(self, master: tk.Misc, title: str) -> ttk.Labelframe:
         frame = ttk.Labelframe(master, text=" " + title + " ", padding=(8, 4))
@@ -370,6 +376,9 @@ class IntakeTab(ttk.Frame):
         if target is not None:
             target.focus_set()
         return "break"
+
+    def _enter_moves_on(self, event: tk.Event) -> None:
+        self._traverse(event.widget, 1)
 
     def order_of(self, widget: tk.Misc) -> int:
         """Position of a widget in the Tab order."""
@@ -613,11 +622,7 @@ class IntakeTab(ttk.Frame):
         self.saved_number = case.number
         promise = case.promise_date.isoformat() if case.promise_date else ""
         self.result_number.configure(text=case.number)
-        self.result_detail.configure(
-            text=_("{kind} for {name} · promise date {date}").format(
-                kind=label(KINDS, form.kind), name=form.name.strip(), date=promise
-            )
-        )
+        self.result_detail.configure(text=self._saved_summary(case.number, form.kind, promise))
         self.result.pack(fill="x", pady=(10, 0))
         self.save_button.configure(state="disabled")
         self.save_print_button.configure(state="disabled")
@@ -630,6 +635,35 @@ class IntakeTab(ttk.Frame):
         self.print_button.focus_set()
         self.after_idle(lambda: self.side_scroll.see(self.result))
         return case.number
+
+    def _saved_summary(self, number: str, kind: str, promise: str) -> str:
+        """What was saved, read back from the record (not from the form): a product saved as
+        "4" or a date in the model field shows here before the customer leaves."""
+        got = self.desk.read(show_case, number)
+        if not got.ok:
+            return _("{kind} · promise date {date}").format(kind=label(KINDS, kind), date=promise)
+        d = got.value
+        product = (
+            " ".join(x for x in (d.product.name, d.product.model_spec) if x) if d.product else ""
+        )
+        sold = d.sale.sale_date.isoformat() if d.sale and d.sale.sale_date else ""
+        lines = [
+            _("{kind} for {name} {phone}")
+            .format(kind=label(KINDS, d.kind), name=d.customer.name, phone=d.customer.phone or "")
+            .strip(),
+            " · ".join(
+                x
+                for x in (
+                    product,
+                    _("IMEI/SN {serial}").format(serial=d.serial) if d.serial else "",
+                    _("sold {date}").format(date=sold) if sold else "",
+                )
+                if x
+            ),
+            (d.description[:60] + "…") if len(d.description) > 60 else d.description,
+            _("Promise date {date}").format(date=promise),
+        ]
+        return "\n".join(line for line in lines if line)
 
     def save_and_print(self) -> str | None:
         """One key at the counter: save, then print the receipt and, for a repair, the label
