@@ -369,3 +369,32 @@ def test_enter_moves_on_like_tab_and_the_saved_intake_says_what_was_saved(
     summary = tab.result_detail.cget("text")
     for words in ("韩梅梅", NEW_PHONE, "测试手机 X1", GOOD_IMEI, "屏幕不亮", "Promise date"):
         assert words in summary, (words, summary)
+
+
+def test_tab_in_an_open_list_picks_and_moves_to_the_next_field_of_the_form(small: Any) -> None:
+    """Issue #18 item 4: after picking from the product list, the next Tab keys land in the next
+    fields of the form's own order, not where Tk's default order would send them."""
+    tab = small.show_tab("intake")
+    small.new_intake()
+    pump(small.root)
+    combo = tab.product_form.widgets["product"]
+    combo.focus_set()
+    pump(small.root)
+    combo.tk.call("ttk::combobox::Post", str(combo))  # the list of the shop's products
+    pump(small.root, 50)
+    popdown = combo.tk.eval(f"ttk::combobox::PopdownWindow {combo}")
+    listbox = f"{popdown}.f.l"
+    offered = combo.tk.splitlist(combo.tk.call(listbox, "get", 0, "end"))
+    assert offered
+    combo.tk.call(listbox, "selection", "clear", 0, "end")
+    combo.tk.call(listbox, "selection", "set", len(offered) - 1)
+    # Xvfb has no window manager to give the open list the keyboard, so the list's own Tab
+    # binding is run as Tk would run it on the key (its trailing "break" ends the binding).
+    script = str(combo.tk.call("bind", listbox, "<Tab>"))
+    assert script.endswith("; break")
+    combo.tk.eval(script.removesuffix("; break").replace("%W", listbox))
+    pump(small.root, 50)
+    chain = tab.focus_chain()
+    assert tab.product_form.get("product") == offered[-1]
+    assert not combo.tk.call("winfo", "ismapped", popdown)  # the list is gone
+    assert str(small.root.tk.call("focus")) == str(chain[chain.index(combo) + 1])

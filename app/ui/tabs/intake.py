@@ -166,6 +166,8 @@ class IntakeTab(ttk.Frame):
             widget.bind("<Tab>", lambda e: self._traverse(e.widget, 1))
             widget.bind("<Shift-Tab>", lambda e: self._traverse(e.widget, -1))
             widget.bind("<ISO_Left_Tab>", lambda e: self._traverse(e.widget, -1))
+            if widget.winfo_class() == "TCombobox":
+                self._popdown_follows_the_chain(widget)
             if widget.winfo_class() in ("TEntry", "TCombobox"):
                 # Enter moves on like Tab (a scanner's Enter too); the window's own Enter
                 # handlers (the scanner's record numbers) still see the key.
@@ -376,6 +378,32 @@ class IntakeTab(ttk.Frame):
         if target is not None:
             target.focus_set()
         return "break"
+
+    def _popdown_follows_the_chain(self, combo: tk.Misc) -> None:
+        """Tab in a combobox's open list picks the entry and moves to the next field of this
+        form's order, at once. Tk's own binding goes to Tk's next widget (not this form's) and
+        only after the list is gone, so fast typing landed in the wrong fields (issue #18 item 4).
+        """
+        popdown = combo.tk.eval(f"ttk::combobox::PopdownWindow {combo}")
+        listbox = f"{popdown}.f.l"
+
+        def target(direction: str) -> str:
+            chain = self.focus_chain()
+            if combo not in chain:
+                return ""
+            step = 1 if direction == "next" else -1
+            return str(chain[(chain.index(combo) + step) % len(chain)])
+
+        name = combo.register(target)
+        for sequence, direction in (("<Tab>", "next"), ("<<PrevWindow>>", "prev")):
+            combo.tk.call(
+                "bind",
+                listbox,
+                sequence,
+                f"ttk::combobox::LBSelect %W; ttk::combobox::Unpost {combo}; "
+                f"set t [{name} {direction}]; "
+                f"if {{$t ne {{}}}} {{focus $t; after 0 [list ttk::traverseTo $t]}}; break",
+            )
 
     def _enter_moves_on(self, event: tk.Event) -> None:
         self._traverse(event.widget, 1)
