@@ -32,11 +32,21 @@ def _package_of(path: Path, app: Path) -> list[str]:
     return list(path.relative_to(app.parent).with_suffix("").parts[:-1])
 
 
-def imported_names(path: Path, app: Path = APP) -> set[str]:
-    """Every module a file imports, anywhere in it; `from a import b` gives `a` and `a.b`."""
+def imported_names(path: Path, app: Path = APP, *, running: bool = False) -> set[str]:
+    """Every module a file imports, anywhere in it; `from a import b` gives `a` and `a.b`.
+
+    `running`: only what runs (imports under `if TYPE_CHECKING:` are for type checkers).
+    """
     tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    skip: set[int] = set()
+    if running:
+        for node in ast.walk(tree):
+            if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+                skip.update(id(n) for stmt in node.body for n in ast.walk(stmt))
     names: set[str] = set()
     for node in ast.walk(tree):
+        if id(node) in skip:
+            continue
         if isinstance(node, ast.Import):
             names.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
@@ -113,28 +123,8 @@ def test_float_check_catches_an_offence(tmp_path: Path) -> None:
 
 
 def _runtime_imports(path: Path, app: Path = APP) -> set[str]:
-    """The app modules a file imports when it runs (function-level imports included; imports
-    under `if TYPE_CHECKING:` are for type checkers only and never run)."""
-    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-    skip: set[int] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
-            skip.update(id(n) for stmt in node.body for n in ast.walk(stmt))
-    names: set[str] = set()
-    for node in ast.walk(tree):
-        if id(node) in skip:
-            continue
-        if isinstance(node, ast.Import):
-            names.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom):
-            if node.level:
-                package = _package_of(path, app)
-                base = package[: len(package) - (node.level - 1)]
-                module = ".".join([*base, *([node.module] if node.module else [])])
-            else:
-                module = node.module or ""
-            names.add(module)
-            names.update(f"{module}.{alias.name}" for alias in node.names)
+    """The app modules a file imports when it runs (function-level imports included)."""
+    names = imported_names(path, app, running=True)
     return {n for n in names if n == "app" or n.startswith("app.")}
 
 
