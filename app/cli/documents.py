@@ -48,7 +48,7 @@ def register(add: AddVerb) -> None:
     p.add_argument(
         "--print-card",
         action="store_true",
-        help=_("also print the warranty card (signed PDF in the slips folder)"),
+        help=_("also make the warranty card (a signed PDF in the slips folder, ready to print)"),
     )
 
     p = add(
@@ -86,7 +86,8 @@ def cmd_sale(ctx: Any, args: argparse.Namespace) -> int:
         + "\n"
     )
     if args.print_card:
-        slip = make_slip(ctx, sale.card_key, "warranty-card")
+        # A signed PDF in the slips folder, not a printer's job: the history says "saved".
+        slip = make_slip(ctx, sale.card_key, "warranty-card", event="slip_saved")
         sys.stdout.write(str(slip.path) + "\n")
     return EXIT_OK
 

@@ -141,5 +141,9 @@ def test_the_sale_verb_registers_and_prints_the_card(
     assert out[0] == f"Sale registered: {IMEI}. Print its card: print {IMEI} --form warranty-card"
     pdf = Path(out[1])
     assert pdf.is_file() and "华为Pura70" in _text(pdf.read_bytes(), tmp_path)
+    # saved, not printed: the history never says "printed" for a job no printer took
+    sale_events = Event.select().where(Event.entity == "sale")
+    assert {e.action for e in sale_events} >= {"slip_saved"}
+    assert "printed" not in {e.action for e in sale_events}
     bad = ["--data-dir", str(ctx.data_dir), "--user", "boss", "sale", "--customer", "x"]
     assert main([*bad, "--phone", "1", "--product", "p"]) == 2
