@@ -23,8 +23,8 @@ from app.cli.common import (
     Parser,
     Verb,
 )
-from app.domain import workflows
-from app.domain.codes import CaseKind, Category, Reason
+from app.domain import kinds, workflows
+from app.domain.codes import Category, Reason
 from app.domain.errors import DomainError
 from app.i18n import _
 from app.i18n.messages import describe
@@ -48,7 +48,8 @@ MODULES = (
 
 
 def _codes_epilog() -> str:
-    lines = [_("Kinds:") + " " + ", ".join(k.value.replace("_", "-") for k in CaseKind)]
+    lines = [_("Kinds:")]
+    lines += [f"  {k.code.replace('_', '-'):<16} {_(k.help)}" for k in kinds.all_kinds()]
     lines.append(_("Categories:") + " " + ", ".join(c.value for c in Category))
     lines.append(_("Reasons:") + " " + ", ".join(r.value for r in Reason))
     for wf in workflows.ALL:

@@ -9,6 +9,7 @@ from app.cli.common import EXIT_OK, AddVerb, BadInput, emit_json, print_status
 from app.i18n import _
 from app.i18n.event_texts import describe
 from app.i18n.labels import CATEGORIES, KINDS, REASONS, STATUSES, label
+from app.services.casework import intake_fields
 
 
 def register(add: AddVerb) -> None:
@@ -24,36 +25,7 @@ def register(add: AddVerb) -> None:
     )
 
     p = add("intake", _("take a new after-sales request"), cmd_intake)
-    p.add_argument(
-        "--kind",
-        required=True,
-        help=_("complaint|return|exchange|refund|repair|parts|carrier-damage"),
-    )
-    p.add_argument("--name", required=True, help=_("customer name"))
-    p.add_argument("--phone", required=True, help=_("customer phone"))
-    p.add_argument("--product", default="", help=_("product name"))
-    p.add_argument("--model", dest="model_spec", default="", help=_("model/spec"))
-    p.add_argument("--category", default="", help=_("product category code"))
-    p.add_argument("--serial", default="", help=_("serial/IMEI/MEID"))
-    p.add_argument("--sold", default=None, help=_("sale/invoice date YYYY-MM-DD"))
-    p.add_argument("--reason", default="", help=_("reason code"))
-    p.add_argument("--request", default="", help=_("what the customer asks for"))
-    p.add_argument("--channel", default="walk_in", help=_("channel received"))
-    p.add_argument("--class", dest="service_class", default="", help=_("service class A|B|C"))
-    p.add_argument("--amount", default=None, help=_("amount paid/claimed, e.g. 1299.00"))
-    p.add_argument("--qty", default="1", help=_("quantity"))
-    p.add_argument("--description", default="", help=_("what happened"))
-    p.add_argument("--order", dest="order_no", default="", help=_("order number"))
-    p.add_argument("--invoice", dest="invoice_no", default="", help=_("invoice number"))
-    p.add_argument(
-        "--platform-refund",
-        dest="platform_refund_no",
-        default="",
-        help=_("the online shop's refund/after-sales number"),
-    )
-    p.add_argument("--man-made", action="store_true", help=_("man-made damage"))
-    p.add_argument("--gift", action="store_true", help=_("the product was a gift"))
-    p.add_argument("--unused", action="store_true", help=_("unused and resalable"))
+    add_field_options(p, intake_fields.cli_fields())
     p.add_argument("--json", action="store_true", help=_("print JSON"))
 
     p = add("list", _("list cases"), cmd_list)
@@ -112,33 +84,34 @@ def cmd_demo(ctx: Any, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def add_field_options(p: argparse.ArgumentParser, fields: Any) -> None:
+    """One option per declared field: its name, its label and choices as help. Nothing is
+    required or checked here: the service refuses what is wrong, naming the field (exit 2)."""
+    for f in fields:
+        if f.kind == "check":
+            p.add_argument(f.option, dest=f.name, action="store_true", help=field_help(f))
+        else:
+            p.add_argument(f.option, dest=f.name, default=None, help=field_help(f))
+
+
+def field_help(f: Any) -> str:
+    """The option's help: label, "(required)", the codes it takes and the field's hint."""
+    text = _(f.label)
+    if f.required:
+        text += " " + _("(required)")
+    if f.choices:
+        text += ": " + "|".join(code.replace("_", "-") for code, _label in f.choices)
+    if f.hint:
+        text += " — " + _(f.hint)
+    return text
+
+
 def cmd_intake(ctx: Any, args: argparse.Namespace) -> int:
     from app.services.casework.cases import show_case
     from app.services.casework.intake import IntakeForm, take_intake
 
-    form = IntakeForm(
-        kind=args.kind.replace("-", "_"),
-        name=args.name,
-        phone=args.phone,
-        product=args.product,
-        model_spec=args.model_spec,
-        category=args.category,
-        serial=args.serial,
-        sold=args.sold,
-        reason=args.reason,
-        request=args.request,
-        channel=args.channel,
-        service_class=args.service_class,
-        amount=args.amount,
-        qty=args.qty,
-        description=args.description,
-        order_no=args.order_no,
-        invoice_no=args.invoice_no,
-        platform_refund_no=args.platform_refund_no,
-        man_made=args.man_made,
-        gift=args.gift,
-        unused=args.unused,
-    )
+    values = {f.name: getattr(args, f.name, None) for f in intake_fields.cli_fields()}
+    form = IntakeForm.from_values({k: v for k, v in values.items() if v is not False})
     case = take_intake(ctx, form)
     from app.services.casework.cases import show_case as _show
 

@@ -7,9 +7,10 @@ need the record (approvals, inspections, signatures) live in the services.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
+from app.domain import kinds
 from app.domain.codes import CaseKind
 from app.domain.errors import DomainError
 
@@ -177,16 +178,6 @@ CARRIER_CLAIM = Workflow(
     final=frozenset({"closed", "withdrawn"}),
 )
 
-BY_KIND: Mapping[CaseKind, Workflow] = {
-    CaseKind.REPAIR: REPAIR,
-    CaseKind.RETURN: RETURN,
-    CaseKind.EXCHANGE: RETURN,
-    CaseKind.REFUND: REFUND,
-    CaseKind.COMPLAINT: COMPLAINT,
-    CaseKind.PARTS: PARTS,
-    CaseKind.CARRIER_DAMAGE: CARRIER_DAMAGE,
-}
-
 ALL: tuple[Workflow, ...] = (
     REPAIR,
     RETURN,
@@ -196,10 +187,35 @@ ALL: tuple[Workflow, ...] = (
     CARRIER_DAMAGE,
     CARRIER_CLAIM,
 )
+BY_NAME: Mapping[str, Workflow] = {wf.name: wf for wf in ALL}
+
+
+class _ByKind(Mapping[str, Workflow]):
+    """Kind code → workflow, read from each kind's descriptor (app.domain.kinds) when asked, so
+    a kind registered later has its workflow here too."""
+
+    def __getitem__(self, code: str) -> Workflow:
+        spec = kinds.find(code)
+        if spec is None:
+            raise KeyError(code)
+        return BY_NAME[spec.workflow]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(kinds.codes())
+
+    def __len__(self) -> int:
+        return len(kinds.KINDS)
+
+
+BY_KIND: Mapping[str, Workflow] = _ByKind()
 
 
 def workflow_for(kind: CaseKind | str) -> Workflow:
-    return BY_KIND[CaseKind(kind)]
+    """The state machine a case of this kind follows (ValueError for an unknown kind)."""
+    spec = kinds.find(str(kind))
+    if spec is None:
+        raise ValueError(f"unknown case kind {kind!r}")
+    return BY_NAME[spec.workflow]
 
 
 def all_statuses() -> tuple[str, ...]:

@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
+
+from app.domain import kinds
 from app.i18n import N_, _
 
-KINDS = {
-    "complaint": N_("Complaint"),
-    "return": N_("Return"),
-    "exchange": N_("Exchange"),
-    "refund": N_("Refund only"),
-    "repair": N_("Repair"),
-    "parts": N_("Missing parts"),
-    "carrier_damage": N_("Carrier damage"),
-}
+
+class _KindLabels(Mapping[str, str]):
+    """Kind code → N_ name, read from each kind's descriptor (app.domain.kinds) when asked."""
+
+    def __getitem__(self, code: str) -> str:
+        return kinds.KINDS[code].label
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(kinds.codes())
+
+    def __len__(self) -> int:
+        return len(kinds.KINDS)
+
+
+KINDS: Mapping[str, str] = _KindLabels()
 
 STATUSES = {
     "received": N_("Received"),
@@ -273,7 +282,7 @@ ACCESSORIES = {
 }
 
 
-def label(table: dict[str, str], code: str | None) -> str:
+def label(table: Mapping[str, str], code: str | None) -> str:
     """The translated name of a code, or the code itself when it has none."""
     if not code:
         return ""

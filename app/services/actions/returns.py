@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from app.domain.errors import ValidationError
+from app.domain.workflows import workflow_for
 from app.domain.fields import FieldSpec as F
 from app.i18n import N_
 from app.i18n.labels import (
@@ -122,7 +123,7 @@ CLAIM_STATUSES = {
 
 def claim_open_allowed(d: CaseDetail) -> bool:
     """A carrier claim may be opened on the record now (without moving it)."""
-    wf = "return" if d.kind in ("return", "exchange") else d.kind
+    wf = workflow_for(d.kind).name
     if d.status not in CLAIM_STATUSES.get(wf, ()):
         return False
     return not (wf == "carrier_damage" and "claim_filed" in d.allowed)

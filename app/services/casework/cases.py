@@ -8,8 +8,8 @@ from datetime import date, datetime, time
 import peewee as pw
 
 from app.domain import workflows
-from app.domain.codes import CaseKind
-from app.domain.validation import Collector, validate_choice, validate_date, validate_text
+from app.domain.kinds import validate_kind
+from app.domain.validation import Collector, validate_date, validate_text
 from app.services.casework.records import case_detail, find_case, is_overdue
 from app.services.casework.transitions import move
 from app.services.casework.views import CaseDetail, CaseRow
@@ -39,8 +39,8 @@ class CaseFilter:
 
 def _where(ctx: Context, f: CaseFilter) -> list[pw.Expression]:
     v = Collector()
-    kind = v.check("kind", validate_choice, f.kind, CaseKind, optional=True)
-    kinds = [v.check("kinds", validate_choice, k, CaseKind) for k in f.kinds]
+    kind = v.check("kind", validate_kind, f.kind, optional=True)
+    kinds = [v.check("kinds", validate_kind, k) for k in f.kinds]
     status = v.check("status", validate_text, f.status, max_len=24) or ""
     text = v.check("search", validate_text, f.search, max_len=100) or ""
     start = v.check("date_from", validate_date, f.date_from, optional=True)
@@ -50,9 +50,9 @@ def _where(ctx: Context, f: CaseFilter) -> list[pw.Expression]:
     v.raise_if_errors()
     conds: list[pw.Expression] = []
     if kind:
-        conds.append(Case.kind == kind.value)
+        conds.append(Case.kind == kind)
     elif kinds and all(kinds):
-        conds.append(Case.kind.in_([k.value for k in kinds]))
+        conds.append(Case.kind.in_(kinds))
     if status:
         conds.append(Case.status == status.replace("-", "_"))
     if f.open_only or f.overdue:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from app.domain.codes import CaseKind
+from app.domain import kinds
 from app.domain.errors import DomainError
-from app.domain.validation import validate_choice, validate_qty, validate_text
+from app.domain.validation import validate_qty, validate_text
 from app.services.casework.intake import IntakeForm, take_intake
 from app.services.casework.records import find_case
 from app.services.casework.transitions import apply_transition
@@ -39,14 +39,14 @@ def follow_up(ctx: Context, number: str, satisfaction: int | str, note: str = ""
 
 def spawn(ctx: Context, number: str, kind: str, description: str = "") -> Case:
     """Open a return, exchange or repair case from a complaint, linked to it."""
-    k = validate_choice(kind, "kind", CaseKind)
-    if k not in (CaseKind.RETURN, CaseKind.EXCHANGE, CaseKind.REPAIR, CaseKind.REFUND):
-        raise DomainError("not_a_choice", field="kind", choices=["return", "exchange", "repair"])
+    k = kinds.kind(kind)
+    if not k.spawnable:
+        raise DomainError("not_a_choice", field="kind", choices=list(kinds.spawnable_kinds()))
     parent = find_case(number)
     return take_intake(
         ctx,
         IntakeForm(
-            kind=k.value,
+            kind=k.code,
             name=parent.customer.name,
             phone=parent.customer.phone or "",
             product=parent.product.name if parent.product_id else "",

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from app.domain import workflows
+from app.domain import kinds, workflows
 from app.domain.codes import (
-    CaseKind,
     Category,
     Channel,
     CustomerKind,
@@ -36,6 +36,7 @@ from app.domain.validation import (
 )
 from app.services.casework.records import order_cases
 from app.services.shop import audit
+from app.services.casework import intake_fields
 from app.services.shop.context import Context
 from app.services.shop.permissions import Action, require
 from app.store.db import write_transaction
@@ -50,31 +51,14 @@ from app.store.models import (
     SaleRef,
 )
 
-# What a request of each kind usually asks for, when the desk does not say.
-DEFAULT_REQUEST = {
-    CaseKind.RETURN: Request.REFUND,
-    CaseKind.EXCHANGE: Request.EXCHANGE,
-    CaseKind.REFUND: Request.REFUND,
-    CaseKind.REPAIR: Request.REPAIR,
-    CaseKind.PARTS: Request.OTHER,
-    CaseKind.CARRIER_DAMAGE: Request.EXCHANGE,
-    CaseKind.COMPLAINT: Request.OTHER,
-}
-DEFAULT_REASON = {
-    CaseKind.REPAIR: Reason.QUALITY,
-    CaseKind.PARTS: Reason.PARTS_MISSING,
-    CaseKind.CARRIER_DAMAGE: Reason.TRANSIT_DAMAGE,
-    CaseKind.REFUND: Reason.NOT_RECEIVED,
-}
-
 
 @dataclass
 class IntakeForm:
     """What the desk typed; raw values, validated by `take_intake`."""
 
-    kind: str
-    name: str
-    phone: str
+    kind: str = ""
+    name: str = ""
+    phone: str = ""
     product: str = ""
     model_spec: str = ""
     category: str = ""
@@ -108,11 +92,26 @@ class IntakeForm:
     site_address: str = ""
     assignee_id: int | None = None
     parent_number: str = ""
+    # Values of fields declared in app.services.casework.intake_fields that have no attribute above (a
+    # field just added): checked by their declaration, kept on CleanIntake.extra.
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_values(cls, values: Mapping[str, Any]) -> IntakeForm:
+        """The form from raw values keyed by field name, as the window and the command line
+        collect them (None = not given: the form's default)."""
+        given = {k: v for k, v in values.items() if v is not None}
+        known = {k: v for k, v in given.items() if k in _ATTRIBUTES}
+        extra = {k: v for k, v in given.items() if k not in _ATTRIBUTES}
+        return cls(**known, extra=extra)
+
+
+_ATTRIBUTES = frozenset(f.name for f in fields(IntakeForm)) - {"extra"}
 
 
 @dataclass(frozen=True)
 class CleanIntake:
-    kind: CaseKind
+    kind: str  # a code of app.domain.kinds
     name: str
     phone: str
     product: str
@@ -142,12 +141,14 @@ class CleanIntake:
     fault: str
     on_site: bool
     site_address: str
+    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def validate_intake(form: IntakeForm, today: date) -> CleanIntake:
     """Check every field at once; raises ValidationError listing each bad field."""
     v = Collector()
-    kind = v.check("kind", validate_choice, form.kind, CaseKind)
+    kind = v.check("kind", kinds.validate_kind, form.kind)
+    spec = kinds.find(kind)
     name = v.check("name", validate_person_name, form.name)
     phone = v.check("phone", validate_phone, form.phone)
     product = v.check("product", validate_text, form.product, max_len=120) or ""
@@ -190,19 +191,20 @@ def validate_intake(form: IntakeForm, today: date) -> CleanIntake:
     condition = v.check("condition", _slip_text, form.condition) or ""
     fault = v.check("fault", _slip_text, form.fault) or ""
     site_address = v.check("site_address", validate_text, form.site_address, max_len=200) or ""
-    if kind is CaseKind.REPAIR and form.on_site and not site_address:
+    if spec is not None and spec.ticket and form.on_site and not site_address:
         v.add("site_address", "required")
-    if kind in (CaseKind.RETURN, CaseKind.EXCHANGE, CaseKind.REPAIR) and not (product or serial):
+    if spec is not None and spec.needs_product and not (product or serial):
         v.add("product", "required")
     if amount is not None and qty and (amount * 100) % qty:
         v.add("amount", "amount_not_divisible", qty=qty)
     if category is not None and not product and not serial:
         v.add("product", "required")
+    extra = _declared(form, v)
     v.raise_if_errors()
-    assert kind is not None and name is not None and phone is not None and channel is not None
+    assert spec is not None and name is not None and phone is not None and channel is not None
     assert qty is not None and severity is not None and sale_channel is not None
     return CleanIntake(
-        kind=kind,
+        kind=spec.code,
         name=name,
         phone=phone,
         product=product,
@@ -210,8 +212,8 @@ def validate_intake(form: IntakeForm, today: date) -> CleanIntake:
         category=category,
         serial=serial,
         sold=sold,
-        reason=reason or DEFAULT_REASON.get(kind, Reason.OTHER),
-        request=request or DEFAULT_REQUEST[kind],
+        reason=reason or Reason(spec.default_reason or Reason.OTHER.value),
+        request=request or Request(spec.default_request),
         channel=channel,
         service_class=service_class,
         customer_kind=customer_kind,
@@ -235,9 +237,30 @@ def validate_intake(form: IntakeForm, today: date) -> CleanIntake:
         accessories=accessories,
         condition=condition,
         fault=fault,
-        on_site=bool(form.on_site) and kind is CaseKind.REPAIR,
+        on_site=bool(form.on_site) and spec.ticket,
         site_address=site_address,
+        extra=extra,
     )
+
+
+def _declared(form: IntakeForm, v: Collector) -> dict[str, Any]:
+    """What the declaration adds to the checks above: every field it marks required is refused
+    blank (naming the field) wherever the intake comes from, and a declared field the form has
+    no attribute for is checked by its own spec. Returns those fields' clean values."""
+    seen = {e.field for e in v.errors}
+    extra: dict[str, Any] = {}
+    for f in intake_fields.fields():
+        if f.name in _ATTRIBUTES:
+            if f.required and f.name not in seen and f.is_blank(getattr(form, f.name)):
+                v.add(f.name, "required")
+            continue
+        if f.name not in form.extra and not f.required:
+            continue  # not collected here (the window hands the appointment over on its own)
+        try:
+            extra[f.name] = f.parse(form.extra.get(f.name))
+        except ValidationError as exc:
+            v.errors.extend(exc.errors)
+    return extra
 
 
 def find_customer_by_phone(phone: str) -> Customer | None:
@@ -305,7 +328,7 @@ def take_intake(ctx: Context, form: IntakeForm) -> Case:
         )
         case = Case.create(
             number=next_number(Series.CASE, year),
-            kind=clean.kind.value,
+            kind=clean.kind,
             status=status,
             channel=clean.channel.value,
             reason=clean.reason.value,
@@ -329,7 +352,7 @@ def take_intake(ctx: Context, form: IntakeForm) -> Case:
             parent=parent,
             platform_refund_no=clean.platform_refund_no,
         )
-        detail: dict[str, Any] = {"kind": clean.kind.value, "customer": customer.id}
+        detail: dict[str, Any] = {"kind": clean.kind, "customer": customer.id}
         same_order = order_cases(clean.order_no, exclude=case.id)
         if same_order:
             # One order, one refund: the desk is warned and both cases point at each other.
@@ -343,10 +366,11 @@ def take_intake(ctx: Context, form: IntakeForm) -> Case:
                     {"case": case.number, "order": clean.order_no},
                     at=now,
                 )
-        if clean.kind is CaseKind.REPAIR:
+        spec = kinds.kind(clean.kind)
+        if spec.ticket:
             ticket = _repair_ticket(ctx, clean, case, ent, year)
             detail["repair"] = ticket.number
-        elif clean.kind in (CaseKind.RETURN, CaseKind.EXCHANGE):
+        elif spec.rma:
             rma = _rma(clean, case, product, year)
             detail["rma"] = rma.number
         if ent is not None:

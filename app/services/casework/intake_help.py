@@ -14,7 +14,8 @@ from datetime import date, datetime
 from pathlib import Path
 
 from app import paths
-from app.domain.codes import CaseKind, Category, Reason, ServiceClass
+from app.domain import kinds
+from app.domain.codes import Category, Reason, ServiceClass
 from app.domain.errors import FieldError, ValidationError
 from app.domain.rules.eligibility import Eligibility, return_eligibility
 from app.domain.rules.entitlement import Entitlement, decide_entitlement
@@ -26,7 +27,6 @@ from app.domain.validation import (
     validate_serial,
 )
 from app.services.casework.intake import (
-    DEFAULT_REASON,
     IntakeForm,
     find_customer_by_phone,
     take_intake,
@@ -47,8 +47,6 @@ MAX_PHOTO_BYTES = 20 * 1024 * 1024
 PHOTO_FORMATS = {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp"}
 #: How many past cases of a customer the intake screen lists.
 PAST_CASES = 8
-#: The kinds for which "may the goods come back?" is worth showing at intake.
-RETURN_KINDS = frozenset({CaseKind.RETURN, CaseKind.EXCHANGE, CaseKind.REFUND})
 
 
 @dataclass(frozen=True)
@@ -272,11 +270,13 @@ def preview(ctx: Context, form: IntakeForm) -> IntakePreview:
             repair_days=days,
             warranty_repairs=repairs,
         )
-    kind = _quiet(validate_choice, form.kind, "kind", CaseKind)
+    # "May the goods come back?" is worth showing for the kinds where goods or money go back.
+    spec = kinds.find(form.kind)
     eligibility = None
-    if ent is not None and kind in RETURN_KINDS:
+    if ent is not None and spec is not None and spec.return_like:
         reason = _quiet(validate_choice, form.reason, "reason", Reason) if form.reason else None
-        eligibility = return_eligibility(ent, reason or DEFAULT_REASON.get(kind, Reason.QUALITY))
+        default = Reason(spec.default_reason or Reason.QUALITY.value)
+        eligibility = return_eligibility(ent, reason or default)
     promise = promise_due(now, service_class, ctx.settings.promise, ctx.tz.key)
     return IntakePreview(
         entitlement=ent,
@@ -436,7 +436,8 @@ def save_intake(
     except ValidationError as exc:
         errors.extend(exc.errors)
     when = None
-    if form.on_site and form.kind == CaseKind.REPAIR.value:
+    spec = kinds.find(form.kind)
+    if form.on_site and spec is not None and spec.ticket:
         try:
             when = parse_appointment(ctx, appointment)
         except ValidationError as exc:

@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from app.domain import workflows
-from app.domain.codes import CaseKind, Disposition, MoneyKind
+from app.domain import kinds, workflows
+from app.domain.codes import Disposition, MoneyKind
 from app.domain.errors import DomainError
 from app.services.casework.records import find_case, refunded_total, repair_of, rma_of
 from app.services.remedies.approvals import check_and_record_approval
@@ -289,4 +289,4 @@ def move(ctx: Context, number: str, target: str, note: str = "") -> Case:
 
 
 def is_return_kind(case: Case) -> bool:
-    return case.kind in (CaseKind.RETURN.value, CaseKind.EXCHANGE.value)
+    return case.kind in kinds.rma_kinds()

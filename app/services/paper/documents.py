@@ -13,6 +13,7 @@ import contextlib
 import gettext
 import os
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -24,6 +25,7 @@ from app import i18n
 from app.documents.fonts import cjk_font
 from app.documents.layout import load_form
 from app.documents.render import render
+from app.domain import kinds
 from app.domain.errors import DomainError
 from app.domain.money import format_money
 from app.domain.validation import mask_phone
@@ -53,6 +55,19 @@ OTHER_FORMS = ("check_guide",)
 CUSTOMER_FACING = frozenset(FORMS) - {"return-receipt"}
 #: Forms that can be printed empty, to fill in by hand.
 BLANK_FORMS = ("intake", "rma", "warranty-card")
+
+
+def form_kinds(code: str) -> tuple[str, ...]:
+    """The case kinds a form is made for, as their descriptors say; () = it fits every kind."""
+    return kinds.kinds_for_form(code)
+
+
+def forms_for_kind(kind: str) -> tuple[str, ...]:
+    """The forms that fit a case of ``kind``: its kind's own, then those made for any kind."""
+    spec = kinds.find(kind)
+    own = spec.forms if spec else ()
+    return own + tuple(code for code in FORMS if code not in own and not form_kinds(code))
+
 
 ACCESSORIES = {
     "charger": ("充电器", "charger"),
@@ -108,7 +123,7 @@ class _Fmt:
         self.lang = lang
         self.tr = _translator(lang)
 
-    def label(self, table: dict[str, str], code: str | None) -> str:
+    def label(self, table: Mapping[str, str], code: str | None) -> str:
         if not code:
             return ""
         text = table.get(code)

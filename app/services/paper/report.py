@@ -65,6 +65,7 @@ import peewee as pw
 
 from app.domain.codes import CaseKind, MoneyKind
 from app.domain.errors import ValidationError
+from app.domain.kinds import rma_kinds
 from app.domain.validation import validate_date
 from app.services.shop.context import Context
 from app.store.dialect import json_text
@@ -89,7 +90,6 @@ COST_KINDS = (
     MoneyKind.LABOUR.value,
     MoneyKind.DEALER_DEDUCTION.value,
 )
-RETURN_KINDS = (CaseKind.RETURN.value, CaseKind.EXCHANGE.value)
 #: Cases and money rows at most written to the raw sheets of a workbook.
 RAW_LIMIT = 50_000
 
@@ -606,7 +606,7 @@ def summarize(ctx: Context, p: Period) -> Summary:
         dispositions=_decisions(p, "disposition_done", "disposition"),
         repeat_repairs=repeat_repairs(p),
         technicians=technicians(p),
-        top_returned=list(by_product(p, RETURN_KINDS, TOP_N).items()),
+        top_returned=list(by_product(p, rma_kinds(), TOP_N).items()),
         top_repaired=list(by_product(p, (CaseKind.REPAIR.value,), TOP_N).items()),
         goods_owed=_goods_owed(ctx, p),
     )

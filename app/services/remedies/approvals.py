@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from app.domain import kinds
 from app.domain.codes import CaseKind, Reason
 from app.domain.errors import DomainError
 from app.domain.rules.approval import ApprovalLevel, approval_needed
@@ -25,7 +26,7 @@ def entitlement_check(case: Case) -> Eligibility | None:
     """The three guarantees on a return or exchange: may it be approved without the owner's
     override? None when the kind has no such check (the verdict's sentence is shown at the desk).
     """
-    if case.kind not in (CaseKind.RETURN.value, CaseKind.EXCHANGE.value):
+    if case.kind not in kinds.rma_kinds():
         return None
     ent = case.entitlement
     if ent is None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from app.domain import workflows
+from app.domain import kinds, workflows
 from app.domain.codes import (
     MANUAL_MONEY_KINDS,
     CaseKind,
@@ -151,8 +151,8 @@ def reverse_money(ctx: Context, entry_id: int | str, note: str) -> MoneyEntry:
 
 def refund_blocker(case: Case) -> str | None:
     """Why money may not be refunded yet, or None (the guard of every refund)."""
-    kind = CaseKind(case.kind)
-    if kind in (CaseKind.RETURN, CaseKind.EXCHANGE):
+    kind = case.kind
+    if kind in kinds.rma_kinds():
         rma = rma_of(case)
         if case.ship_first_by_id is not None:
             # 先补发: the replacement is out; no refund until the old goods are back or waived.
@@ -162,11 +162,11 @@ def refund_blocker(case: Case) -> str | None:
         if rma and rma.received_at and rma.inspection_result:
             return None
         return "refund_before_inspection"
-    if kind is CaseKind.REFUND:
+    if kind == CaseKind.REFUND:
         if case.shipping_status not in REFUNDABLE_SHIPPING:
             return "refund_goods_not_back"
         return None
-    if kind is CaseKind.CARRIER_DAMAGE:
+    if kind == CaseKind.CARRIER_DAMAGE:
         if case.ship_first_by_id is not None:
             return "refund_after_replacement"  # a replacement went out: not both
         return None

@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from app.domain import workflows
-from app.domain.codes import CaseKind, CustomerKind, MoneyKind
+from app.domain import kinds, workflows
+from app.domain.codes import CustomerKind, MoneyKind
 from app.domain.errors import DomainError
 from app.domain.money import parse_money
 from app.domain.rules.approval import approval_needed
@@ -38,7 +38,6 @@ from app.store.db import write_transaction
 from app.store.models import CarrierClaim, Case, Customer, ReturnAuth
 
 ZERO = Decimal("0.00")
-RETURN_KINDS = (CaseKind.RETURN.value, CaseKind.EXCHANGE.value, CaseKind.REFUND.value)
 
 #: The status each chip of the counts strip filters the list by.
 STRIP_STATUSES: dict[str, str] = {
@@ -65,7 +64,10 @@ def return_counts(ctx: Context) -> ReturnCounts:
     by_status: dict[str, int] = {}
     query = (
         Case.select(Case.status)
-        .where(Case.kind.in_(RETURN_KINDS) & Case.status.in_(list(STRIP_STATUSES.values())))
+        .where(
+            Case.kind.in_(kinds.return_like_kinds())
+            & Case.status.in_(list(STRIP_STATUSES.values()))
+        )
         .tuples()
     )
     for (status,) in query:
@@ -75,7 +77,7 @@ def return_counts(ctx: Context) -> ReturnCounts:
         Case.select()
         .join(ReturnAuth, on=(ReturnAuth.case == Case.id))
         .where(
-            Case.kind.in_(RETURN_KINDS)
+            Case.kind.in_(kinds.return_like_kinds())
             & (Case.status == "awaiting_goods")
             & ReturnAuth.expected_by.is_null(False)
             & (ReturnAuth.expected_by < today)

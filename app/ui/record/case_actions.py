@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from app.domain import kinds as case_kinds
 from app.domain.money import format_money, parse_money
+from app.domain.workflows import workflow_for
 from app.i18n import N_, _
 from app.i18n.labels import KINDS, STATUSES, label
 from app.services.actions.returns import claim_open_allowed, live_claim
@@ -32,7 +34,6 @@ SATISFACTION = (
     ("2", N_("2 — dissatisfied")),
     ("1", N_("1 — very dissatisfied")),
 )
-SPAWN_KINDS = ("return", "exchange", "refund", "repair")
 
 
 # --- complaints --------------------------------------------------------------------------------
@@ -115,7 +116,7 @@ def _spawn(panel: RecordPanel, d: CaseDetail) -> FormDialog:
             "kind",
             N_("New case"),
             kind="choice",
-            choices=tuple((k, KINDS[k]) for k in SPAWN_KINDS),
+            choices=tuple((k, KINDS[k]) for k in case_kinds.spawnable_kinds()),
             required=True,
             width=18,
             default="return",

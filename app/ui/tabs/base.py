@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 import ttkbootstrap as ttk
 
+from app.domain import kinds as case_kinds
 from app.ui.desk import Desk
 from app.ui.record.panel import RecordPanel
 from app.ui.widgets.caselist import CaseBrowser
@@ -29,7 +30,7 @@ class BrowseTab(ttk.Frame):
     refresh reads in `reload`.
     """
 
-    KINDS: tuple[str, ...] = ()
+    TAB = ""  # its id in the kind descriptors (app.domain.kinds): which kinds it lists
     ASSIGNEE_ROLES: tuple[str, ...] = ()
 
     def __init__(self, master: tk.Misc, desk: Desk) -> None:
@@ -43,7 +44,7 @@ class BrowseTab(ttk.Frame):
         self.browser = CaseBrowser(
             left,
             desk,
-            kinds=self.KINDS,
+            kinds=self.kinds(),
             on_select=self.show_record,
             assignees=staff_names(desk, self.ASSIGNEE_ROLES),
         )
@@ -70,7 +71,12 @@ class BrowseTab(ttk.Frame):
     @classmethod
     def owns(cls, kind: str) -> bool:
         """Whether a record of this kind opens here (asked before the tab is built)."""
-        return kind in cls.KINDS
+        return case_kinds.opened_in(kind) == cls.TAB
+
+    @classmethod
+    def kinds(cls) -> tuple[str, ...]:
+        """The kinds this tab lists, as their descriptors say."""
+        return case_kinds.listed_in(cls.TAB)
 
     def on_shown(self) -> None:
         if self.stale:

@@ -16,12 +16,14 @@ from typing import Any
 
 import ttkbootstrap as ttk
 
+from app.domain import kinds as case_kinds
 from app.domain.errors import ValidationError
 from app.i18n import _
 from app.i18n.labels import KINDS, label
 from app.i18n.messages import field_message
+from app.services.casework import intake_fields as spec
 from app.services.casework.cases import show_case
-from app.services.casework.intake import DEFAULT_REASON, DEFAULT_REQUEST, IntakeForm
+from app.services.casework.intake import IntakeForm
 from app.services.casework.intake_help import (
     KnownSale,
     check_photos,
@@ -33,7 +35,6 @@ from app.services.casework.intake_help import (
     save_intake,
 )
 from app.ui.desk import Desk
-from app.ui.tabs import intake_fields as spec
 from app.ui.tabs.intake_panels import CustomerCard, EntitlementPanel
 from app.ui.widgets.fields import Field, FormFrame
 from app.ui.widgets.photos import PhotoStrip
@@ -108,7 +109,7 @@ class IntakeTab(ttk.Frame):
     def __init__(self, master: tk.Misc, desk: Desk) -> None:
         super().__init__(master, padding=(6, 4))
         self.desk = desk
-        self.kind = tk.StringVar(self, value="repair")
+        self.kind = tk.StringVar(self, value=case_kinds.codes()[0])
         self.saved_number: str | None = None
         self._auto: dict[str, Any] = {}  # values the tab filled in itself (safe to overwrite)
         self._timers: dict[str, str] = {}
@@ -193,7 +194,7 @@ class IntakeTab(ttk.Frame):
         kinds = ttk.Frame(box)
         kinds.pack(fill="x", pady=(0, 4))
         self.kind_buttons: dict[str, ttk.Radiobutton] = {}
-        for i, code in enumerate(spec.KIND_ORDER):
+        for i, code in enumerate(case_kinds.codes()):
             button = ttk.Radiobutton(
                 kinds,
                 text=label(KINDS, code),
@@ -236,19 +237,20 @@ class IntakeTab(ttk.Frame):
         flags.pack(fill="x", pady=(4, 2))
         self.flag_vars: dict[str, tk.BooleanVar] = {}
         self.flag_buttons: dict[str, ttk.Checkbutton] = {}
-        for name, text, default in spec.FLAGS:
-            var = tk.BooleanVar(self, value=default)
+        for f in spec.FLAG_FIELDS:
+            var = tk.BooleanVar(self, value=bool(f.default))
             button = ttk.Checkbutton(
-                flags, text=_(text), variable=var, command=self._schedule_preview
+                flags, text=_(f.label), variable=var, command=self._schedule_preview
             )
             button.pack(side="left", padx=(8, 6))
-            self.flag_vars[name] = var
-            self.flag_buttons[name] = button
+            self.flag_vars[f.name] = var
+            self.flag_buttons[f.name] = button
 
     def _build_repair(self, master: tk.Misc) -> None:
         self.repair_box = box = self._section(master, _("Repair details"))
-        ttk.Label(box, text=_("Accessories received"), bootstyle="secondary").pack(anchor="w")
-        self.accessory_vars = self._checklist(box, spec.ACCESSORIES, columns=4)
+        accessories = spec.ACCESSORIES_FIELD
+        ttk.Label(box, text=_(accessories.label), bootstyle="secondary").pack(anchor="w")
+        self.accessory_vars = self._checklist(box, dict(accessories.choices), columns=4)
         ttk.Label(box, text=_("Condition on receipt"), bootstyle="secondary").pack(
             anchor="w", pady=(6, 0)
         )
@@ -264,10 +266,14 @@ class IntakeTab(ttk.Frame):
             bootstyle="round-toggle",
         )
         self.on_site_button.pack(anchor="w", pady=(6, 2))
-        appointment = replace(
-            spec.SITE_FIELDS[1], check=lambda v: parse_appointment(self.desk.ctx, v)
-        )
-        self.site_form = _Form(box, [spec.SITE_FIELDS[0], appointment], columns=2)
+        # The appointment is checked against the shop's calendar as it is typed.
+        site = [
+            replace(f, check=lambda v: parse_appointment(self.desk.ctx, v))
+            if f.name == "appointment_at"
+            else f
+            for f in spec.SITE_FIELDS
+        ]
+        self.site_form = _Form(box, site, columns=2)
 
     def _checklist(
         self, master: tk.Misc, table: dict[str, str], *, columns: int
@@ -426,7 +432,7 @@ class IntakeTab(ttk.Frame):
             self.scroll.yview_moveto(max(0.0, (top - 40) / total))
 
     def _step_kind(self, step: int) -> str:
-        order = list(spec.KIND_ORDER)
+        order = list(case_kinds.codes())
         i = (order.index(self.kind.get()) + step) % len(order)
         self.set_kind(order[i])
         self.kind_buttons[order[i]].focus_set()
@@ -489,16 +495,15 @@ class IntakeTab(ttk.Frame):
         return sale
 
     def _kind_changed(self) -> None:
-        kind = self.kind.get()
+        kind = case_kinds.kind(self.kind.get())
         self._update_kind_focus()
-        for field, defaults in (("reason", DEFAULT_REASON), ("request", DEFAULT_REQUEST)):
-            value = defaults.get(kind)  # type: ignore[call-overload]
-            self._fill(self.request_form, field, value.value if value else "")
-        if kind == "complaint":
+        self._fill(self.request_form, "reason", kind.default_reason)
+        self._fill(self.request_form, "request", kind.default_request)
+        if kind.asks_severity:
             self.severity_form.pack(fill="x", before=self.severity_slot)
         else:
             self.severity_form.pack_forget()
-        if kind == "repair":
+        if kind.ticket:
             self.repair_box.pack(fill="x", pady=(0, 6))
         else:
             self.repair_box.pack_forget()
@@ -577,51 +582,38 @@ class IntakeTab(ttk.Frame):
     # --- the form's value ------------------------------------------------------------------
 
     def collect(self) -> IntakeForm:
-        """What the desk typed, as the service's form (raw values; the service validates)."""
-        c = self.customer_form.values()
-        r = self.request_form.values()
-        p = self.product_form.values()
-        kind = self.kind.get()
-        repair = kind == "repair"
+        """What the desk typed, as the service's form (raw values; the service validates).
+
+        Every field of every section goes in by its declared name (app.services.casework.intake_fields),
+        so a field added there reaches the service with nothing to change here; only what the
+        kind hides is left out.
+        """
+        kind = case_kinds.kind(self.kind.get())
+        values: dict[str, Any] = {"kind": kind.code}
+        for form in (self.customer_form, self.request_form, self.product_form):
+            values.update(form.values())
+        values.update(self.description_form.values())
+        if kind.asks_severity:
+            values.update(self.severity_form.values())
+        values.update({name: var.get() for name, var in self.flag_vars.items()})
+        if kind.ticket:
+            values["accessories"] = [k for k, v in self.accessory_vars.items() if v.get()]
+            values["condition"] = self._condition()
+            values["on_site"] = bool(self.on_site.get())
+            if values["on_site"]:
+                values.update(self.site_form.values())
+        values.pop("appointment_at", None)  # save() hands it over with the calendar check
+        return IntakeForm.from_values(values)
+
+    def _condition(self) -> str:
+        """The ticked conditions and the note, as one line of words for the ticket."""
         ticked = [_(spec.CONDITIONS[k]) for k, v in self.condition_vars.items() if v.get()]
         note = self.condition_form.get("condition").strip()
         parts = ticked + ([note] if note else [])
         condition = parts[0] if parts else ""
         for part in parts[1:]:
             condition = _("{first}; {second}").format(first=condition, second=part)
-        site = self.site_form.values()
-        on_site = repair and bool(self.on_site.get())
-        return IntakeForm(
-            kind=kind,
-            name=c["name"],
-            phone=c["phone"],
-            service_class=c["service_class"],
-            customer_kind=c["customer_kind"],
-            address=c["address"],
-            reason=r["reason"],
-            request=r["request"],
-            channel=r["channel"] or "walk_in",
-            severity=self.severity_form.get("severity") if kind == "complaint" else "minor",
-            description=self.description_form.get("description"),
-            product=p["product"],
-            model_spec=p["model_spec"],
-            category=p["category"],
-            serial=p["serial"],
-            sold=p["sold"] or None,
-            amount=p["amount"] or None,
-            order_no=p["order_no"],
-            invoice_no=p["invoice_no"],
-            platform_refund_no=p["platform_refund_no"],
-            sale_channel=p["sale_channel"] or "store",
-            man_made=self.flag_vars["man_made"].get(),
-            gift=self.flag_vars["gift"].get(),
-            unused=self.flag_vars["unused"].get(),
-            intact=self.flag_vars["intact"].get(),
-            accessories=[k for k, v in self.accessory_vars.items() if v.get()] if repair else [],
-            condition=condition if repair else "",
-            on_site=on_site,
-            site_address=site["site_address"] if on_site else "",
-        )
+        return condition
 
     # --- the tab's commands (Ctrl+S, Ctrl+P, Ctrl+N) ---------------------------------------
 
@@ -756,8 +748,8 @@ class IntakeTab(ttk.Frame):
         ):
             form.clear()
         self._auto.clear()
-        for name, _text, default in spec.FLAGS:
-            self.flag_vars[name].set(default)
+        for f in spec.FLAG_FIELDS:
+            self.flag_vars[f.name].set(bool(f.default))
         for var in (*self.accessory_vars.values(), *self.condition_vars.values()):
             var.set(False)
         self.on_site.set(False)
@@ -768,7 +760,7 @@ class IntakeTab(ttk.Frame):
         self.result.pack_forget()
         self.save_button.configure(state="normal")
         self.save_print_button.configure(state="normal")
-        self.set_kind("repair")
+        self.set_kind(case_kinds.codes()[0])  # the most frequent kind
         self.scroll.yview_moveto(0)
         self.update_preview()
         self.customer_form.widgets["phone"].focus_set()

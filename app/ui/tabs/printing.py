@@ -28,6 +28,7 @@ from app.services.paper.documents import (
     BLANK_FORMS,
     FORMS,
     blank_form,
+    form_kinds,
     make_slip,
     print_slip,
     render_slip,
@@ -36,16 +37,6 @@ from app.services.shop.print_prefs import remember_printer, remembered_printer
 from app.ui.desk import Desk
 
 FORM_LABELS: dict[str, str] = FORM_NAMES
-# Which forms fit which kind of case, for the record hint under the number.
-FORM_KINDS: dict[str, tuple[str, ...]] = {
-    "repair-ticket": ("repair",),
-    "repair-receipt": ("repair",),
-    "label": ("repair",),
-    "rma": ("return", "exchange"),
-    "return-receipt": ("return", "exchange"),
-    "carrier-claim": ("carrier_damage", "refund", "return", "exchange"),
-    "reply-report": ("return", "exchange"),
-}
 LANGS = (("zh", N_("Chinese")), ("en", N_("English")))
 DEFAULT_PRINTER = N_("System default printer")
 PREVIEW_DPI = 150
@@ -398,7 +389,7 @@ class PrintingTab(ttk.Frame):
         got = self.desk.read(search, text, limit=20)
         if not got.ok:
             return []
-        kinds = FORM_KINDS.get(self.form, ())
+        kinds = form_kinds(self.form)  # which kinds the form is made for (their descriptors)
         hits = [h for h in got.value if h.kind == "case"]
         hits.sort(key=lambda h: 0 if not kinds or h.case_kind in kinds else 1)
         self._hits = hits[:HITS]

@@ -157,7 +157,7 @@ class RepairBoard(ttk.Labelframe):
 
 
 class RepairsTab(BrowseTab):
-    KINDS = ("repair",)
+    TAB = "repairs"
     ASSIGNEE_ROLES = ("technician",)
 
     def build_left(self, left: ttk.Frame) -> None:

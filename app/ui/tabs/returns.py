@@ -63,7 +63,7 @@ class WaitingList(ttk.Frame):
 
 
 class ReturnsTab(BrowseTab):
-    KINDS = ("return", "exchange", "refund")
+    TAB = "returns"
     ASSIGNEE_ROLES = ("front_desk", "owner")
 
     def __init__(self, master: tk.Misc, desk: Desk) -> None:
