@@ -234,8 +234,9 @@ def test_show_json_has_status_and_events(shop: Shop) -> None:
         (("--sold", "2099-01-01"), "Sale date"),
         (("--amount", "1.005"), "Amount"),
         (("--kind", "warranty"), "Kind"),
+        (("--name", " "), "Customer name"),  # required in the declaration: refused blank
     ],
-    ids=["phone", "imei", "sold-in-future", "amount-3-decimals", "unknown-kind"],
+    ids=["phone", "imei", "sold-in-future", "amount-3-decimals", "unknown-kind", "blank-name"],
 )
 def test_bad_input_names_the_field_and_writes_nothing(
     shop: Shop, args: tuple[str, ...], field: str
