@@ -1,4 +1,4 @@
-"""The intake's fields declared once (app.services.intake_fields) and the kinds' descriptors, as
+"""The intake's fields declared once (casework.intake_fields) and the kinds' descriptors, as
 the service, the command line's parser and the slips read them."""
 
 from __future__ import annotations
@@ -16,10 +16,11 @@ from app.domain import kinds
 from app.domain.errors import ValidationError
 from app.domain.fields import FieldSpec
 from app.i18n.labels import KINDS, label
-from app.services import documents, intake_fields
-from app.services.cases import CaseFilter, list_cases, show_case
-from app.services.context import Context
-from app.services.intake import IntakeForm, take_intake
+from app.services.casework import intake_fields
+from app.services.casework.cases import CaseFilter, list_cases, show_case
+from app.services.casework.intake import IntakeForm, take_intake
+from app.services.paper import documents
+from app.services.shop.context import Context
 from app.store.models import Case
 from tests.conftest import row_counts
 

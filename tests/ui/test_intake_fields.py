@@ -1,4 +1,4 @@
-"""The Intake tab draws the declared fields (app.services.intake_fields) and the registered kinds
+"""The Intake tab draws the declared fields (casework.intake_fields) and the registered kinds
 (app.domain.kinds): a required field left blank is refused, a new field shows, a new kind gets
 its button, its defaults and its tab."""
 
@@ -12,9 +12,9 @@ import pytest
 
 from app.domain import kinds
 from app.domain.fields import FieldSpec
-from app.services import intake_fields
-from app.services.cases import show_case
-from app.services.context import Context
+from app.services.casework import intake_fields
+from app.services.casework.cases import show_case
+from app.services.shop.context import Context
 from tests.conftest import row_counts
 from tests.ui.conftest import pump
 

@@ -6,8 +6,8 @@ import json
 from typing import Any
 
 from app.domain.errors import ValidationError
-from app.domain.workflows import workflow_for
 from app.domain.fields import FieldSpec as F
+from app.domain.workflows import workflow_for
 from app.i18n import N_
 from app.i18n.labels import (
     DISPOSITIONS,

@@ -34,9 +34,9 @@ from app.domain.validation import (
     validate_serial,
     validate_text,
 )
+from app.services.casework import intake_fields
 from app.services.casework.records import order_cases
 from app.services.shop import audit
-from app.services.casework import intake_fields
 from app.services.shop.context import Context
 from app.services.shop.permissions import Action, require
 from app.store.db import write_transaction
@@ -92,7 +92,7 @@ class IntakeForm:
     site_address: str = ""
     assignee_id: int | None = None
     parent_number: str = ""
-    # Values of fields declared in app.services.casework.intake_fields that have no attribute above (a
+    # Values of fields declared in casework.intake_fields that have no attribute above (a
     # field just added): checked by their declaration, kept on CleanIntake.extra.
     extra: dict[str, Any] = field(default_factory=dict)
 

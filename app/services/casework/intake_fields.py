@@ -59,6 +59,7 @@ _EVERY_SLIP = (
     "rma",
     "return-receipt",
     "carrier-claim",
+    "reply-report",
 )
 _REPAIR_SLIPS = ("repair-ticket", "repair-receipt")
 _DEVICE_SLIPS = (*_REPAIR_SLIPS, "label")
@@ -146,7 +147,14 @@ DESCRIPTION_FIELD = FieldSpec(
     height=3,
     width=20,
     # On a repair's slips it is the fault, when no fault was written down on its own.
-    printed=("intake", "rma", "return-receipt", "carrier-claim", *_REPAIR_SLIPS),
+    printed=(
+        "intake",
+        "rma",
+        "return-receipt",
+        "carrier-claim",
+        "reply-report",
+        *_REPAIR_SLIPS,
+    ),
 )
 
 PRODUCT_FIELDS: tuple[FieldSpec, ...] = (
@@ -260,7 +268,7 @@ def kind_field() -> FieldSpec:
         kind="choice",
         choices=tuple((k.code, k.label) for k in kinds.all_kinds()),
         required=True,
-        printed=("intake", "rma"),
+        printed=("intake", "rma", "reply-report"),
     )
 
 

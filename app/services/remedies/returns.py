@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from app.domain import kinds, workflows
+from app.domain import workflows
 from app.domain.codes import (
     Disposition,
     FreightPayer,

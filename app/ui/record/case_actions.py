@@ -12,7 +12,6 @@ from typing import Any
 
 from app.domain import kinds as case_kinds
 from app.domain.money import format_money, parse_money
-from app.domain.workflows import workflow_for
 from app.i18n import N_, _
 from app.i18n.labels import KINDS, STATUSES, label
 from app.services.actions.returns import claim_open_allowed, live_claim

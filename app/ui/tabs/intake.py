@@ -584,7 +584,7 @@ class IntakeTab(ttk.Frame):
     def collect(self) -> IntakeForm:
         """What the desk typed, as the service's form (raw values; the service validates).
 
-        Every field of every section goes in by its declared name (app.services.casework.intake_fields),
+        Every field of every section goes in by its declared name (casework.intake_fields),
         so a field added there reaches the service with nothing to change here; only what the
         kind hides is left out.
         """
