@@ -212,7 +212,7 @@ def tech_ctx(data_dir: Path, clock: Clock, ctx: Context) -> Context:
 @pytest.fixture(scope="session")
 def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A database file with 40 demo cases, made once per test session (make_demo takes seconds)."""
-    from app.services.demo import make_demo
+    from app.demo import make_demo
 
     folder = open_data_folder(tmp_path_factory.mktemp("demo-template"), local=True)
     try:

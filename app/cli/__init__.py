@@ -22,6 +22,7 @@ from app.cli.common import (
     Handler,
     Parser,
     Verb,
+    global_options,
 )
 from app.domain import kinds, workflows
 from app.domain.codes import Category, Reason
@@ -37,6 +38,7 @@ MODULES = (
     "app.cli.actions",
     "app.cli.money",
     "app.cli.replies",
+    "app.cli.incoming",
     "app.cli.documents",
     "app.cli.signing",
     "app.cli.trust",
@@ -59,27 +61,6 @@ def _codes_epilog() -> str:
     return "\n".join(lines)
 
 
-def _global_options(p: argparse.ArgumentParser, *, top: bool) -> None:
-    default = None if top else argparse.SUPPRESS
-    p.add_argument("--data-dir", metavar="DIR", default=default, help=_("data folder to use"))
-    p.add_argument(
-        "--db",
-        metavar="URL",
-        default=default,
-        help=_(
-            "use this PostgreSQL server for this run (postgresql://user@host:5432/afterdesk) "
-            "instead of the data folder's own database or saved server"
-        ),
-    )
-    p.add_argument("--lang", choices=("zh", "en"), default=default, help=_("language (zh or en)"))
-    p.add_argument(
-        "--user",
-        metavar="NAME",
-        default=default,
-        help=_("act as this staff account (PIN from AFTERDESK_PIN or a prompt)"),
-    )
-
-
 def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Verb]]:
     parser = Parser(
         prog="main.py",
@@ -87,7 +68,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Verb]]:
         epilog=_codes_epilog(),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    _global_options(parser, top=True)
+    global_options(parser, top=True)
     sub = parser.add_subparsers(dest="verb", parser_class=Parser)
     verbs: dict[str, Verb] = {}
 
@@ -101,7 +82,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Verb]]:
     ) -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help_text, description=help_text, epilog=_codes_epilog())
         p.formatter_class = argparse.RawDescriptionHelpFormatter
-        _global_options(p, top=False)
+        global_options(p, top=False)
         verbs[name] = Verb(handler, needs_data, anonymous_ok)
         return p
 

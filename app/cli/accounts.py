@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from app.cli.common import EXIT_OK, AddVerb, BadInput, Parser, emit_json
+from app.cli.common import EXIT_OK, AddVerb, BadInput, Parser, emit_json, global_options
 from app.i18n import _
 
 PIN_ENV = "AFTERDESK_PIN"
@@ -55,10 +55,8 @@ def _nested(p: argparse.ArgumentParser, dest: str) -> argparse._SubParsersAction
 
 
 def _sub(subs: argparse._SubParsersAction, name: str, help_text: str, handler: Any) -> Any:
-    from app.cli import _global_options
-
     p = subs.add_parser(name, help=help_text, description=help_text)
-    _global_options(p, top=False)  # `user add bob --data-dir X` works as everywhere else
+    global_options(p, top=False)  # `user add bob --data-dir X` works as everywhere else
     p.set_defaults(action=handler)
     return p
 

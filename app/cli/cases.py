@@ -70,7 +70,7 @@ def register(add: AddVerb) -> None:
 
 
 def cmd_demo(ctx: Any, args: argparse.Namespace) -> int:
-    from app.services.demo import make_demo
+    from app.demo import make_demo
 
     cases = getattr(args, "cases", None)
     if cases is not None and not 20 <= cases <= 5000:

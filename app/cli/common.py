@@ -9,6 +9,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, NoReturn, Protocol
 
+from app.i18n import _
+
 EXIT_OK, EXIT_FAIL, EXIT_BAD_INPUT = 0, 1, 2
 
 Handler = Callable[[Any, argparse.Namespace], int]
@@ -67,3 +69,25 @@ def print_status(ctx: Any, args: argparse.Namespace, number: str) -> int:
     else:
         print(f"{detail.number}: {label(STATUSES, detail.status)} ({detail.status})")
     return EXIT_OK
+
+
+def global_options(p: argparse.ArgumentParser, *, top: bool) -> None:
+    """The options every verb takes (also after the verb, and after a nested action)."""
+    default = None if top else argparse.SUPPRESS
+    p.add_argument("--data-dir", metavar="DIR", default=default, help=_("data folder to use"))
+    p.add_argument(
+        "--db",
+        metavar="URL",
+        default=default,
+        help=_(
+            "use this PostgreSQL server for this run (postgresql://user@host:5432/afterdesk) "
+            "instead of the data folder's own database or saved server"
+        ),
+    )
+    p.add_argument("--lang", choices=("zh", "en"), default=default, help=_("language (zh or en)"))
+    p.add_argument(
+        "--user",
+        metavar="NAME",
+        default=default,
+        help=_("act as this staff account (PIN from AFTERDESK_PIN or a prompt)"),
+    )

@@ -91,14 +91,10 @@ def _open_local(folder: Path) -> None:
 
 
 def check_database(state: _State) -> str:
-    from app.services.shop.setup import context_for
-    from app.store.db import database
+    from app.services.shop.setup import context_for, sqlite_pragmas
 
     _open_local(state.folder)
-    got = {
-        name: str(database.execute_sql(f"PRAGMA {name}").fetchone()[0]).lower()
-        for name in ("journal_mode", "foreign_keys", "synchronous")
-    }
+    got = sqlite_pragmas("journal_mode", "foreign_keys", "synchronous")
     want = {"journal_mode": "wal", "foreign_keys": "1", "synchronous": "2"}  # 2 = FULL
     wrong = [f"{k}={got[k]}" for k in want if got[k] != want[k]]
     if wrong:
@@ -120,7 +116,7 @@ def check_zone(state: _State) -> str:
 
 
 def check_demo(state: _State) -> str:
-    from app.services.demo import make_demo
+    from app.demo import make_demo
 
     summary = make_demo(_needs(state), cases=1)  # the smallest batch that shows every state
     if not summary.get("cases"):

@@ -46,7 +46,7 @@ def build(ctx: Context, root: ttk.App | None = None) -> MainWindow:
 
 def window_title(shop_name: str) -> str:
     """The window's title: the shop's name, and DEMO when the folder was made as a demo."""
-    from app.services.demo import is_demo_folder
+    from app.demo import is_demo_folder
 
     title = _("AfterDesk") + " — " + shop_name
     if is_demo_folder():

@@ -112,7 +112,7 @@ class OwnerSetup(Card):
 
     def demo(self) -> None:
         """Demo data with the accounts owner/desk/tech (PIN 123456), then the sign-in card."""
-        from app.services.demo import make_demo
+        from app.demo import make_demo
         from app.services.shop.setup import context_for
         from app.ui.worker import Worker
 

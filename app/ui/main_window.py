@@ -418,7 +418,7 @@ class MainWindow(ttk.Frame):
         return self.help_dialog
 
     def load_demo(self) -> None:
-        from app.services.demo import make_demo
+        from app.demo import make_demo
 
         self.demo_button.configure(state="disabled")
         ctx = self.desk.ctx

@@ -74,8 +74,8 @@ def main() -> int:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
 
-    from app.services.demo import make_demo
-    from app.services.paper import documents
+    from app.demo import make_demo
+    from app.services import documents
     from app.services.shop.setup import close_data_folder, context_for, open_data_folder
     from app.store.models import CarrierClaim, RepairTicket, ReturnAuth, User
 

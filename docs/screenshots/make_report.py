@@ -48,8 +48,8 @@ def main() -> int:
     out.mkdir(parents=True, exist_ok=True)
 
     from app import i18n
-    from app.services.demo import make_demo
-    from app.services.paper import exports
+    from app.demo import make_demo
+    from app.services import exports
     from app.services.paper.report import month_report
     from app.services.shop.setup import close_data_folder, context_for, open_data_folder
     from app.store.models import User

@@ -61,7 +61,7 @@ def main() -> int:
     from PIL import ImageGrab
 
     from app import i18n
-    from app.services.demo import make_demo
+    from app.demo import make_demo
     from app.services.shop.setup import close_data_folder, context_for, open_data_folder
     from app.ui.app import build
 

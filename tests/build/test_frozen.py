@@ -106,12 +106,14 @@ def test_the_pyproject_version_is_the_app_version() -> None:
         assert tomllib.load(fh)["project"]["version"] == __version__
 
 
-def test_the_bundle_holds_catalogs_forms_fonts_and_icon(frozen: Path) -> None:
+def test_the_bundle_holds_catalogs_forms_demo_data_fonts_and_icon(frozen: Path) -> None:
     files = listing(frozen.parent / "_internal")
     for locale in ("zh_CN", "en"):
         assert f"app/i18n/locale/{locale}/LC_MESSAGES/afterdesk.mo" in files
     forms = sorted(p.name for p in (REPO / "forms").glob("*.toml"))
     assert forms and all(f"forms/{name}" in files for name in forms)
+    demo = sorted(p.name for p in (REPO / "app" / "demo" / "data").glob("*.json"))
+    assert demo and all(f"app/demo/data/{name}" in files for name in demo)
     assert "assets/fonts/wqy-microhei.ttc" in files
     assert {"assets/afterdesk.ico", "assets/afterdesk.png"} <= files
     assert not any(f.startswith(("babel/", "pytest/", "_pytest/", "hypothesis/")) for f in files)

@@ -346,10 +346,6 @@ def test_help_lists_status_and_reason_codes() -> None:
     assert "carrier-damage" in r.out
 
 
-@pytest.mark.skipif(
-    importlib.util.find_spec("app.services.demo") is None,
-    reason="app/services/demo.py does not exist yet (demo data comes in a later issue)",
-)
 def test_demo_fills_the_folder(tmp_path: Path) -> None:
     folder = tmp_path / "data"
     r = run("demo", "--cases", "40", data_dir=folder)  # the ~120 that show every state

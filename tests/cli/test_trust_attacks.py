@@ -133,7 +133,7 @@ def test_demo_is_refused_on_a_live_shop_and_adds_no_account(shop: Path) -> None:
 
 
 def test_demo_runs_in_an_empty_folder_and_marks_it(tmp_path: Path) -> None:
-    from app.services.demo import is_demo_folder
+    from app.demo import is_demo_folder
     from app.services.shop.setup import close_data_folder, open_data_folder
 
     folder = tmp_path / "demo"

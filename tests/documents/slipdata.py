@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from app.services.demo import make_demo
+from app.demo import make_demo
 from app.services.shop.context import Context
 from app.services.shop.setup import close_data_folder, context_for, open_data_folder
 from app.store.models import CarrierClaim, Case, RepairTicket, ReturnAuth, User

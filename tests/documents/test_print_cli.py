@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from app.cli import main
-from app.services.demo import make_demo
+from app.demo import make_demo
 from app.services.shop.setup import close_data_folder, context_for, open_data_folder
 from app.store.models import Event, User
 from tests.conftest import seal_user

@@ -18,11 +18,11 @@ import pytest
 from argon2 import PasswordHasher
 
 from app import i18n
+from app.demo import DEMO_DAYS, make_demo
 from app.domain import workflows
 from app.domain.codes import CaseKind, Category, Role
 from app.domain.validation import luhn_ok, validate_phone
 from app.services.casework.cases import CaseFilter, count_cases
-from app.services.demo import DEMO_DAYS, make_demo
 from app.services.remedies.repairs import validate_strokes
 from app.services.shop.context import Context
 from app.services.shop.setup import close_data_folder, context_for, open_data_folder

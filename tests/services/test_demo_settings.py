@@ -6,9 +6,9 @@ a shop with a threshold of 100.00 got no demo at all (the whole batch rolled bac
 
 from __future__ import annotations
 
+from app.demo import make_demo
 from app.domain.codes import Role
 from app.services.casework.rules import update_settings, with_settings
-from app.services.demo import make_demo
 from app.services.shop.context import Context
 from app.store.history import verify_chain
 from app.store.models import Case, ReturnAuth

@@ -8,11 +8,11 @@ from decimal import Decimal
 
 import pytest
 
+from app.demo import make_demo
 from app.domain.errors import ValidationError
 from app.services.casework.cases import CaseFilter, list_cases, show_case
 from app.services.casework.intake import IntakeForm, take_intake
 from app.services.casework.views import CaseDetail
-from app.services.demo import make_demo
 from app.services.paper.figures import month_bounds, month_figures
 from app.services.shop.context import Context
 from tests.conftest import Clock

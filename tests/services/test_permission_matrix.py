@@ -21,21 +21,22 @@ from app.domain.errors import DomainError
 from app.services.casework import cases
 from app.services.casework.intake import IntakeForm, take_intake
 from app.services.casework.rules import update_settings
-from app.services.demo import _add_spare_part
 from app.services.paper import report
 from app.services.remedies import money as money_svc
 from app.services.remedies import repairs, returns
+from app.services.remedies.dealers import dealer_deposit
 from app.services.safekeeping import audit_check, backups, privacy
 from app.services.shop import accounts
 from app.services.shop.context import Context
 from app.services.shop.permissions import MANAGER_EXTRA, MATRIX, Action, allowed, require
 from app.services.shop.setup import context_for
+from app.services.shop.stock import stock_in
 from app.store.models import CarrierClaim, MoneyEntry, User
 from tests.conftest import make_user, seal_user
 from tests.conftest import row_counts as counts
 
 A = Action
-FRONT_DESK = {A.CASE_CREATE, A.CASE_MOVE, A.MONEY, A.CLAIM, A.CUSTOMER_EDIT, A.STOCK}
+FRONT_DESK = {A.CASE_CREATE, A.CASE_MOVE, A.MONEY, A.CLAIM, A.CUSTOMER_EDIT}
 OWNER_ONLY = {
     A.APPROVE_OWNER,
     A.SCRAP_APPROVE,
@@ -48,8 +49,10 @@ OWNER_ONLY = {
 EXPECTED: dict[str, frozenset[Action]] = {
     "owner": frozenset(Action),
     "front_desk": frozenset(FRONT_DESK),
-    "manager": frozenset(FRONT_DESK | {A.APPROVE_MANAGER, A.SHIP_FIRST, A.REPORT, A.AUDIT}),
-    "technician": frozenset({A.CASE_CREATE, A.CASE_MOVE, A.REPAIR_WORK, A.STOCK}),
+    "manager": frozenset(
+        FRONT_DESK | {A.APPROVE_MANAGER, A.SHIP_FIRST, A.STOCK, A.DEALER_DEPOSIT, A.REPORT, A.AUDIT}
+    ),
+    "technician": frozenset({A.CASE_CREATE, A.CASE_MOVE, A.REPAIR_WORK}),
 }
 USERS = {
     "owner": ("boss", None),
@@ -167,6 +170,11 @@ def a_part(ctx: Context) -> str:
     return "SCREEN-1"
 
 
+def a_dealer(ctx: Context) -> str:
+    case = take_intake(ctx, IntakeForm(kind="complaint", **{**PERSON, "customer_kind": "dealer"}))
+    return f"#{case.customer_id}"
+
+
 # --- probes --------------------------------------------------------------------------------------
 
 
@@ -268,8 +276,11 @@ PROBES: dict[Action, tuple[Probe, ...]] = {
         Probe(
             "new_part",
             a_part,
-            lambda c, n: _add_spare_part(c, n, "屏幕总成", 2, Decimal("80"), Decimal("150")),
+            lambda c, n: stock_in(c, n, 2, Decimal("80"), "供应商", name="屏幕总成", price="150"),
         ),
+    ),
+    A.DEALER_DEPOSIT: (
+        Probe("deposit", a_dealer, lambda c, k: dealer_deposit(c, k, "5000", "bank", "保证金")),
     ),
 }
 UNPROBED = set(Action) - set(PROBES)

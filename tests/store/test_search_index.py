@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from app import paths
+from app.demo import make_demo
 from app.services.casework.cases import CaseFilter, count_cases, list_cases
 from app.services.casework.intake import IntakeForm, take_intake
 from app.services.casework.search import search
-from app.services.demo import make_demo
 from app.services.safekeeping.privacy import correct_customer, erase_customer
 from app.services.shop.context import Context
 from app.services.shop.setup import close_data_folder, context_for, open_data_folder

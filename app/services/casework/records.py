@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from decimal import Decimal
 
 from app.domain import workflows
 from app.domain.codes import MoneyKind
+from app.domain.errors import DomainError, ValidationError
 from app.domain.numbering import Series, parse_number
+from app.domain.validation import to_halfwidth, validate_phone
 from app.services.casework.views import (
     CaseDetail,
     ClaimView,
@@ -38,6 +41,8 @@ from app.store.models import (
     User,
 )
 from app.store.references import resolve
+
+_ID = re.compile(r"#?([0-9]{1,9})")  # a customer's #id as typed
 
 ZERO = Decimal("0.00")
 
@@ -448,3 +453,32 @@ def case_detail(case: Case, ctx: Context) -> CaseDetail:
             for c in order_cases(case.sale.order_no if case.sale_id else "", exclude=case.id)
         ],
     )
+
+
+def find_customer(key: str) -> Customer:
+    """A customer by phone (any of theirs), by record number (SH-/WX-/RMA-/SP-), or by #id."""
+    text = to_halfwidth(key or "").strip()
+    if not text:
+        raise ValidationError.single("customer", "required")
+    m = _ID.fullmatch(text)
+    if m and len(m.group(1)) < 7:  # short numbers are ids; phones have 7+ digits
+        found = Customer.get_or_none(Customer.id == int(m.group(1)))
+        if found is None:
+            raise NotFound("customer", key)
+        return found
+    if parse_number(text) is not None:
+        return find_case(text).customer
+    try:
+        phone = validate_phone(text, "customer")
+    except ValidationError:
+        raise NotFound("customer", key) from None
+    matches = list(
+        Customer.select()
+        .where((Customer.phone == phone) | (Customer.phone2 == phone))
+        .order_by(Customer.id)
+    )
+    if not matches:
+        raise NotFound("customer", key)
+    if len(matches) > 1:
+        raise DomainError("customer_ambiguous", ids=", ".join(f"#{c.id}" for c in matches))
+    return matches[0]

@@ -13,25 +13,21 @@ Every view or export of a customer's record is written to the append-only access
 from __future__ import annotations
 
 import hashlib
-import re
 from pathlib import Path
 from typing import Any
 
-from app.domain.errors import DomainError, ValidationError
-from app.domain.numbering import parse_number
+from app.domain.errors import DomainError
 from app.domain.validation import (
     Collector,
-    to_halfwidth,
     validate_person_name,
     validate_phone,
     validate_text,
 )
-from app.services.casework.records import case_detail, customer_view, find_case
+from app.services.casework.records import case_detail, customer_view, find_customer
 from app.services.casework.views import jsonable
 from app.services.safekeeping.backups import backup_now
 from app.services.shop import audit
 from app.services.shop.context import Context
-from app.services.shop.errors import NotFound
 from app.services.shop.permissions import Action, require
 from app.store.db import write_transaction
 from app.store.models import (
@@ -50,7 +46,6 @@ from app.store.references import phone_pattern, resolve
 
 ERASED_NAME = "已删除客户 #{id}"  # stored data, not display text: the same in every language
 EXPORT_FORMAT = "afterdesk-customer-export/1"
-_ID = re.compile(r"#?([0-9]{1,9})")
 
 # Free text on a customer's records that may repeat their name, phone or address.
 CASE_TEXT = ("description", "follow_up", "resolution")
@@ -67,35 +62,6 @@ def _access(ctx: Context, customer_id: int, what: str, number: str = "") -> None
     CustomerAccess.create(
         at=ctx.now(), actor=ctx.actor.id, customer=customer_id, what=what, number=number[:20]
     )
-
-
-def find_customer(key: str) -> Customer:
-    """A customer by phone (any of theirs), by record number (SH-/WX-/RMA-/SP-), or by #id."""
-    text = to_halfwidth(key or "").strip()
-    if not text:
-        raise ValidationError.single("customer", "required")
-    m = _ID.fullmatch(text)
-    if m and len(m.group(1)) < 7:  # short numbers are ids; phones have 7+ digits
-        found = Customer.get_or_none(Customer.id == int(m.group(1)))
-        if found is None:
-            raise NotFound("customer", key)
-        return found
-    if parse_number(text) is not None:
-        return find_case(text).customer
-    try:
-        phone = validate_phone(text, "customer")
-    except ValidationError:
-        raise NotFound("customer", key) from None
-    matches = list(
-        Customer.select()
-        .where((Customer.phone == phone) | (Customer.phone2 == phone))
-        .order_by(Customer.id)
-    )
-    if not matches:
-        raise NotFound("customer", key)
-    if len(matches) > 1:
-        raise DomainError("customer_ambiguous", ids=", ".join(f"#{c.id}" for c in matches))
-    return matches[0]
 
 
 def _customer_events(customer: Customer) -> list[dict[str, Any]]:

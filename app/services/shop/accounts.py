@@ -31,6 +31,7 @@ from app.domain.errors import DomainError, ValidationError
 from app.domain.validation import Collector, validate_choice, validate_text
 from app.services.shop import audit
 from app.services.shop.context import Actor, Context, utc_now
+from app.services.shop.demo_folder import is_demo_folder
 from app.services.shop.errors import NotFound
 from app.services.shop.permissions import Action, require
 from app.services.shop.setup import actor_for, context_for, load_settings
@@ -527,6 +528,55 @@ def add_user(
         )
         audit.log(ctx, "user", user, "created", {"name": login, "role": role_code.value}, number="")
     return user_view(user)
+
+
+def add_demo_account(
+    ctx: Context, login: str, display_name: str, role: str, *, is_manager: bool = False
+) -> str:
+    """A demo staff account with the published demo PIN; returns the sign-in name it got.
+
+    Only in a folder made as a demo (`demo_folder`), never in a live shop. An active account of
+    that name with the same role is reused (given the demo PIN if it has none yet); a name
+    taken by someone else becomes demo_<login>, demo_<login>3, …
+    """
+    require(ctx, Action.USERS)
+    if not is_demo_folder():
+        raise DomainError("demo_live_shop")
+    base = validate_login(login)
+    role_code = validate_choice(role, "role", Role)
+    display = validate_text(display_name, "display_name", max_len=40) or base
+    name, n = base, 1
+    with write_transaction():
+        while True:
+            user = User.get_or_none(User.name == name)
+            if user is None:
+                user = User.create(
+                    name=name,
+                    display_name=display,
+                    role=role_code.value,
+                    secret_hash=demo_hash(),  # the window urges a change
+                    demo_pin=True,
+                    is_manager=is_manager,
+                    created_at=ctx.now(),
+                )
+                audit.log(
+                    ctx,
+                    "user",
+                    user,
+                    "created",
+                    {"name": name, "role": role_code.value, "manager": is_manager},
+                    number="",
+                )
+                return name
+            if user.active and user.role == role_code.value and user.is_manager == is_manager:
+                if user.secret_hash is None:  # made before accounts existed: no way in
+                    user.secret_hash = demo_hash()
+                    user.demo_pin = True
+                    user.save()
+                    audit.log(ctx, "user", user, "pin_reset", {"name": name}, number="")
+                return name
+            n += 1
+            name = f"demo_{base}" if n == 2 else f"demo_{base}{n}"
 
 
 def set_pin(ctx: Context, name: str, new_pin: str) -> UserView:

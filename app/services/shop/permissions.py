@@ -18,7 +18,8 @@ class Action(StrEnum):
     SHIP_FIRST = "ship_first"  # 先补发: the manager's confirmation
     MONEY = "money.record"
     SCRAP_APPROVE = "scrap.approve"
-    STOCK = "stock.manage"
+    STOCK = "stock.manage"  # parts bought in (stock-in of a supplier's delivery)
+    DEALER_DEPOSIT = "dealer.deposit"  # money a dealer pays onto their account
     CLAIM = "claim.manage"
     CUSTOMER_EDIT = "customer.edit"
     SETTINGS = "settings.edit"
@@ -40,16 +41,23 @@ MATRIX: dict[Role, frozenset[Action]] = {
             Action.MONEY,
             Action.CLAIM,
             Action.CUSTOMER_EDIT,
-            Action.STOCK,
         }
     ),
-    Role.TECHNICIAN: frozenset(
-        {Action.CASE_CREATE, Action.CASE_MOVE, Action.REPAIR_WORK, Action.STOCK}
-    ),
+    Role.TECHNICIAN: frozenset({Action.CASE_CREATE, Action.CASE_MOVE, Action.REPAIR_WORK}),
 }
 # A front-desk user flagged as manager may also approve at or below the threshold, ship first,
-# and read the summary and check the log (the owner's stand-in on duty).
-MANAGER_EXTRA = frozenset({Action.APPROVE_MANAGER, Action.SHIP_FIRST, Action.REPORT, Action.AUDIT})
+# book parts bought in and dealers' deposits (stock and money the books rely on), and read the
+# summary and check the log (the owner's stand-in on duty).
+MANAGER_EXTRA = frozenset(
+    {
+        Action.APPROVE_MANAGER,
+        Action.SHIP_FIRST,
+        Action.STOCK,
+        Action.DEALER_DEPOSIT,
+        Action.REPORT,
+        Action.AUDIT,
+    }
+)
 
 
 def allowed(ctx: Context, action: Action) -> bool:

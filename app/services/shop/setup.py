@@ -84,6 +84,14 @@ def close_data_folder() -> None:
     store_db.close()
 
 
+def sqlite_pragmas(*names: str) -> dict[str, str]:
+    """The open SQLite database's PRAGMA values (lower case), for the self-check."""
+    return {
+        name: str(store_db.database.execute_sql(f"PRAGMA {name}").fetchone()[0]).lower()
+        for name in names
+    }
+
+
 def load_settings() -> Settings:
     """The stored settings: the shipped defaults with the shop's overrides on top."""
     row = Setting.get_or_none(Setting.key == SETTINGS_KEY)
