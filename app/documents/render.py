@@ -53,6 +53,7 @@ from app.documents.layout import (
     TextBlock,
 )
 from app.documents.linebreak import Para
+from app.documents.paging import numbered
 from app.documents.style import ACCENT, GRID, HEAD_BG, INK, LABEL_BG, MUTED, NOTICE
 
 EN_SCALE = 0.92
@@ -604,27 +605,6 @@ def _fingerprint_text(c: _Context) -> str:
     return c.string("fingerprint_line") if c.data.get("cert_fingerprint") else ""
 
 
-class _NumberedCanvas(rl_canvas.Canvas):
-    """Holds pages back until the end, so the footer can say "page x of y"."""
-
-    def __init__(self, *args: Any, footer: Callable[..., None], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._pages: list[dict[str, Any]] = []
-        self._footer = footer
-
-    def showPage(self) -> None:  # noqa: N802 - reportlab's name
-        self._pages.append(dict(self.__dict__))
-        self._startPage()
-
-    def save(self) -> None:
-        total = len(self._pages)
-        for state in self._pages:
-            self.__dict__.update(state)
-            self._footer(self, self._pageNumber, total)
-            super().showPage()
-        super().save()
-
-
 def _page_text(c: _Context, page: int, total: int) -> str:
     template = c.spec.strings.get("page")
     raw = template.get(c.lang) if template is not None else "{page} / {pages}"
@@ -793,8 +773,7 @@ def render(
     doc.addPageTemplates([PageTemplate("first", [first]), PageTemplate("later", [later])])
     flow.insert(0, NextPageTemplate("later"))
     if paged:
-        maker = partial(_NumberedCanvas, footer=partial(_draw_footer, c, font.name))
-        doc.build(flow, canvasmaker=maker)
+        doc.build(flow, canvasmaker=numbered(partial(_draw_footer, c, font.name)))
     else:
         doc.build(flow)
     return buf.getvalue()

@@ -11,6 +11,7 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import partial
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -36,6 +37,7 @@ from reportlab.platypus import (
 )
 
 from app.documents.fonts import FontChoice, cjk_font
+from app.documents.paging import numbered
 from app.documents.style import ACCENT, HEAD_BG, INK, MUTED, ZEBRA
 from app.documents.style import SOFT_GRID as GRID
 
@@ -469,44 +471,21 @@ def _signature_boxes(labels: Sequence[str], st: _Styles) -> Table:
     return t
 
 
-class _NumberedCanvas(rl_canvas.Canvas):
-    """Keeps pages until the end so the footer can say "page x of y"."""
-
-    def __init__(self, *args: Any, doc: ReportDoc, font: str, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._pages: list[dict[str, Any]] = []
-        self._report = doc
-        self._font = font
-
-    def showPage(self) -> None:  # noqa: N802 - reportlab's name
-        self._pages.append(dict(self.__dict__))
-        self._startPage()
-
-    def save(self) -> None:
-        total = len(self._pages)
-        for state in self._pages:
-            self.__dict__.update(state)
-            self._furniture(self._pageNumber, total)
-            super().showPage()
-        super().save()
-
-    def _furniture(self, page: int, total: int) -> None:
-        doc = self._report
-        self.saveState()
-        self.setStrokeColor(GRID)
-        self.setLineWidth(0.5)
-        y = MARGIN * 0.6
-        self.line(MARGIN, y + 9, PAGE_W - MARGIN, y + 9)
-        self.setFont(self._font, 7)
-        self.setFillColor(MUTED)
-        self.drawString(MARGIN, y, _short(f"{doc.shop} · {doc.title} {doc.period}", 60))
-        self.drawCentredString(PAGE_W / 2, y, doc.footer)
-        self.drawRightString(PAGE_W - MARGIN, y, doc.page_label.format(page=page, pages=total))
-        if page > 1:
-            self.drawRightString(
-                PAGE_W - MARGIN, PAGE_H - MARGIN * 0.6, f"{doc.title} {doc.period}"
-            )
-        self.restoreState()
+def _furniture(doc: ReportDoc, font: str, canvas: rl_canvas.Canvas, page: int, total: int) -> None:
+    """Every page's footer (shop, title, page x of y) and, from page 2, a short header."""
+    canvas.saveState()
+    canvas.setStrokeColor(GRID)
+    canvas.setLineWidth(0.5)
+    y = MARGIN * 0.6
+    canvas.line(MARGIN, y + 9, PAGE_W - MARGIN, y + 9)
+    canvas.setFont(font, 7)
+    canvas.setFillColor(MUTED)
+    canvas.drawString(MARGIN, y, _short(f"{doc.shop} · {doc.title} {doc.period}", 60))
+    canvas.drawCentredString(PAGE_W / 2, y, doc.footer)
+    canvas.drawRightString(PAGE_W - MARGIN, y, doc.page_label.format(page=page, pages=total))
+    if page > 1:
+        canvas.drawRightString(PAGE_W - MARGIN, PAGE_H - MARGIN * 0.6, f"{doc.title} {doc.period}")
+    canvas.restoreState()
 
 
 def render_report(doc: ReportDoc, *, font: FontChoice | None = None, author: str = "") -> bytes:
@@ -543,8 +522,5 @@ def render_report(doc: ReportDoc, *, font: FontChoice | None = None, author: str
         subject="report",
     )
 
-    def maker(*args: Any, **kwargs: Any) -> _NumberedCanvas:
-        return _NumberedCanvas(*args, doc=doc, font=font.name, **kwargs)
-
-    pdf.build(story, canvasmaker=maker)
+    pdf.build(story, canvasmaker=numbered(partial(_furniture, doc, font.name)))
     return buf.getvalue()
