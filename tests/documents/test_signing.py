@@ -534,3 +534,76 @@ def test_an_imported_certificate_near_its_end_is_warned_about(tmp_path: Path) ->
     (shop_identity.keys_dir(folder) / shop_identity.ROOT_KEY).unlink()  # as after an import
     assert shop_identity.certificate_warning(folder, now=near) == "certificate_expiring"
     assert shop_identity.certificate_warning(folder, now=ends - dt.timedelta(days=61)) is None
+
+
+# --- an imported PKCS#12: only the shop's own certificate verifies ------------------------------
+
+
+def _slip() -> bytes:
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=A5)
+    c.drawString(50, 500, "SH-2026-000001")
+    c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+def _ca_and_leaves(count: int) -> list[bytes]:
+    """One CA (a public CA, say) and `count` customers of it, each as a PKCS#12 (password pw)."""
+    now = dt.datetime.now(dt.UTC)
+    ca_key = ec.generate_private_key(ec.SECP256R1())
+    ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Public CA")])
+    ca = (
+        x509.CertificateBuilder()
+        .subject_name(ca_name)
+        .issuer_name(ca_name)
+        .public_key(ca_key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(days=2))
+        .not_valid_after(now + dt.timedelta(days=3650))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(ca_key, hashes.SHA256())
+    )
+    out = []
+    for n in range(count):
+        key = ec.generate_private_key(ec.SECP256R1())
+        off = dict.fromkeys(
+            ("key_encipherment", "data_encipherment", "key_agreement", "key_cert_sign",
+             "crl_sign", "encipher_only", "decipher_only"),
+            False,
+        )  # fmt: skip
+        cert = (
+            x509.CertificateBuilder()
+            .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, f"商户 {n}")]))
+            .issuer_name(ca_name)
+            .public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - dt.timedelta(days=1))
+            .not_valid_after(now + dt.timedelta(days=365))
+            .add_extension(
+                x509.KeyUsage(digital_signature=True, content_commitment=True, **off),
+                critical=True,
+            )
+            .sign(ca_key, hashes.SHA256())
+        )
+        out.append(
+            pkcs12.serialize_key_and_certificates(
+                b"x", key, cert, [ca], serialization.BestAvailableEncryption(b"pw")
+            )
+        )
+    return out
+
+
+def test_an_imported_cas_other_customers_do_not_pass_as_this_shop(tmp_path: Path) -> None:
+    mine, theirs = _ca_and_leaves(2)
+    shop, other = tmp_path / "shop", tmp_path / "other"
+    signing.ensure_identity(shop, "本店")
+    own_before = signing.sign_pdf(_slip(), shop)
+    signing.import_pkcs12(shop, mine, "pw")
+    signing.import_pkcs12(other, theirs, "pw")  # another business, same public CA
+    own_after = signing.sign_pdf(_slip(), shop)
+    forged = signing.sign_pdf(_slip(), other)
+    assert signing.verify_pdf(own_after, shop).ok
+    assert signing.verify_pdf(own_before, shop).ok  # the shop's own earlier root still counts
+    verdict = signing.verify_pdf(forged, shop)
+    assert not verdict.ok and verdict.code == "not_our_certificate", verdict

@@ -335,3 +335,16 @@ def test_owner_confirms_one_action_at_the_desk(owner: Context, clock: Clock) -> 
     assert approval.data["confirmed_for"] == "li"
     assert unsealed(_events("owner_confirmed")[-1].data) == {"for": "li"}
     assert desk.actor.role == "front_desk"  # the desk's own session is unchanged
+
+
+# --- a PIN typed into the name field never reaches the permanent log ----------------------------
+
+
+def test_a_pin_typed_as_the_name_is_not_kept_in_the_event_log(ctx: Context, clock: Clock) -> None:
+    for name in ("13579246", "ab135792", "张三 13800138000"):
+        with pytest.raises(DomainError):
+            login(ctx.data_dir, name, "whatever1", clock=clock)
+    with pytest.raises(DomainError):
+        login(ctx.data_dir, "admin", "whatever1", clock=clock)
+    logged = [e.data["name"] for e in Event.select().where(Event.action == "login_failed")]
+    assert logged == ["?", "?", "?", "admin"]  # a plain unknown name is still written down

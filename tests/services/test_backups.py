@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -12,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.cli import main as cli_main
+from app.documents import signing
 from app.services.casework.intake import IntakeForm, take_intake
 from app.services.casework.rules import update_settings, with_settings
 from app.services.safekeeping.backups import (
@@ -299,3 +301,24 @@ def test_cli_backup_list_and_restore(
     assert "The state before was saved as" in capsys.readouterr().out
     assert cli_main([*base, "restore", str(tmp_path / "missing.db")]) == 2
     assert "There is no backup file" in capsys.readouterr().err
+
+
+# --- the second backup folder keeps the keys private --------------------------------------------
+
+
+@pytest.mark.skipif(os.name != "posix", reason="file modes are POSIX")
+def test_keys_mirrored_to_the_second_folder_stay_owner_only(ctx: Context, tmp_path: Path) -> None:
+    signing.ensure_identity(ctx.data_dir, "示例手机店")
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    ctx = with_settings(ctx, update_settings(ctx, {"backup.second_folder": str(usb)}))
+    old = os.umask(0o022)
+    try:
+        done = backup_now(ctx, "manual")
+    finally:
+        os.umask(old)
+    assert done.keys is not None and done.keys.stat().st_mode & 0o077 == 0
+    copy = usb / done.keys.name
+    assert copy.read_bytes() == done.keys.read_bytes()
+    assert copy.stat().st_mode & 0o077 == 0, oct(copy.stat().st_mode)
+    assert not list(usb.glob("*.part"))

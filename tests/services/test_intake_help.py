@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import struct
+import zlib
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -142,3 +144,34 @@ def test_save_intake_with_appointment_and_photo(ctx: Context, tmp_path: Path) ->
     assert detail.repair is not None and detail.repair.appointment_at is not None
     assert ctx.local(detail.repair.appointment_at).strftime("%Y-%m-%d %H:%M") == "2026-03-05 14:30"
     assert len(detail.photos) == 1
+
+
+# --- a photo that claims billions of pixels is refused, not a crash -----------------------------
+
+
+def _png_claiming(path: Path, width: int, height: int) -> Path:
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        crc = zlib.crc32(kind + body) & 0xFFFFFFFF
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", crc)
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    path.write_bytes(
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\0" * 16))
+        + chunk(b"IEND", b"")
+    )
+    return path
+
+
+def test_a_decompression_bomb_photo_is_a_field_error(ctx: Context, tmp_path: Path) -> None:
+    bomb = _png_claiming(tmp_path / "bomb.png", 100_000, 100_000)  # 10^10 pixels, 80 bytes
+    case = take_intake(ctx, IntakeForm(kind="complaint", name="王五", phone="13800138000"))
+    before = row_counts()
+    with pytest.raises(ValidationError) as bad:
+        attach_photos(ctx, case.number, [bomb])
+    assert [(e.field, e.code) for e in bad.value.errors] == [("photos[0]", "photo_unreadable")]
+    with pytest.raises(ValidationError):
+        save_intake(ctx, IntakeForm(kind="complaint", name="王五", phone="13800138000"),
+                    photos=[bomb])  # fmt: skip
+    assert row_counts() == before
