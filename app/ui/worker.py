@@ -25,10 +25,40 @@ class Job:
     error: BaseException | None = None
 
 
-class Worker:
-    """Runs one callable per job in a daemon thread and calls back on the Tk thread."""
+class _Polled:
+    """What the Tk thread shares with a worker thread: a queue it drains with ``after()`` while
+    answers are awaited (worker threads never touch Tk)."""
 
     POLL_MS = 40
+    _widget: Misc
+    _queue: queue.Queue[Any]
+    _polling: bool
+
+    def _schedule(self) -> None:
+        if not self._polling:
+            self._polling = True
+            self._widget.after(self.POLL_MS, self._drain)
+
+    def _drain(self) -> None:
+        self._polling = False
+        while True:
+            try:
+                item = self._queue.get_nowait()
+            except queue.Empty:
+                break
+            self._handle(item)
+        if self._waiting():
+            self._schedule()
+
+    def _handle(self, item: Any) -> None:
+        raise NotImplementedError
+
+    def _waiting(self) -> bool:
+        raise NotImplementedError
+
+
+class Worker(_Polled):
+    """Runs one callable per job in a daemon thread and calls back on the Tk thread."""
 
     def __init__(self, widget: Misc) -> None:
         self._widget = widget
@@ -69,36 +99,27 @@ class Worker:
         self._schedule()
         return job
 
-    def _schedule(self) -> None:
-        if not self._polling:
-            self._polling = True
-            self._widget.after(self.POLL_MS, self._drain)
+    def _handle(self, item: tuple[str, Job, Any]) -> None:
+        what, job, payload = item
+        if what == "progress":
+            if self._progress:
+                self._progress(*payload)
+            return
+        job.done = True
+        self.running.remove(job)
+        on_done, on_error = self._callbacks.pop(id(job))
+        if what == "done":
+            job.result = payload
+            on_done(payload)
+        else:
+            job.error = payload
+            on_error(payload)
 
-    def _drain(self) -> None:
-        self._polling = False
-        while True:
-            try:
-                what, job, payload = self._queue.get_nowait()
-            except queue.Empty:
-                break
-            if what == "progress":
-                if self._progress:
-                    self._progress(*payload)
-                continue
-            job.done = True
-            self.running.remove(job)
-            on_done, on_error = self._callbacks.pop(id(job))
-            if what == "done":
-                job.result = payload
-                on_done(payload)
-            else:
-                job.error = payload
-                on_error(payload)
-        if self.running:
-            self._schedule()
+    def _waiting(self) -> bool:
+        return bool(self.running)
 
 
-class Latest:
+class Latest(_Polled):
     """One reader thread for as-you-type queries: only the newest request counts.
 
     A newer request interrupts the query still running (SQLite's interrupt, PostgreSQL's cancel,
@@ -117,7 +138,7 @@ class Latest:
         self._request: tuple[int, Callable[[], Any]] | None = None
         self._running_gen = 0
         self._connection: Any = None
-        self._results: queue.Queue[tuple[int, bool, Any]] = queue.Queue()
+        self._queue: queue.Queue[tuple[int, bool, Any]] = queue.Queue()
         self._callbacks: tuple[Callable[[Any], None], Callable[[BaseException], None]] | None
         self._callbacks = None
         self.generation = 0
@@ -182,27 +203,18 @@ class Latest:
                 result = (gen, False, exc)
             with self._lock:
                 self._running_gen = 0
-            self._results.put(result)
+            self._queue.put(result)
 
-    def _schedule(self) -> None:
-        if not self._polling:
-            self._polling = True
-            self._widget.after(self.POLL_MS, self._drain)
+    def _handle(self, item: tuple[int, bool, Any]) -> None:
+        gen, ok, payload = item
+        if gen != self.generation or self._callbacks is None:
+            return  # overtaken by a newer request: never shown
+        on_done, on_error = self._callbacks
+        self._callbacks = None
+        (on_done if ok else on_error)(payload)
 
-    def _drain(self) -> None:
-        self._polling = False
-        while True:
-            try:
-                gen, ok, payload = self._results.get_nowait()
-            except queue.Empty:
-                break
-            if gen != self.generation or self._callbacks is None:
-                continue  # overtaken by a newer request: never shown
-            on_done, on_error = self._callbacks
-            self._callbacks = None
-            (on_done if ok else on_error)(payload)
-        if self._callbacks is not None:
-            self._schedule()
+    def _waiting(self) -> bool:
+        return self._callbacks is not None
 
 
 def _interrupt(connection: Any) -> None:
