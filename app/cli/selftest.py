@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import gettext
-import inspect
 import os
 import re
 import shutil
@@ -84,10 +83,7 @@ def _open_local(folder: Path) -> None:
     installation is checked, not the shop's records, which must stay untouched)."""
     from app.services.shop.setup import open_data_folder
 
-    if "local" in inspect.signature(open_data_folder).parameters:
-        open_data_folder(folder, local=True)
-    else:
-        open_data_folder(folder)
+    open_data_folder(folder, local=True)
 
 
 def check_database(state: _State) -> str:

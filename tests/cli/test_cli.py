@@ -6,7 +6,6 @@ Each subprocess costs ~0.3 s, so the read-only checks share one data folder fill
 from __future__ import annotations
 
 import gettext
-import importlib.util
 import json
 import os
 import re
@@ -324,10 +323,6 @@ def test_entitlement_json(tmp_path: Path) -> None:
     assert obj["basis"]
 
 
-@pytest.mark.skipif(
-    importlib.util.find_spec("app.i18n.rule_texts") is None,
-    reason="app/i18n/rule_texts.py does not exist yet: the text form of entitlement exits 1",
-)
 def test_entitlement_text(tmp_path: Path) -> None:
     args = ("--category", "phone", "--sold", "2026-01-01", "--on", "2026-01-05")
     r = run("entitlement", *args, data_dir=tmp_path / "data")

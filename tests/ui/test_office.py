@@ -202,7 +202,6 @@ def test_printing_goes_through_the_real_queue(window: Any, demo_ctx: Context) ->
     out_dir = os.environ.get("AFTERDESK_TEST_CUPS_OUT")
     if not printer or not out_dir:
         pytest.skip("AFTERDESK_TEST_PRINTER / AFTERDESK_TEST_CUPS_OUT not set (no CUPS queue)")
-    pytest.importorskip("app.documents.printing", reason="docs-sign's printing module missing")
     out = Path(out_dir)
     before = set(out.rglob("*.pdf"))
     number = _a_case(demo_ctx)
@@ -234,7 +233,6 @@ def test_printing_goes_through_the_real_queue(window: Any, demo_ctx: Context) ->
 def test_verify_a_saved_slip_and_a_tampered_copy(
     window: Any, demo_ctx: Context, tmp_path: Path
 ) -> None:
-    pytest.importorskip("app.documents.signing", reason="docs-sign's signing module missing")
     number = _a_case(demo_ctx)
     tab = window.show_tab("forms")
     tab.set_form("repair-ticket")

@@ -34,7 +34,7 @@ from app.services.shop.context import Actor, Context, utc_now
 from app.services.shop.demo_folder import is_demo_folder
 from app.services.shop.errors import NotFound
 from app.services.shop.permissions import Action, require
-from app.services.shop.setup import actor_for, context_for, load_settings
+from app.services.shop.setup import actor_for, context_for, load_settings, store_settings
 from app.store.db import write_transaction
 from app.store.history import record_event
 from app.store.models import Event, User
@@ -309,21 +309,8 @@ def _recovery_key(secret: str) -> str | None:
 
 def _save_shop(details: dict[str, str], now: datetime, by: int) -> None:
     """Write the shop's details into the settings (inside the caller's transaction)."""
-    from app.services.shop.setup import SETTINGS_KEY
-    from app.store.models import put_setting
-
-    settings = load_settings()
-    for key, value in details.items():
-        settings = settings.replace_path("shop." + key.removeprefix("shop_"), value)
-    put_setting(SETTINGS_KEY, settings.overrides(), now, by)
-    record_event(
-        at=now,
-        actor_id=by,
-        entity="setting",
-        entity_id=0,
-        action="settings",
-        data={"shop." + k.removeprefix("shop_"): v for k, v in details.items()},
-    )
+    changes = {"shop." + key.removeprefix("shop_"): value for key, value in details.items()}
+    store_settings(changes, at=now, by=by, action="settings", data=changes)
 
 
 # --- signing in ----------------------------------------------------------------------------------

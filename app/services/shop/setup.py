@@ -101,13 +101,25 @@ def load_settings() -> Settings:
 def write_settings(
     ctx: Context, changes: Mapping[str, Any], *, action: str, data: Mapping[str, Any]
 ) -> Settings:
+    """Write settings as the context's user at its clock (see `store_settings`)."""
+    return store_settings(changes, at=ctx.now(), by=ctx.actor.id, action=action, data=data)
+
+
+def store_settings(
+    changes: Mapping[str, Any],
+    *,
+    at: datetime,
+    by: int | None,
+    action: str,
+    data: Mapping[str, Any],
+) -> Settings:
     """The one writer of the shop's settings; returns the settings now stored.
 
     `changes` (dotted path -> value) go on top of the settings stored at the time, never on a
     caller's possibly older copy. Only the values that differ from the defaults are stored
     (`Settings.overrides`), so a default changed in a new version reaches this shop. The row and
-    its event (`action`, `data`) are written in one transaction; nothing is written when no
-    value changes. Callers check permissions and validate first.
+    its event (`action`, `data`) are written in one transaction (or in the caller's); nothing is
+    written when no value changes. Callers check permissions and validate first.
     """
     with write_transaction():
         stored = load_settings()
@@ -116,11 +128,10 @@ def write_settings(
             settings = settings.replace_path(path, value)
         if settings == stored:
             return stored
-        now = ctx.now()
-        put_setting(SETTINGS_KEY, settings.overrides(), now, ctx.actor.id)
+        put_setting(SETTINGS_KEY, settings.overrides(), at, by)
         record_event(
-            at=now,
-            actor_id=ctx.actor.id,
+            at=at,
+            actor_id=by,
             entity="setting",
             entity_id=0,
             action=action,
