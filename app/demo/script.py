@@ -37,6 +37,9 @@ def money(value: float | int | Decimal) -> str:
 
 
 class Script:
+    """A batch's shared state: dice seeded from the cases already on file (so a second batch
+    differs and is reproducible), the clock the services read, the staff's contexts, the plans."""
+
     def __init__(self, ctx: Context, cases: int, existing: int) -> None:
         self.ctx = ctx
         self.target = cases
@@ -221,4 +224,5 @@ class Script:
         self.mv(p, self.h(0.01, 0.1), p.desk, status, note, key)
 
     def at(self, when: datetime) -> None:
+        """Set the demo clock: every service call reads this moment as now."""
         self.clock.at = when
