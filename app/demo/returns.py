@@ -220,17 +220,28 @@ def body(
         result, report = "man_made_damage", "机身有明显摔痕，屏幕内部损坏，判定为人为损坏"
     else:
         result, report = "confirmed_defect", "经检测确认为产品质量问题，非人为损坏"
-    pct = 20 if qty >= 10 else None
-    if pct:
-        report = f"按 20% 抽检 {max(2, qty // 5)} 件，{report}"
-    inspector = p.tech if item["category"] == "phone" else p.desk
-    p.go(
-        d.h(2, 30),
-        inspector,
-        lambda c, st: returns.inspect(c, st[key], result, report, pct),
-        "inspected",
-        key,
-    )
+    batch = qty >= 10
+    if batch:
+        report = f"按 20% 抽检，{report}"
+    defect = result in ("confirmed_defect", "transit_damage", "man_made_damage")
+
+    def inspect(c: Context, st: dict[str, Any]) -> None:
+        counts: dict[str, int] = {}
+        if batch:  # a batch: a counted 20% sample, the received units split
+            rma = rma_of(find_case(st[key]))
+            assert rma is not None
+            got = sum(ln.qty_received or 0 for ln in rma_view(rma).lines)
+            sampled = max(2, -(-got // 5))
+            counts = {
+                "sampled": sampled,
+                "failed": sampled if defect else 0,
+                "usable": 0 if defect else got,
+                "to_supplier": got if defect else 0,
+            }
+        returns.inspect(c, st[key], result, report, **counts)
+
+    # Quality checks are a technician's (品管); the desk may not record them.
+    p.go(d.h(2, 30), p.tech, inspect, "inspected", key)
     # liability
     if result == "man_made_damage":
         liability = "dealer" if p.person.kind == "dealer" else "customer"

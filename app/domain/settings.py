@@ -136,6 +136,8 @@ class ReturnSettings:
     goods_expected_working_days: int = field(default=7, metadata=_rng())
     carrier_claim_hours: int = field(default=24, metadata=_rng(1))
     batch_sample_pct: int = field(default=10, metadata=_rng(0, 100))
+    batch_sample_min_units: int = field(default=1, metadata=_rng(1))  # the sample's floor
+    batch_from_units: int = field(default=10, metadata=_rng(2))  # this many or more: a batch
     no_reply_close_days: int = field(default=45, metadata=_rng(1))
     ship_first_return_days: int = field(default=7, metadata=_rng(1))  # 先补发: goods owed back
 

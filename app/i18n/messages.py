@@ -53,6 +53,11 @@ FIELDS = {
     "inspection_result": N_("Inspection result"),
     "inspection_report": N_("Inspection report"),
     "sample_pct": N_("Sample size (%)"),
+    "qc_sampled": N_("Units sampled"),
+    "qc_failed": N_("Units failed"),
+    "qc_usable": N_("Usable (back to stock)"),
+    "qc_scrap": N_("Scrap"),
+    "qc_to_supplier": N_("Back to the supplier"),
     "liability": N_("Liability"),
     "disposition": N_("Disposition"),
     "shipping_status": N_("Shipping status"),
@@ -191,7 +196,14 @@ MESSAGES = {
     "recovered_exceeds_claimed": N_("{field}: more than the amount claimed."),
     "not_a_dealer": N_("{field}: only a dealer has an account to deduct from."),
     "out_of_stock": N_("{field}: only {stock} of part {part_no} in stock."),
-    "sample_too_small": N_("{field}: a batch return needs a sample of at least {minimum}%."),
+    "sample_too_small": N_(
+        "{field}: a batch return needs a sample of at least {minimum}% ({units} units)."
+    ),
+    "qc_failed_over_sample": N_("{field}: more units failed than were sampled ({sampled})."),
+    "qc_split_mismatch": N_(
+        "{field}: usable, scrap and back to the supplier must add up to the {received} units"
+        " received (now {total})."
+    ),
     "lines_locked": N_("Lines can no longer change (status: {status})."),
     "not_found": N_("No {what} with number “{key}”."),
     "permission_denied": N_("Not allowed: this needs the {needs}."),
@@ -424,7 +436,12 @@ MESSAGES = {
     ),
 }
 
-WHO = {"owner": N_("owner"), "manager": N_("manager on duty"), "staff": N_("staff")}
+WHO = {
+    "owner": N_("owner"),
+    "manager": N_("manager on duty"),
+    "technician_or_manager": N_("a technician or the manager on duty"),
+    "staff": N_("staff"),
+}
 WHAT = {
     "case": N_("case"),
     "rma": N_("return authorisation"),

@@ -115,6 +115,14 @@ SETTINGS: dict[str, tuple[str, str]] = {
         N_("Batch sample (%)"),
         N_("The least share of a batch return to inspect."),
     ),
+    "returns.batch_sample_min_units": (
+        N_("Batch sample: at least (units)"),
+        N_("However small the share, inspect at least this many units."),
+    ),
+    "returns.batch_from_units": (
+        N_("A batch from (units)"),
+        N_("A return of this many units or more is inspected on a counted sample."),
+    ),
     "returns.no_reply_close_days": (
         N_("Close without reply after (days)"),
         N_("No reply to the report: the case closes as accepted."),

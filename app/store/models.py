@@ -219,6 +219,14 @@ class ReturnAuth(BaseModel):
     inspection_result = pw.CharField(max_length=20, default="")  # codes.InspectionResult
     inspection_report = pw.TextField(default="")
     sample_pct = pw.IntegerField(null=True)
+    # Quality check of the goods received (002 flow §6): units sampled and failed, and how the
+    # received units split between usable (back to stock), scrap and back to the supplier.
+    qc_sampled = pw.IntegerField(null=True)
+    qc_failed = pw.IntegerField(null=True)
+    qc_usable = pw.IntegerField(null=True)
+    qc_scrap = pw.IntegerField(null=True)
+    qc_to_supplier = pw.IntegerField(null=True)
+    qc_by = pw.ForeignKeyField(User, null=True, backref="+", index=False)
     liability = pw.CharField(max_length=10, default="")  # codes.Liability
     disposition = pw.CharField(max_length=16, default="")  # codes.Disposition
     scrap_approved_by = pw.ForeignKeyField(User, null=True, backref="+")

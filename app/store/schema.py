@@ -26,7 +26,7 @@ from app.store.models import (
 
 SETTINGS_ROW = "settings"  # the key of the shop's settings row (services.setup.SETTINGS_KEY)
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 
 
 def _v2_accounts(m: SchemaMigrator) -> None:
@@ -202,6 +202,16 @@ def _v8_trust(m: SchemaMigrator) -> None:
     )
 
 
+def _v9_qc_counts(m: SchemaMigrator) -> None:
+    """Issue #16: the quality check's counts on a return (sampled, failed, the received units'
+    split into usable / scrap / back to the supplier) and who recorded them."""
+    have = {c.name for c in database.get_columns("return_auth")}
+    for name in ("qc_sampled", "qc_failed", "qc_usable", "qc_scrap", "qc_to_supplier", "qc_by"):
+        column = "qc_by_id" if name == "qc_by" else name
+        if column not in have:
+            migrate(m.add_column("return_auth", column, getattr(ReturnAuth, name)))
+
+
 # version -> step that brings a database from version-1 to version. Each runs in a transaction
 # after a backup. Example: MIGRATIONS[2] = lambda m: migrate(m.add_column("case", "x", field)).
 MIGRATIONS: dict[int, Callable[[SchemaMigrator], None]] = {
@@ -212,6 +222,7 @@ MIGRATIONS: dict[int, Callable[[SchemaMigrator], None]] = {
     6: _v6_short_words,
     7: _v7_money_paths,
     8: _v8_trust,
+    9: _v9_qc_counts,
 }
 
 APPEND_ONLY_TRIGGERS = (

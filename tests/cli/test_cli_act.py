@@ -159,3 +159,46 @@ def test_a_complaint_resolved_followed_up_and_a_case_opened_from_it(tmp_path: Pa
     act(d, number, "resolve", "--resolution", "已致歉并培训店员")
     closed = json.loads(act(d, number, "follow-up", "--satisfaction", "5", "--json"))
     assert closed["status"] == "closed" and closed["satisfaction"] == 5
+
+
+def test_a_batch_return_is_inspected_on_a_counted_sample(tmp_path: Path) -> None:
+    """12 cables back from a dealer: the check's counts are options of `act inspect`; a split
+    that does not add up is refused by name (exit 2, nothing written); the receipt prints them."""
+    d = tmp_path / "data"
+    number = cli(
+        "intake", "--kind", "return", "--name", "王磊", "--phone", "13812345678",
+        "--product", "数据线", "--category", "accessory", "--sold", SOLD,
+        "--reason", "quality", "--amount", "120.00", "--qty", "12", data_dir=d,
+    ).out.strip()  # fmt: skip
+    act(d, number, "approve")
+    act(d, number, "move", "--to", "awaiting_goods")
+    act(d, number, "receive")
+    options = {
+        f["option"]
+        for a in cli("act", number, "--list", "--json", data_dir=d).json()["actions"]
+        if a["name"] == "inspect"
+        for f in a["fields"]
+    }
+    assert {"--sampled", "--failed", "--usable", "--scrap", "--to-supplier"} <= options
+    before = _events(d, tmp_path)
+    bad = cli(
+        "act", number, "inspect", "--result", "confirmed_defect",
+        "--sampled", "2", "--failed", "1", "--usable", "5", "--to-supplier", "5", data_dir=d,
+    )  # fmt: skip
+    assert bad.rc == 2 and "must add up to the 12 units received (now 10)" in bad.err
+    assert _events(d, tmp_path) == before
+    act(
+        d, number, "inspect", "--result", "confirmed_defect", "--report", "抽检 2 条，1 条不充电",
+        "--sampled", "2", "--failed", "1", "--usable", "10", "--to-supplier", "2",
+    )  # fmt: skip
+    shown = json.loads(cli("show", number, "--json", data_dir=d).out)
+    rma = shown["rma"]
+    assert (rma["qc_sampled"], rma["qc_failed"], rma["qc_usable"]) == (2, 1, 10)
+    assert (rma["qc_scrap"], rma["qc_to_supplier"]) == (0, 2)
+    pdf = tmp_path / "receipt.pdf"
+    assert run("print", number, "--form", "return-receipt", "--out", str(pdf), data_dir=d).rc == 0
+    from tests.documents.slipdata import pdf_text
+
+    text = "".join(pdf_text(pdf, tmp_path).split())
+    for words in ("抽检数量2", "不合格数1", "可用入库10", "退供应商2"):
+        assert words in text, words

@@ -50,9 +50,10 @@ EXPECTED: dict[str, frozenset[Action]] = {
     "owner": frozenset(Action),
     "front_desk": frozenset(FRONT_DESK),
     "manager": frozenset(
-        FRONT_DESK | {A.APPROVE_MANAGER, A.SHIP_FIRST, A.STOCK, A.DEALER_DEPOSIT, A.REPORT, A.AUDIT}
+        FRONT_DESK
+        | {A.APPROVE_MANAGER, A.SHIP_FIRST, A.QC, A.STOCK, A.DEALER_DEPOSIT, A.REPORT, A.AUDIT}
     ),
-    "technician": frozenset({A.CASE_CREATE, A.CASE_MOVE, A.REPAIR_WORK}),
+    "technician": frozenset({A.CASE_CREATE, A.CASE_MOVE, A.REPAIR_WORK, A.QC}),
 }
 USERS = {
     "owner": ("boss", None),
@@ -122,6 +123,14 @@ def inspected_return(ctx: Context) -> str:
     cases.move(ctx, number, "received")
     returns.inspect(ctx, number, "confirmed_defect")
     returns.decide_liability(ctx, number, "supplier")
+    return number
+
+
+def received_return(ctx: Context) -> str:
+    number = return_case("300.00")(ctx)
+    returns.approve(ctx, number)
+    cases.move(ctx, number, "awaiting_goods")
+    cases.move(ctx, number, "received")
     return number
 
 
@@ -236,6 +245,9 @@ PROBES: dict[Action, tuple[Probe, ...]] = {
             inspected_return,
             lambda c, n: returns.set_disposition(c, n, "scrap", scrap_report="报废"),
         ),
+    ),
+    A.QC: (
+        Probe("inspect", received_return, lambda c, n: returns.inspect(c, n, "confirmed_defect")),
     ),
     A.CLAIM: (Probe("claim", claim, lambda c, n: money_svc.move_claim(c, n, "filed")),),
     A.SETTINGS: (

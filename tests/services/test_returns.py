@@ -210,18 +210,6 @@ def test_damaged_package_opens_a_carrier_claim(ctx: Context) -> None:
     assert MoneyEntry.get(MoneyEntry.kind == "freight").amount == Decimal("18.00")
 
 
-def test_batch_return_inspection_needs_a_sample(ctx: Context) -> None:
-    number = intake_return(ctx, product="数据线", category="accessory", amount="120.00", qty=12)
-    to_awaiting_goods(ctx, number)
-    receive_all(ctx, number)
-    err = refused(
-        lambda: returns.inspect(ctx, number, "confirmed_defect", "抽检"), "sample_too_small"
-    )
-    assert err.params["minimum"] == 10
-    returns.inspect(ctx, number, "confirmed_defect", "抽检 2 条", sample_pct="10")
-    assert rma_of(find_case(number)).sample_pct == 10
-
-
 # --- liability -----------------------------------------------------------------------------------
 
 

@@ -389,3 +389,47 @@ def test_dialogs_state_the_shops_settings(window: Any, ctx: Context) -> None:
     press_ok(window, damaged, "refund", amount="120.00")
     damaged.press("file_claim")
     assert "within 48 h of receipt" in texts(damaged.dialog)
+
+
+def test_a_batch_is_inspected_on_counts_by_the_technician(window: Any, ctx: Context) -> None:
+    """12 cables received: the clerk has no inspection button; the technician's dialog proposes
+    the least sample and the whole batch as usable, refuses a split that does not add up next to
+    the field, and saves the counts."""
+    import os
+    import subprocess
+
+    make_user("tech", "technician")
+    number = intake(ctx, product="数据线", category="accessory", amount="120.00", qty=12)
+    returns.approve(ctx, number)
+    move(ctx, number, "awaiting_goods")
+    lines = show_case(ctx, number).rma.lines
+    returns.receive(ctx, number, {ln.id: ln.qty_expected for ln in lines})
+
+    window.desk.set_context(context_for(ctx.data_dir, "clerk", clock=ctx.clock))
+    panel = open_record(window, number)
+    assert "inspect" not in panel.buttons  # a quality check is not the desk's
+
+    window.desk.set_context(context_for(ctx.data_dir, "tech", clock=ctx.clock))
+    panel = open_record(window, number)
+    panel.press("inspect")
+    dialog = panel.dialog
+    form = dialog.form
+    assert [form.get(k) for k in ("qc_sampled", "qc_failed", "qc_usable")] == ["2", "0", "12"]
+    assert "at least 2 unit(s) (10%)" in texts(dialog)
+    if os.environ.get("AFTERDESK_SHOT"):  # a look at the dialog: AFTERDESK_SHOT=path.png
+        pump(window.root)
+        subprocess.run(["import", "-window", "root", os.environ["AFTERDESK_SHOT"]], check=False)
+    form.set("result", "confirmed_defect")
+    form.set("qc_failed", "1")
+    form.set("qc_usable", "8")
+    form.set("qc_to_supplier", "2")
+    before = row_counts()
+    assert not dialog.ok().ok
+    assert row_counts() == before
+    assert "add up to the 12 units received (now 10)" in form.errors["qc_usable"].cget("text")
+    form.set("qc_scrap", "2")
+    assert dialog.ok().ok
+    pump(window.root)
+    rma = db(ctx, number).rma
+    assert (rma.qc_sampled, rma.qc_failed, rma.qc_usable, rma.qc_scrap) == (2, 1, 8, 2)
+    assert rma.qc_by == "Tech"

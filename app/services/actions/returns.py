@@ -304,7 +304,11 @@ register(
         "inspect",
         N_("Inspect"),
         lambda ctx, n, v: returns.inspect(
-            ctx, n, v["inspection_result"], v["inspection_report"], v["sample_pct"]
+            ctx,
+            n,
+            v["inspection_result"],
+            v["inspection_report"],
+            **{k: v[f"qc_{k}"] for k in ("sampled", "failed", "usable", "scrap", "to_supplier")},
         ),
         (
             F(
@@ -322,10 +326,21 @@ register(
                 span=True,
                 cli="--report",
             ),
-            F("sample_pct", N_("Sample (%)"), width=6, default=None),
+            F("qc_sampled", N_("Units sampled"), width=6, default=None, cli="--sampled"),
+            F("qc_failed", N_("Units failed"), width=6, default=None, cli="--failed"),
+            F("qc_usable", N_("Usable (back to stock)"), width=6, default=None, cli="--usable"),
+            F("qc_scrap", N_("Scrap"), width=6, default=None, cli="--scrap"),
+            F(
+                "qc_to_supplier",
+                N_("Back to the supplier"),
+                width=6,
+                default=None,
+                cli="--to-supplier",
+            ),
         ),
         workflows=RETURN,
         target="inspected",
+        permission=Permission.QC,
     ),
     Action(
         "decide-liability",

@@ -166,6 +166,12 @@ class RmaView:
     inspection_result: str
     inspection_report: str
     sample_pct: int | None
+    qc_sampled: int | None
+    qc_failed: int | None
+    qc_usable: int | None
+    qc_scrap: int | None
+    qc_to_supplier: int | None
+    qc_by: str
     liability: str
     disposition: str
     capa_corrective: str

@@ -391,6 +391,12 @@ def _rma_values(d: CaseDetail, f: _Fmt) -> dict[str, Any]:
         "inspection_result": f.label(labels.INSPECTION, r.inspection_result),
         "inspection_report": r.inspection_report,
         "sample_pct": "" if r.sample_pct is None else f"{r.sample_pct}%",
+        "qc_sampled": _count(r.qc_sampled),
+        "qc_failed": _count(r.qc_failed),
+        "qc_usable": _count(r.qc_usable),
+        "qc_scrap": _count(r.qc_scrap),
+        "qc_to_supplier": _count(r.qc_to_supplier),
+        "qc_by": r.qc_by,
         "liability": f.label(labels.LIABILITY, r.liability),
         "disposition": f.label(labels.DISPOSITIONS, r.disposition),
         "capa_corrective": r.capa_corrective,
@@ -559,6 +565,11 @@ def _approval_level(level: str, amount: Decimal | None, f: _Fmt) -> str:
     if name and amount is not None:
         return f"{name}（{f.money(amount)}）" if f.lang == "zh" else f"{name} ({f.money(amount)})"
     return name
+
+
+def _count(n: int | None) -> str:
+    """A count the record may not have yet (blank on the form, not "0")."""
+    return "" if n is None else str(n)
 
 
 def _signed(n: int) -> str:

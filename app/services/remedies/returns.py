@@ -21,6 +21,7 @@ from app.domain.money import parse_money
 from app.domain.rules.approval import ApprovalLevel, approval_needed
 from app.domain.rules.freight import freight_payer
 from app.domain.rules.liability import MoneyRoute, check_disposition, money_route
+from app.domain.rules.returns import QcCounts, check_qc
 from app.domain.validation import (
     Collector,
     validate_choice,
@@ -313,25 +314,42 @@ def inspect(
     number: str,
     result: str,
     report: str = "",
-    sample_pct: int | str | None = None,
+    *,
+    sampled: int | str | None = None,
+    failed: int | str | None = None,
+    usable: int | str | None = None,
+    scrap: int | str | None = None,
+    to_supplier: int | str | None = None,
 ) -> Case:
+    """The quality check of the goods received (品管): result, report and, for a batch, the
+    units sampled and failed and how the received units split (usable / scrap / to the
+    supplier). Only a technician or the manager on duty records it."""
     v = Collector()
     res = v.check("inspection_result", validate_choice, result, InspectionResult)
     rep = v.check("inspection_report", validate_text, report, max_len=4000) or ""
-    pct = v.check("sample_pct", validate_qty, sample_pct, minimum=1, maximum=100, optional=True)
+    counts = {
+        name: v.check(f"qc_{name}", validate_qty, value, minimum=0, maximum=999999, optional=True)
+        for name, value in (
+            ("sampled", sampled),
+            ("failed", failed),
+            ("usable", usable),
+            ("scrap", scrap),
+            ("to_supplier", to_supplier),
+        )
+    }
     v.raise_if_errors()
+    require(ctx, Action.QC)
     with write_transaction():
         case, rma = _rma_case(number)
-        qty = sum(ln.qty_received or 0 for ln in rma.lines)
-        if qty >= 10 and (pct or 0) < ctx.settings.returns.batch_sample_pct:
-            raise DomainError(
-                "sample_too_small",
-                field="sample_pct",
-                minimum=ctx.settings.returns.batch_sample_pct,
-            )
+        received = sum(ln.qty_received or 0 for ln in rma.lines)
+        qc = check_qc(received, QcCounts(**counts), ctx.settings.returns)
         rma.inspection_result = res.value  # type: ignore[union-attr]
         rma.inspection_report = rep
-        rma.sample_pct = pct
+        rma.qc_sampled, rma.qc_failed = qc.sampled, qc.failed
+        rma.qc_usable, rma.qc_scrap, rma.qc_to_supplier = qc.usable, qc.scrap, qc.to_supplier
+        rma.qc_by = ctx.actor.id
+        # The share sampled, for the forms that print a percentage.
+        rma.sample_pct = -(-qc.sampled * 100 // received) if qc.sampled and received else None
         # The inspection settles who pays the freight (quality confirmed: shop; else customer),
         # unless a payer was agreed: that stays until someone changes it on purpose.
         freight = freight_payer(
@@ -349,6 +367,7 @@ def inspect(
                 "result": rma.inspection_result,
                 "freight": freight.to_dict(),
                 "freight_agreed": rma.freight_agreed,
+                "qc": {k: n for k, n in vars(qc).items() if n is not None},
             },
         )
         _freight_follows(ctx, case, rma, freight.return_leg.value, rma.number)
@@ -430,26 +449,39 @@ def _dealer_movement(
 def set_disposition(
     ctx: Context, number: str, disposition: str, *, scrap_report: str = "", note: str = ""
 ) -> Case:
-    """Decide what happens to the goods; scrapping needs the owner's approved report."""
+    """Decide what happens to the goods; scrapping needs the owner's approved report.
+
+    After a counted quality check the split decides too: units counted as scrap need the
+    scrap report and the owner's approval whatever the main disposition, and the event keeps
+    the units going back to stock, to scrap and to the supplier.
+    """
     d = validate_choice(disposition, "disposition", Disposition)
     report = validate_text(scrap_report, "scrap_report", max_len=4000)
-    if d is Disposition.SCRAP:
-        if not report:
-            raise DomainError("scrap_report_required", field="scrap_report")
-        require(ctx, Action.SCRAP_APPROVE)
     with write_transaction():
         case, rma = _rma_case(number)
+        scrapping = d is Disposition.SCRAP or (rma.qc_scrap or 0) > 0
+        if scrapping:
+            if not report:
+                raise DomainError("scrap_report_required", field="scrap_report")
+            require(ctx, Action.SCRAP_APPROVE)
         check_disposition(
             d,
             scrap_report_approved=bool(report),
             inspection_result=rma.inspection_result or None,
         )
         rma.disposition = d.value
-        if d is Disposition.SCRAP:
+        if scrapping:
             rma.scrap_approved_by = ctx.actor.id
             rma.inspection_report = (rma.inspection_report + "\n" + report).strip()
         rma.save()
-        apply_transition(ctx, case, "disposition_done", note, {"disposition": d.value})
+        data: dict[str, object] = {"disposition": d.value}
+        if rma.qc_usable is not None:
+            data["units"] = {
+                "usable": rma.qc_usable,
+                "scrap": rma.qc_scrap,
+                "to_supplier": rma.qc_to_supplier,
+            }
+        apply_transition(ctx, case, "disposition_done", note, data)
     return case
 
 

@@ -18,6 +18,7 @@ class Action(StrEnum):
     SHIP_FIRST = "ship_first"  # 先补发: the manager's confirmation
     MONEY = "money.record"
     SCRAP_APPROVE = "scrap.approve"
+    QC = "qc.record"  # inspect returned goods (品管: a technician or the manager on duty)
     STOCK = "stock.manage"  # parts bought in (stock-in of a supplier's delivery)
     DEALER_DEPOSIT = "dealer.deposit"  # money a dealer pays onto their account
     CLAIM = "claim.manage"
@@ -43,15 +44,19 @@ MATRIX: dict[Role, frozenset[Action]] = {
             Action.CUSTOMER_EDIT,
         }
     ),
-    Role.TECHNICIAN: frozenset({Action.CASE_CREATE, Action.CASE_MOVE, Action.REPAIR_WORK}),
+    Role.TECHNICIAN: frozenset(
+        {Action.CASE_CREATE, Action.CASE_MOVE, Action.REPAIR_WORK, Action.QC}
+    ),
 }
 # A front-desk user flagged as manager may also approve at or below the threshold, ship first,
+# record a quality check,
 # book parts bought in and dealers' deposits (stock and money the books rely on), and read the
 # summary and check the log (the owner's stand-in on duty).
 MANAGER_EXTRA = frozenset(
     {
         Action.APPROVE_MANAGER,
         Action.SHIP_FIRST,
+        Action.QC,
         Action.STOCK,
         Action.DEALER_DEPOSIT,
         Action.REPORT,
@@ -74,5 +79,5 @@ def require(ctx: Context, action: Action) -> None:
 
 def _needs(action: Action) -> str:
     if action in MANAGER_EXTRA:
-        return "manager"
+        return "technician_or_manager" if action in MATRIX[Role.TECHNICIAN] else "manager"
     return "owner" if action not in MATRIX[Role.FRONT_DESK] | MATRIX[Role.TECHNICIAN] else "staff"

@@ -40,6 +40,8 @@ class RecordPanel(ttk.Frame):
         self.dialog: tk.Toplevel | None = None
         self._build()
         desk.on("changed", self.refresh)
+        # Another person at the desk: the buttons are theirs (a clerk never keeps a manager's).
+        desk.on("context", lambda _ctx: self.refresh())
         self.show_empty()
 
     # --- layout ----------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from app.domain.rules.eligibility import return_eligibility
 from app.domain.rules.entitlement import Entitlement
 from app.domain.rules.freight import freight_payer
 from app.domain.rules.liability import money_route
+from app.domain.rules.returns import inspection_sample_size
 from app.domain.validation import validate_qty
 from app.i18n import N_, _
 from app.i18n.labels import (
@@ -504,11 +505,26 @@ def _receive(panel: RecordPanel, d: CaseDetail) -> Any:
 # --- inspection, liability, disposition --------------------------------------------------------
 
 
+QC_PARTS = ("sampled", "failed", "usable", "scrap", "to_supplier")
+
+
 def _inspect(panel: RecordPanel, d: CaseDetail) -> FormDialog:
     r = d.rma
     assert r is not None
     received = sum(ln.qty_received or 0 for ln in r.lines)
-    minimum = panel.desk.ctx.settings.returns.batch_sample_pct
+    rules = panel.desk.ctx.settings.returns
+    batch = received >= rules.batch_from_units
+    need = inspection_sample_size(received, rules) if batch else 0
+
+    def count(name: str, label: str, hint: str = "") -> Field:
+        return Field(
+            name,
+            label,
+            width=6,
+            check=lambda v: validate_qty(v, name, minimum=0, maximum=received or 0),
+            hint=hint,
+        )
+
     fields = [
         Field(
             "result",
@@ -519,17 +535,17 @@ def _inspect(panel: RecordPanel, d: CaseDetail) -> FormDialog:
             width=22,
         ),
         Field("report", N_("Inspection report"), kind="multiline", height=4, width=44),
-        Field(
-            "sample_pct",
-            N_("Sample size (%)"),
-            width=6,
-            check=lambda v: validate_qty(v, "sample_pct", minimum=1, maximum=100),
-            hint=N_("Batches of 10 or more: inspect a sample of at least the set share"),
-        ),
+        count("qc_sampled", N_("Units sampled")),
+        count("qc_failed", N_("Units failed")),
+        count("qc_usable", N_("Usable (back to stock)"), N_("The received units split three ways")),
+        count("qc_scrap", N_("Scrap")),
+        count("qc_to_supplier", N_("Back to the supplier")),
     ]
     intro = _("{qty} item(s) received.").format(qty=received)
-    if received >= 10:
-        intro += " " + _("A batch: inspect at least {pct}% of it.").format(pct=minimum)
+    if batch:
+        intro += " " + _(
+            "A batch: sample at least {units} unit(s) ({pct}%), and split all {qty} received."
+        ).format(units=need, pct=rules.batch_sample_pct, qty=received)
 
     def submit(values: dict[str, Any], form: FormFrame) -> Outcome:
         if not values["result"]:
@@ -540,7 +556,7 @@ def _inspect(panel: RecordPanel, d: CaseDetail) -> FormDialog:
             d.number,
             values["result"],
             values["report"],
-            values["sample_pct"] or None,
+            **{k: values[f"qc_{k}"] or None for k in QC_PARTS},
             form=form,
             done=moved_text(d, "inspected"),
         )
@@ -552,8 +568,12 @@ def _inspect(panel: RecordPanel, d: CaseDetail) -> FormDialog:
         intro=intro,
         ok_text=_("Save inspection"),
     )
-    if received >= 10:
-        dialog.form.set("sample_pct", str(minimum))
+    if batch:
+        dialog.form.set("qc_sampled", str(need))
+        dialog.form.set("qc_failed", "0")
+        dialog.form.set("qc_usable", str(received))
+        dialog.form.set("qc_scrap", "0")
+        dialog.form.set("qc_to_supplier", "0")
     return dialog
 
 
