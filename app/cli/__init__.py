@@ -38,6 +38,7 @@ MODULES = (
     "app.cli.actions",
     "app.cli.money",
     "app.cli.replies",
+    "app.cli.follow_ups",
     "app.cli.incoming",
     "app.cli.documents",
     "app.cli.signing",

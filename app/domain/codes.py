@@ -66,6 +66,15 @@ class Severity(StrEnum):
     MALICIOUS = "malicious"  # malicious escalation (恶意投诉)
 
 
+class ComplaintClass(StrEnum):
+    """What a complaint is about (004)."""
+
+    PRODUCT = "product"
+    SERVICE = "service"
+    DELIVERY = "delivery"
+    ATTITUDE = "attitude"
+
+
 class CustomerKind(StrEnum):
     CONSUMER = "consumer"
     DEALER = "dealer"

@@ -46,6 +46,7 @@ class KindSpec:
     needs_product: bool = False  # intake refuses it without a product or a serial
     asks_severity: bool = False  # intake asks how serious it is (complaints)
     spawnable: bool = False  # may be opened from a complaint, linked to it
+    follow_up: bool = False  # gets a follow-up call (回访) once settled (003/004)
 
     def __post_init__(self) -> None:
         if self.tab not in TABS:
@@ -55,6 +56,7 @@ class KindSpec:
 _BUILT_IN: tuple[KindSpec, ...] = (
     KindSpec(
         code=CaseKind.REPAIR.value,
+        follow_up=True,
         label=N_("Repair"),
         workflow="repair",
         help=N_("a device to repair, in the shop or on site"),
@@ -68,6 +70,7 @@ _BUILT_IN: tuple[KindSpec, ...] = (
     ),
     KindSpec(
         code=CaseKind.RETURN.value,
+        follow_up=True,
         label=N_("Return"),
         workflow="return",
         help=N_("goods come back for a refund"),
@@ -81,6 +84,7 @@ _BUILT_IN: tuple[KindSpec, ...] = (
     ),
     KindSpec(
         code=CaseKind.EXCHANGE.value,
+        follow_up=True,
         label=N_("Exchange"),
         workflow="return",
         help=N_("goods come back for the same model"),
@@ -94,6 +98,7 @@ _BUILT_IN: tuple[KindSpec, ...] = (
     ),
     KindSpec(
         code=CaseKind.REFUND.value,
+        follow_up=True,
         label=N_("Refund only"),
         workflow="refund",
         help=N_("money back without goods coming back (not received, intercepted)"),
@@ -106,6 +111,7 @@ _BUILT_IN: tuple[KindSpec, ...] = (
     ),
     KindSpec(
         code=CaseKind.COMPLAINT.value,
+        follow_up=True,
         label=N_("Complaint"),
         workflow="complaint",
         help=N_("a complaint about the goods or the service"),

@@ -157,6 +157,22 @@ FORM_PRINTERS = (
 
 
 @dataclass(frozen=True)
+class FollowUpSettings:
+    """The follow-up call (回访, 003/004): which kinds must have one before they close (closing
+    without it needs a reason), and how many days after the case is settled it is due."""
+
+    due_days: int = field(default=3, metadata=_rng(0, 60))
+    after_repair: bool = False
+    after_return: bool = False
+    after_exchange: bool = False
+    after_refund: bool = False
+    after_complaint: bool = True
+
+    def required_for(self, kind: str) -> bool:
+        return bool(getattr(self, f"after_{kind}", False))
+
+
+@dataclass(frozen=True)
 class PrintSettings:
     """Printed slips: the CJK font, the logo, and the printer remembered per form type.
 
@@ -209,6 +225,7 @@ class Settings:
     promise: PromiseSettings = field(default_factory=PromiseSettings)
     approval: ApprovalSettings = field(default_factory=ApprovalSettings)
     returns: ReturnSettings = field(default_factory=ReturnSettings)
+    followup: FollowUpSettings = field(default_factory=FollowUpSettings)
     printing: PrintSettings = field(default_factory=PrintSettings)
     ui: UiSettings = field(default_factory=UiSettings)
     backup: BackupSettings = field(default_factory=BackupSettings)

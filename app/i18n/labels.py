@@ -109,6 +109,13 @@ SEVERITIES = {
     "malicious": N_("Malicious escalation"),
 }
 
+COMPLAINT_CLASSES = {
+    "product": N_("Product quality"),
+    "service": N_("Service"),
+    "delivery": N_("Delivery"),
+    "attitude": N_("Staff attitude"),
+}
+
 CATEGORIES = {
     "phone": N_("Phone handset"),
     "battery": N_("Battery"),

@@ -64,6 +64,9 @@ FIELDS = {
     "resolution": N_("Resolution"),
     "satisfaction": N_("Satisfaction"),
     "follow_up": N_("Follow-up note"),
+    "complaint_class": N_("Complaint about"),
+    "complaint_cause": N_("Cause"),
+    "responsible": N_("Person responsible"),
     "carrier": N_("Carrier"),
     "tracking_no": N_("Tracking number"),
     "payer": N_("Freight paid by"),
@@ -204,6 +207,13 @@ MESSAGES = {
         "{field}: usable, scrap and back to the supplier must add up to the {received} units"
         " received (now {total})."
     ),
+    "follow_up_required": N_(
+        "{field}: this case has had no follow-up call; closing it needs a reason."
+    ),
+    "follow_up_not_for_kind": N_("This kind of case gets no follow-up call."),
+    "follow_up_done": N_("The follow-up call is already recorded."),
+    "not_a_complaint": N_("Only a complaint is classified this way."),
+    "case_closed": N_("The case is closed ({status})."),
     "lines_locked": N_("Lines can no longer change (status: {status})."),
     "not_found": N_("No {what} with number “{key}”."),
     "permission_denied": N_("Not allowed: this needs the {needs}."),

@@ -17,6 +17,10 @@ SECTIONS: dict[str, tuple[str, str]] = {
     "promise": (N_("Promise dates"), N_("How long the desk promises by customer class.")),
     "approval": (N_("Approvals"), N_("Who may approve refunds and returns.")),
     "returns": (N_("Returns (RMA)"), N_("Deadlines and sampling of the return procedure.")),
+    "followup": (
+        N_("Follow-up calls"),
+        N_("Which cases must have a follow-up call before they close, and when it is due."),
+    ),
     "printing": (
         N_("Printing"),
         N_("The font and logo on slips, and the printer remembered for each form."),
@@ -122,6 +126,18 @@ SETTINGS: dict[str, tuple[str, str]] = {
     "returns.batch_from_units": (
         N_("A batch from (units)"),
         N_("A return of this many units or more is inspected on a counted sample."),
+    ),
+    "followup.due_days": (
+        N_("Follow-up due after (days)"),
+        N_("Counted from the day the case is settled and may close."),
+    ),
+    "followup.after_repair": (N_("Follow-up required: repairs"), ""),
+    "followup.after_return": (N_("Follow-up required: returns"), ""),
+    "followup.after_exchange": (N_("Follow-up required: exchanges"), ""),
+    "followup.after_refund": (N_("Follow-up required: refunds"), ""),
+    "followup.after_complaint": (
+        N_("Follow-up required: complaints"),
+        N_("Closing without the call needs a reason."),
     ),
     "returns.no_reply_close_days": (
         N_("Close without reply after (days)"),

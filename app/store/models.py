@@ -112,6 +112,15 @@ class Case(BaseModel):
     ship_first_at = UTCDateTimeField(null=True)
     satisfaction = pw.IntegerField(null=True)  # 1..5 at follow-up
     follow_up = pw.TextField(default="")
+    # The follow-up call (回访, 003/004): when it is due, when it was made and by whom.
+    follow_up_due = pw.DateField(null=True)
+    follow_up_at = UTCDateTimeField(null=True)
+    follow_up_by = pw.ForeignKeyField(User, null=True, backref="+", index=False)
+    # A complaint's classification (004): product / service / delivery / attitude, its cause
+    # and the person responsible.
+    complaint_class = pw.CharField(max_length=12, default="", constraints=[_EMPTY])
+    complaint_cause = pw.TextField(default="", constraints=[_EMPTY])
+    responsible = pw.CharField(max_length=40, default="", constraints=[_EMPTY])
     resolution = pw.TextField(default="")
     platform_refund_no = pw.CharField(  # the online shop's refund/after-sales number
         max_length=40, default="", index=True, constraints=[_EMPTY]

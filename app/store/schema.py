@@ -26,7 +26,7 @@ from app.store.models import (
 
 SETTINGS_ROW = "settings"  # the key of the shop's settings row (services.setup.SETTINGS_KEY)
 
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 
 
 def _v2_accounts(m: SchemaMigrator) -> None:
@@ -212,6 +212,21 @@ def _v9_qc_counts(m: SchemaMigrator) -> None:
             migrate(m.add_column("return_auth", column, getattr(ReturnAuth, name)))
 
 
+def _v10_follow_ups(m: SchemaMigrator) -> None:
+    """Issue #16: a follow-up call on every kind (due, made at, made by) and a complaint's
+    classification, cause and person responsible."""
+    names = ("follow_up_due", "follow_up_at", "follow_up_by", "complaint_class")
+    names += ("complaint_cause", "responsible")
+    have = _column_names("case")
+    migrate(
+        *(
+            m.add_column("case", column, getattr(Case, name))
+            for name in names
+            if (column := "follow_up_by_id" if name == "follow_up_by" else name) not in have
+        )
+    )
+
+
 # version -> step that brings a database from version-1 to version. Each runs in a transaction
 # after a backup. Example: MIGRATIONS[2] = lambda m: migrate(m.add_column("case", "x", field)).
 MIGRATIONS: dict[int, Callable[[SchemaMigrator], None]] = {
@@ -223,6 +238,7 @@ MIGRATIONS: dict[int, Callable[[SchemaMigrator], None]] = {
     7: _v7_money_paths,
     8: _v8_trust,
     9: _v9_qc_counts,
+    10: _v10_follow_ups,
 }
 
 APPEND_ONLY_TRIGGERS = (

@@ -202,3 +202,33 @@ def test_a_batch_return_is_inspected_on_a_counted_sample(tmp_path: Path) -> None
     text = "".join(pdf_text(pdf, tmp_path).split())
     for words in ("抽检数量2", "不合格数1", "可用入库10", "退供应商2"):
         assert words in text, words
+
+
+def test_follow_up_calls_and_a_complaints_classification(tmp_path: Path) -> None:
+    """A complaint classified and closed only after its call (or with a reason); the list of
+    calls due; a repair's call from the command line."""
+    d = tmp_path / "data"
+    number = cli(
+        "intake", "--kind", "complaint", "--name", "周敏", "--phone", "13300001111",
+        "--description", "店员态度差", data_dir=d,
+    ).out.strip()  # fmt: skip
+    act(d, number, "move", "--to", "acknowledged")
+    act(d, number, "classify", "--about", "attitude", "--cause", "新店员", "--responsible", "王芳")
+    bad = cli("act", number, "classify", "--about", "weather", data_dir=d)
+    assert bad.rc == 2 and "Complaint about" in bad.err
+    act(d, number, "resolve", "--resolution", "店长致歉")
+    due = cli("follow-ups", "--json", data_dir=d).json()
+    assert due == []  # due in three days, not today
+    refused = cli("act", number, "close", data_dir=d)
+    assert refused.rc == 2 and "no follow-up call" in refused.err
+    listed = {
+        a["name"] for a in cli("act", number, "--list", "--json", data_dir=d).json()["actions"]
+    }
+    assert "follow-up" in listed
+    shown = json.loads(act(d, number, "follow-up", "--satisfaction", "4", "--json"))
+    assert (shown["status"], shown["satisfaction"], shown["complaint_class"]) == (
+        "closed",
+        4,
+        "attitude",
+    )
+    assert shown["responsible"] == "王芳" and shown["follow_up_by"]

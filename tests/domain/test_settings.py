@@ -56,6 +56,7 @@ def test_to_dict_is_json_safe_and_round_trips() -> None:
         "promise",
         "approval",
         "returns",
+        "followup",
         "printing",
         "ui",
         "backup",

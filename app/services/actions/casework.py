@@ -6,13 +6,13 @@ import json
 from pathlib import Path
 from typing import Any
 
-from app.domain import workflows
+from app.domain import kinds, workflows
 from app.domain.errors import ValidationError
 from app.domain.fields import FieldSpec as F
 from app.i18n import N_
-from app.i18n.labels import KINDS
+from app.i18n.labels import COMPLAINT_CLASSES, KINDS
 from app.services.actions import Action, register
-from app.services.casework import complaints
+from app.services.casework import complaints, follow_ups
 from app.services.casework.transitions import move
 from app.services.casework.views import CaseDetail
 from app.services.remedies import repair_help, repairs
@@ -47,6 +47,22 @@ def _strokes(raw: object) -> object:
         return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         raise ValidationError.single("strokes", "invalid") from None
+
+
+def _follow_up_open(d: CaseDetail) -> bool:
+    """A complaint's call closes it (after its solution); the other kinds' calls come once the
+    case is settled (it may close, or has), once."""
+    if d.kind == "complaint":
+        return d.status in ("resolved", "follow_up")
+    if not follow_ups.may_follow_up(d.kind) or d.follow_up_at is not None:
+        return False
+    return follow_ups.settled(d.kind, d.status)
+
+
+def _follow_up(ctx: Context, number: str, v: dict[str, Any]) -> Any:
+    if follow_ups.find_kind(number) == "complaint":
+        return complaints.follow_up(ctx, number, v["satisfaction"], v["note"])
+    return follow_ups.record_follow_up(ctx, number, v["satisfaction"], v["note"])
 
 
 def _schedule(ctx: Context, number: str, v: dict[str, Any]) -> Any:
@@ -273,9 +289,32 @@ register(
         style="success",
     ),
     Action(
+        "classify",
+        N_("Classify the complaint"),
+        lambda ctx, n, v: follow_ups.classify_complaint(
+            ctx, n, v["complaint_class"], v["complaint_cause"], v["responsible"]
+        ),
+        (
+            F(
+                "complaint_class",
+                N_("Complaint about"),
+                kind="choice",
+                choices=tuple(COMPLAINT_CLASSES.items()),
+                required=True,
+                cli="--about",
+            ),
+            F("complaint_cause", N_("Cause"), kind="multiline", span=True, cli="--cause"),
+            F("responsible", N_("Person responsible"), cli="--responsible"),
+        ),
+        workflows=COMPLAINT,
+        when=lambda d: d.closed_at is None,
+        style="secondary-outline",
+        order=25,
+    ),
+    Action(
         "follow-up",
         N_("Follow-up call"),
-        lambda ctx, n, v: complaints.follow_up(ctx, n, v["satisfaction"], v["note"]),
+        _follow_up,
         (
             F(
                 "satisfaction",
@@ -286,8 +325,7 @@ register(
             ),
             NOTE,
         ),
-        workflows=COMPLAINT,
-        when=lambda d: d.status in ("resolved", "follow_up"),
+        when=_follow_up_open,
         style="success",
     ),
     Action(
@@ -299,7 +337,7 @@ register(
                 "kind",
                 N_("Kind"),
                 kind="choice",
-                choices=tuple((k, KINDS[k]) for k in ("return", "exchange", "refund", "repair")),
+                choices=tuple((k, KINDS[k]) for k in kinds.spawnable_kinds()),
                 required=True,
             ),
             F("description", N_("Description"), kind="multiline", span=True),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from app.domain import kinds
 from app.domain.errors import DomainError
 from app.domain.validation import validate_qty, validate_text
+from app.services.casework.follow_ups import write_follow_up
 from app.services.casework.intake import IntakeForm, take_intake
 from app.services.casework.records import find_case
 from app.services.casework.transitions import apply_transition
@@ -29,8 +30,7 @@ def follow_up(ctx: Context, number: str, satisfaction: int | str, note: str = ""
     text = validate_text(note, "follow_up", max_len=2000)
     with write_transaction():
         case = find_case(number)
-        case.satisfaction = score
-        case.follow_up = text
+        write_follow_up(ctx, case, score, text)
         if case.status == "resolved":
             apply_transition(ctx, case, "follow_up", text, {"satisfaction": score})
         apply_transition(ctx, case, "closed", text, {"satisfaction": score})

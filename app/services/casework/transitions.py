@@ -12,6 +12,7 @@ from typing import Any
 from app.domain import kinds, workflows
 from app.domain.codes import Disposition, MoneyKind
 from app.domain.errors import DomainError
+from app.services.casework import follow_ups
 from app.services.casework.records import find_case, refunded_total, repair_of, rma_of
 from app.services.remedies.approvals import check_and_record_approval
 from app.services.remedies.ledger import book_entry, live_entries
@@ -255,6 +256,9 @@ def apply_transition(
     frm = case.status
     for guard in GUARDS.get((wf.name, target), ()):
         guard(ctx, case, frm, note)
+    if target == "closed":
+        follow_ups.check_close(ctx, case, note)
+    follow_ups.settle_follow_up(ctx, case, target)
     now = ctx.now()
     case.status = target
     case.updated_at = now

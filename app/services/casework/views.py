@@ -271,6 +271,12 @@ class CaseDetail:
     ship_first_by: str | None
     satisfaction: int | None
     follow_up: str
+    follow_up_due: date | None
+    follow_up_at: datetime | None
+    follow_up_by: str
+    complaint_class: str
+    complaint_cause: str
+    responsible: str
     resolution: str
     photos: list[str]
     repair: RepairView | None

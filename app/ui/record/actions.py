@@ -74,6 +74,7 @@ STEPS: dict[str, str] = {
     "resolve": "resolve",
     "follow_up": "follow-up",
     "follow_up_close": "follow-up",
+    "follow_up_call": "follow-up",
     "spawn": "spawn-case",
     "repair.edit": "diagnose",
     "repair.estimate": "estimate",

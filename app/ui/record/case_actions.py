@@ -15,7 +15,7 @@ from app.domain.money import format_money, parse_money
 from app.i18n import N_, _
 from app.i18n.labels import KINDS, STATUSES, label
 from app.services.actions.returns import claim_open_allowed, live_claim
-from app.services.casework import complaints
+from app.services.casework import complaints, follow_ups
 from app.services.casework.views import CaseDetail, ClaimView
 from app.services.remedies import money, return_help
 from app.ui.desk import Outcome
@@ -82,18 +82,24 @@ def _follow_up(panel: RecordPanel, d: CaseDetail) -> FormDialog:
         Field("follow_up", N_("What the customer said"), kind="multiline", height=3, width=44),
     ]
 
+    complaint = d.kind == "complaint"  # its call closes it
+
     def submit(values: dict[str, Any], form: FormFrame) -> Outcome:
         if not values["satisfaction"]:
             form.set_error("satisfaction", _("Choose how satisfied the customer is."))
             return Outcome(False)
+        score = values["satisfaction"]
         return panel.desk.call(
-            complaints.follow_up,
+            complaints.follow_up if complaint else follow_ups.record_follow_up,
             d.number,
-            values["satisfaction"],
+            score,
             values["follow_up"],
             form=form,
             done=done_text(
-                d, _("followed up ({score}/5), closed").format(score=values["satisfaction"])
+                d,
+                _("followed up ({score}/5), closed").format(score=score)
+                if complaint
+                else _("followed up ({score}/5)").format(score=score),
             ),
         )
 
@@ -101,8 +107,10 @@ def _follow_up(panel: RecordPanel, d: CaseDetail) -> FormDialog:
         _("Follow-up call"),
         fields,
         submit,
-        intro=_("Ask the customer whether the solution worked; the complaint is then closed."),
-        ok_text=_("Save and close"),
+        intro=_("Ask the customer whether the solution worked; the complaint is then closed.")
+        if complaint
+        else _("Ask the customer how it went and how satisfied they are."),
+        ok_text=_("Save and close") if complaint else _("Save"),
         ok_style="success",
     )
     dialog.form.set("follow_up", d.follow_up)
@@ -289,6 +297,14 @@ register(
         target="closed",
         when=lambda d: d.status == "follow_up",
         style="success",
+    ),
+    RecordAction(
+        "follow_up_call",
+        N_("Follow-up call…"),
+        _follow_up,
+        when=lambda d: d.kind != "complaint",
+        style="success",
+        order=40,
     ),
     RecordAction(
         "spawn",

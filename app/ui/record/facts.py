@@ -11,6 +11,7 @@ from app.i18n import _, current_language
 from app.i18n.labels import (
     ACCESSORIES,
     CHANNELS,
+    COMPLAINT_CLASSES,
     DISPOSITIONS,
     INSPECTION,
     LIABILITY,
@@ -95,8 +96,16 @@ def product_rows(ctx: Context, d: CaseDetail) -> Rows:
         rows.append((_("Parcel"), label(SHIPPING, d.shipping_status)))
     if d.resolution:
         rows.append((_("Resolution"), d.resolution))
+    if d.complaint_class:
+        rows.append((_("Complaint about"), label(COMPLAINT_CLASSES, d.complaint_class)))
+        rows.append((_("Cause"), d.complaint_cause))
+        rows.append((_("Person responsible"), d.responsible))
     if d.satisfaction is not None:
         rows.append((_("Satisfaction"), f"{d.satisfaction}/5 {d.follow_up}".strip()))
+    if d.follow_up_at is not None:
+        rows.append((_("Follow-up call"), f"{d.follow_up_by}, {_when(ctx, d.follow_up_at)}"))
+    elif d.follow_up_due is not None:
+        rows.append((_("Follow-up due"), d.follow_up_due.isoformat()))
     return _keep(rows)
 
 
