@@ -13,6 +13,7 @@ from typing import Any
 
 from app.i18n import N_, _
 from app.i18n.labels import (
+    COMPLAINT_CLASSES,
     EVENT_ACTIONS,
     FORM_NAMES,
     MONEY_KINDS,
@@ -44,6 +45,8 @@ FIELD_NAMES = {
     "factory_tag": N_("returned-part tag"),
     "service_class": N_("service class"),
     "kind": N_("customer type"),
+    "sold": N_("sale date"),
+    "amount": N_("amount paid"),
 }
 
 
@@ -109,6 +112,24 @@ def _details(action: str, data: Mapping[str, Any]) -> str:
         )
     if action == "capa":
         return _("report sent to the customer") if data.get("report_sent") else ""
+    if action == "followed_up":
+        return _("satisfaction {score}/5").format(score=data.get("satisfaction"))
+    if action == "classified":
+        return _join(
+            label(COMPLAINT_CLASSES, data.get("class")), str(data.get("responsible") or "")
+        )
+    if action == "promise_extended":
+        return _("{old} → {new}").format(old=data.get("from") or "—", new=data.get("to"))
+    if action == "corrected":
+        before, after = data.get("before") or {}, data.get("after") or {}
+        return "；".join(
+            _("{field}: {old} → {new}").format(
+                field=_(FIELD_NAMES.get(k, N_("other details"))),
+                old=before.get(k) or "—",
+                new=after.get(k) or "—",
+            )
+            for k in after
+        )
     if action in ("dealer_charged", "dealer_credited", "dealer_deposit"):
         return _money(data.get("amount"))
     return ""

@@ -241,6 +241,10 @@ EVENT_ACTIONS = {
     "dealer_deposit": N_("dealer deposit"),
     "stock_in": N_("stock received"),
     "reply_deemed": N_("no reply in time: taken as accepted"),
+    "followed_up": N_("follow-up call"),
+    "classified": N_("complaint classified"),
+    "promise_extended": N_("promise date extended"),
+    "corrected": N_("intake corrected"),
 }
 
 #: Why a backup was taken (the code is part of its file name).

@@ -17,6 +17,7 @@ FIELDS = {
     "category": N_("Category"),
     "serial": N_("Serial/IMEI"),
     "sold": N_("Sale date"),
+    "promise_date": N_("Promised by"),
     "on": N_("Request date"),
     "reason": N_("Reason"),
     "request": N_("Customer's request"),
@@ -210,6 +211,8 @@ MESSAGES = {
     "follow_up_required": N_(
         "{field}: this case has had no follow-up call; closing it needs a reason."
     ),
+    "not_later": N_("{field}: must be later than the date promised now ({current})."),
+    "not_correctable": N_("{field}: cannot be corrected this way (only {allowed})."),
     "follow_up_not_for_kind": N_("This kind of case gets no follow-up call."),
     "follow_up_done": N_("The follow-up call is already recorded."),
     "not_a_complaint": N_("Only a complaint is classified this way."),

@@ -232,3 +232,23 @@ def test_follow_up_calls_and_a_complaints_classification(tmp_path: Path) -> None
         "attitude",
     )
     assert shown["responsible"] == "王芳" and shown["follow_up_by"]
+
+
+def test_a_promise_extended_and_an_intake_corrected(tmp_path: Path) -> None:
+    d = tmp_path / "data"
+    number = cli(
+        "intake", "--kind", "repair", "--name", "林晓", "--phone", "13700003333",
+        "--product", "OPPO Reno11", "--category", "phone", "--sold", "2025-01-01",
+        "--description", "屏幕碎裂", data_dir=d,
+    ).out.strip()  # fmt: skip
+    early = cli(
+        "act", number, "extend-promise", "--until", "2000-01-01", "--reason", "x", data_dir=d
+    )
+    assert early.rc == 2 and "later than the date promised now" in early.err
+    act(d, number, "extend-promise", "--until", "2099-01-10", "--reason", "等配件")
+    shown = json.loads(
+        act(d, number, "correct", "--sold", "2025-06-01", "--reason", "日期录错", "--json")
+    )
+    assert shown["sale"]["sale_date"] == "2025-06-01" and shown["promise_date"] == "2099-01-10"
+    history = " ".join(e["action"] for e in shown["events"])
+    assert "promise_extended" in history and "corrected" in history

@@ -18,7 +18,7 @@ from argon2 import PasswordHasher
 
 from app.domain.codes import Role
 from app.domain.errors import DomainError
-from app.services.casework import cases
+from app.services.casework import cases, corrections
 from app.services.casework.intake import IntakeForm, take_intake
 from app.services.casework.rules import update_settings
 from app.services.paper import report
@@ -51,7 +51,16 @@ EXPECTED: dict[str, frozenset[Action]] = {
     "front_desk": frozenset(FRONT_DESK),
     "manager": frozenset(
         FRONT_DESK
-        | {A.APPROVE_MANAGER, A.SHIP_FIRST, A.QC, A.STOCK, A.DEALER_DEPOSIT, A.REPORT, A.AUDIT}
+        | {
+            A.APPROVE_MANAGER,
+            A.SHIP_FIRST,
+            A.QC,
+            A.CASE_CORRECT,
+            A.STOCK,
+            A.DEALER_DEPOSIT,
+            A.REPORT,
+            A.AUDIT,
+        }
     ),
     "technician": frozenset({A.CASE_CREATE, A.CASE_MOVE, A.REPAIR_WORK, A.QC}),
 }
@@ -248,6 +257,13 @@ PROBES: dict[Action, tuple[Probe, ...]] = {
     ),
     A.QC: (
         Probe("inspect", received_return, lambda c, n: returns.inspect(c, n, "confirmed_defect")),
+    ),
+    A.CASE_CORRECT: (
+        Probe(
+            "correct",
+            repair,
+            lambda c, n: corrections.correct_case(c, n, {"serial": "SN-1"}, "录错"),
+        ),
     ),
     A.CLAIM: (Probe("claim", claim, lambda c, n: money_svc.move_claim(c, n, "filed")),),
     A.SETTINGS: (

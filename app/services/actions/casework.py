@@ -12,7 +12,7 @@ from app.domain.fields import FieldSpec as F
 from app.i18n import N_
 from app.i18n.labels import COMPLAINT_CLASSES, KINDS
 from app.services.actions import Action, register
-from app.services.casework import complaints, follow_ups
+from app.services.casework import complaints, corrections, follow_ups
 from app.services.casework.transitions import move
 from app.services.casework.views import CaseDetail
 from app.services.remedies import repair_help, repairs
@@ -63,6 +63,11 @@ def _follow_up(ctx: Context, number: str, v: dict[str, Any]) -> Any:
     if follow_ups.find_kind(number) == "complaint":
         return complaints.follow_up(ctx, number, v["satisfaction"], v["note"])
     return follow_ups.record_follow_up(ctx, number, v["satisfaction"], v["note"])
+
+
+def _correct(ctx: Context, number: str, v: dict[str, Any]) -> Any:
+    changes = {k: v[k] for k in corrections.CORRECTABLE if v.get(k) not in (None, "")}
+    return corrections.correct_case(ctx, number, changes, v["reason"])
 
 
 def _schedule(ctx: Context, number: str, v: dict[str, Any]) -> Any:
@@ -349,6 +354,35 @@ register(
         order=30,
     ),
     # --- every record ---------------------------------------------------------------------------
+    Action(
+        "extend-promise",
+        N_("Extend the promise date"),
+        lambda ctx, n, v: corrections.extend_promise(ctx, n, v["promise_date"], v["reason"]),
+        (
+            F("promise_date", N_("New promise date"), required=True, cli="--until"),
+            F("reason", N_("Reason told to the customer"), required=True, span=True),
+        ),
+        when=lambda d: d.closed_at is None,
+        style="secondary-outline",
+        order=70,
+    ),
+    Action(
+        "correct",
+        N_("Correct the intake"),
+        _correct,
+        (
+            F("sold", N_("Sale date"), default=None),
+            F("amount", N_("Amount paid"), default=None),
+            F("product", N_("Product"), default=None),
+            F("serial", N_("Serial/IMEI"), default=None),
+            F("reason", N_("Why it was wrong"), required=True, span=True),
+        ),
+        permission=Permission.CASE_CORRECT,
+        when=lambda d: d.closed_at is None,
+        style="secondary-outline",
+        order=80,
+        help=N_("Give only what was wrong; the rights are decided again from the corrected facts."),
+    ),
     Action(
         "close",
         N_("Close"),

@@ -4,8 +4,8 @@ classification.
 A case is due for its call `followup.due_days` after it is settled (the first time it reaches a
 state from which it may close, or a final one: a repair collected), for the kinds the shop says
 must have one; closing such a case without the call needs a reason (the close's note), which the
-event keeps. A repair has no "closed" state: its calls are found through `follow_ups_due`. The score (1–5) and
-the call feed the monthly summary's satisfaction figures.
+event keeps. A repair has no "closed" state: its calls are found through `follow_ups_due`. The
+score (1–5) and the call feed the monthly summary's satisfaction figures.
 """
 
 from __future__ import annotations

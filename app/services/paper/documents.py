@@ -260,7 +260,7 @@ def _case_values(ctx: Context, d: CaseDetail, f: _Fmt, *, mask: bool) -> dict[st
         "unit_price": f.money(s.unit_price) if s else "",
         "amount": f.money(d.amount),
         "refunded_total": f.money(d.refunded_total),
-        "promise_date": f.day(d.promise_date),
+        "promise_date": _promise(d, f),
         "created_at": f.when(d.created_at),
         "created_date": f.day(d.created_at),
         "created_by": d.created_by,
@@ -565,6 +565,16 @@ def _approval_level(level: str, amount: Decimal | None, f: _Fmt) -> str:
     if name and amount is not None:
         return f"{name}（{f.money(amount)}）" if f.lang == "zh" else f"{name} ({f.money(amount)})"
     return name
+
+
+def _promise(d: CaseDetail, f: _Fmt) -> str:
+    """The promise date; once extended, with the reason the customer was told."""
+    day = f.day(d.promise_date)
+    extended = [e for e in d.events if e.action == "promise_extended"]
+    if not day or not extended:
+        return day
+    why = extended[-1].note
+    return f"{day}（已延期：{why}）" if f.lang == "zh" else f"{day} (extended: {why})"
 
 
 def _count(n: int | None) -> str:

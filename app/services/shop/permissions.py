@@ -23,6 +23,7 @@ class Action(StrEnum):
     DEALER_DEPOSIT = "dealer.deposit"  # money a dealer pays onto their account
     CLAIM = "claim.manage"
     CUSTOMER_EDIT = "customer.edit"
+    CASE_CORRECT = "case.correct"  # what intake recorded wrongly (sale date, amount …)
     SETTINGS = "settings.edit"
     USERS = "users.manage"
     PRIVACY = "privacy.export"  # one customer's data as a file
@@ -49,7 +50,7 @@ MATRIX: dict[Role, frozenset[Action]] = {
     ),
 }
 # A front-desk user flagged as manager may also approve at or below the threshold, ship first,
-# record a quality check,
+# record a quality check, correct what intake recorded wrongly,
 # book parts bought in and dealers' deposits (stock and money the books rely on), and read the
 # summary and check the log (the owner's stand-in on duty).
 MANAGER_EXTRA = frozenset(
@@ -57,6 +58,7 @@ MANAGER_EXTRA = frozenset(
         Action.APPROVE_MANAGER,
         Action.SHIP_FIRST,
         Action.QC,
+        Action.CASE_CORRECT,
         Action.STOCK,
         Action.DEALER_DEPOSIT,
         Action.REPORT,
