@@ -19,11 +19,12 @@ def build(d: Script, p: Plan, variant: str) -> None:
     if p.mode in ("closed", "recent") and d.chance(0.2):
         p.person = d.pick(d.people.dealers)
     sale = d.sale_fields("tmall" if d.chance(0.7) else "wechat")
+    late_by = d.rng.randint(0, 5)
     fields = {
         "kind": "parts",
         **sale,
         **d.item_fields(item),
-        "sold_days": d.rng.randint(0, 5),
+        "sold_days": late_by,
         "reason": "parts_missing",
         "description": f"订单 {sale['order_no']}：{desc}",
     }
@@ -38,7 +39,15 @@ def build(d: Script, p: Plan, variant: str) -> None:
         )
         d.mv(p, d.h(12, 72), p.desk, "closed", "顾客已知悉")
         return
-    d.mv(p, d.h(0.5, 8), p.desk, "approved", f"核实出库记录确认漏发{what}，同意补发")
+    # Reported more than the set days after delivery: only the owner agrees to send them on.
+    late = late_by > d.ctx.settings.returns.short_delivery_days
+    d.mv(
+        p,
+        d.h(0.5, 8),
+        "owner" if late else p.desk,
+        "approved",
+        f"核实出库记录确认漏发{what}，同意补发",
+    )
     carrier, tracking = d.tracking()
     fee = money(d.pick((8, 10, 12)))
     p.do(

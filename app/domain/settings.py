@@ -140,6 +140,8 @@ class ReturnSettings:
     batch_from_units: int = field(default=10, metadata=_rng(2))  # this many or more: a batch
     no_reply_close_days: int = field(default=45, metadata=_rng(1))
     ship_first_return_days: int = field(default=7, metadata=_rng(1))  # 先补发: goods owed back
+    # 货品缺少反馈: missing items reported later than this after delivery need the owner.
+    short_delivery_days: int = field(default=2, metadata=_rng(0, 60))
 
 
 FORM_PRINTERS = (

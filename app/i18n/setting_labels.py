@@ -139,6 +139,10 @@ SETTINGS: dict[str, tuple[str, str]] = {
         N_("Follow-up required: complaints"),
         N_("Closing without the call needs a reason."),
     ),
+    "returns.short_delivery_days": (
+        N_("Missing items reported within (days)"),
+        N_("Reported later than this after delivery, sending them needs the owner."),
+    ),
     "returns.no_reply_close_days": (
         N_("Close without reply after (days)"),
         N_("No reply to the report: the case closes as accepted."),

@@ -84,3 +84,23 @@ def test_a_sale_date_typed_wrong_is_corrected_and_the_rights_follow(ctx: Context
     assert data["after"] == {"sold": "2026-02-27", "amount": "280.00"}
     assert data["rights_before"]["return"] is False
     assert event.note == "年份和金额录错"
+
+
+def test_a_product_with_a_longer_makers_warranty(ctx: Context) -> None:
+    """A phone whose maker gives 24 months: the free repair lasts 24 months, not the law's 12,
+    for this case and the product's next ones; the warranty card prints it."""
+    from app.services.casework.intake import IntakeForm, take_intake
+
+    form = {"kind": "repair", "name": "王芳", "phone": "13600001234", "product": "华为 Mate 60"}
+    form |= {"category": "phone", "sold": "2024-12-01", "fault": "不开机"}
+    with pytest.raises(ValidationError) as info:
+        take_intake(ctx, IntakeForm.from_values({**form, "warranty_months": "0"}))
+    assert [e.field for e in info.value.errors] == ["warranty_months"]
+    case = take_intake(ctx, IntakeForm.from_values({**form, "warranty_months": "24"}))
+    ent = Entitlement.from_dict(case.entitlement)
+    assert ent.free_repair and ent.warranty_until == date(2026, 12, 1)
+    created = Event.get((Event.number == case.number) & (Event.action == "created"))
+    assert unsealed(created.data)["warranty_months"] == 24
+    again = take_intake(ctx, IntakeForm.from_values(form))  # the product remembers it
+    assert Entitlement.from_dict(again.entitlement).free_repair
+    assert "24" in slip_data(ctx, again.number, "warranty-card", lang="zh")["warranty_months"]

@@ -353,6 +353,8 @@ def take_intake(ctx: Context, form: IntakeForm) -> Case:
             platform_refund_no=clean.platform_refund_no,
         )
         detail: dict[str, Any] = {"kind": clean.kind, "customer": customer.id}
+        if clean.extra.get("warranty_months"):  # the product's warranty as the desk gave it
+            detail["warranty_months"] = clean.extra["warranty_months"]
         same_order = order_cases(clean.order_no, exclude=case.id)
         if same_order:
             # One order, one refund: the desk is warned and both cases point at each other.
@@ -421,6 +423,7 @@ def _product(clean: CleanIntake) -> Product | None:
     product = Product.get_or_none(
         (Product.name == clean.product) & (Product.model_spec == clean.model_spec)
     )
+    months = clean.extra.get("warranty_months")  # the maker's, when longer than the law's
     if product is None:
         product = Product.create(
             name=clean.product,
@@ -428,7 +431,11 @@ def _product(clean: CleanIntake) -> Product | None:
             category=(clean.category or Category.OTHER).value,
             price=_unit_price(clean) or Decimal("0"),
             unit="台" if (clean.category or Category.OTHER) is Category.PHONE else "件",
+            warranty_months=months,
         )
+    elif months and product.warranty_months != months:
+        product.warranty_months = months
+        product.save()
     return product
 
 

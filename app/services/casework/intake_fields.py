@@ -18,7 +18,7 @@ from collections.abc import Mapping
 
 from app.domain import kinds
 from app.domain.fields import FieldSpec
-from app.domain.validation import validate_date, validate_phone, validate_serial
+from app.domain.validation import validate_date, validate_phone, validate_qty, validate_serial
 from app.i18n import N_
 from app.i18n.labels import ACCESSORIES, CATEGORIES, CHANNELS, REASONS, REQUESTS, SEVERITIES
 
@@ -75,6 +75,10 @@ def _phone(value: str) -> object:
 
 def _serial(value: str) -> object:
     return validate_serial(value)
+
+
+def _months(value: str) -> object:
+    return validate_qty(value, "warranty_months", minimum=1, maximum=120)
 
 
 def _date(value: str) -> object:
@@ -173,6 +177,14 @@ PRODUCT_FIELDS: tuple[FieldSpec, ...] = (
         printed=("intake", "warranty-card", *_DEVICE_SLIPS),
     ),
     FieldSpec("category", N_("Category"), kind="choice", choices=_choices(CATEGORIES), width=10),
+    FieldSpec(
+        "warranty_months",
+        N_("Maker's warranty (months)"),
+        check=_months,
+        width=6,
+        hint=N_("Only when longer than the law's; kept for the product"),
+        printed=("warranty-card",),
+    ),
     FieldSpec(
         "serial",
         N_("IMEI/SN"),
@@ -318,6 +330,7 @@ SLIP_KEYS: dict[str, tuple[str, ...]] = {
     "description": ("description", "fault"),
     "product": ("product_name", "device"),
     "model_spec": ("product_spec", "device"),
+    "warranty_months": ("warranty_months",),
     "category": ("product_category",),
     "serial": ("serial", "repair_serial"),
     "sold": ("sale_date",),

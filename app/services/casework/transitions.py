@@ -203,6 +203,15 @@ def _complaint_resolved(ctx: Context, case: Case, frm: str, note: str) -> None:
         case.resolution = note.strip()
 
 
+def _short_delivery(ctx: Context, case: Case, frm: str, note: str) -> None:
+    """Missing items (货品缺少反馈) reported more than `short_delivery_days` after delivery (the
+    sale date stands for it), or with no date to tell, are sent on only with the owner's say."""
+    sold = case.sale.sale_date if case.sale_id else None
+    limit = ctx.settings.returns.short_delivery_days
+    if sold is None or (ctx.local(case.created_at).date() - sold).days > limit:
+        require(ctx, Action.APPROVE_OWNER)
+
+
 def _claim_linked(ctx: Context, case: Case, frm: str, note: str) -> None:
     if not case.claims.exists():
         raise DomainError("claim_required")
@@ -235,6 +244,7 @@ GUARDS: dict[tuple[str, str], tuple[Guard, ...]] = {
     ("refund", "rejected"): (_need_note(),),
     ("complaint", "resolved"): (_complaint_resolved,),
     ("parts", "rejected"): (_need_note(),),
+    ("parts", "approved"): (_short_delivery,),
     ("carrier_damage", "rejected"): (_need_note(),),
     ("carrier_damage", "replacement_shipped"): (_carrier_replacement,),
     ("carrier_damage", "refunded"): (_money_recorded(MoneyKind.REFUND, "refund_not_recorded"),),
