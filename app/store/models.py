@@ -164,6 +164,7 @@ class RepairTicket(BaseModel):
     scrap_approved_by = pw.ForeignKeyField(User, null=True, backref="+")
     scrap_approved_at = UTCDateTimeField(null=True)
     factory_tag = pw.CharField(max_length=40, default="")  # faulty part sent back (旧件返厂)
+    customer_comment = pw.TextField(default="", constraints=[_EMPTY])  # said when signing
 
     class Meta:
         # The monthly summary counts tickets per technician received/finished before a date.

@@ -17,6 +17,7 @@ from app.store.models import (
     Case,
     CustomerAccess,
     MoneyEntry,
+    RepairTicket,
     ReturnAuth,
     ReturnLine,
     SaleRef,
@@ -213,8 +214,8 @@ def _v9_qc_counts(m: SchemaMigrator) -> None:
 
 
 def _v10_follow_ups(m: SchemaMigrator) -> None:
-    """Issue #16: a follow-up call on every kind (due, made at, made by) and a complaint's
-    classification, cause and person responsible."""
+    """Issue #16: a follow-up call on every kind (due, made at, made by), a complaint's
+    classification, cause and person responsible, and the customer's comment on a ticket."""
     names = ("follow_up_due", "follow_up_at", "follow_up_by", "complaint_class")
     names += ("complaint_cause", "responsible")
     have = _column_names("case")
@@ -225,6 +226,8 @@ def _v10_follow_ups(m: SchemaMigrator) -> None:
             if (column := "follow_up_by_id" if name == "follow_up_by" else name) not in have
         )
     )
+    if "customer_comment" not in _column_names("repair_ticket"):  # what they said when signing
+        migrate(m.add_column("repair_ticket", "customer_comment", RepairTicket.customer_comment))
 
 
 # version -> step that brings a database from version-1 to version. Each runs in a transaction

@@ -365,3 +365,37 @@ def test_the_first_technician_to_work_a_repair_becomes_its_assignee(
     repairs.assign_technician(ctx, case.number, "tech2")
     repairs.update_ticket(tech_ctx, case.number, diagnosis="更换排线")
     assert find_case(case.number).assignee.name == "tech2"
+
+
+def test_the_onsite_ticket_prints_every_visit(ctx: Context, tech_ctx: Context, tmp_path) -> None:
+    """001 上门维修单: the appointment, each visit with its outcome and revisit reason, who went,
+    when the work started and finished, the returned-part tag, the customer's comment and
+    signature; and a blank ticket to take along."""
+    from app.services.paper.documents import blank_form, make_slip
+    from tests.documents.slipdata import pdf_text
+
+    number = intake_repair(ctx, on_site=True, site_address="闵行区莘庄 8 号")
+    repairs.record_visit(tech_ctx, number, "检测为天线故障，需订配件")
+    cases.move(tech_ctx, number, "revisit_scheduled", "配件需订货，已告知客户")
+    repairs.record_visit(tech_ctx, number, "更换天线，通话正常", reason="配件到货")
+    repairs.update_ticket(tech_ctx, number, factory_tag="RMA-ANT-0042")
+    repairs.sign(tech_ctx, number, SIGNATURE, "王芳", "师傅很准时，满意")
+    cases.move(tech_ctx, number, "done")
+
+    slip = make_slip(ctx, number, "repair-ticket", lang="zh")
+    text = "".join(pdf_text(slip.pdf, tmp_path).split())
+    for words in (
+        "上门服务",
+        "检测为天线故障",
+        "更换天线，通话正常",
+        "配件到货",
+        "开始服务",
+        "RMA-ANT-0042",
+        "师傅很准时，满意",
+        "Tech",
+    ):
+        assert words in text, words
+    blank = tmp_path / "blank.pdf"
+    blank.write_bytes(blank_form(ctx, "repair-ticket", lang="zh"))
+    blank_text = "".join(pdf_text(blank, tmp_path).split())
+    assert "上门服务" in blank_text and "客户意见" in blank_text

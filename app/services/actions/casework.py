@@ -233,7 +233,9 @@ register(
     Action(
         "sign",
         N_("Customer signs"),
-        lambda ctx, n, v: repairs.sign(ctx, n, _strokes(v["strokes"]), v["signer"]),
+        lambda ctx, n, v: repairs.sign(
+            ctx, n, _strokes(v["strokes"]), v["signer"], v["customer_comment"]
+        ),
         (
             F(
                 "strokes",
@@ -243,6 +245,7 @@ register(
                 hint=N_("A JSON file: a list of strokes, each a list of [x, y] points from 0 to 1"),
             ),
             F("signer", N_("Signed by")),
+            F("customer_comment", N_("Customer's comment"), span=True, cli="--comment"),
         ),
         workflows=REPAIR,
         when=_in(*SIGN_AT),

@@ -265,6 +265,7 @@ SITE_FIELDS: tuple[FieldSpec, ...] = (
         hint=N_("YYYY-MM-DD HH:MM"),
         width=10,
         cli="",  # an appointment is checked against the calendar by the window's save
+        printed=("repair-ticket",),
     ),
 )
 

@@ -181,6 +181,7 @@ def repair_view(t: RepairTicket) -> RepairView:
         scrap_report=t.scrap_report,
         scrap_approved_by=_user_name(t.scrap_approved_by_id),
         factory_tag=t.factory_tag,
+        customer_comment=t.customer_comment,
         parts=parts,
         labour=labour,
         visits=visits,

@@ -21,7 +21,7 @@ from app.services.shop.context import Context
 from app.services.shop.permissions import Action, require
 from app.store.db import write_transaction
 from app.store.history import record_event
-from app.store.models import Case, MoneyEntry, ReturnLine
+from app.store.models import Case, MoneyEntry, RepairVisit, ReturnLine
 
 Guard = Callable[[Context, Case, str, str], None]  # (ctx, case, from_status, note)
 
@@ -60,6 +60,20 @@ def _repair_ready(ctx: Context, case: Case, frm: str, note: str) -> None:
     if not t.result.strip():
         t.result = note.strip()
     t.finished_at = ctx.now()
+    t.save()
+
+
+def _onsite_finished(ctx: Context, case: Case, frm: str, note: str) -> None:
+    """An on-site job is finished at its last visit's close: the ticket and the technician's
+    monthly figures count it then (the result is the last visit's outcome unless written)."""
+    t = repair_of(case)
+    if t is None:
+        return
+    if t.finished_at is None:
+        t.finished_at = ctx.now()
+    if not t.result.strip():
+        last = t.visits.order_by(RepairVisit.visited_at.desc(), RepairVisit.id.desc()).first()
+        t.result = note.strip() or (last.outcome if last else "")
     t.save()
 
 
@@ -223,7 +237,7 @@ GUARDS: dict[tuple[str, str], tuple[Guard, ...]] = {
     ("repair", "repairing"): (_repair_estimate_decided,),
     ("repair", "ready_for_pickup"): (_repair_ready,),
     ("repair", "collected"): (_signed,),
-    ("repair", "done"): (_signed,),
+    ("repair", "done"): (_signed, _onsite_finished),
     ("repair", "returned_unrepaired"): (_signed,),
     ("repair", "scrapped"): (_scrap_approved,),
     ("repair", "revisit_scheduled"): (_need_note(),),

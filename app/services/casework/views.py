@@ -128,6 +128,7 @@ class RepairView:
     scrap_report: str
     scrap_approved_by: str | None
     factory_tag: str
+    customer_comment: str
     parts: list[PartLineView]
     labour: list[LabourView]
     visits: list[VisitView]

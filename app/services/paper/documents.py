@@ -54,7 +54,7 @@ OTHER_FORMS = ("check_guide",)
 #: Slips handed to the customer (or a carrier): phone numbers are masked (003 §4.3).
 CUSTOMER_FACING = frozenset(FORMS) - {"return-receipt"}
 #: Forms that can be printed empty, to fill in by hand.
-BLANK_FORMS = ("intake", "rma", "warranty-card")
+BLANK_FORMS = ("intake", "rma", "warranty-card", "repair-ticket")
 
 
 def form_kinds(code: str) -> tuple[str, ...]:
@@ -313,6 +313,7 @@ def _repair_values(d: CaseDetail, f: _Fmt) -> dict[str, Any]:
         "diagnosis": t.diagnosis,
         "service_type": (("上门服务", "on-site") if t.on_site else ("到店维修", "in shop"))[i],
         "site_address": t.site_address,
+        "on_site": "1" if t.on_site else "",
         "appointment": f.when(t.appointment_at),
         "warranty": (("保内", "in warranty") if t.in_warranty else ("保外", "out of warranty"))[i],
         "estimate": f.money(t.estimate),
@@ -328,6 +329,18 @@ def _repair_values(d: CaseDetail, f: _Fmt) -> dict[str, Any]:
         "signed_at": f.when(t.signed_at),
         "signed_date": f.day(t.signed_at),
         "factory_tag": t.factory_tag,
+        "customer_comment": t.customer_comment,
+        # On-site work: the first visit starts it; every visit with its outcome (001 上门维修单).
+        "visit_started": f.when(t.visits[0].visited_at) if t.visits else "",
+        "visits": [
+            {
+                "visited_at": f.when(v.visited_at),
+                "visit_technician": v.technician or "",
+                "outcome": v.outcome,
+                "revisit_reason": v.reason,
+            }
+            for v in t.visits
+        ],
     }
 
 
@@ -680,6 +693,7 @@ def _blank_values(ctx: Context, f: _Fmt) -> dict[str, Any]:
     return {
         **_shop(ctx, f),
         "handset": "1",  # a blank card carries the handset's terms
+        "on_site": "1",  # a blank ticket is taken along to on-site jobs: visit lines to fill
         # a blank return form prints the seed's tick boxes, all empty, for the pen
         "request_ticks": ticks(f, REQUEST_TICKS, None),
         "decision_ticks": ticks(f, REQUEST_TICKS, None),

@@ -295,15 +295,19 @@ def validate_strokes(strokes: object) -> list[list[list[float]]]:
     return clean
 
 
-def sign(ctx: Context, number: str, strokes: object, signer: str = "") -> None:
-    """Keep the customer's signature strokes (rendered to an image for the slip, not a grab)."""
+def sign(ctx: Context, number: str, strokes: object, signer: str = "", comment: str = "") -> None:
+    """Keep the customer's signature strokes (rendered to an image for the slip, not a grab)
+    and what they said about the work (客户意见, printed on the ticket)."""
     clean = validate_strokes(strokes)
     who = validate_text(signer, "signer", max_len=40)
+    said = validate_text(comment, "customer_comment", max_len=500)
     require(ctx, Action.CASE_MOVE)
     with write_transaction():
         _, t = _ticket(number)
         t.signature = {"strokes": clean, "signer": who}
         t.signed_at = ctx.now()
+        if said:
+            t.customer_comment = said
         t.save()
         # Whether a name was given, not the name: it is the customer's (kept on the ticket).
         _log(ctx, t, "signed", {"named": bool(who), "points": sum(len(s) for s in clean)})

@@ -371,9 +371,14 @@ def _ready(panel: RecordPanel, d: CaseDetail) -> FormDialog:
 def _sign(panel: RecordPanel, d: CaseDetail) -> SignaturePad:
     existing = panel.desk.read(repair_help.signature_of, d.number)
 
-    def save(strokes: list[list[list[float]]], signer: str) -> Outcome:
+    def save(strokes: list[list[list[float]]], signer: str, comment: str = "") -> Outcome:
         return panel.desk.call(
-            repairs.sign, d.number, strokes, signer, done=done_text(d, _("signature saved"))
+            repairs.sign,
+            d.number,
+            strokes,
+            signer,
+            comment,
+            done=done_text(d, _("signature saved")),
         )
 
     pad = SignaturePad(

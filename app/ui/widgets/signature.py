@@ -23,7 +23,7 @@ from app.ui.dialogs import place_over
 from app.ui.widgets.fields import Field, FormFrame
 
 Strokes = list[list[list[float]]]
-SaveCallback = Callable[[Strokes, str], Any]  # returns an Outcome (truthy when saved)
+SaveCallback = Callable[[Strokes, str, str], Any]  # (strokes, signer, comment) -> Outcome
 
 PAD_WIDTH = 600
 PAD_HEIGHT = round(PAD_WIDTH / PAD_ASPECT)  # the slip keeps the pad's proportions
@@ -33,6 +33,7 @@ MIN_STEP_PX = 1.5  # closer points add nothing but weight
 MAX_POINTS = 20000  # the service's limit; drawing stops adding points beyond it
 
 SIGNER = Field("signer", N_("Signed by"), width=24, hint=N_("The customer's name, as printed"))
+COMMENT = Field("customer_comment", N_("Customer's comment"), width=44)
 
 
 # --- rendering with Pillow ---------------------------------------------------------------------
@@ -51,7 +52,7 @@ def photo_of(image: Image.Image, master: tk.Misc) -> tk.PhotoImage:
 
 
 class SignaturePad(ttk.Toplevel):
-    """Sign in the white box; Save hands ``(strokes, signer)`` to ``on_save``.
+    """Sign in the white box; Save hands ``(strokes, signer, comment)`` to ``on_save``.
 
     The dialog closes when ``on_save`` returns something truthy (an ok Outcome); refusals stay
     under the box. It does not grab: the counter keeps working while the customer signs.
@@ -124,7 +125,7 @@ class SignaturePad(ttk.Toplevel):
         self.counter.pack(anchor="w", pady=(4, 0))
         self.error = ttk.Label(body, text="", bootstyle="danger")
         self.error.grid(row=2, column=0, columnspan=2, sticky="w", pady=(4, 0))
-        self.form = FormFrame(body, [SIGNER])
+        self.form = FormFrame(body, [SIGNER, COMMENT])
         self.form.grid(row=3, column=0, sticky="w", pady=(4, 0))
         self.form.set("signer", signer)
         bar = ttk.Frame(body)
@@ -282,7 +283,11 @@ class SignaturePad(ttk.Toplevel):
         if not self.strokes:
             self.error.configure(text=_("Please sign inside the box first."))
             return None
-        outcome = self._on_save([list(map(list, s)) for s in self.strokes], self.form.get("signer"))
+        outcome = self._on_save(
+            [list(map(list, s)) for s in self.strokes],
+            self.form.get("signer"),
+            self.form.get("customer_comment"),
+        )
         self.result = outcome
         if outcome:
             self.destroy()
