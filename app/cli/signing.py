@@ -51,10 +51,11 @@ def register(add: AddVerb) -> None:
     p = add("certificate", _("the shop's signing certificate: show, export or import"), cmd_cert)
     p.add_argument(
         "action",
-        choices=("show", "export", "import", "guide"),
+        choices=("show", "export", "import", "guide", "share"),
         help=_(
             "show: print it; export: save it for others to check slips; import: use a .p12; "
-            "guide: a one-page PDF “How to check our slips”"
+            "guide: a one-page PDF “How to check our slips”; share: with a shop server, make "
+            "this PC's certificate the one every PC signs with"
         ),
     )
     p.add_argument("file", nargs="?", help=_("the PKCS#12 file (.p12 / .pfx) to import"))
@@ -128,6 +129,14 @@ def cmd_cert(ctx: Any, args: argparse.Namespace) -> int:
                 )
             ) from None
         print(_("Guide saved to {path}.").format(path=args.out))
+        return EXIT_OK
+    if args.action == "share":
+        info = certificates.share_certificate(ctx)
+        print(
+            _("Every PC now signs as “{subject}” (SHA-256 {fingerprint}).").format(
+                subject=info.get("subject", ""), fingerprint=info.get("fingerprint", "")
+            )
+        )
         return EXIT_OK
     if args.action == "export":
         if not args.out:

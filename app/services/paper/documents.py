@@ -984,9 +984,9 @@ def make_slip(
 
     code = _form_code(form)
     language = _lang(ctx, lang)
-    from app.documents.shop_identity import ensure_identity
+    from app.services.paper.certificates import signing_identity
 
-    ensure_identity(ctx.data_dir, ctx.settings.shop.name)  # the fingerprint printed is the one used
+    signing_identity(ctx)  # the fingerprint printed is the one used (the server's, multi-PC)
     if blank:
         pdf = blank_form(ctx, code, lang=language)
         record = "BLANK"
