@@ -44,7 +44,7 @@ def register(add: AddVerb) -> None:
     p.add_argument(
         "--tz",
         default=None,
-        help=_("time zone for the times shown (default: the shop's, Asia/Shanghai)"),
+        help=_("time zone for the times shown (default: the shop's setting, else Asia/Shanghai)"),
     )
     p.add_argument("--json", action="store_true", help=_("print JSON"))
 
@@ -66,9 +66,10 @@ def register(add: AddVerb) -> None:
 def cmd_verify(ctx: Any, args: argparse.Namespace) -> int:
     from app import paths
     from app.documents.signing import verify_pdf
+    from app.services.paper.certificates import shop_timezone
 
     folder = Path(args.data_dir) if args.data_dir else paths.default_data_dir()
-    verdict = verify_pdf(Path(args.file), folder, tz=_zone(args.tz))
+    verdict = verify_pdf(Path(args.file), folder, tz=_zone(args.tz or shop_timezone(folder)))
     text = describe(verdict.as_error())
     if args.json:
         emit_json(
@@ -91,7 +92,7 @@ def cmd_verify(ctx: Any, args: argparse.Namespace) -> int:
 
 
 def _zone(name: str | None) -> Any:
-    """The shop's time zone (verify opens no database: the shop default unless --tz)."""
+    """The zone for the times shown: --tz, else the shop's setting, else the shop default."""
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
     from app.domain.settings import ShopSettings

@@ -164,6 +164,33 @@ def check_guide(ctx: Context, *, lang: str | None = None) -> bytes:
     )
 
 
+def shop_timezone(data_dir: Path) -> str | None:
+    """The shop's time zone setting, read without opening the data folder for work (`verify`
+    writes nothing and makes no keys): from its SQLite database read-only. None when there is
+    no database here, it uses a shop server, or it cannot be read (then the default zone)."""
+    import json
+    import sqlite3
+
+    from app import paths
+    from app.domain.settings import Settings
+    from app.services.shop.setup import SETTINGS_KEY
+
+    folder = Path(data_dir)
+    db = paths.db_path(folder)
+    if paths.server_file(folder).exists() or not db.is_file():
+        return None
+    try:
+        con = sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro", uri=True, timeout=2)
+        try:
+            row = con.execute("SELECT value FROM setting WHERE key = ?", (SETTINGS_KEY,)).fetchone()
+        finally:
+            con.close()
+        stored = json.loads(row[0]) if row else {}
+        return Settings.from_dict(stored).shop.timezone
+    except (sqlite3.Error, ValueError, TypeError, AttributeError):
+        return None
+
+
 def print_check_guide(ctx: Context, pdf: bytes, printer: str | None) -> str:
     """Send the guide to `printer` ("" / None: the system's default); returns the job id.
     Refusals are the printing DomainErrors (no_printer, printer_unavailable, print_failed)."""
