@@ -98,9 +98,18 @@ def _cli(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
 def test_a_renamed_shop_signs_under_its_new_name_and_old_slips_still_verify(
     ctx: Context, tmp_path: Path
 ) -> None:
-    old = documents.make_slip(_named(ctx, "鑫达手机通讯"), None, "intake", blank=True)
-    renamed = _named(ctx, "鑫达数码（新店名）")
-    new = documents.make_slip(renamed, None, "intake", blank=True)
+    from app.services.shop.setup import write_settings
+
+    def rename(name: str) -> Context:  # as Settings → Shop saves it
+        stored = write_settings(ctx, {"shop.name": name}, action="settings", data={})
+        return dataclasses.replace(ctx, settings=stored)
+
+    old = documents.make_slip(rename("鑫达手机通讯"), None, "intake", blank=True)
+    new = documents.make_slip(rename("鑫达数码（新店名）"), None, "intake", blank=True)
+    if shared_keys.active():  # a PC still open with the old name does not rename it back
+        documents.make_slip(_named(ctx, "鑫达手机通讯"), None, "intake", blank=True)
+        current = shop_identity.load_identity(ctx.data_dir).signing_cert
+        assert shop_identity.signer_name(current) == "鑫达数码（新店名）"
     assert shop_identity.signer_name(_signing_cert(new.pdf)) == "鑫达数码（新店名）"
     assert shop_identity.signer_name(_signing_cert(old.pdf)) == "鑫达手机通讯"
     for slip, name in ((old, "鑫达手机通讯"), (new, "鑫达数码（新店名）")):

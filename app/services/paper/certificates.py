@@ -27,11 +27,15 @@ def signing_identity(ctx: Context, *, now: dt.datetime | None = None) -> Identit
     signature itself carries the computer's clock, so that is the default here too."""
     from app.services.paper import shared_keys
 
-    name = ctx.settings.shop.name
     if shared_keys.active():
+        from app.services.shop.setup import load_settings
+
+        # The name stored now, not this PC's copy from sign-in: a PC still open from before the
+        # shop was renamed must not renew the shared certificate back to the old name.
+        name = load_settings().shop.name
         when = now or dt.datetime.now(dt.UTC)
         return shared_keys.sync(ctx.data_dir, name, now=when, actor_id=ctx.actor.id)
-    return signing.ensure_identity(ctx.data_dir, name, now=now)
+    return signing.ensure_identity(ctx.data_dir, ctx.settings.shop.name, now=now)
 
 
 def certificate_warning(ctx: Context, *, now: dt.datetime | None = None) -> str | None:

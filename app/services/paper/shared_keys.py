@@ -124,11 +124,13 @@ def _row() -> dict[str, Any] | None:
 
 
 def _local_fingerprint(data_dir: Path) -> str:
-    if not shop_identity.has_identity(data_dir):
-        return ""
+    """The fingerprint of the certificate this folder signs with ("" when none or unreadable)."""
+    from cryptography import x509
+
+    path = shop_identity.keys_dir(data_dir) / shop_identity.SIGNING_CERT
     try:
-        return shop_identity.fingerprint(shop_identity.load_identity(data_dir).signing_cert)
-    except DomainError:
+        return shop_identity.fingerprint(x509.load_pem_x509_certificate(path.read_bytes()))
+    except (OSError, ValueError):
         return ""
 
 
