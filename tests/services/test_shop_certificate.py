@@ -248,6 +248,55 @@ def test_print_verb_prints_the_one_page_guide_with_the_fingerprint(
 # --- several PCs, one server ---------------------------------------------------------------------
 
 
+def _pdfsig_trusts_with_only_the_root(slip: Path, root: Path, tmp: Path) -> None:
+    """poppler's pdfsig, its NSS database holding the exported root and nothing else."""
+    if shutil.which("certutil") is None:
+        return
+    nss = tmp / "nss"
+    nss.mkdir()
+    subprocess.run(["certutil", "-N", "-d", f"sql:{nss}", "--empty-password"], check=True)
+    add = ["certutil", "-A", "-d", f"sql:{nss}", "-n", "shop", "-t", "C,C,C", "-i", str(root)]
+    subprocess.run(add, check=True)
+    out = subprocess.run(
+        ["pdfsig", "-nssdir", f"sql:{nss}", str(slip)], check=True, capture_output=True, text=True
+    ).stdout
+    assert "Signature is Valid." in out and "Certificate is Trusted." in out, out
+
+
+@pytest.mark.pg_only
+def test_two_new_pcs_signing_their_first_slip_at_once_end_up_with_one_certificate(
+    ctx: Context, tmp_path: Path
+) -> None:
+    set_pin(ctx, "boss", PIN)
+    pcs = []
+    for n in (1, 2):
+        folder = tmp_path / f"pc{n}"
+        folder.mkdir()
+        shutil.copy(paths.server_file(ctx.data_dir), paths.server_file(folder))
+        pcs.append(folder)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AFTERDESK_")}
+    env["AFTERDESK_PIN"] = PIN
+    running = [
+        subprocess.Popen(
+            [sys.executable, "main.py", "--data-dir", str(folder), "--user", "boss", "print"]
+            + ["--blank", "--form", "intake", "--out", str(folder / "slip.pdf")],
+            cwd=REPO,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for folder in pcs
+    ]
+    for proc in running:
+        _out, err = proc.communicate(timeout=120)
+        assert proc.returncode == 0, err
+    certs = [_signing_cert((folder / "slip.pdf").read_bytes()) for folder in pcs]
+    assert certs[0] == certs[1]
+    value = Setting.get(Setting.key == shared_keys.ROW).value
+    assert value["fingerprint"] == shop_identity.fingerprint(certs[0])
+
+
 @pytest.mark.pg_only
 @pytest.mark.skipif(not have_poppler(), reason="needs poppler-utils")
 def test_two_pcs_on_the_server_sign_with_the_shops_one_certificate(
@@ -283,7 +332,9 @@ def test_two_pcs_on_the_server_sign_with_the_shops_one_certificate(
     key_pem = (shop_identity.keys_dir(pc1) / shop_identity.SIGNING_KEY).read_bytes()
     assert b"PRIVATE KEY" not in blob and key_pem not in blob and not blob.startswith(b"PK")
     assert Event.select().where(Event.action == "certificate_shared").count() == 1
-    # without the server's password the row does not open
+    _pdfsig_trusts_with_only_the_root(tmp_path / "pc2.pdf", tmp_path / "root.cer", tmp_path)
+    # without the server's password the row does not open; after the password changed, the
+    # owner's `certificate share` locks it with the new one
     params = store_db.database.obj.connect_params
     real = params["password"]
     try:
@@ -291,8 +342,16 @@ def test_two_pcs_on_the_server_sign_with_the_shops_one_certificate(
         with pytest.raises(DomainError) as refused:
             shared_keys._open(value)
         assert refused.value.code == "shared_keys_locked"
+        notice = certificates.sign_in_notice(dataclasses.replace(ctx, data_dir=pc2 / "x"))
+        assert notice is not None and notice.code == "shared_keys_locked"
+        assert certificates.share_certificate(ctx)["fingerprint"] == value["fingerprint"]
+        shared_keys._open(Setting.get(Setting.key == shared_keys.ROW).value)
     finally:
         params["password"] = real
+    relocked = Setting.get(Setting.key == shared_keys.ROW).value
+    with pytest.raises(DomainError):
+        shared_keys._open(relocked)
+    certificates.share_certificate(ctx)  # back to the real password for the rest
 
     # PC 1 renews (60 days before the end): PC 2 takes the new certificate at its next sign-in
     ends = cert1.not_valid_after_utc
