@@ -1,8 +1,9 @@
 """Slip signature verbs: verify FILE; certificate show / export --out FILE / import FILE.p12.
 
 `verify` exits 0 only for a slip signed by this shop's certificate with nothing changed or added
-since; 1 with the reason otherwise. It never opens the database nor creates keys, so it can be
-run on any copy of a slip against any data folder. The PKCS#12 password comes from
+since; 1 with the reason otherwise. It never opens the database for work nor creates keys (it
+only reads the shop's time zone setting, read-only, for the times it shows), so it can be run on
+any copy of a slip against any data folder. The PKCS#12 password comes from
 AFTERDESK_P12_PASSWORD or a prompt, never from the command line (shell history).
 """
 

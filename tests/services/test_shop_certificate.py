@@ -173,7 +173,6 @@ def test_an_imported_certificate_near_its_end_warns_on_the_command_line_at_sign_
 # --- verify, offline -----------------------------------------------------------------------------
 
 
-@pytest.mark.sqlite_only  # the zone is read from the folder's own database file
 def test_verify_says_plainly_the_certificate_expired_since_in_the_shops_zone(
     ctx: Context, tmp_path: Path
 ) -> None:

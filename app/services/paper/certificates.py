@@ -170,8 +170,8 @@ def check_guide(ctx: Context, *, lang: str | None = None) -> bytes:
 
 def shop_timezone(data_dir: Path) -> str | None:
     """The shop's time zone setting, read without opening the data folder for work (`verify`
-    writes nothing and makes no keys): from its SQLite database read-only. None when there is
-    no database here, it uses a shop server, or it cannot be read (then the default zone)."""
+    writes nothing and makes no keys): from its SQLite database read-only, or with one query to
+    its shop server. None when there is no database or it cannot be read (the default zone)."""
     import json
     import sqlite3
 
@@ -181,18 +181,38 @@ def shop_timezone(data_dir: Path) -> str | None:
 
     folder = Path(data_dir)
     db = paths.db_path(folder)
-    if paths.server_file(folder).exists() or not db.is_file():
-        return None
     try:
-        con = sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro", uri=True, timeout=2)
-        try:
-            row = con.execute("SELECT value FROM setting WHERE key = ?", (SETTINGS_KEY,)).fetchone()
-        finally:
-            con.close()
+        if paths.server_file(folder).exists():
+            row = _server_setting(folder, SETTINGS_KEY)
+        elif db.is_file():
+            con = sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro", uri=True, timeout=2)
+            try:
+                query = "SELECT value FROM setting WHERE key = ?"
+                row = con.execute(query, (SETTINGS_KEY,)).fetchone()
+            finally:
+                con.close()
+        else:
+            return None
         stored = json.loads(row[0]) if row else {}
         return Settings.from_dict(stored).shop.timezone
-    except (sqlite3.Error, ValueError, TypeError, AttributeError):
+    except Exception:  # noqa: BLE001 - any failure to read: the default zone, never a refusal
         return None
+
+
+def _server_setting(folder: Path, key: str) -> tuple[str] | None:
+    from app.services.safekeeping import server
+    from app.store import db as store_db
+
+    address = server.folder_address(folder)
+    if address is None:
+        return None
+    database = store_db.server_database(**address.connect_params())  # type: ignore[arg-type]
+    try:
+        database.connect()
+        cursor = database.execute_sql("SELECT value FROM setting WHERE key = %s", (key,))
+        return cursor.fetchone()
+    finally:
+        database.close()
 
 
 def print_check_guide(ctx: Context, pdf: bytes, printer: str | None) -> str:
