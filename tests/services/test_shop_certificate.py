@@ -360,3 +360,13 @@ def test_two_pcs_on_the_server_sign_with_the_shops_one_certificate(
     assert certificates.sign_in_notice(pc2_ctx, now=ends - dt.timedelta(days=59)) is None
     assert shop_identity.load_identity(pc2).signing_cert == renewed.signing_cert
     assert signing.verify_pdf(slip2, pc2).ok  # signed under the old one: still verifies
+
+    # years later the root itself is replaced; a PC connected after that still checks old slips
+    root_ends = root1.not_valid_after_utc
+    rolled = certificates.signing_identity(ctx, now=root_ends - dt.timedelta(days=59))
+    assert rolled.root != root1
+    pc3 = tmp_path / "pc3"
+    pc3.mkdir()
+    certificates.sign_in_notice(dataclasses.replace(ctx, data_dir=pc3))
+    assert shop_identity.load_identity(pc3).root == rolled.root
+    assert signing.verify_pdf(slip1.pdf, pc3).ok and signing.verify_pdf(slip2, pc3).ok

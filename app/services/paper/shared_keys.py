@@ -144,6 +144,30 @@ def _take(data_dir: Path, value: dict[str, Any], now: dt.datetime) -> None:
         key_archive.restore_archive(data_dir, Path(tmp), now)
     finally:
         Path(tmp).unlink(missing_ok=True)
+    _add_retired(data_dir, content)
+
+
+def _add_retired(data_dir: Path, content: bytes) -> None:
+    """Every retired identity of the server's row that this folder lacks, also those whose root
+    did not issue the current certificate (a root that ended and was replaced): unlike a backup
+    file, the row is authenticated (only the server password opens it), and those roots signed
+    older slips. (Names were checked by `restore_archive` just before.)"""
+    with zipfile.ZipFile(io.BytesIO(content)) as zf:
+        subs: dict[str, list[str]] = {}
+        for name in zf.namelist():
+            parts = name.split("/")
+            if len(parts) == 3 and parts[0] == RETIRED and parts[2]:
+                subs.setdefault(parts[1], []).append(name)
+        for sub, names in subs.items():
+            target = data_dir / RETIRED / sub
+            if target.exists():
+                continue
+            target.mkdir(parents=True)
+            for name in names:
+                path = target / name.split("/")[2]
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+                with os.fdopen(fd, "wb") as fh:
+                    fh.write(zf.read(name))
 
 
 def _put(ctx_actor: int | None, data_dir: Path, now: dt.datetime, replaced: str) -> None:
