@@ -169,6 +169,7 @@ def acting(data_dir: Path, args: argparse.Namespace, anonymous_ok: bool = False)
 
         ctx = sign_in(data_dir, args.user)
         _apply_reply_rule(ctx)
+        _certificate_notice(ctx)
         return ctx
     if not anonymous_ok:
         from app.services.shop.accounts import needs_owner_setup
@@ -190,6 +191,21 @@ def _apply_reply_rule(ctx: object) -> None:
         return
     if closed:
         sys.stderr.write(closed_by_rule_text(ctx, closed) + "\n")
+
+
+def _certificate_notice(ctx: object) -> None:
+    """One line for the owner when the shop's certificate needs them (ends within 60 days and
+    cannot be renewed here, a new root is near, the server's copy cannot be opened)."""
+    from app.services.paper.certificates import sign_in_notice
+
+    try:
+        notice = sign_in_notice(ctx)  # type: ignore[arg-type]
+    except Exception:  # noqa: BLE001 - a notice never blocks the command that was asked for
+        log.exception("certificate notice failed")
+        return
+    if notice is not None:
+        text = describe(notice)
+        sys.stderr.write(_("Warning: {text}").format(text=text) + "\n")
 
 
 def _run(handler: Handler, make_ctx: object, args: argparse.Namespace) -> int:

@@ -12,13 +12,16 @@ from typing import Any
 from app.cli.common import EXIT_OK, AddVerb, BadInput, emit_json
 from app.i18n import _
 
+#: Not a record's slip: the one-page "How to check our slips" guide (forms/check_guide.toml).
+GUIDE_FORM = "check-guide"
+
 
 def register(add: AddVerb) -> None:
     from app.services.paper.documents import FORMS
 
     p = add("print", _("print a form to PDF or a printer"), cmd_print)
     p.add_argument("number", nargs="?", default=None, help=_("case, repair, RMA or claim number"))
-    p.add_argument("--form", required=True, help="|".join(FORMS))
+    p.add_argument("--form", required=True, help="|".join((*FORMS, GUIDE_FORM)))
     p.add_argument("--out", default=None, help=_("write the signed PDF to this file"))
     p.add_argument("--printer", default=None, help=_("send the slip to this printer"))
     p.add_argument("--blank", action="store_true", help=_("an empty form to fill in by hand"))
@@ -125,6 +128,8 @@ def cmd_print(ctx: Any, args: argparse.Namespace) -> int:
         print_slip,
     )
 
+    if args.form.strip().lower().replace("_", "-") == GUIDE_FORM:
+        return _print_guide(ctx, args)
     if args.blank and args.number:
         raise BadInput(_("--blank prints an empty form: leave out the number."))
     if not args.blank and not args.number:
@@ -168,6 +173,30 @@ def cmd_print(ctx: Any, args: argparse.Namespace) -> int:
         )
     else:
         sys.stdout.write(str(out or slip.path) + "\n")
+    return EXIT_OK
+
+
+def _print_guide(ctx: Any, args: argparse.Namespace) -> int:
+    """`print --form check-guide`: the guide for customers, with this shop's root fingerprints,
+    to a file (--out) or a printer; it belongs to no record, so no number."""
+    from app.services.paper.certificates import check_guide, print_check_guide
+
+    if args.number:
+        raise BadInput(_("The guide belongs to no record: leave out the number."))
+    if not args.out and args.printer is None:
+        raise BadInput(_("Give --out FILE.pdf or --printer for the guide."))
+    pdf = check_guide(ctx, lang=args.slip_lang)
+    out = Path(args.out) if args.out else None
+    if out is not None:
+        _write(out, pdf)
+    job = print_check_guide(ctx, pdf, args.printer) if args.printer is not None else None
+    if args.json:
+        emit_json({"form": GUIDE_FORM, "out": str(out) if out else None, "job": job})
+    else:
+        if out is not None:
+            sys.stdout.write(str(out) + "\n")
+        if job is not None:
+            sys.stdout.write(_("Sent to the printer (job {job}).").format(job=job) + "\n")
     return EXIT_OK
 
 

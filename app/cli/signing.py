@@ -1,8 +1,9 @@
 """Slip signature verbs: verify FILE; certificate show / export --out FILE / import FILE.p12.
 
 `verify` exits 0 only for a slip signed by this shop's certificate with nothing changed or added
-since; 1 with the reason otherwise. It never opens the database nor creates keys, so it can be
-run on any copy of a slip against any data folder. The PKCS#12 password comes from
+since; 1 with the reason otherwise. It never opens the database for work nor creates keys (it
+only reads the shop's time zone setting, read-only, for the times it shows), so it can be run on
+any copy of a slip against any data folder. The PKCS#12 password comes from
 AFTERDESK_P12_PASSWORD or a prompt, never from the command line (shell history).
 """
 
@@ -44,17 +45,18 @@ def register(add: AddVerb) -> None:
     p.add_argument(
         "--tz",
         default=None,
-        help=_("time zone for the times shown (default: the shop's, Asia/Shanghai)"),
+        help=_("time zone for the times shown (default: the shop's setting, else Asia/Shanghai)"),
     )
     p.add_argument("--json", action="store_true", help=_("print JSON"))
 
     p = add("certificate", _("the shop's signing certificate: show, export or import"), cmd_cert)
     p.add_argument(
         "action",
-        choices=("show", "export", "import", "guide"),
+        choices=("show", "export", "import", "guide", "share"),
         help=_(
             "show: print it; export: save it for others to check slips; import: use a .p12; "
-            "guide: a one-page PDF “How to check our slips”"
+            "guide: a one-page PDF “How to check our slips”; share: with a shop server, make "
+            "this PC's certificate the one every PC signs with"
         ),
     )
     p.add_argument("file", nargs="?", help=_("the PKCS#12 file (.p12 / .pfx) to import"))
@@ -65,9 +67,10 @@ def register(add: AddVerb) -> None:
 def cmd_verify(ctx: Any, args: argparse.Namespace) -> int:
     from app import paths
     from app.documents.signing import verify_pdf
+    from app.services.paper.certificates import shop_timezone
 
     folder = Path(args.data_dir) if args.data_dir else paths.default_data_dir()
-    verdict = verify_pdf(Path(args.file), folder, tz=_zone(args.tz))
+    verdict = verify_pdf(Path(args.file), folder, tz=_zone(args.tz or shop_timezone(folder)))
     text = describe(verdict.as_error())
     if args.json:
         emit_json(
@@ -90,7 +93,7 @@ def cmd_verify(ctx: Any, args: argparse.Namespace) -> int:
 
 
 def _zone(name: str | None) -> Any:
-    """The shop's time zone (verify opens no database: the shop default unless --tz)."""
+    """The zone for the times shown: --tz, else the shop's setting, else the shop default."""
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
     from app.domain.settings import ShopSettings
@@ -128,6 +131,14 @@ def cmd_cert(ctx: Any, args: argparse.Namespace) -> int:
                 )
             ) from None
         print(_("Guide saved to {path}.").format(path=args.out))
+        return EXIT_OK
+    if args.action == "share":
+        info = certificates.share_certificate(ctx)
+        print(
+            _("Every PC now signs as “{subject}” (SHA-256 {fingerprint}).").format(
+                subject=info.get("subject", ""), fingerprint=info.get("fingerprint", "")
+            )
+        )
         return EXIT_OK
     if args.action == "export":
         if not args.out:

@@ -275,33 +275,53 @@ def ensure_identity(
 
 
 def certificate_warning(data_dir: Path, *, now: dt.datetime | None = None) -> str | None:
-    """ "certificate_expiring" when the signing certificate ends within RENEW_BEFORE and cannot
-    be renewed here (an imported one: the owner imports a new PKCS#12); else None."""
+    """What the owner must be told about the signing certificate (a message code), or None:
+
+    - "certificate_expiring" / "certificate_expired": an imported certificate ends within
+      RENEW_BEFORE (or has ended) and cannot be renewed here: the owner imports a new PKCS#12;
+    - "certificate_new_root_soon": the shop's own root ends within 2 × RENEW_BEFORE; at
+      RENEW_BEFORE the next signature starts a new root, which those who check our slips must
+      import (so they are told 60 days ahead, as for any certificate).
+
+    The shop's own signing certificate needs no warning: the next signature renews it."""
     if not has_identity(data_dir):
         return None
     now = now or dt.datetime.now(dt.UTC)
     ident = load_identity(data_dir)
-    if ident.signing_cert.not_valid_after_utc - now >= RENEW_BEFORE:
-        return None
     if (keys_dir(data_dir) / ROOT_KEY).is_file():
+        if ident.root.not_valid_after_utc - now < 2 * RENEW_BEFORE:
+            return "certificate_new_root_soon"
         return None  # renewed by the next signature
-    return "certificate_expiring"
+    ends = ident.signing_cert.not_valid_after_utc
+    if ends <= now:
+        return "certificate_expired"
+    if ends - now < RENEW_BEFORE:
+        return "certificate_expiring"
+    return None
 
 
 def _renew(data_dir: Path, ident: Identity, now: dt.datetime, shop: str = "") -> Identity:
     """Issue a fresh signing certificate from the shop's root (kept key), under the shop's new
-    name when it changed; the old folder is retired (its slips still verify: same root). An
-    imported identity has no root key here: the owner imports a new PKCS#12."""
+    name when it changed, from a new root when the root itself ends within RENEW_BEFORE; the old
+    folder is retired (its slips still verify: its root stays trusted). An imported identity has
+    no root key here: the owner imports a new PKCS#12."""
     folder = keys_dir(data_dir)
-    if not (folder / ROOT_KEY).is_file() or ident.root.not_valid_after_utc - now < RENEW_BEFORE:
+    if not (folder / ROOT_KEY).is_file():
         return ident
     passphrase = (folder / PASSPHRASE).read_bytes().strip()
-    root_key = serialization.load_pem_private_key((folder / ROOT_KEY).read_bytes(), passphrase)
+    root, root_key = (
+        ident.root,
+        serialization.load_pem_private_key((folder / ROOT_KEY).read_bytes(), passphrase),
+    )
     subject = _name(shop) if shop else ident.signing_cert.subject
-    signing, key = _issue_signing(subject, ident.root, root_key, now)
+    if root.not_valid_after_utc - now < RENEW_BEFORE:
+        # The root itself ends: a new root (the old one stays trusted in keys-retired/, so
+        # every slip signed under it still verifies); the owner was warned 60 days before.
+        root, root_key = _make_root(shop or signer_name(ident.signing_cert), now)
+    signing, key = _issue_signing(subject, root, root_key, now)
     staged = _stage(
         data_dir,
-        root=ident.root,
+        root=root,
         root_key=root_key,
         signing=signing,
         key=key,

@@ -229,6 +229,7 @@ EVENT_ACTIONS = {
     "appointment": N_("appointment fixed"),
     "settings": N_("settings changed"),
     "certificate_imported": N_("signing certificate imported"),
+    "certificate_shared": N_("shop certificate kept on the server"),
     "printer_remembered": N_("printer remembered"),
     "approval_voided": N_("approval voided: the value went up"),
     "entitlement_override": N_("owner overrode the three guarantees"),

@@ -339,13 +339,37 @@ MESSAGES = {
     # slip signatures, verify and printing (docs-sign)
     "slip_verified": N_("Signed by {signer} ({staff}) at {at}: intact, nothing changed since."),
     "slip_verified_expired": N_(
-        "Signed by {signer} ({staff}) at {at}: intact, nothing changed since. Note: the "
-        "certificate it was signed with expired on {expired}; without a trusted time stamp the "
-        "signing time is the shop computer's own clock."
+        "Signed by {signer} ({staff}) at {at}: intact, nothing changed since. The certificate "
+        "it was signed with was valid then and has expired since, on {expired}. This is normal "
+        "for an older slip: the shop signs with a renewed certificate now. (No trusted time "
+        "stamp: the signing time is the shop computer's own clock.)"
     ),
     "certificate_expiring": N_(
         "The shop's signing certificate expires within 60 days and cannot be renewed here: "
         "import a new PKCS#12 file (Settings → Certificate)."
+    ),
+    "certificate_expired": N_(
+        "The shop's signing certificate has expired: slips signed now do not verify. Import a "
+        "new PKCS#12 file (Settings → Certificate)."
+    ),
+    "certificate_new_root_soon": N_(
+        "The shop's root certificate ends within 120 days. 60 days before its end slips are "
+        "signed under a new root: then export it (certificate export) and print the guide "
+        "again (print --form check-guide) for those who check our slips. Older slips still "
+        "verify."
+    ),
+    "shared_keys_no_password": N_(
+        "The shop's certificate is kept on the server {host} encrypted with the server "
+        "password, but this PC connects without one: set the password (server connect, or "
+        "AFTERDESK_DB_PASSWORD) to sign slips."
+    ),
+    "shared_keys_locked": N_(
+        "The shop's certificate on the server {host} cannot be opened with this PC's server "
+        "password (changed since?). On a PC that still signs, the owner runs: certificate "
+        "share."
+    ),
+    "shared_keys_single_pc": N_(
+        "This PC uses no shop server: its certificate is already the shop's only one."
     ),
     "not_a_pdf": N_("This file is not a PDF."),
     "pdf_too_large": N_(

@@ -125,6 +125,9 @@ class Session:
         self.window = build(ctx, self.root)
         if closed:
             self.window.desk.notify(closed_by_rule_text(ctx, closed), "info")
+        notice = self._certificate_notice(ctx)
+        if notice:
+            self.window.desk.notify(notice, "warning")
         self.root.title(window_title(ctx.settings.shop.name))  # a demo made at first run: say so
         self.window.desk.on("restored", self.after_restore)
         self.root.after(self.BACKUP_CHECK_MS, self._backup_tick)
@@ -141,6 +144,21 @@ class Session:
         except Exception:  # noqa: BLE001 - a rule that cannot run now never blocks sign-in
             log.exception("reply rule failed")
             return []
+
+    @staticmethod
+    def _certificate_notice(ctx: Context) -> str:
+        """The owner sees in the status bar when the shop's certificate needs them (it ends
+        within 60 days and cannot be renewed here, a new root is near, the server's copy cannot
+        be opened); with a shop server this PC also takes a certificate another PC renewed."""
+        from app.i18n.messages import describe
+        from app.services.paper.certificates import sign_in_notice
+
+        try:
+            notice = sign_in_notice(ctx)
+        except Exception:  # noqa: BLE001 - a notice never blocks sign-in
+            log.exception("certificate notice failed")
+            return ""
+        return describe(notice) if notice is not None else ""
 
     def _warm_printing(self) -> None:
         """Fonts, forms and the signing key loaded on a worker thread once the window is up, so

@@ -344,7 +344,7 @@ def test_verify_says_when_the_certificate_has_expired_since_in_the_shops_zone(
     assert v.params["at"].endswith("(Asia/Shanghai)")
     assert v.params["expired"].endswith("(Asia/Shanghai)")
     text = describe(v.as_error())
-    assert "expired on" in text and "trusted time stamp" in text
+    assert "was valid then and has expired since" in text and "trusted time stamp" in text
 
 
 def test_identity_info_for_the_window(shop: Path) -> None:
@@ -534,6 +534,7 @@ def test_an_imported_certificate_near_its_end_is_warned_about(tmp_path: Path) ->
     (shop_identity.keys_dir(folder) / shop_identity.ROOT_KEY).unlink()  # as after an import
     assert shop_identity.certificate_warning(folder, now=near) == "certificate_expiring"
     assert shop_identity.certificate_warning(folder, now=ends - dt.timedelta(days=61)) is None
+    assert shop_identity.certificate_warning(folder, now=ends) == "certificate_expired"
 
 
 # --- an imported PKCS#12: only the shop's own certificate verifies ------------------------------

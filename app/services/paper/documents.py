@@ -1019,9 +1019,11 @@ def make_slip(
 
     code = _form_code(form)
     language = _lang(ctx, lang)
-    from app.documents.shop_identity import ensure_identity
+    from app.documents.shop_identity import signer_name
+    from app.services.paper.certificates import signing_identity
 
-    ensure_identity(ctx.data_dir, ctx.settings.shop.name)  # the fingerprint printed is the one used
+    # the fingerprint printed is the one used (the server's, multi-PC), renewed when due
+    signs_as = signer_name(signing_identity(ctx).signing_cert)
     if blank:
         pdf = blank_form(ctx, code, lang=language)
         record = "BLANK"
@@ -1035,7 +1037,7 @@ def make_slip(
         ctx.data_dir,
         signer=ctx.actor.display_name,
         reason=f"AfterDesk form {form_version(ctx, code)}",  # verify names the form version
-        shop_name=ctx.settings.shop.name,
+        shop_name=signs_as,
     )
     now = ctx.now()
     stamp = now.strftime("%Y%m%dT%H%M%S%fZ")

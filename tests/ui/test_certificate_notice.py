@@ -1,0 +1,48 @@
+"""Issue 19 §7: the owner sees in the status bar, at sign-in, when the shop's signing
+certificate ends within 60 days and cannot be renewed on this PC (an imported one)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+from app.documents import shop_identity
+from tests.ui.conftest import pump
+
+
+def test_the_owner_sees_the_certificate_warning_in_the_status_bar_at_sign_in(
+    tk_root: Any, ctx: Any, tmp_path: Path
+) -> None:
+    from app.ui.app import Session
+
+    past = dt.datetime.now(dt.UTC) - dt.timedelta(days=3 * 365 - 30)  # ends in 30 days
+    shop_identity.ensure_identity(ctx.data_dir, ctx.settings.shop.name, now=past)
+    (shop_identity.keys_dir(ctx.data_dir) / shop_identity.ROOT_KEY).unlink()  # as imported
+    session = Session(tk_root, ctx.data_dir, None)
+    try:
+        session.signed_in(ctx)
+        pump(tk_root, 200)
+        assert session.window is not None
+        text = str(session.window.status.cget("text"))
+        assert "expires within 60 days" in text, text
+        shot = os.environ.get("AFTERDESK_SHOT_DIR")
+        if shot:  # a look at it: AFTERDESK_SHOT_DIR=/tmp python -m pytest …
+            from PIL import ImageGrab
+
+            root = session.window.winfo_toplevel()
+            x, y = root.winfo_rootx(), root.winfo_rooty()
+            w, h = root.winfo_width(), root.winfo_height()
+            image = ImageGrab.grab(bbox=(x, y, x + w, y + h), xdisplay=os.environ["DISPLAY"])
+            image.save(Path(shot) / "certificate_notice.png")
+    finally:
+        end = time.monotonic() + 30
+        while session.window is not None and session.window.desk.worker.running:
+            pump(tk_root, 50)
+            if time.monotonic() > end:
+                break
+        for child in list(tk_root.winfo_children()):
+            child.destroy()
+        pump(tk_root)
