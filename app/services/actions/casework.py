@@ -107,12 +107,15 @@ register(
         "diagnose",
         N_("Diagnosis"),
         lambda ctx, n, v: repairs.update_ticket(
-            ctx, n, **{k: v[k] for k in ("diagnosis", "fault", "condition") if v[k]}
+            ctx,
+            n,
+            **{k: v[k] for k in ("diagnosis", "fault", "condition", "factory_tag") if v[k]},
         ),
         (
             F("diagnosis", N_("Diagnosis"), kind="multiline", required=True, span=True),
             F("fault", N_("Fault"), kind="multiline", span=True),
             F("condition", N_("Condition"), kind="multiline", span=True),
+            F("factory_tag", N_("Returned-part tag"), cli="--factory-tag"),
         ),
         permission=Permission.REPAIR_WORK,
         workflows=REPAIR,
