@@ -528,29 +528,32 @@ def repeat_repairs(p: Period) -> list[RepeatRepair]:
 
 
 def technicians(p: Period) -> list[Technician]:
-    """Repair tickets per technician (unassigned tickets under "")."""
+    """Repair tickets per technician (unassigned tickets under "").
+
+    A ticket's technician is the one on the ticket, else the case's assignee: a repair assigned
+    at the desk and then worked through its status changes never had the ticket's own column
+    set, and its technician showed 0 received / 0 finished while the work sat under
+    "(unassigned)".
+    """
     t = RepairTicket
     rows: dict[int | None, dict[str, int]] = {}
+    who = pw.fn.COALESCE(t.technician, Case.assignee)
 
-    def add(query: pw.ModelSelect, key: str, by: pw.Field) -> None:
+    def add(cond: pw.Expression, key: str) -> None:
         for r in (
-            query.select(by.alias("who"), pw.fn.COUNT(pw.SQL("*")).alias("n")).group_by(by).dicts()
+            t.select(who.alias("who"), pw.fn.COUNT(pw.SQL("*")).alias("n"))
+            .join(Case, on=(t.case == Case.id))
+            .where(cond)
+            .group_by(who)
+            .dicts()
         ):
             rows.setdefault(r["who"], {})[key] = int(r["n"])
 
-    add(
-        t.select().where((t.received_at >= p.start) & (t.received_at < p.end)),
-        "received",
-        t.technician,
-    )
-    add(
-        t.select().where((t.finished_at >= p.start) & (t.finished_at < p.end)),
-        "finished",
-        t.technician,
-    )
-    # Open at the end = received before it minus finished before it (each an index count).
-    add(t.select().where(t.received_at < p.end), "open", t.technician)
-    add(t.select().where(t.finished_at < p.end), "done_before_end", t.technician)
+    add((t.received_at >= p.start) & (t.received_at < p.end), "received")
+    add((t.finished_at >= p.start) & (t.finished_at < p.end), "finished")
+    # Open at the end = received before it minus finished before it.
+    add(t.received_at < p.end, "open")
+    add(t.finished_at < p.end, "done_before_end")
     for r in (
         RepairLabour.select(
             RepairLabour.technician.alias("who"), pw.fn.SUM(RepairLabour.minutes).alias("n")
