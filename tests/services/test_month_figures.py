@@ -3,17 +3,24 @@ clock moved by hand, the summary read at the month's end (issue 16, item 6)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from app import i18n
+from app.services.casework import complaints
 from app.services.casework.intake import IntakeForm, take_intake
 from app.services.casework.transitions import move
+from app.services.paper.exports import render_report_pdf
 from app.services.paper.report import month_report
+from app.services.remedies import repairs
 from app.services.shop.context import Context
 from app.store.models import User
 from tests.conftest import Clock, context_for, make_user
+from tests.documents.slipdata import have_poppler, pdf_text
 
 MARCH = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)  # 10:00 in Shanghai
 
@@ -72,3 +79,74 @@ def test_technicians_who_did_the_work_get_its_counts(shop: dict[str, Context]) -
     assert set(work) == {"Li", "Zhao"}, work  # nothing left "(unassigned)"
     assert (work["Li"].received, work["Li"].finished, work["Li"].open_at_end) == (2, 2, 0)
     assert (work["Zhao"].received, work["Zhao"].finished, work["Zhao"].open_at_end) == (2, 1, 1)
+
+
+def complaint(desk: Context, phone: str) -> str:
+    form = IntakeForm(
+        kind="complaint",
+        name="陈静",
+        phone=phone,
+        reason="service_attitude",
+        description="店员态度差",
+    )
+    return take_intake(desk, form).number
+
+
+def test_on_site_satisfaction_and_open_cases_at_the_month_end(
+    shop: dict[str, Context], tmp_path: Path
+) -> None:
+    boss, desk, li, zhao, clock = (shop[k] for k in ("boss", "desk", "li", "zhao", "clock"))
+    # On-site: one job, visited by Li, then revisited by Zhao two days later; one visit in April.
+    job = repair(desk, on_site=True, site_address="福田区 深南大道 1 号")
+    repairs.schedule_visit(desk, job, clock.now + timedelta(days=1))  # type: ignore[attr-defined]
+    clock.advance(days=1)  # type: ignore[attr-defined]
+    repairs.record_visit(li, job, "主板进水，需返厂")
+    repairs.add_labour(li, job, "上门检测", "80.00", minutes=60, charged=False)
+    move(desk, job, "revisit_scheduled", "配件到货后再上门")
+    clock.advance(days=2)  # type: ignore[attr-defined]
+    repairs.record_visit(zhao, job, "更换主板，已修好", reason="配件到货")
+    # Complaints followed up: scores 5 and 1; a third one is still being looked into.
+    happy, angry, pending = (complaint(desk, f"1390000000{i}") for i in (1, 2, 3))
+    for number, score in ((happy, 5), (angry, 1)):
+        move(boss, number, "acknowledged")
+        move(boss, number, "investigating")
+        complaints.resolve(boss, number, "道歉并赠送贴膜")
+        complaints.follow_up(boss, number, score, "回访电话")
+    move(boss, pending, "acknowledged")
+    late = repair(desk)  # left open: overdue at the end of March
+    clock.now = datetime(2026, 4, 1, 3, 0, tzinfo=UTC)  # type: ignore[attr-defined]
+    move(desk, job, "revisit_scheduled", "客户要求复查")
+    repairs.record_visit(li, job, "复查正常", reason="客户要求复查")  # April: not March's
+
+    rep = month_report(boss, 2026, 3)
+    s = rep.current
+    assert (s.on_site.visits, s.on_site.jobs, s.on_site.technicians) == (2, 1, 2)
+    assert s.on_site.technician_days == 2 and s.on_site.labour == Decimal("80.00")
+    assert (s.satisfaction.count, s.satisfaction.average) == (2, Decimal("3.00"))
+    assert s.satisfaction.low_share.pct == Decimal("50.0")
+    open_now = {c.number: c for c in s.open_cases}
+    assert set(open_now) == {job, pending, late}
+    assert open_now[late].days_overdue > 0 and open_now[late].status == "received"
+    assert open_now[job].status == "visited"  # as it stood on 31 March
+    assert s.open_cases[0].days_overdue >= s.open_cases[-1].days_overdue
+    assert s.overdue_at_end == sum(1 for c in s.open_cases if c.days_overdue)
+
+    if not have_poppler():
+        return
+    i18n.setup("zh")
+    try:
+        text = pdf_text(render_report_pdf(boss, rep), tmp_path, layout=True)
+    finally:
+        i18n.setup("en")
+    # zh text where the catalog has it (the lead merges /work/i18n/figures.json), else English.
+    for zh, en in (
+        ("上门服务", "On-site service"),
+        ("满意度（回访）", "Satisfaction (follow-ups)"),
+        ("期末未结及超期售后单", "Open and overdue at the period's end"),
+    ):
+        assert zh in text or en in text, (zh, en)
+    for number in (job, pending, late):
+        assert number in text
+    row = next(ln for ln in text.splitlines() if late in ln)
+    assert str(open_now[late].days_overdue) in row.split()
+    assert "保护壳" not in text  # the record's "Case" is never the accessory's
