@@ -3,6 +3,7 @@ clock moved by hand, the summary read at the month's end (issue 16, item 6)."""
 
 from __future__ import annotations
 
+import shutil
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -11,10 +12,13 @@ from typing import Any
 import pytest
 
 from app import i18n
+from app.domain.errors import DomainError
 from app.services.casework import complaints
 from app.services.casework.intake import IntakeForm, take_intake
+from app.services.casework.rules import update_settings, with_settings
 from app.services.casework.transitions import move
-from app.services.paper.exports import render_report_pdf
+from app.services.paper.delivery import SummaryOffer, send_to_recipients, summary_offer
+from app.services.paper.exports import make_report_pdf, render_report_pdf
 from app.services.paper.report import month_report
 from app.services.remedies import repairs
 from app.services.shop.context import Context
@@ -150,3 +154,68 @@ def test_on_site_satisfaction_and_open_cases_at_the_month_end(
     row = next(ln for ln in text.splitlines() if late in ln)
     assert str(open_now[late].days_overdue) in row.split()
     assert "保护壳" not in text  # the record's "Case" is never the accessory's
+
+
+def test_last_months_summary_is_offered_to_the_owner_on_the_1st_to_the_5th(
+    shop: dict[str, Context],
+) -> None:
+    boss, desk, clock = shop["boss"], shop["desk"], shop["clock"]
+    shanghai = timedelta(hours=8)
+
+    def on(y: int, m: int, d: int, hour: int = 9) -> None:  # a local time in the shop
+        clock.now = datetime(y, m, d, hour, tzinfo=UTC) - shanghai  # type: ignore[attr-defined]
+
+    on(2026, 4, 1, 0)  # just after local midnight: 31 March 16:00 UTC, already the 1st here
+    assert summary_offer(boss) == SummaryOffer(2026, 3)
+    on(2026, 4, 5, 23)
+    assert summary_offer(boss).label == "2026-03"  # type: ignore[union-attr]
+    assert summary_offer(desk) is None  # only the owner is told
+    on(2026, 4, 6, 0)
+    assert summary_offer(boss) is None
+    longer = with_settings(boss, update_settings(boss, {"report.offer_until_day": "7"}))
+    assert summary_offer(longer) == SummaryOffer(2026, 3)
+    on(2026, 1, 2)
+    assert summary_offer(boss) == SummaryOffer(2025, 12)  # across the year
+    # Once the owner made it, the offer is gone for that month.
+    on(2026, 4, 2)
+    make_report_pdf(boss, month_report(boss, 2026, 3))
+    assert summary_offer(boss) is None
+    on(2026, 5, 1)
+    assert summary_offer(boss) == SummaryOffer(2026, 4)
+
+
+def test_the_signed_summary_goes_to_each_recipients_folder(
+    shop: dict[str, Context], tmp_path: Path
+) -> None:
+    boss = shop["boss"]
+    folders = {code: tmp_path / code for code in ("qc", "technical", "sales", "management")}
+    for folder in folders.values():
+        folder.mkdir()
+    rep = month_report(boss, 2026, 2)
+    # Nothing set yet: a clear error, nothing copied.
+    with pytest.raises(DomainError) as info:
+        send_to_recipients(boss, make_report_pdf(boss, rep))
+    assert info.value.code == "no_recipient_folders"
+    boss = with_settings(
+        boss,
+        update_settings(boss, {f"report.folder_{c}": str(f) for c, f in folders.items()}),
+    )
+    made = make_report_pdf(boss, rep)
+    sent = send_to_recipients(boss, made)
+    assert [d.recipient for d in sent] == ["qc", "technical", "sales", "management"]
+    for d in sent:
+        assert d.path.parent == folders[d.recipient]
+        assert d.path.read_bytes() == made.pdf == made.path.read_bytes()  # the same signed file
+    only = send_to_recipients(boss, make_report_pdf(boss, rep), ["management"])
+    assert [d.recipient for d in only] == ["management"]
+    assert len(list(folders["qc"].iterdir())) == 1
+    # A recipient's folder gone: refused before anything is copied anywhere.
+    shutil.rmtree(folders["sales"])
+    with pytest.raises(DomainError) as info:
+        send_to_recipients(boss, make_report_pdf(boss, rep))
+    assert info.value.code == "recipient_folder_missing"
+    assert info.value.params["field"] == "report.folder_sales"
+    assert len(list(folders["qc"].iterdir())) == 1
+    with pytest.raises(DomainError) as info:
+        send_to_recipients(boss, made, ["accounts"])
+    assert info.value.code == "unknown_recipient"
