@@ -123,7 +123,7 @@ class ReportsTab(ttk.Frame):
             bootstyle="secondary-outline",
             command=self.send_to_recipients,
         )
-        self.send_button.pack(side="right", padx=(6, 0))
+        self.send_button.pack(side="right", padx=(0, 6))
         self.pdf_button = ttk.Button(
             bar, text=_("Export PDF…"), bootstyle="secondary-outline", command=self.ask_pdf
         )
