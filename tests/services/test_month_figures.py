@@ -18,9 +18,15 @@ from app.services.casework.intake import IntakeForm, take_intake
 from app.services.casework.rules import update_settings, with_settings
 from app.services.casework.transitions import move
 from app.services.paper.delivery import SummaryOffer, send_to_recipients, summary_offer
-from app.services.paper.exports import make_report_pdf, render_report_pdf
-from app.services.paper.report import month_report
-from app.services.remedies import repairs
+from app.services.paper.exports import make_report_pdf, render_report_pdf, report_tables
+from app.services.paper.report import (
+    Report,
+    Summary,
+    month_period,
+    month_report,
+    previous_period,
+)
+from app.services.remedies import money, repairs
 from app.services.shop.context import Context
 from app.store.models import User
 from tests.conftest import Clock, context_for, make_user
@@ -106,6 +112,7 @@ def test_on_site_satisfaction_and_open_cases_at_the_month_end(
     clock.advance(days=1)  # type: ignore[attr-defined]
     repairs.record_visit(li, job, "主板进水，需返厂")
     repairs.add_labour(li, job, "上门检测", "80.00", minutes=60, charged=False)
+    money.record_entry(boss, job, "freight", "35.00", note="上门车费")  # travel
     move(desk, job, "revisit_scheduled", "配件到货后再上门")
     clock.advance(days=2)  # type: ignore[attr-defined]
     repairs.record_visit(zhao, job, "更换主板，已修好", reason="配件到货")
@@ -126,6 +133,7 @@ def test_on_site_satisfaction_and_open_cases_at_the_month_end(
     s = rep.current
     assert (s.on_site.visits, s.on_site.jobs, s.on_site.technicians) == (2, 1, 2)
     assert s.on_site.technician_days == 2 and s.on_site.labour == Decimal("80.00")
+    assert s.on_site.travel == Decimal("35.00") and s.on_site.cost == Decimal("115.00")
     assert (s.satisfaction.count, s.satisfaction.average) == (2, Decimal("3.00"))
     assert s.satisfaction.low_share.pct == Decimal("50.0")
     open_now = {c.number: c for c in s.open_cases}
@@ -219,3 +227,15 @@ def test_the_signed_summary_goes_to_each_recipients_folder(
     with pytest.raises(DomainError) as info:
         send_to_recipients(boss, made, ["accounts"])
     assert info.value.code == "unknown_recipient"
+
+
+def test_dealer_deductions_are_their_own_line_not_a_cost(shop: dict[str, Context]) -> None:
+    boss = shop["boss"]
+    march = month_period(boss, 2026, 3)
+    spent = {"parts": "100.00", "labour": "50.00", "freight": "10.00", "dealer_deduction": "300.00"}
+    s = Summary(march, money={k: Decimal(v) for k, v in spent.items()})
+    assert s.costs_total == Decimal("160.00")
+    rep = Report(s, Summary(previous_period(boss, march)), "", True, 0, boss.now(), "Boss")
+    rows = {row[0]: row[1] for row in report_tables(rep)[0].rows}
+    assert rows["After-sales cost (parts + freight + labour)"] == Decimal("160.00")
+    assert rows["Recovered from dealers (account deductions)"] == Decimal("300.00")
