@@ -42,3 +42,14 @@ def test_the_record_case_and_the_accessory_case_are_translated_apart(
 
     assert label(ACCESSORIES, "case") == "保护壳"
     assert i18n.pgettext("record", "Case") == "售后单"
+    # The monthly summary's tables head their case-number column 售后单.
+    from datetime import UTC, date, datetime
+
+    from app.services.paper.exports import report_tables
+    from app.services.paper.report import Period, Report, Summary
+
+    day = datetime(2026, 3, 1, tzinfo=UTC)
+    period = Period(date(2026, 3, 1), date(2026, 3, 31), day, day, is_month=True)
+    rep = Report(Summary(period), Summary(period), "", True, 0, day, "Boss")
+    heads = {t.key: t.headers[0] for t in report_tables(rep)}
+    assert heads["repeat_repairs"] == heads["open_cases"] == "售后单"
