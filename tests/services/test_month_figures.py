@@ -83,12 +83,15 @@ def test_technicians_who_did_the_work_get_its_counts(shop: dict[str, Context]) -
     fix(zhao, third)
     waiting = repair(desk)
     move(zhao, waiting, "diagnosing")
+    # Booked for Li at the desk, but Zhao did the work: the work is Zhao's.
+    swapped = repair(desk, assignee_id=li_id)
+    fix(zhao, swapped)
     clock.advance(days=30)  # type: ignore[attr-defined]  # April: the owner reads March
 
     work = {t.name: t for t in month_report(shop["boss"], 2026, 3).current.technicians}
     assert set(work) == {"Li", "Zhao"}, work  # nothing left "(unassigned)"
     assert (work["Li"].received, work["Li"].finished, work["Li"].open_at_end) == (2, 2, 0)
-    assert (work["Zhao"].received, work["Zhao"].finished, work["Zhao"].open_at_end) == (2, 1, 1)
+    assert (work["Zhao"].received, work["Zhao"].finished, work["Zhao"].open_at_end) == (3, 2, 1)
 
 
 def complaint(desk: Context, phone: str) -> str:

@@ -252,8 +252,7 @@ def _first_to_work(ctx: Context, case: Case) -> None:
     t = repair_of(case)
     if t is None or t.technician_id is not None:
         return
-    who = case.assignee_id or ctx.actor.id
-    t.technician = who
+    t.technician = ctx.actor.id  # who works it, as a ticket edit does (_first_technician)
     t.save()
     if case.assignee_id is None:
         case.assignee = ctx.actor.id
