@@ -25,10 +25,11 @@ from app.services.paper.report import (
     month_period,
     month_report,
     previous_period,
+    summarize,
 )
 from app.services.remedies import money, repairs
 from app.services.shop.context import Context
-from app.store.models import User
+from app.store.models import Case, RepairTicket, User
 from tests.conftest import Clock, context_for, make_user
 from tests.documents.slipdata import have_poppler, pdf_text
 
@@ -242,3 +243,19 @@ def test_dealer_deductions_are_their_own_line_not_a_cost(shop: dict[str, Context
     rows = {row[0]: row[1] for row in report_tables(rep)[0].rows}
     assert rows["After-sales cost (parts + freight + labour)"] == Decimal("160.00")
     assert rows["Recovered from dealers (account deductions)"] == Decimal("300.00")
+
+
+def test_older_repairs_without_a_technician_count_for_who_moved_them(
+    shop: dict[str, Context],
+) -> None:
+    """Repairs worked before a technician's move set the ticket's technician (the column left
+    empty, as older records have it) count for the first technician who moved the case."""
+    desk, zhao, clock = shop["desk"], shop["zhao"], shop["clock"]
+    number = repair(desk)
+    fix(zhao, number)
+    RepairTicket.update(technician=None).execute()  # as the record stood before the fix
+    Case.update(assignee=None).execute()
+    clock.advance(days=30)  # type: ignore[attr-defined]
+    boss = shop["boss"]
+    work = {t.name: t for t in summarize(boss, month_period(boss, 2026, 3)).technicians}
+    assert set(work) == {"Zhao"} and (work["Zhao"].received, work["Zhao"].finished) == (1, 1)

@@ -71,7 +71,7 @@ from typing import Any
 
 import peewee as pw
 
-from app.domain.codes import CaseKind, MoneyKind
+from app.domain.codes import CaseKind, MoneyKind, Role
 from app.domain.errors import ValidationError
 from app.domain.kinds import rma_kinds
 from app.domain.validation import validate_date
@@ -594,14 +594,28 @@ def repeat_repairs(p: Period) -> list[RepeatRepair]:
 def technicians(p: Period) -> list[Technician]:
     """Repair tickets per technician (unassigned tickets under "").
 
-    A ticket's technician is the one on the ticket, else the case's assignee: a repair assigned
-    at the desk and then worked through its status changes never had the ticket's own column
-    set, and its technician showed 0 received / 0 finished while the work sat under
-    "(unassigned)".
+    A ticket's technician is the one on the ticket, else the case's assignee, else the first
+    technician who moved the case: a repair worked only through its status changes never had
+    the ticket's own column set, and its technician showed 0 received / 0 finished while the
+    work sat under "(unassigned)".
     """
     t = RepairTicket
     rows: dict[int | None, dict[str, int]] = {}
-    who = pw.fn.COALESCE(t.technician, Case.assignee)
+    # Records from before a technician's status change set the ticket's technician: the first
+    # technician who moved the case.
+    tech = User.alias("tech")
+    first_mover = (
+        Event.select(Event.actor)
+        .join(tech, on=(Event.actor == tech.id))
+        .where(
+            (Event.entity == "case")
+            & (Event.entity_id == Case.id)
+            & (tech.role == Role.TECHNICIAN.value)
+        )
+        .order_by(Event.id)
+        .limit(1)
+    )
+    who = pw.fn.COALESCE(t.technician, Case.assignee, first_mover)
 
     def add(cond: pw.Expression, key: str) -> None:
         for r in (
