@@ -19,6 +19,17 @@ def register(add: AddVerb) -> None:
     p.add_argument("--out", default=None, help=_("write the signed PDF to this file"))
     p.add_argument("--xlsx", default=None, help=_("also write the workbook to this file"))
     p.add_argument("--printer", default=None, help=_("send the summary to this printer"))
+    p.add_argument(
+        "--send",
+        nargs="?",
+        const="all",
+        default=None,
+        metavar="WHO",
+        help=_(
+            "copy the signed PDF to the recipients' folders (settings report.folder_*): all, "
+            "or a comma list of qc, technical, sales, management"
+        ),
+    )
     p.add_argument("--json", action="store_true", help=_("print the figures as JSON"))
 
 
@@ -38,6 +49,12 @@ def cmd_report(ctx: Any, args: argparse.Namespace) -> int:
             report.parse_month(args.month) if args.month else previous_month(*current_month(ctx))
         )
         rep = report.month_report(ctx, year, month)
+    who: list[str] = []
+    if args.send:
+        from app.services.paper.delivery import recipient_targets
+
+        who = [] if args.send.strip().lower() == "all" else args.send.split(",")
+        recipient_targets(ctx, who)  # a wrong folder stops here, before anything is made
     made = exports.make_report_pdf(ctx, rep)
     out = Path(args.out) if args.out else None
     if out is not None:
@@ -45,6 +62,11 @@ def cmd_report(ctx: Any, args: argparse.Namespace) -> int:
     xlsx = Path(args.xlsx) if args.xlsx else None
     if xlsx is not None:
         exports.write_report_xlsx(ctx, rep, xlsx)
+    sent = []
+    if args.send:
+        from app.services.paper.delivery import send_to_recipients
+
+        sent = send_to_recipients(ctx, made, who)
     if args.printer:
         from app.documents.printing import print_pdf
 
@@ -60,6 +82,7 @@ def cmd_report(ctx: Any, args: argparse.Namespace) -> int:
                 "file": str(made.path),
                 "out": str(out) if out else None,
                 "xlsx": str(xlsx) if xlsx else None,
+                "sent": {d.recipient: str(d.path) for d in sent},
                 "chain_head": rep.chain_head,
                 "chain_ok": rep.chain_ok,
                 "current": rep.current,
@@ -67,7 +90,7 @@ def cmd_report(ctx: Any, args: argparse.Namespace) -> int:
             }
         )
     else:
-        for path in (out or made.path, xlsx):
+        for path in (out or made.path, xlsx, *(d.path for d in sent)):
             if path is not None:
                 sys.stdout.write(str(path) + "\n")
     return EXIT_OK

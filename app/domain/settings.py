@@ -219,6 +219,18 @@ class BackupSettings:
 
 
 @dataclass(frozen=True)
+class ReportSettings:
+    """The monthly summary (003): when the owner is offered it, and the folder of each
+    recipient the signed PDF is copied to (empty: that recipient gets no copy)."""
+
+    offer_until_day: int = field(default=5, metadata=_rng(1, 28))  # "by the 5th" (003)
+    folder_qc: str = ""
+    folder_technical: str = ""
+    folder_sales: str = ""
+    folder_management: str = ""
+
+
+@dataclass(frozen=True)
 class Settings:
     """All shop settings; build a changed copy with `replace_path`, never mutate."""
 
@@ -231,6 +243,7 @@ class Settings:
     printing: PrintSettings = field(default_factory=PrintSettings)
     ui: UiSettings = field(default_factory=UiSettings)
     backup: BackupSettings = field(default_factory=BackupSettings)
+    report: ReportSettings = field(default_factory=ReportSettings)
 
     def to_dict(self) -> dict[str, dict[str, Any]]:
         """JSON-safe nested dict: Decimal as a string, everything else plain."""

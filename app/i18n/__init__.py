@@ -65,6 +65,17 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return _translations.ngettext(singular, plural, n)
 
 
+def pgettext(context: str, message: str) -> str:
+    """`message` translated in `context` (msgctxt): one English word with two meanings gets two
+    translations, e.g. ("record", "Case") 售后单 and the accessory "case" 保护壳."""
+    return _translations.pgettext(context, message)
+
+
+def NC_(context: str, message: str) -> str:
+    """Mark a string with its context for extraction; translate it later with `pgettext`."""
+    return message
+
+
 def N_(message: str) -> str:
     """Mark a string for extraction without translating it yet."""
     return message

@@ -22,7 +22,16 @@ from app.i18n import DOMAIN, LOCALE_DIR
 
 ROOT = Path(__file__).resolve().parents[2]
 LOCALES = ("zh_CN", "en")
-KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
+KEYWORDS = {
+    "_": None,
+    "N_": None,
+    "ngettext": (1, 2),
+    "pgettext": ((1, "c"), 2),
+    "NC_": ((1, "c"), 2),
+}
+#: In a merge file a key "context\x04English" is the English string in that msgctxt (gettext's
+#: own separator), so one English word can carry two translations.
+CONTEXT_SEP = "\x04"
 
 
 def extract() -> Catalog:
@@ -30,10 +39,16 @@ def extract() -> Catalog:
     template = Catalog(project="AfterDesk", charset="utf-8")
     sources = [ROOT / "app"]
     for folder in sources:
-        for filename, lineno, message, comments, _context in extract_from_dir(
+        for filename, lineno, message, comments, context in extract_from_dir(
             folder, method_map=[("**.py", "python")], keywords=KEYWORDS
         ):
-            template.add(message, None, [(f"app/{filename}", lineno)], auto_comments=comments)
+            template.add(
+                message,
+                None,
+                [(f"app/{filename}", lineno)],
+                auto_comments=comments,
+                context=context,
+            )
     return template
 
 
@@ -91,12 +106,13 @@ def compile_all() -> None:
 def problems() -> list[str]:
     """Untranslated, fuzzy or unknown strings, and stale .mo files."""
     out = []
-    template_ids = {m.id for m in extract() if m.id}
+    template_ids = {(m.context or "", m.id) for m in extract() if m.id}
     for locale in LOCALES:
         catalog = load(locale)
-        ids = {m.id for m in catalog if m.id}
-        for missing in sorted(template_ids - ids, key=str):
-            out.append(f"{locale}: not in catalog: {missing!r}")
+        ids = {(m.context or "", m.id) for m in catalog if m.id}
+        for context, missing in sorted(template_ids - ids, key=str):
+            where = f" (msgctxt {context!r})" if context else ""
+            out.append(f"{locale}: not in catalog: {missing!r}{where}")
         for msg in catalog:
             if msg.id and (not msg.string or msg.fuzzy):
                 out.append(f"{locale}: untranslated: {msg.id!r}")
@@ -114,8 +130,9 @@ def merge(files: list[str]) -> int:
     catalog = load("zh_CN")
     count = 0
     for name in files:
-        for source, text in json.loads(Path(name).read_text(encoding="utf-8")).items():
-            msg = catalog.get(source)
+        for key, text in json.loads(Path(name).read_text(encoding="utf-8")).items():
+            context, _sep, source = key.rpartition(CONTEXT_SEP)
+            msg = catalog.get(source, context=context or None)
             if msg is not None and text:
                 msg.string = (text,) * catalog.num_plurals if msg.pluralizable else text
                 msg.flags.discard("fuzzy")

@@ -394,6 +394,14 @@ MESSAGES = {
     ),
     "file_unreadable": N_("{file} cannot be read: {error}"),
     "file_not_written": N_("{file} could not be written: {error}"),
+    "no_recipient_folders": N_(
+        "No recipient folder is set for the monthly summary: set them under Settings → "
+        "Monthly summary."
+    ),
+    "recipient_folder_missing": N_(
+        "The summary folder for {recipient} ({folder}) is not there: nothing was copied."
+    ),
+    "unknown_recipient": N_("Unknown recipient {recipient}: use qc, technical, sales, management."),
     "identity_damaged": N_(
         "The shop's signing keys in {folder} are incomplete or damaged: restore that folder "
         "from a copy, or import a PKCS#12 file."

@@ -27,6 +27,10 @@ SECTIONS: dict[str, tuple[str, str]] = {
     ),
     "ui": (N_("Window"), N_("Language, theme and the idle lock of this program.")),
     "backup": (N_("Backup"), N_("Automatic copies of the database.")),
+    "report": (
+        N_("Monthly summary"),
+        N_("When the owner is reminded of it, and where each recipient's copy goes."),
+    ),
 }
 
 SETTINGS: dict[str, tuple[str, str]] = {
@@ -186,6 +190,26 @@ SETTINGS: dict[str, tuple[str, str]] = {
     "backup.second_folder": (
         N_("Second backup folder"),
         N_("e.g. a USB stick; empty: only the data folder."),
+    ),
+    "report.offer_until_day": (
+        N_("Offer last month's summary until day"),
+        N_("From the 1st to this day of a month the owner is told last month's summary is ready."),
+    ),
+    "report.folder_qc": (
+        N_("Summary folder: quality control"),
+        N_("The signed summary is copied here for QC; empty: no copy."),
+    ),
+    "report.folder_technical": (
+        N_("Summary folder: technical"),
+        N_("The signed summary is copied here for the technical department; empty: no copy."),
+    ),
+    "report.folder_sales": (
+        N_("Summary folder: sales"),
+        N_("The signed summary is copied here for sales; empty: no copy."),
+    ),
+    "report.folder_management": (
+        N_("Summary folder: management"),
+        N_("The signed summary is copied here for management; empty: no copy."),
     ),
 }
 

@@ -97,6 +97,7 @@ class MainWindow(ttk.Frame):
         self._build_header()
         self._build_banner()
         self._build_demo_banner()
+        self._build_summary_banner()
         self._build_status()  # before the tabs: packed first, it is never pushed off the window
         self._build_tabs()
         self._build_commands()
@@ -232,6 +233,58 @@ class MainWindow(ttk.Frame):
                 self.demo_banner.pack(fill="x", after=self.header_anchor())
         else:
             self.demo_banner.pack_forget()
+
+    def _build_summary_banner(self) -> None:
+        """'Last month's summary is ready': shown to the owner on the 1st–5th (003: the monthly
+        figures by the 5th) until it was made; the service decides when."""
+        self.summary_banner = ttk.Frame(self, padding=(12, 6), bootstyle="success")
+        self.summary_text = ttk.Label(self.summary_banner, bootstyle="@success")
+        self.summary_text.pack(side="left")
+        ttk.Button(
+            self.summary_banner, text=_("Later"), bootstyle="link", command=self.hide_summary
+        ).pack(side="right")
+        self.summary_button = ttk.Button(
+            self.summary_banner,
+            text=_("Open the summary"),
+            bootstyle="light",
+            command=self.open_offered_summary,
+        )
+        self.summary_button.pack(side="right", padx=(0, 6))
+        self.summary_offer: Any = None
+        self._update_summary_banner()
+        self.desk.on("context", lambda _ctx: self._update_summary_banner())
+        self.desk.on("report_made", self._update_summary_banner)  # made: the offer goes
+
+    def _update_summary_banner(self) -> None:
+        from app.services.paper.delivery import summary_offer
+
+        got = self.desk.read(summary_offer)
+        self.summary_offer = got.value if got.ok else None
+        if self.summary_offer is not None:
+            self.summary_text.configure(
+                text=_(
+                    "Last month's summary ({month}) is ready: print it and send it to QC, "
+                    "technical, sales and management by the 5th."
+                ).format(month=self.summary_offer.label)
+            )
+            if not self.summary_banner.winfo_ismapped():
+                self.summary_banner.pack(fill="x", after=self.header_anchor())
+        else:
+            self.summary_banner.pack_forget()
+
+    def hide_summary(self) -> None:
+        self.summary_banner.pack_forget()
+
+    def open_offered_summary(self) -> None:
+        """The Reports tab on last month, then its print preview (printing makes the signed
+        copy, and the offer goes away)."""
+        offer = self.summary_offer
+        if offer is None:
+            return
+        tab = self.show_tab("reports")
+        tab.set_month(offer.year, offer.month)
+        self.hide_summary()
+        tab.ask_print()
 
     def _build_banner(self) -> None:
         self.banner = ttk.Frame(self, padding=(12, 8), bootstyle="info")

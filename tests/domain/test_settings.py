@@ -60,6 +60,7 @@ def test_to_dict_is_json_safe_and_round_trips() -> None:
         "printing",
         "ui",
         "backup",
+        "report",
     }
 
 

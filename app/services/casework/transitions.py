@@ -266,6 +266,26 @@ GUARDS: dict[tuple[str, str], tuple[Guard, ...]] = {
 }
 
 
+def _first_to_work(ctx: Context, case: Case) -> None:
+    """A technician moving an unassigned repair becomes its technician (as a ticket edit does):
+    a repair worked only through its status changes otherwise stayed "(unassigned)" and the
+    monthly workload showed its technician 0 received / 0 finished."""
+    from app.domain.codes import Role
+
+    if case.kind != "repair" or ctx.actor.role != Role.TECHNICIAN.value:
+        return
+    t = repair_of(case)
+    if t is None or t.technician_id is not None:
+        return
+    t.technician = ctx.actor.id  # who works it, as a ticket edit does (_first_technician)
+    t.save()
+    if case.assignee_id is None:
+        case.assignee = ctx.actor.id
+    audit.log(
+        ctx, "repair", t, "assigned", {"technician": t.technician.name, "first_to_work": True}
+    )
+
+
 def apply_transition(
     ctx: Context, case: Case, target: str, note: str = "", data: dict[str, Any] | None = None
 ) -> None:
@@ -283,6 +303,7 @@ def apply_transition(
     if target == "closed":
         follow_ups.check_close(ctx, case, note)
     follow_ups.settle_follow_up(ctx, case, target)
+    _first_to_work(ctx, case)
     now = ctx.now()
     case.status = target
     case.updated_at = now

@@ -24,7 +24,7 @@ from app.documents.report_pdf import ReportChart, ReportDoc, ReportTable, render
 from app.domain.codes import MoneyKind
 from app.domain.errors import DomainError
 from app.domain.money import format_money
-from app.i18n import _, current_language
+from app.i18n import _, current_language, pgettext
 from app.i18n.labels import (
     CHANNELS,
     DISPOSITIONS,
@@ -164,6 +164,28 @@ def _overview(r: Report) -> ReportTable:
     money(_("Amount claimed from carriers"), c.claims_claimed, p.claims_claimed)
     money(_("Recovered from carriers"), c.claims_recovered, p.claims_recovered)
     count(_("Repeat repairs"), len(c.repeat_repairs), len(p.repeat_repairs))
+    count(_("On-site visits (dispatches)"), c.on_site.visits, p.on_site.visits)
+    money(_("On-site labour and travel cost"), c.on_site.cost, p.on_site.cost)
+    count(_("Follow-ups with a satisfaction score"), c.satisfaction.count, p.satisfaction.count)
+    ca, pa = c.satisfaction.average, p.satisfaction.average
+    rows.append(
+        (
+            _("Average satisfaction (1–5)"),
+            "–" if ca is None else ca,
+            "–" if pa is None else pa,
+            "" if ca is None or pa is None else (f"{ca - pa:+.2f}" if ca != pa else "±0"),
+        )
+    )
+    rows.append(
+        (
+            _("Scores of 2 or less"),
+            _pct(c.satisfaction.low_share),
+            _pct(p.satisfaction.low_share),
+            _delta_pct(c.satisfaction.low_share, p.satisfaction.low_share),
+        )
+    )
+    count(_("Overdue at the period's end"), c.overdue_at_end, p.overdue_at_end)
+    count(_("Shipped first, goods not back"), len(c.goods_owed), len(p.goods_owed))
     return ReportTable(
         "overview",
         _("Key figures"),
@@ -316,7 +338,7 @@ def report_tables(r: Report) -> list[ReportTable]:
         ReportTable(
             "repeat_repairs",
             _("Repeat repairs"),
-            (_("Case"), _("Serial/IMEI"), _("Earlier repair"), _("Days between")),
+            (pgettext("record", "Case"), _("Serial/IMEI"), _("Earlier repair"), _("Days between")),
             [(x.number, x.serial, x.previous_number, x.days_between) for x in c.repeat_repairs],
             (1.6, 1.8, 1.6, 1.0),
             _("The same device back for repair within 90 days."),
@@ -349,6 +371,72 @@ def report_tables(r: Report) -> list[ReportTable]:
             _("Replacements shipped first whose old goods were not back at the period's end."),
             empty=_("No goods owed."),
             align="llllrr",
+        ),
+        ReportTable(
+            "on_site",
+            _("On-site service"),
+            (_("Figure"), _("This period"), _("Previous period")),
+            [
+                (_("Visits (dispatches)"), c.on_site.visits, p.on_site.visits),
+                (_("Jobs visited"), c.on_site.jobs, p.on_site.jobs),
+                (_("Technicians sent"), c.on_site.technicians, p.on_site.technicians),
+                (_("Technician-days"), c.on_site.technician_days, p.on_site.technician_days),
+                (_("Labour cost"), c.on_site.labour, p.on_site.labour),
+                (_("Travel and freight cost"), c.on_site.travel, p.on_site.travel),
+            ],
+            (2.6, 1.2, 1.4),
+            _("On-site repair tickets visited in the period; costs booked on them in it."),
+            half=True,
+        ),
+        ReportTable(
+            "satisfaction",
+            _("Satisfaction (follow-ups)"),
+            (_("Figure"), _("This period"), _("Previous period")),
+            [
+                (_("Scored follow-ups"), c.satisfaction.count, p.satisfaction.count),
+                (
+                    _("Average score"),
+                    c.satisfaction.average if c.satisfaction.count else "–",
+                    p.satisfaction.average if p.satisfaction.count else "–",
+                ),
+                (
+                    _("Scores of 2 or less"),
+                    _pct(c.satisfaction.low_share),
+                    _pct(p.satisfaction.low_share),
+                ),
+            ],
+            (2.6, 1.2, 1.4),
+            _("Follow-up calls that recorded a 1–5 score in the period."),
+            half=True,
+        ),
+        ReportTable(
+            "open_cases",
+            _("Open and overdue at the period's end"),
+            (
+                pgettext("record", "Case"),
+                _("Kind"),
+                _("Status"),
+                pgettext("record", "Taken"),
+                _("Promised"),
+                _("Days overdue"),
+                _("Staff"),
+            ),
+            [
+                (
+                    x.number,
+                    label(KINDS, x.kind),
+                    label(STATUSES, x.status),
+                    x.taken.isoformat(),
+                    x.promise_date.isoformat() if x.promise_date else "",
+                    x.days_overdue or "",
+                    x.assignee,
+                )
+                for x in c.open_cases
+            ],
+            (1.5, 1.0, 1.4, 1.0, 1.0, 0.8, 0.9),
+            _("Cases not closed when the period ended, with their status then; overdue first."),
+            empty=_("No open cases."),
+            align="lllllrl",
         ),
         ReportTable(
             "top_returned",
@@ -642,7 +730,15 @@ def report_workbook(ctx: Context, r: Report, progress: Progress | None = None) -
     ws = wb.create_sheet(_sheet_title(_("Money (raw)"), used))
     _fill(
         ws,
-        (_("Entry"), _("Case"), _("Kind"), _("Amount"), _("Booked on"), _("Reverses"), _("Note")),
+        (
+            _("Entry"),
+            pgettext("record", "Case"),
+            _("Kind"),
+            _("Amount"),
+            _("Booked on"),
+            _("Reverses"),
+            _("Note"),
+        ),
         (
             (
                 m.entry_id,

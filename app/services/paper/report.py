@@ -39,9 +39,17 @@ liability split        returns whose liability was decided, by who is liable    
 dispositions           returns whose disposition was done, by disposition              decision
 repeat repairs         repair cases received whose device serial had another repair    created_at
                        case taken in the REPEAT_DAYS days before
-technician workload    per technician: repair tickets received (received_at), finished  ticket dates
-                       (finished_at), open at the period's end, labour minutes booked
+technician workload    per technician (the ticket's, else the case's assignee): repair  ticket dates
+                       tickets received (received_at), finished (finished_at), open
+                       at the period's end, labour minutes booked
 top products           the TOP_N products of return/exchange cases and of repair cases  created_at
+on-site service        visits on on-site tickets (dispatches), jobs visited,            visited_at
+                       technicians and technician-days out; labour and freight         money at
+                       (travel) booked on those jobs
+satisfaction           follow-up scores given: cases with a case event carrying a      event at
+                       score in the period; count, average, share of scores <= 2
+open cases list        every case open at the period's end with its status then;       both
+                       overdue = promise date before the period's last day
 goods owed             replacements shipped first (先补发) whose old goods were neither  shipped
                        received nor waived by the owner at the period's end (or now);
                        days overdue past the due date, deposit held
@@ -63,7 +71,7 @@ from typing import Any
 
 import peewee as pw
 
-from app.domain.codes import CaseKind, MoneyKind
+from app.domain.codes import CaseKind, MoneyKind, Role
 from app.domain.errors import ValidationError
 from app.domain.kinds import rma_kinds
 from app.domain.validation import validate_date
@@ -77,6 +85,7 @@ from app.store.models import (
     Product,
     RepairLabour,
     RepairTicket,
+    RepairVisit,
     User,
 )
 
@@ -212,6 +221,54 @@ class RepeatRepair:
 
 
 @dataclass(frozen=True)
+class OnSite:
+    """On-site service (上门维修) in a period: visits made and what they cost the shop."""
+
+    visits: int = 0  # dispatches: every visit recorded in the period
+    jobs: int = 0  # on-site tickets visited at least once in the period
+    technicians: int = 0  # different technicians who went out
+    technician_days: int = 0  # (technician, local day) pairs with a visit
+    labour: Decimal = ZERO  # labour cost booked on on-site jobs in the period
+    travel: Decimal = ZERO  # freight/travel booked on on-site jobs in the period
+
+    @property
+    def cost(self) -> Decimal:
+        return self.labour + self.travel
+
+
+@dataclass(frozen=True)
+class Satisfaction:
+    """Follow-up scores (1–5) given in the period."""
+
+    count: int = 0
+    total: int = 0
+    low: int = 0  # scores of 2 or less
+
+    @property
+    def average(self) -> Decimal | None:
+        if not self.count:
+            return None
+        return (Decimal(self.total) / self.count).quantize(Decimal("0.01"), ROUND_HALF_UP)
+
+    @property
+    def low_share(self) -> Rate:
+        return Rate(self.low, self.count)
+
+
+@dataclass(frozen=True)
+class OpenCase:
+    """A case still open at the period's end, as it stood then."""
+
+    number: str
+    kind: str
+    status: str  # the last status reached before the period's end
+    taken: date  # local
+    promise_date: date | None
+    days_overdue: int  # past the promise date at the period's last day; 0 when not overdue
+    assignee: str
+
+
+@dataclass(frozen=True)
 class Summary:
     """One period's figures. Counts are ints, money Decimal, days Decimal with one decimal."""
 
@@ -242,6 +299,13 @@ class Summary:
     top_returned: list[tuple[str, int]] = field(default_factory=list)
     top_repaired: list[tuple[str, int]] = field(default_factory=list)
     goods_owed: list[Any] = field(default_factory=list)  # returns.GoodsOwed at the period's end
+    on_site: OnSite = OnSite()
+    satisfaction: Satisfaction = Satisfaction()
+    open_cases: list[OpenCase] = field(default_factory=list)  # overdue first, then oldest
+
+    @property
+    def overdue_at_end(self) -> int:
+        return sum(1 for c in self.open_cases if c.days_overdue > 0)
 
     def cost(self, kind: str) -> Decimal:
         return self.money.get(kind, ZERO)
@@ -528,29 +592,46 @@ def repeat_repairs(p: Period) -> list[RepeatRepair]:
 
 
 def technicians(p: Period) -> list[Technician]:
-    """Repair tickets per technician (unassigned tickets under "")."""
+    """Repair tickets per technician (unassigned tickets under "").
+
+    A ticket's technician is the one on the ticket, else the case's assignee, else the first
+    technician who moved the case: a repair worked only through its status changes never had
+    the ticket's own column set, and its technician showed 0 received / 0 finished while the
+    work sat under "(unassigned)".
+    """
     t = RepairTicket
     rows: dict[int | None, dict[str, int]] = {}
+    # Records from before a technician's status change set the ticket's technician: the first
+    # technician who moved the case.
+    tech = User.alias("tech")
+    first_mover = (
+        Event.select(Event.actor)
+        .join(tech, on=(Event.actor == tech.id))
+        .where(
+            (Event.entity == "case")
+            & (Event.entity_id == Case.id)
+            & (tech.role == Role.TECHNICIAN.value)
+        )
+        .order_by(Event.id)
+        .limit(1)
+    )
+    who = pw.fn.COALESCE(t.technician, Case.assignee, first_mover)
 
-    def add(query: pw.ModelSelect, key: str, by: pw.Field) -> None:
+    def add(cond: pw.Expression, key: str) -> None:
         for r in (
-            query.select(by.alias("who"), pw.fn.COUNT(pw.SQL("*")).alias("n")).group_by(by).dicts()
+            t.select(who.alias("who"), pw.fn.COUNT(pw.SQL("*")).alias("n"))
+            .join(Case, on=(t.case == Case.id))
+            .where(cond)
+            .group_by(who)
+            .dicts()
         ):
             rows.setdefault(r["who"], {})[key] = int(r["n"])
 
-    add(
-        t.select().where((t.received_at >= p.start) & (t.received_at < p.end)),
-        "received",
-        t.technician,
-    )
-    add(
-        t.select().where((t.finished_at >= p.start) & (t.finished_at < p.end)),
-        "finished",
-        t.technician,
-    )
-    # Open at the end = received before it minus finished before it (each an index count).
-    add(t.select().where(t.received_at < p.end), "open", t.technician)
-    add(t.select().where(t.finished_at < p.end), "done_before_end", t.technician)
+    add((t.received_at >= p.start) & (t.received_at < p.end), "received")
+    add((t.finished_at >= p.start) & (t.finished_at < p.end), "finished")
+    # Open at the end = received before it minus finished before it.
+    add(t.received_at < p.end, "open")
+    add(t.finished_at < p.end, "done_before_end")
     for r in (
         RepairLabour.select(
             RepairLabour.technician.alias("who"), pw.fn.SUM(RepairLabour.minutes).alias("n")
@@ -573,6 +654,107 @@ def technicians(p: Period) -> list[Technician]:
     ]
     out = [x for x in out if x.received or x.finished or x.open_at_end or x.labour_minutes]
     return sorted(out, key=lambda x: (not x.name, -x.received - x.finished, x.name))
+
+
+def on_site(ctx: Context, p: Period) -> OnSite:
+    """Visits recorded in the period on on-site tickets, and the labour and freight (travel)
+    booked on those jobs in the period (net of reversals)."""
+    visits = list(
+        RepairVisit.select(RepairVisit.ticket, RepairVisit.technician, RepairVisit.visited_at)
+        .where((RepairVisit.visited_at >= p.start) & (RepairVisit.visited_at < p.end))
+        .tuples()
+    )
+    jobs = {ticket for ticket, _, _ in visits}
+    techs = {who for _, who, _ in visits if who is not None}
+    days = {(who, ctx.local(at).date()) for _, who, at in visits}
+    money: dict[str, Decimal] = {}
+    if jobs:
+        on_site_cases = RepairTicket.select(RepairTicket.case).where(RepairTicket.id.in_(jobs))
+        for kind, amount, rev in (
+            MoneyEntry.select(
+                MoneyEntry.kind, MoneyEntry.amount, MoneyEntry.reverses.is_null(False)
+            )
+            .where(
+                MoneyEntry.case.in_(on_site_cases)
+                & MoneyEntry.kind.in_((MoneyKind.LABOUR.value, MoneyKind.FREIGHT.value))
+                & (MoneyEntry.at >= p.start)
+                & (MoneyEntry.at < p.end)
+            )
+            .tuples()
+        ):
+            money[kind] = money.get(kind, ZERO) + (-amount if rev else amount)
+    return OnSite(
+        visits=len(visits),
+        jobs=len(jobs),
+        technicians=len(techs),
+        technician_days=len(days),
+        labour=money.get(MoneyKind.LABOUR.value, ZERO),
+        travel=money.get(MoneyKind.FREIGHT.value, ZERO),
+    )
+
+
+def satisfaction(p: Period) -> Satisfaction:
+    """Scores of the follow-ups done in the period: every case whose event in the period carries
+    a satisfaction score (a complaint's follow-up today; any kind's follow-up that records one),
+    counted once per case with the case's score."""
+    scored = json_text(Event.data, "satisfaction")
+    ids = Event.select(Event.entity_id).where(
+        (Event.entity == "case")
+        & (Event.at >= p.start)
+        & (Event.at < p.end)
+        & scored.is_null(False)
+        & (scored != "")
+    )
+    scores = [
+        int(s)
+        for (s,) in Case.select(Case.satisfaction)
+        .where(Case.id.in_(ids) & Case.satisfaction.is_null(False))
+        .tuples()
+    ]
+    return Satisfaction(len(scores), sum(scores), sum(1 for s in scores if s <= 2))
+
+
+OPEN_LIST_LIMIT = 500  # a longer list is cut (the count above it stays whole)
+
+
+def open_cases(ctx: Context, p: Period, limit: int = OPEN_LIST_LIMIT) -> list[OpenCase]:
+    """Every case taken before the period's end and not closed before it, with the status it had
+    then; overdue ones (promise date before the period's last day) first, most overdue first."""
+    last = Event.select(pw.fn.MAX(Event.id)).where(
+        (Event.entity == "case")
+        & (Event.entity_id == Case.id)
+        & (Event.to_state != "")
+        & (Event.at < p.end)
+    )
+    status = Event.select(Event.to_state).where(Event.id == last)
+    rows = (
+        Case.select(
+            Case.number,
+            Case.kind,
+            status.alias("st"),
+            Case.status,
+            Case.created_at,
+            Case.promise_date,
+            User.display_name,
+        )
+        .join(User, pw.JOIN.LEFT_OUTER, on=(Case.assignee == User.id))
+        .where((Case.created_at < p.end) & (Case.closed_at.is_null() | (Case.closed_at >= p.end)))
+        .tuples()
+    )
+    out = [
+        OpenCase(
+            number,
+            kind,
+            st or now_status,
+            ctx.local(created).date(),
+            promised,
+            max(0, (p.last - promised).days) if promised else 0,
+            who or "",
+        )
+        for number, kind, st, now_status, created, promised, who in rows
+    ]
+    out.sort(key=lambda c: (-c.days_overdue, c.taken, c.number))
+    return out[:limit]
 
 
 def summarize(ctx: Context, p: Period) -> Summary:
@@ -609,6 +791,9 @@ def summarize(ctx: Context, p: Period) -> Summary:
         top_returned=list(by_product(p, rma_kinds(), TOP_N).items()),
         top_repaired=list(by_product(p, (CaseKind.REPAIR.value,), TOP_N).items()),
         goods_owed=_goods_owed(ctx, p),
+        on_site=on_site(ctx, p),
+        satisfaction=satisfaction(p),
+        open_cases=open_cases(ctx, p),
     )
 
 

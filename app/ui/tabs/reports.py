@@ -117,6 +117,13 @@ class ReportsTab(ttk.Frame):
             bar, text=_("Export XLSX…"), bootstyle="secondary-outline", command=self.ask_xlsx
         )
         self.xlsx_button.pack(side="right")
+        self.send_button = ttk.Button(
+            bar,
+            text=_("Send to recipients"),
+            bootstyle="secondary-outline",
+            command=self.send_to_recipients,
+        )
+        self.send_button.pack(side="right", padx=(0, 6))
         self.pdf_button = ttk.Button(
             bar, text=_("Export PDF…"), bootstyle="secondary-outline", command=self.ask_pdf
         )
@@ -394,6 +401,7 @@ class ReportsTab(ttk.Frame):
 
         def done(made: Any) -> None:
             self.last_file = made.path
+            self.desk.emit("report_made")
             self.desk.notify(
                 _("Summary sent to the printer; kept as {file}.").format(file=made.path.name),
                 "success",
@@ -421,6 +429,7 @@ class ReportsTab(ttk.Frame):
 
             made, pages = result
             self.last_file = made.path
+            self.desk.emit("report_made")
             self.print_dialog = PrintDialog(
                 self,
                 self.desk,
@@ -432,6 +441,37 @@ class ReportsTab(ttk.Frame):
             )
 
         self.desk.run_long("report_preview", work, done)
+
+    def send_to_recipients(self) -> None:
+        """Sign the month's summary and copy it into the folder of QC, technical, sales and
+        management (settings → Monthly summary): the same signed file for everyone (003)."""
+        from app.services.paper.delivery import (
+            recipient_name,
+            recipient_targets,
+            send_to_recipients,
+        )
+
+        ctx = self.desk.ctx
+
+        def work(progress: Any) -> Any:
+            recipient_targets(ctx)  # a missing folder stops before anything is made
+            progress(0.1, _("Counting…"))
+            made = exports.make_report_pdf(ctx, self._full_report(), progress)
+            return made, send_to_recipients(ctx, made)
+
+        def done(result: Any) -> None:
+            made, sent = result
+            self.last_file = made.path
+            self.desk.emit("report_made")
+            self.last_sent = sent
+            self.desk.notify(
+                _("Summary {file} copied to: {who}.").format(
+                    file=made.path.name, who=", ".join(recipient_name(d.recipient) for d in sent)
+                ),
+                "success",
+            )
+
+        self.desk.run_long("report_send", work, done)
 
     def ask_pdf(self) -> None:
         out = self._ask_path(".pdf", _("PDF files"), "*.pdf")
@@ -476,6 +516,7 @@ class ReportsTab(ttk.Frame):
 
     def _saved(self, path: Path) -> None:
         self.last_file = path
+        self.desk.emit("report_made")
         self.desk.notify(_("Saved {file}.").format(file=path), "success")
 
     def screenshot_setup(self) -> None:

@@ -42,6 +42,10 @@ PICKERS: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
     "printing.font_path": ("file", ((N_("TrueType fonts"), "*.ttf *.ttc *.otf"),)),
     "printing.logo_path": ("file", ((N_("Images"), "*.png *.jpg *.jpeg"),)),
     "backup.second_folder": ("folder", ()),
+    "report.folder_qc": ("folder", ()),
+    "report.folder_technical": ("folder", ()),
+    "report.folder_sales": ("folder", ()),
+    "report.folder_management": ("folder", ()),
 }
 COLUMNS = {"warranty": 2, "returns": 1, "printing": 1}
 CERTIFICATE = "certificate"
