@@ -211,6 +211,7 @@ MESSAGES = {
     "follow_up_required": N_(
         "{field}: this case has had no follow-up call; closing it needs a reason."
     ),
+    "goods_at_counter": N_("The goods were handed over at the counter: nothing to ship first."),
     "not_later": N_("{field}: must be later than the date promised now ({current})."),
     "not_correctable": N_("{field}: cannot be corrected this way (only {allowed})."),
     "follow_up_not_for_kind": N_("This kind of case gets no follow-up call."),

@@ -237,6 +237,9 @@ class ReturnAuth(BaseModel):
     qc_scrap = pw.IntegerField(null=True)
     qc_to_supplier = pw.IntegerField(null=True)
     qc_by = pw.ForeignKeyField(User, null=True, backref="+", index=False)
+    # The customer handed the goods over at the counter: received at approval, never shipped
+    # first, no parcel awaited.
+    goods_at_counter = pw.BooleanField(default=False, constraints=[pw.SQL("DEFAULT FALSE")])
     liability = pw.CharField(max_length=10, default="")  # codes.Liability
     disposition = pw.CharField(max_length=16, default="")  # codes.Disposition
     scrap_approved_by = pw.ForeignKeyField(User, null=True, backref="+")

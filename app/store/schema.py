@@ -226,6 +226,8 @@ def _v10_follow_ups(m: SchemaMigrator) -> None:
             if (column := "follow_up_by_id" if name == "follow_up_by" else name) not in have
         )
     )
+    if "goods_at_counter" not in _column_names("return_auth"):  # a walk-in's goods in hand
+        migrate(m.add_column("return_auth", "goods_at_counter", ReturnAuth.goods_at_counter))
     if "customer_comment" not in _column_names("repair_ticket"):  # what they said when signing
         migrate(m.add_column("repair_ticket", "customer_comment", RepairTicket.customer_comment))
 

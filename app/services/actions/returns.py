@@ -212,6 +212,7 @@ register(
         ),
         workflows=RETURN,
         target="replacement_shipped",
+        when=lambda d: not (d.rma and d.rma.goods_at_counter),  # the goods are already here
         style="warning",
         help=N_("Send the replacement now; the old goods are owed back."),
     ),

@@ -483,7 +483,11 @@ def _repair_ticket(
 
 
 def _rma(clean: CleanIntake, case: Case, product: Product | None, year: int) -> ReturnAuth:
-    rma = ReturnAuth.create(number=next_number(Series.RMA, year), case=case)
+    rma = ReturnAuth.create(
+        number=next_number(Series.RMA, year),
+        case=case,
+        goods_at_counter=bool(clean.extra.get("goods_at_counter")),
+    )
     unit_price = clean.amount if clean.amount is not None else (product.price if product else 0)
     ReturnLine.create(
         rma=rma,

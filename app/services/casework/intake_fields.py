@@ -236,6 +236,10 @@ FLAG_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("man_made", N_("Man-made damage"), kind="check", default=False),
     FieldSpec("gift", N_("Gift"), kind="check", default=False),
     FieldSpec("unused", N_("Unused"), kind="check", default=False),
+    # Returns and exchanges: the goods are handed over now (received when approved).
+    FieldSpec(
+        "goods_at_counter", N_("Goods handed over at the counter"), kind="check", default=False
+    ),
     # Ticked unless the desk says otherwise: a flag that is on by default has no option.
     FieldSpec("intact", N_("Intact"), kind="check", default=True, cli=""),
 )

@@ -232,6 +232,7 @@ def rma_view(r: ReturnAuth) -> RmaView:
         qc_scrap=r.qc_scrap,
         qc_to_supplier=r.qc_to_supplier,
         qc_by=_user_name(r.qc_by_id),
+        goods_at_counter=r.goods_at_counter,
         liability=r.liability,
         disposition=r.disposition,
         capa_corrective=r.capa_corrective,

@@ -173,6 +173,7 @@ class RmaView:
     qc_scrap: int | None
     qc_to_supplier: int | None
     qc_by: str
+    goods_at_counter: bool
     liability: str
     disposition: str
     capa_corrective: str

@@ -61,11 +61,28 @@ def approve(ctx: Context, number: str, note: str = "", override_reason: str = ""
     why = v.check("override_reason", validate_text, override_reason, max_len=500) or ""
     v.raise_if_errors()
     with write_transaction():
-        case, _ = _rma_case(number)
+        case, rma = _rma_case(number)
         workflows.workflow_for(case.kind).check_move(case.status, "approved")
         check_and_record_approval(ctx, case, why)
         apply_transition(ctx, case, "approved", text, {"override": bool(why)} if why else None)
+        if rma.goods_at_counter:
+            _received_at_counter(ctx, case, rma)
     return case
+
+
+def _received_at_counter(ctx: Context, case: Case, rma: ReturnAuth) -> None:
+    """Goods handed over at the counter are in the desk's hands at approval: received as
+    expected in the approval's transaction (no parcel is awaited, nothing is shipped first)."""
+    for ln in rma.lines:
+        ln.qty_received = ln.qty_expected
+        ln.save()
+    rma.received_at = ctx.now()
+    rma.save()
+    note = "received at the counter"
+    lines = {str(ln.id): ln.qty_expected for ln in rma.lines}
+    _log(ctx, rma, "received", {"lines": lines, "counter": True}, note)
+    apply_transition(ctx, case, "awaiting_goods", note, {"counter": True})
+    apply_transition(ctx, case, "received", note, {"counter": True})
 
 
 def _void_if_value_rose(ctx: Context, case: Case, rma: ReturnAuth, why: str) -> None:
@@ -605,6 +622,8 @@ def ship_first(
     if amount is not None:
         require(ctx, Action.MONEY)
     with write_transaction():
+        if (rma_of(find_case(number)) or ReturnAuth()).goods_at_counter:
+            raise DomainError("goods_at_counter", field="note")
         case, rma = _rma_case(number)
         workflows.workflow_for(case.kind).check_move(case.status, "replacement_shipped")
         if rma.approved_by_id is None:

@@ -507,6 +507,8 @@ class IntakeTab(ttk.Frame):
             self.repair_box.pack(fill="x", pady=(0, 6))
         else:
             self.repair_box.pack_forget()
+        # At the counter a return's goods are usually handed over there and then.
+        self.flag_vars["goods_at_counter"].set(kind.rma)
         self._schedule_preview()
 
     def _on_site_changed(self) -> None:
