@@ -64,7 +64,7 @@ class FieldSpec:
             if self.required:
                 raise ValidationError.single(self.name, "required")
             return self.default if self.default != "" else (None if self.check else "")
-        if self.choices and isinstance(raw, str):
+        if self.choices and isinstance(raw, str) and self.kind != "lines":
             codes = {code for code, _label in self.choices}
             if raw.strip() not in codes:
                 raise ValidationError.single(self.name, "not_a_choice", choices=sorted(codes))

@@ -246,6 +246,8 @@ EVENT_ACTIONS = {
     "classified": N_("complaint classified"),
     "promise_extended": N_("promise date extended"),
     "corrected": N_("intake corrected"),
+    "passcode_viewed": N_("passcode viewed"),
+    "passcode_erased": N_("passcode erased"),
 }
 
 #: Why a backup was taken (the code is part of its file name).

@@ -212,6 +212,12 @@ MESSAGES = {
         "{field}: this case has had no follow-up call; closing it needs a reason."
     ),
     "goods_at_counter": N_("The goods were handed over at the counter: nothing to ship first."),
+    "no_passcode": N_("No passcode was given for this device."),
+    "repair_only": N_("{field}: only a repair takes this."),
+    "passcode_unreadable": N_(
+        "The passcode cannot be read on this PC (the server password changed?): ask the customer."
+    ),
+    "passcode_key_missing": N_("No key to keep the passcode with: connect to the shop server."),
     "not_later": N_("{field}: must be later than the date promised now ({current})."),
     "not_correctable": N_("{field}: cannot be corrected this way (only {allowed})."),
     "follow_up_not_for_kind": N_("This kind of case gets no follow-up call."),

@@ -165,6 +165,10 @@ class RepairTicket(BaseModel):
     scrap_approved_at = UTCDateTimeField(null=True)
     factory_tag = pw.CharField(max_length=40, default="")  # faulty part sent back (旧件返厂)
     customer_comment = pw.TextField(default="", constraints=[_EMPTY])  # said when signing
+    # The pre-check at drop-off ({"powers_on": bool, "faults": [codes]}) and the device's
+    # passcode, encrypted (services/casework/device_secrets), erased when the device leaves.
+    precheck = JSONTextField(null=True)
+    passcode_sealed = pw.TextField(default="", constraints=[_EMPTY])
 
     class Meta:
         # The monthly summary counts tickets per technician received/finished before a date.

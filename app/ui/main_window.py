@@ -222,7 +222,12 @@ class MainWindow(ttk.Frame):
         from app.services.shop.accounts import demo_pins_in_use
 
         names = demo_pins_in_use()
-        if names:
+        # One banner at a time fits a 1366×768 counter screen: the summary's offer (a few days
+        # a month, gone once printed or put off) goes first, the demo-PIN reminder after it.
+        offered = getattr(self, "summary_banner", None) is not None and bool(
+            getattr(self, "summary_offer", None)
+        )
+        if names and not offered:
             self.demo_text.configure(
                 text=_(
                     "These accounts still use the demo PIN 123456: {names}. Change them before "
@@ -271,9 +276,12 @@ class MainWindow(ttk.Frame):
                 self.summary_banner.pack(fill="x", after=self.header_anchor())
         else:
             self.summary_banner.pack_forget()
+        self._update_demo_banner()
 
     def hide_summary(self) -> None:
         self.summary_banner.pack_forget()
+        self.summary_offer = None
+        self._update_demo_banner()
 
     def open_offered_summary(self) -> None:
         """The Reports tab on last month, then its print preview (printing makes the signed

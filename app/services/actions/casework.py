@@ -125,6 +125,18 @@ register(
         order=5,
     ),
     Action(
+        "show-passcode",
+        N_("Show the passcode"),
+        lambda ctx, n, v: repairs.reveal_passcode(ctx, n),
+        (),
+        permission=Permission.REPAIR_WORK,
+        workflows=REPAIR,
+        when=lambda d: d.repair is not None and d.repair.has_passcode,
+        style="secondary-outline",
+        order=85,
+        help=N_("For the technician testing the device; who looked is kept in the history."),
+    ),
+    Action(
         "estimate",
         N_("Estimate"),
         lambda ctx, n, v: repairs.set_estimate(ctx, n, v["amount"], v["note"]),

@@ -13,13 +13,15 @@ from app.domain.codes import (
     Category,
     Channel,
     CustomerKind,
+    MoneyKind,
+    Party,
     Reason,
     Request,
     SaleChannel,
     ServiceClass,
     Severity,
 )
-from app.domain.errors import ValidationError
+from app.domain.errors import FieldError, ValidationError
 from app.domain.money import parse_money
 from app.domain.numbering import Series
 from app.domain.rules.entitlement import decide_entitlement
@@ -34,8 +36,9 @@ from app.domain.validation import (
     validate_serial,
     validate_text,
 )
-from app.services.casework import intake_fields
+from app.services.casework import device_secrets, intake_fields
 from app.services.casework.records import order_cases
+from app.services.remedies.ledger import book_entry
 from app.services.shop import audit
 from app.services.shop.context import Context
 from app.services.shop.permissions import Action, require
@@ -310,6 +313,7 @@ def take_intake(ctx: Context, form: IntakeForm) -> Case:
     now = ctx.now()
     today = ctx.local(now).date()
     clean = validate_intake(form, today)
+    _check_device_fields(clean)
     with write_transaction():
         customer = _customer(ctx, clean, now)
         product = _product(clean)
@@ -372,6 +376,10 @@ def take_intake(ctx: Context, form: IntakeForm) -> Case:
         if spec.ticket:
             ticket = _repair_ticket(ctx, clean, case, ent, year)
             detail["repair"] = ticket.number
+            detail["precheck"] = ticket.precheck
+            if ticket.passcode_sealed:
+                detail["passcode"] = True  # that one was given, never what it is
+            _deposit(ctx, clean, case)
         elif spec.rma:
             rma = _rma(clean, case, product, year)
             detail["rma"] = rma.number
@@ -465,6 +473,7 @@ def _repair_ticket(
     ctx: Context, clean: CleanIntake, case: Case, ent: Any, year: int
 ) -> RepairTicket:
     now = ctx.now()
+    x = clean.extra
     return RepairTicket.create(
         number=next_number(Series.REPAIR, year),
         case=case,
@@ -479,6 +488,38 @@ def _repair_ticket(
         contact_due_at=onsite_contact_due(now, ctx.settings.promise) if clean.on_site else None,
         in_warranty=bool(ent and ent.free_repair),
         received_at=now,
+        precheck={"powers_on": not x.get("no_power"), "faults": list(x.get("faults_found") or [])},
+        passcode_sealed=device_secrets.seal(ctx.data_dir, str(x.get("passcode") or "")),
+        estimate=x.get("estimate"),
+    )
+
+
+def _check_device_fields(clean: CleanIntake) -> None:
+    """The device's fields belong to a repair; a deposit says how it was paid."""
+    x = clean.extra
+    given = [n for n in ("passcode", "estimate", "deposit") if x.get(n)]
+    if x.get("faults_found") or x.get("no_power"):
+        given.append("faults_found")
+    if given and not kinds.kind(clean.kind).ticket:
+        raise ValidationError([FieldError(n, "repair_only") for n in given])
+    if x.get("deposit") and not x.get("deposit_route"):
+        raise ValidationError.single("deposit_route", "required")
+
+
+def _deposit(ctx: Context, clean: CleanIntake, case: Case) -> None:
+    """A deposit taken with the device: booked as the customer's money, with how it was paid."""
+    amount = clean.extra.get("deposit")
+    if not amount:
+        return
+    require(ctx, Action.MONEY)
+    route = clean.extra.get("deposit_route") or ""
+    book_entry(
+        ctx,
+        case,
+        MoneyKind.DEPOSIT,
+        amount,
+        route=route,
+        party=Party.CUSTOMER,
     )
 
 

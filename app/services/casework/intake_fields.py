@@ -17,10 +17,20 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from app.domain import kinds
+from app.domain.errors import ValidationError
 from app.domain.fields import FieldSpec
+from app.domain.money import parse_money
 from app.domain.validation import validate_date, validate_phone, validate_qty, validate_serial
 from app.i18n import N_
-from app.i18n.labels import ACCESSORIES, CATEGORIES, CHANNELS, REASONS, REQUESTS, SEVERITIES
+from app.i18n.labels import (
+    ACCESSORIES,
+    CATEGORIES,
+    CHANNELS,
+    PAY_ROUTES,
+    REASONS,
+    REQUESTS,
+    SEVERITIES,
+)
 
 #: The condition on receipt, ticked in front of the customer (stored as words on the ticket).
 CONDITIONS: dict[str, str] = {
@@ -32,6 +42,17 @@ CONDITIONS: dict[str, str] = {
     "water_marks": N_("Water marks"),
     "buttons_missing": N_("Buttons missing"),
     "screen_protector": N_("Screen protector"),
+}
+
+#: The functional pre-check at drop-off: what does not work when the customer hands it over.
+PRECHECK: dict[str, str] = {
+    "screen": N_("Screen"),
+    "touch": N_("Touch"),
+    "cameras": N_("Cameras"),
+    "charging": N_("Charging"),
+    "signal": N_("Signal"),
+    "biometrics": N_("Face/Touch ID"),
+    "sound": N_("Speaker/mic"),
 }
 
 SERVICE_CLASSES = (("A", "A"), ("B", "B"), ("C", "C"))  # letters: nothing to translate
@@ -251,7 +272,7 @@ ACCESSORIES_FIELD = FieldSpec(
     kind="lines",
     choices=_choices(ACCESSORIES),
     cli="",
-    printed=_REPAIR_SLIPS,
+    printed=("intake", *_REPAIR_SLIPS),
 )
 CONDITION_NOTE = FieldSpec(
     "condition",
@@ -259,7 +280,65 @@ CONDITION_NOTE = FieldSpec(
     kind="multiline",
     height=2,
     width=20,
-    printed=_REPAIR_SLIPS,
+    printed=("intake", *_REPAIR_SLIPS),
+)
+
+
+def _faults(value: object) -> list[str]:
+    """The pre-check's failed functions: a list, or codes separated by commas."""
+    items = value if isinstance(value, list | tuple) else str(value).replace("，", ",").split(",")
+    codes = [str(i).strip() for i in items if str(i).strip()]
+    unknown = [c for c in codes if c not in PRECHECK]
+    if unknown:
+        raise ValidationError.single("faults_found", "not_a_choice", choices=sorted(PRECHECK))
+    return list(dict.fromkeys(codes))
+
+
+def _money(value: str) -> object:
+    return parse_money(value, "deposit")
+
+
+def _estimate(value: str) -> object:
+    return parse_money(value, "estimate")
+
+
+#: What the counter takes with a device (the repair desks clerks know): whether it powers on and
+#: what fails at the pre-check, its passcode (kept encrypted, never printed, erased when it
+#: leaves), a first estimate and a deposit (a money entry, printed on the receipt).
+DEVICE_FIELDS: tuple[FieldSpec, ...] = (
+    FieldSpec(
+        "no_power",
+        N_("Does not power on"),
+        kind="check",
+        default=False,
+        printed=("intake", *_REPAIR_SLIPS),
+    ),
+    FieldSpec(
+        "faults_found",
+        N_("Not working at the pre-check"),
+        kind="lines",
+        choices=_choices(PRECHECK),
+        check=_faults,
+        printed=("intake", *_REPAIR_SLIPS),
+    ),
+    FieldSpec(
+        "passcode",
+        N_("Passcode / pattern"),
+        kind="password",
+        width=10,
+        hint=N_("Kept encrypted, never printed, erased at pickup"),
+        printed=("intake", "repair-ticket"),
+    ),
+    FieldSpec("estimate", N_("Estimate (¥)"), check=_estimate, width=8, printed=("intake",)),
+    FieldSpec("deposit", N_("Deposit taken (¥)"), check=_money, width=8, printed=("intake",)),
+    FieldSpec(
+        "deposit_route",
+        N_("Paid by"),
+        kind="choice",
+        choices=_choices(PAY_ROUTES),
+        width=8,
+        printed=("intake",),
+    ),
 )
 SITE_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("site_address", N_("Site address"), width=10, cli="", printed=("repair-ticket",)),
@@ -301,6 +380,7 @@ def fields() -> tuple[FieldSpec, ...]:
         *FLAG_FIELDS,
         ACCESSORIES_FIELD,
         CONDITION_NOTE,
+        *DEVICE_FIELDS,
         *SITE_FIELDS,
         QTY_FIELD,
     )
@@ -349,6 +429,13 @@ SLIP_KEYS: dict[str, tuple[str, ...]] = {
     "unused": (),
     "intact": (),
     "accessories": ("accessories",),
+    "goods_at_counter": (),
+    "no_power": ("precheck",),
+    "faults_found": ("precheck",),
+    "passcode": ("passcode_note",),
+    "estimate": ("intake_estimate",),
+    "deposit": ("deposit",),
+    "deposit_route": ("deposit",),
     "condition": ("condition",),
     "site_address": ("site_address",),
     "appointment_at": ("appointment",),

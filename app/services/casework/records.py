@@ -182,6 +182,8 @@ def repair_view(t: RepairTicket) -> RepairView:
         scrap_approved_by=_user_name(t.scrap_approved_by_id),
         factory_tag=t.factory_tag,
         customer_comment=t.customer_comment,
+        precheck=t.precheck,
+        has_passcode=bool(t.passcode_sealed),
         parts=parts,
         labour=labour,
         visits=visits,

@@ -77,6 +77,15 @@ def _onsite_finished(ctx: Context, case: Case, frm: str, note: str) -> None:
     t.save()
 
 
+def _forget_passcode(ctx: Context, case: Case, frm: str, note: str) -> None:
+    """The move that ends a repair: the device leaves the shop, its passcode is erased."""
+    t = repair_of(case)
+    if t is not None and t.passcode_sealed:
+        t.passcode_sealed = ""
+        t.save()
+        audit.log(ctx, "repair", t, "passcode_erased", {})
+
+
 def _signed(ctx: Context, case: Case, frm: str, note: str) -> None:
     t = repair_of(case)
     if t is not None and t.signed_at is None:
@@ -236,12 +245,12 @@ GUARDS: dict[tuple[str, str], tuple[Guard, ...]] = {
     ("repair", "awaiting_parts"): (_repair_estimate_decided,),
     ("repair", "repairing"): (_repair_estimate_decided,),
     ("repair", "ready_for_pickup"): (_repair_ready,),
-    ("repair", "collected"): (_signed,),
-    ("repair", "done"): (_signed, _onsite_finished),
-    ("repair", "returned_unrepaired"): (_signed,),
-    ("repair", "scrapped"): (_scrap_approved,),
+    ("repair", "collected"): (_signed, _forget_passcode),
+    ("repair", "done"): (_signed, _onsite_finished, _forget_passcode),
+    ("repair", "returned_unrepaired"): (_signed, _forget_passcode),
+    ("repair", "scrapped"): (_scrap_approved, _forget_passcode),
     ("repair", "revisit_scheduled"): (_need_note(),),
-    ("repair", "cancelled"): (_need_note(),),
+    ("repair", "cancelled"): (_need_note(), _forget_passcode),
     ("return", "approved"): (_return_approved,),
     ("return", "requested"): (_approval_voided,),
     ("return", "rejected"): (_return_rejected,),

@@ -129,6 +129,8 @@ class RepairView:
     scrap_approved_by: str | None
     factory_tag: str
     customer_comment: str
+    precheck: dict[str, Any] | None
+    has_passcode: bool
     parts: list[PartLineView]
     labour: list[LabourView]
     visits: list[VisitView]

@@ -30,6 +30,7 @@ from app.domain.errors import DomainError
 from app.domain.money import format_money
 from app.domain.validation import mask_phone
 from app.i18n import labels
+from app.services.casework.intake_fields import PRECHECK
 from app.services.casework.records import case_detail, find_case, find_claim
 from app.services.casework.views import CaseDetail, ClaimView
 from app.services.shop import audit
@@ -330,6 +331,10 @@ def _repair_values(d: CaseDetail, f: _Fmt) -> dict[str, Any]:
         "signed_date": f.day(t.signed_at),
         "factory_tag": t.factory_tag,
         "customer_comment": t.customer_comment,
+        "precheck": _precheck(t.precheck, f),
+        "passcode_note": (("已登记（不打印）", "given (not printed)")[i] if t.has_passcode else ""),
+        "intake_estimate": f.money(t.estimate),
+        "deposit": _deposit(d, f),
         # On-site work: the first visit starts it; every visit with its outcome (001 上门维修单).
         "visit_started": f.when(t.visits[0].visited_at) if t.visits else "",
         "visits": [
@@ -590,6 +595,27 @@ def _promise(d: CaseDetail, f: _Fmt) -> str:
     return f"{day}（已延期：{why}）" if f.lang == "zh" else f"{day} (extended: {why})"
 
 
+def _precheck(precheck: dict[str, Any] | None, f: _Fmt) -> str:
+    """The drop-off pre-check in words: powers on or not, and what did not work."""
+    if not precheck:
+        return ""
+    if not precheck.get("powers_on", True):
+        return "无法开机" if f.lang == "zh" else "does not power on"
+    faults = [f.tr.gettext(PRECHECK.get(c, c)) for c in precheck.get("faults") or ()]
+    if not faults:
+        return "开机正常，各项功能正常" if f.lang == "zh" else "powers on, everything works"
+    sep = "、" if f.lang == "zh" else ", "
+    return ("开机正常；异常：" if f.lang == "zh" else "powers on; not working: ") + sep.join(faults)
+
+
+def _deposit(d: CaseDetail, f: _Fmt) -> str:
+    """Deposits taken and standing (a reversed one is gone), with how they were paid."""
+    undone = {m.reverses for m in d.money if m.reverses}
+    held = [m for m in d.money if m.kind == "deposit" and m.id not in undone]
+    total = sum((m.amount for m in held), Decimal("0"))
+    return f.money(total) if held else ""
+
+
 def _count(n: int | None) -> str:
     """A count the record may not have yet (blank on the form, not "0")."""
     return "" if n is None else str(n)
@@ -753,6 +779,11 @@ def slip_data(ctx: Context, number: str, form: str, *, lang: str | None = None) 
         sig = case.repair_tickets.get().signature if case is not None else None  # type: ignore[union-attr]
         data["customer_signature"] = (sig or {}).get("strokes")
         data["signer"] = (sig or {}).get("signer") or (detail.customer.name if sig else "")
+    elif code == "intake" and detail is not None and detail.repair is not None:
+        # The device handed over: accessories, condition, pre-check, passcode given, deposit.
+        device = _repair_values(detail, f)
+        device.pop("number")
+        data.update(device)
     elif code in ("rma", "return-receipt", "reply-report"):
         if detail is None or detail.rma is None:
             raise _refuse(code, number)

@@ -9,6 +9,7 @@ from app.domain.codes import MoneyKind, Role, StockReason
 from app.domain.errors import DomainError
 from app.domain.money import parse_money
 from app.domain.validation import Collector, validate_qty, validate_text
+from app.services.casework import device_secrets
 from app.services.casework.records import find_case, repair_of
 from app.services.casework.transitions import apply_transition
 from app.services.remedies.money import add_money
@@ -311,6 +312,18 @@ def sign(ctx: Context, number: str, strokes: object, signer: str = "", comment: 
         t.save()
         # Whether a name was given, not the name: it is the customer's (kept on the ticket).
         _log(ctx, t, "signed", {"named": bool(who), "points": sum(len(s) for s in clean)})
+
+
+def reveal_passcode(ctx: Context, number: str) -> str:
+    """The device's passcode, for the technician working on it; who looked is an event."""
+    require(ctx, Action.REPAIR_WORK)
+    with write_transaction():
+        _, t = _ticket(number)
+        if not t.passcode_sealed:
+            raise DomainError("no_passcode", field="passcode")
+        text = device_secrets.unseal(ctx.data_dir, t.passcode_sealed)
+        audit.log(ctx, "repair", t, "passcode_viewed", {})
+    return text
 
 
 def approve_scrap(ctx: Context, number: str, report: str) -> None:

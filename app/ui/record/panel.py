@@ -29,6 +29,24 @@ _FINAL_OK = {"collected", "done", "closed", "refunded", "exchanged", "credited",
 _STOPPED = {"rejected", "cancelled", "scrapped", "returned_unrepaired", "withdrawn"}
 
 
+#: Steps ordered from here on (extend the promise, correct the intake, show the passcode) are
+#: seldom needed: they sit under one "More" menu, so a record's buttons stay one or two rows.
+MORE_FROM = 70
+
+
+class _MenuEntry:
+    """A "More" menu item that tests (and keyboard users) can invoke like a button."""
+
+    def __init__(self, command: Callable[[], Any]) -> None:
+        self.command = command
+
+    def invoke(self) -> Any:
+        return self.command()
+
+    def winfo_exists(self) -> bool:
+        return True
+
+
 class RecordPanel(ttk.Frame):
     """Shows one case; ``show(number)`` loads it, every write refreshes it."""
 
@@ -237,12 +255,26 @@ class RecordPanel(ttk.Frame):
                         lambda t=target: self.ask_move(t),
                     )
                 )
+        rare: list[tuple[str, str, Callable[[], Any]]] = []
         for action in registry.extra_actions(d, self.desk.ctx):
-            items.append((action.id, _(action.label), action.style, self._runner(action)))
+            if action.order >= MORE_FROM:  # seldom needed: kept under "More…"
+                rare.append((action.id, _(action.label) + "…", self._runner(action)))
+            else:
+                items.append((action.id, _(action.label), action.style, self._runner(action)))
         for key, text, style, command in items:
             self.buttons[key] = ttk.Button(
                 self.action_bar, text=text, bootstyle=style, command=command
             )
+        self._placed = list(self.buttons.values())
+        if rare:
+            more = ttk.Menubutton(self.action_bar, text=_("More"), bootstyle="secondary-outline")
+            menu = tk.Menu(more, tearoff=False)
+            for key, text, command in rare:
+                menu.add_command(label=text, command=command)
+                self.buttons[key] = _MenuEntry(command)  # type: ignore[assignment]
+            more.configure(menu=menu)
+            self.more_menu = menu
+            self._placed.append(more)
         self._flow()
 
     def _flow(self, _event: object = None) -> None:
@@ -251,14 +283,14 @@ class RecordPanel(ttk.Frame):
         if width <= 1:
             width = max(self.winfo_width() - 24, 320)
         x = y = row_height = 0
-        for b in self.buttons.values():
+        for b in getattr(self, "_placed", ()):
             w, h = b.winfo_reqwidth(), b.winfo_reqheight()
             if x and x + w > width:
                 x, y, row_height = 0, y + row_height + 4, 0
             b.place(x=x, y=y)
             x += w + 6
             row_height = max(row_height, h)
-        height = y + row_height + 2 if self.buttons else 1
+        height = y + row_height + 2 if getattr(self, "_placed", ()) else 1
         if int(self.action_bar.cget("height")) != height:
             self.action_bar.configure(height=height)
 

@@ -158,6 +158,7 @@ class IntakeTab(ttk.Frame):
             self.description_form,
             self.product_form,
             self.condition_form,
+            self.device_form,
             self.site_form,
         ]
         for widget in self._descendants(self):
@@ -257,6 +258,15 @@ class IntakeTab(ttk.Frame):
         self.condition_vars = self._checklist(box, spec.CONDITIONS, columns=3)
         self.condition_form = _Form(box, [spec.CONDITION_NOTE])
         self.condition_form.pack(fill="x", pady=(4, 0))
+        # The pre-check in front of the customer, the passcode, a first estimate and a deposit.
+        ttk.Label(box, text=_("Not working at the pre-check"), bootstyle="secondary").pack(
+            anchor="w", pady=(6, 0)
+        )
+        self.precheck_vars = self._checklist(box, spec.PRECHECK, columns=4)
+        self.device_form = _Form(
+            box, list(spec.DEVICE_FIELDS[:1] + spec.DEVICE_FIELDS[2:]), columns=2
+        )
+        self.device_form.pack(fill="x", pady=(4, 0))
         self.on_site = tk.BooleanVar(self, value=False)
         self.on_site_button = ttk.Checkbutton(
             box,
@@ -601,6 +611,8 @@ class IntakeTab(ttk.Frame):
         if kind.ticket:
             values["accessories"] = [k for k, v in self.accessory_vars.items() if v.get()]
             values["condition"] = self._condition()
+            values.update(self.device_form.values())
+            values["faults_found"] = [k for k, v in self.precheck_vars.items() if v.get()]
             values["on_site"] = bool(self.on_site.get())
             if values["on_site"]:
                 values.update(self.site_form.values())
@@ -746,13 +758,18 @@ class IntakeTab(ttk.Frame):
             self.description_form,
             self.product_form,
             self.condition_form,
+            self.device_form,
             self.site_form,
         ):
             form.clear()
         self._auto.clear()
         for f in spec.FLAG_FIELDS:
             self.flag_vars[f.name].set(bool(f.default))
-        for var in (*self.accessory_vars.values(), *self.condition_vars.values()):
+        for var in (
+            *self.accessory_vars.values(),
+            *self.condition_vars.values(),
+            *self.precheck_vars.values(),
+        ):
             var.set(False)
         self.on_site.set(False)
         self._on_site_changed()
