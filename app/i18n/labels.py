@@ -247,6 +247,7 @@ EVENT_ACTIONS = {
     "promise_extended": N_("promise date extended"),
     "corrected": N_("intake corrected"),
     "passcode_viewed": N_("passcode viewed"),
+    "signed_dropoff": N_("customer signed the intake"),
     "passcode_erased": N_("passcode erased"),
 }
 

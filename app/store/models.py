@@ -168,6 +168,7 @@ class RepairTicket(BaseModel):
     # The pre-check at drop-off ({"powers_on": bool, "faults": [codes]}) and the device's
     # passcode, encrypted (services/casework/device_secrets), erased when the device leaves.
     precheck = JSONTextField(null=True)
+    dropoff_signature = JSONTextField(null=True)  # the customer signs the intake at drop-off
     passcode_sealed = pw.TextField(default="", constraints=[_EMPTY])
 
     class Meta:

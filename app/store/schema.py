@@ -229,7 +229,12 @@ def _v10_follow_ups(m: SchemaMigrator) -> None:
     if "goods_at_counter" not in _column_names("return_auth"):  # a walk-in's goods in hand
         migrate(m.add_column("return_auth", "goods_at_counter", ReturnAuth.goods_at_counter))
     have = _column_names("repair_ticket")
-    for name in ("customer_comment", "precheck", "passcode_sealed"):  # the counter's intake
+    for name in (
+        "customer_comment",
+        "precheck",
+        "passcode_sealed",
+        "dropoff_signature",
+    ):  # the counter's intake
         if name not in have:
             migrate(m.add_column("repair_ticket", name, getattr(RepairTicket, name)))
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from app.domain.errors import ValidationError
+from app.domain.errors import DomainError, ValidationError
 from app.services.casework import cases
 from app.services.casework.intake import IntakeForm, take_intake
 from app.services.casework.records import find_case, repair_of
@@ -107,3 +107,15 @@ def test_bad_device_fields_are_refused_by_name_and_nothing_is_written(ctx: Conte
 def test_a_dead_device_says_so(ctx: Context) -> None:
     number = _intake(ctx, no_power=True)
     assert slip_data(ctx, number, "repair-ticket", lang="zh")["precheck"] == "无法开机"
+
+
+def test_the_customer_signs_the_intake_and_the_receipt_shows_it(
+    ctx: Context, tmp_path: Path
+) -> None:
+    number = _intake(ctx)
+    assert slip_data(ctx, number, "intake")["dropoff_signature"] is None
+    repairs.sign_dropoff(ctx, number, SIGNATURE, "王芳")
+    assert slip_data(ctx, number, "intake")["dropoff_signature"] == SIGNATURE
+    assert Event.get(Event.action == "signed_dropoff").data["named"] is True
+    with pytest.raises(DomainError):
+        repairs.sign_dropoff(ctx, number, [], "王芳")

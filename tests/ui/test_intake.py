@@ -9,6 +9,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -398,3 +399,36 @@ def test_tab_in_an_open_list_picks_and_moves_to_the_next_field_of_the_form(small
     assert tab.product_form.get("product") == offered[-1]
     assert not combo.tk.call("winfo", "ismapped", popdown)  # the list is gone
     assert str(small.root.tk.call("focus")) == str(chain[chain.index(combo) + 1])
+
+
+def test_a_repair_intake_takes_the_pre_check_passcode_deposit_and_signature(
+    window: Any, demo_ctx: Any
+) -> None:
+    """The counter's repair intake in the window: ticked pre-check faults, the passcode, the
+    estimate and deposit reach the record; the customer signs the saved intake."""
+    from app.services.casework.cases import show_case
+    from app.services.remedies.repairs import reveal_passcode
+
+    tab = window.show_tab("intake")
+    tab.new()
+    tab.set_kind("repair")
+    tab.customer_form.set("phone", "13912340000")
+    tab.customer_form.set("name", "赵六")
+    tab.product_form.set("product", "小米 14")
+    tab.precheck_vars["cameras"].set(True)
+    tab.device_form.set("passcode", "135790")
+    tab.device_form.set("estimate", "120")
+    tab.device_form.set("deposit", "30")
+    tab.device_form.set("deposit_route", "cash")
+    tab.description_form.set("description", "后摄模糊")
+    number = tab.save()
+    assert number, window.status.cget("text")
+    d = show_case(demo_ctx, number)
+    assert d.repair.precheck == {"powers_on": True, "faults": ["cameras"]}
+    assert d.repair.has_passcode and reveal_passcode(demo_ctx, number) == "135790"
+    assert [m.amount for m in d.money if m.kind == "deposit"] == [Decimal("30.00")]
+    assert tab.sign_button.winfo_manager() == "grid"  # offered for a repair
+    pad = tab.sign_dropoff()
+    pad.strokes = [[[0.1, 0.2], [0.5, 0.6]]]
+    assert pad.save()
+    assert show_case(demo_ctx, number).repair.dropoff_signed

@@ -125,6 +125,25 @@ register(
         order=5,
     ),
     Action(
+        "sign-dropoff",
+        N_("Customer signs the intake"),
+        lambda ctx, n, v: repairs.sign_dropoff(ctx, n, _strokes(v["strokes"]), v["signer"]),
+        (
+            F(
+                "strokes",
+                N_("Signature strokes"),
+                kind="file",
+                required=True,
+                hint=N_("A JSON file: a list of strokes, each a list of [x, y] points from 0 to 1"),
+            ),
+            F("signer", N_("Signed by")),
+        ),
+        workflows=REPAIR,
+        when=lambda d: d.repair is not None and not d.repair.dropoff_signed and d.closed_at is None,
+        style="secondary-outline",
+        order=12,
+    ),
+    Action(
         "show-passcode",
         N_("Show the passcode"),
         lambda ctx, n, v: repairs.reveal_passcode(ctx, n),

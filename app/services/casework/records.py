@@ -183,6 +183,7 @@ def repair_view(t: RepairTicket) -> RepairView:
         factory_tag=t.factory_tag,
         customer_comment=t.customer_comment,
         precheck=t.precheck,
+        dropoff_signed=t.dropoff_signature is not None,
         has_passcode=bool(t.passcode_sealed),
         parts=parts,
         labour=labour,

@@ -130,6 +130,7 @@ class RepairView:
     factory_tag: str
     customer_comment: str
     precheck: dict[str, Any] | None
+    dropoff_signed: bool
     has_passcode: bool
     parts: list[PartLineView]
     labour: list[LabourView]

@@ -784,6 +784,8 @@ def slip_data(ctx: Context, number: str, form: str, *, lang: str | None = None) 
         device = _repair_values(detail, f)
         device.pop("number")
         data.update(device)
+        signed = case.repair_tickets.get().dropoff_signature if case is not None else None  # type: ignore[union-attr]
+        data["dropoff_signature"] = (signed or {}).get("strokes")
     elif code in ("rma", "return-receipt", "reply-report"):
         if detail is None or detail.rma is None:
             raise _refuse(code, number)

@@ -314,6 +314,21 @@ def sign(ctx: Context, number: str, strokes: object, signer: str = "", comment: 
         _log(ctx, t, "signed", {"named": bool(who), "points": sum(len(s) for s in clean)})
 
 
+def sign_dropoff(ctx: Context, number: str, strokes: object, signer: str = "") -> None:
+    """The customer signs the intake when leaving the device: what was handed over (accessories,
+    condition, pre-check) is agreed; printed in the intake receipt's signature box."""
+    clean = validate_strokes(strokes)
+    who = validate_text(signer, "signer", max_len=40)
+    require(ctx, Action.CASE_MOVE)
+    with write_transaction():
+        case, t = _ticket(number)
+        if case.closed_at is not None:
+            raise DomainError("case_closed", status=case.status)
+        t.dropoff_signature = {"strokes": clean, "signer": who}
+        t.save()
+        audit.log(ctx, "repair", t, "signed_dropoff", {"named": bool(who)})
+
+
 def reveal_passcode(ctx: Context, number: str) -> str:
     """The device's passcode, for the technician working on it; who looked is an event."""
     require(ctx, Action.REPAIR_WORK)

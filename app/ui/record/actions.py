@@ -89,6 +89,7 @@ STEPS: dict[str, str] = {
     "repair.visit": "record-visit",
     "repair.revisit": "revisit",
     "repair.sign": "sign",
+    "repair.sign_dropoff": "sign-dropoff",
     "repair.resign": "sign",
     "repair.scrap": "approve-scrap",
     "repair.ready": "ready",

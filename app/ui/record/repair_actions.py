@@ -393,6 +393,30 @@ def _sign(panel: RecordPanel, d: CaseDetail) -> SignaturePad:
     return pad
 
 
+def _sign_dropoff(panel: RecordPanel, d: CaseDetail) -> SignaturePad:
+    def save(strokes: list[list[list[float]]], signer: str, comment: str = "") -> Outcome:
+        return panel.desk.call(
+            repairs.sign_dropoff,
+            d.number,
+            strokes,
+            signer,
+            done=done_text(d, _("drop-off signature saved")),
+        )
+
+    pad = SignaturePad(
+        panel,
+        save,
+        title=_("Customer signature — {number}").format(number=d.number),
+        intro=_(
+            "The customer confirms what was handed over: the device, its accessories, its "
+            "condition and the pre-check on the intake receipt."
+        ),
+        signer=d.customer.name,
+    )
+    panel.dialog = pad
+    return pad
+
+
 def _scrap(panel: RecordPanel, d: CaseDetail) -> FormDialog:
     t = d.repair
     assert t is not None
@@ -503,6 +527,15 @@ register(
         style="danger-outline",
     ),
     # extra actions, in this order after the moves
+    RecordAction(
+        "repair.sign_dropoff",
+        N_("Customer signs the intake…"),
+        _sign_dropoff,
+        REPAIR,
+        when=lambda d: d.repair is not None and not d.repair.dropoff_signed and not d.final,
+        style="secondary-outline",
+        order=12,
+    ),
     RecordAction(
         "repair.sign",
         N_("Customer signs…"),

@@ -355,10 +355,17 @@ class IntakeTab(ttk.Frame):
             command=self.print_current,
         )
         self.print_button.grid(row=0, column=1, sticky="ew", padx=(3, 0))
+        # A repair: the customer signs for what was handed over, before leaving the device.
+        self.sign_button = ttk.Button(
+            buttons,
+            text=_("Customer signs the intake…"),
+            bootstyle="success-outline",
+            command=self.sign_dropoff,
+        )
         self.new_button = ttk.Button(
             buttons, text=_("New intake (Ctrl+N)"), bootstyle="primary", command=self.new
         )
-        self.new_button.grid(row=1, column=0, columnspan=2, sticky="ew", pady=(6, 0))
+        self.new_button.grid(row=2, column=0, columnspan=2, sticky="ew", pady=(6, 0))
 
     # --- keyboard and scrolling ------------------------------------------------------------
 
@@ -658,6 +665,10 @@ class IntakeTab(ttk.Frame):
         self.result_number.configure(text=case.number)
         self.result_detail.configure(text=self._saved_summary(case.number, form.kind, promise))
         self.result.pack(fill="x", pady=(10, 0))
+        if case_kinds.kind(form.kind).ticket:
+            self.sign_button.grid(row=1, column=0, columnspan=2, sticky="ew", pady=(6, 0))
+        else:
+            self.sign_button.grid_remove()
         self.save_button.configure(state="disabled")
         self.save_print_button.configure(state="disabled")
         self.desk.notify(
@@ -745,6 +756,34 @@ class IntakeTab(ttk.Frame):
         self.desk.run_long("print", work, done, on_error=failed)
         return True
 
+    def sign_dropoff(self) -> Any:
+        """The signature pad for the saved repair: the customer signs the intake receipt."""
+        number = self.saved_number
+        if not number:
+            return None
+        from app.services.remedies import repairs
+        from app.ui.widgets.signature import SignaturePad
+
+        def save(strokes: list[list[list[float]]], signer: str, comment: str = "") -> Any:
+            got = self.desk.call(
+                repairs.sign_dropoff, number, strokes, signer, done=_("drop-off signature saved")
+            )
+            if got.ok:
+                self.sign_button.configure(state="disabled")
+            return got
+
+        self.pad = SignaturePad(
+            self,
+            save,
+            title=_("Customer signature — {number}").format(number=number),
+            intro=_(
+                "The customer confirms what was handed over: the device, its accessories, its "
+                "condition and the pre-check on the intake receipt."
+            ),
+            signer=self.customer_form.get("name"),
+        )
+        return self.pad
+
     def open_saved(self) -> None:
         if self.saved_number:
             self.desk.open(self.saved_number)
@@ -779,6 +818,7 @@ class IntakeTab(ttk.Frame):
         self.result.pack_forget()
         self.save_button.configure(state="normal")
         self.save_print_button.configure(state="normal")
+        self.sign_button.configure(state="normal")
         self.set_kind(case_kinds.codes()[0])  # the most frequent kind
         self.scroll.yview_moveto(0)
         self.update_preview()
