@@ -433,3 +433,21 @@ def test_a_batch_is_inspected_on_counts_by_the_technician(window: Any, ctx: Cont
     rma = db(ctx, number).rma
     assert (rma.qc_sampled, rma.qc_failed, rma.qc_usable, rma.qc_scrap) == (2, 1, 8, 2)
     assert rma.qc_by == "Tech"
+
+
+def test_the_returns_list_shows_what_each_approval_is_for(window: Any, ctx: Context) -> None:
+    """Returns waiting for approval show their amounts in the list (the approver's first
+    question); the Repairs tab keeps its staff column instead."""
+    number = intake(ctx, amount="1299.00")
+    tab = window.show_tab("returns")
+    tab.browser.refresh()
+    pump(window.root)
+    tree = tab.browser.tree
+    shown = list(tree.cget("displaycolumns"))
+    assert "amount" in shown and "assignee" not in shown
+    values = dict(
+        zip([c[0] for c in tab.browser.COLUMNS], tree.item(number, "values"), strict=True)
+    )
+    assert values["amount"] == "¥1,299.00"
+    repairs_tree = window.show_tab("repairs").browser.tree
+    assert "amount" not in list(repairs_tree.cget("displaycolumns"))

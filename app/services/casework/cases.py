@@ -158,6 +158,7 @@ def _rows(ctx: Context, query: pw.ModelSelect) -> list[CaseRow]:
                 promise_date=c.promise_date,
                 overdue=is_overdue(c, ctx, now),
                 assignee=c.assignee.display_name if c.assignee_id else None,
+                amount=c.amount,
             )
         )
     return out

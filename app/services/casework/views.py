@@ -241,6 +241,7 @@ class CaseRow:
     promise_date: date | None
     overdue: bool
     assignee: str | None
+    amount: Decimal | None = None  # what the customer paid: approvals wait on it
 
 
 @dataclasses.dataclass(frozen=True)

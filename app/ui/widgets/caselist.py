@@ -13,7 +13,9 @@ from typing import Any
 import ttkbootstrap as ttk
 
 from app import paths
+from app.domain import kinds as case_kinds
 from app.domain import workflows
+from app.domain.money import format_money
 from app.i18n import N_, _
 from app.i18n.labels import KINDS, STATUSES, label
 from app.services.casework.cases import CaseFilter, count_cases, list_cases
@@ -36,6 +38,7 @@ class CaseBrowser(ttk.Frame):
         ("product", N_("Product"), 160),
         ("assignee", N_("Staff"), 80),
         ("promise", N_("Promised"), 90),
+        ("amount", N_("Amount"), 80),
     )
     #: Widest a column grows to fit its text (the product column takes what is left).
     MAX_WIDTH = {"status": 190, "customer": 110, "assignee": 90, "kind": 110}
@@ -184,8 +187,17 @@ class CaseBrowser(ttk.Frame):
         for col, text, width in self.COLUMNS:
             self.tree.heading(col, text=_(text), anchor="w")
             self.tree.column(col, width=width, minwidth=60, anchor="w", stretch=col == "product")
+        hidden = set()
         if len(self.kinds) == 1:  # a one-kind tab (Repairs) says the kind in its name
-            self.tree.configure(displaycolumns=[c[0] for c in self.COLUMNS if c[0] != "kind"])
+            hidden.add("kind")
+        # The amount matters where money goes back: approvals wait on it (the Returns tab).
+        tabs = {spec.tab if (spec := case_kinds.find(k)) else "" for k in self.kinds}
+        if tabs != {"returns"}:
+            hidden.add("amount")
+        else:  # returns are not assigned to a technician: the amount takes the staff column
+            hidden.add("assignee")
+        if hidden:
+            self.tree.configure(displaycolumns=[c[0] for c in self.COLUMNS if c[0] not in hidden])
         self._colour_tags()
         self.desk.on("theme", lambda *_a: self._colour_tags())
         bar = ttk.Scrollbar(box, orient="vertical", command=self.tree.yview)
@@ -341,6 +353,7 @@ class CaseBrowser(ttk.Frame):
                 " ".join(x for x in (r.product, r.serial) if x),
                 r.assignee or "",
                 promise,
+                format_money(r.amount) if r.amount is not None else "",
             ),
             tags=tags,
         )
