@@ -432,3 +432,43 @@ def test_a_repair_intake_takes_the_pre_check_passcode_deposit_and_signature(
     pad.strokes = [[[0.1, 0.2], [0.5, 0.6]]]
     assert pad.save()
     assert show_case(demo_ctx, number).repair.dropoff_signed
+
+
+def test_picking_a_past_purchase_fills_the_product_and_sale(window: Any, demo_ctx: Any) -> None:
+    """A returning customer: their purchases the shop recorded are offered; picking one fills
+    product, model, serial, sale date, order and invoice (issue 18 item 5)."""
+    take_intake(
+        demo_ctx,
+        IntakeForm(
+            kind="repair",
+            name="钱七",
+            phone="13955550000",
+            product="OPPO Find X7",
+            model_spec="12+256G",
+            category="phone",
+            serial="356789012345672",
+            sold="2026-01-15",
+            order_no="TB20260115001",
+            invoice_no="FP0001",
+            description="不充电",
+        ),
+    )
+    tab = window.show_tab("intake")
+    tab.new()
+    tab.customer_form.set("phone", "13955550000")
+    tab.lookup_customer()
+    card = tab.customer_card
+    assert [p.product for p in card.purchases] == ["OPPO Find X7"]
+    assert "2026-01-15" in card.purchase_box.cget("values")[0]
+    card.pick(0)
+    form = tab.product_form
+    assert (form.get("product"), form.get("model_spec"), form.get("serial")) == (
+        "OPPO Find X7",
+        "12+256G",
+        "356789012345672",
+    )
+    assert (form.get("sold"), form.get("order_no"), form.get("invoice_no")) == (
+        "2026-01-15",
+        "TB20260115001",
+        "FP0001",
+    )

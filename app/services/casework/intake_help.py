@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
@@ -39,7 +39,7 @@ from app.services.shop import audit
 from app.services.shop.context import Context
 from app.services.shop.permissions import Action, require
 from app.store.db import write_transaction
-from app.store.models import Case, CasePhoto, Customer, Product, RepairTicket
+from app.store.models import Case, CasePhoto, Customer, Product, RepairTicket, SaleRef
 
 #: Largest photo accepted (bytes): a phone camera's JPEG is 2–8 MB.
 MAX_PHOTO_BYTES = 20 * 1024 * 1024
@@ -72,6 +72,7 @@ class CustomerSummary:
     cases: list[PastCase]
     total_cases: int
     warranty_repairs: int
+    purchases: list[KnownSale] = field(default_factory=list)  # their sales the shop recorded
 
 
 @dataclass(frozen=True)
@@ -151,6 +152,7 @@ def _summary(ctx: Context, customer: Customer) -> CustomerSummary:
         .count()
     )
     return CustomerSummary(
+        purchases=_purchases(customer),
         id=customer.id,
         name=customer.name,
         phone=customer.phone or "",
@@ -178,17 +180,11 @@ class KnownSale:
     customer_phone: str
 
 
-def sale_lookup(ctx: Context, serial: str) -> KnownSale | None:
-    """The shop's own record of the sale behind a serial, so the desk need not type it again
-    (issue #18 item 5). Short fragments never match: a serial is 8 characters or more."""
-    from app.services.casework.sales import find_sale
+#: How many of a customer's past purchases the intake offers to pick from.
+PAST_PURCHASES = 8
 
-    text = str(serial or "").strip()
-    if len(text.replace(" ", "")) < 8:
-        return None
-    sale = find_sale(text)
-    if sale is None or not sale.serial:
-        return None
+
+def _known(sale: SaleRef) -> KnownSale:
     product = sale.product if sale.product_id else None
     customer = sale.customer
     return KnownSale(
@@ -202,6 +198,43 @@ def sale_lookup(ctx: Context, serial: str) -> KnownSale | None:
         customer_name=customer.name if customer else "",
         customer_phone=customer.phone or "" if customer else "",
     )
+
+
+def _purchases(customer: Customer) -> list[KnownSale]:
+    """The customer's recorded sales with a product, newest first, one per item (a sale that
+    came back several times is offered once)."""
+    seen: set[tuple[str, str, str]] = set()
+    out: list[KnownSale] = []
+    query = (
+        SaleRef.select()
+        .where((SaleRef.customer == customer.id) & SaleRef.product.is_null(False))
+        .order_by(SaleRef.sale_date.desc(), SaleRef.id.desc())
+        .limit(PAST_PURCHASES * 4)
+    )
+    for sale in query:
+        known = _known(sale)
+        key = (known.product, known.serial, known.order_no)
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(known)
+        if len(out) == PAST_PURCHASES:
+            break
+    return out
+
+
+def sale_lookup(ctx: Context, serial: str) -> KnownSale | None:
+    """The shop's own record of the sale behind a serial, so the desk need not type it again
+    (issue #18 item 5). Short fragments never match: a serial is 8 characters or more."""
+    from app.services.casework.sales import find_sale
+
+    text = str(serial or "").strip()
+    if len(text.replace(" ", "")) < 8:
+        return None
+    sale = find_sale(text)
+    if sale is None or not sale.serial:
+        return None
+    return _known(sale)
 
 
 def product_choices(ctx: Context, text: str = "", *, limit: int = 15) -> list[ProductChoice]:

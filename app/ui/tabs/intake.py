@@ -187,7 +187,7 @@ class IntakeTab(ttk.Frame):
             box, spec.CUSTOMER_FIELDS, columns=2, on_change=self._customer_changed
         )
         self.customer_form.pack(fill="x")
-        self.customer_card = CustomerCard(box, on_open=self.desk.open)
+        self.customer_card = CustomerCard(box, on_open=self.desk.open, on_pick=self.use_purchase)
         self.customer_card.pack(fill="x", pady=(2, 2))
 
     def _build_request(self, master: tk.Misc) -> None:
@@ -482,6 +482,22 @@ class IntakeTab(ttk.Frame):
             self._product_picked()
         if name == "serial":
             self._later("sale", self.LOOKUP_MS, self.lookup_sale)
+        self._schedule_preview()
+
+    def use_purchase(self, sale: KnownSale) -> None:
+        """A past purchase picked from the customer's card: its product and sale fill in (the
+        desk chose it, so what was there is replaced)."""
+        form = self.product_form
+        for name, value in (
+            ("product", sale.product),
+            ("model_spec", sale.model_spec),
+            ("category", sale.category),
+            ("serial", sale.serial),
+            ("sold", sale.sale_date.isoformat() if sale.sale_date else ""),
+            ("order_no", sale.order_no),
+            ("invoice_no", sale.invoice_no),
+        ):
+            form.set(name, value)
         self._schedule_preview()
 
     def lookup_sale(self) -> KnownSale | None:

@@ -17,19 +17,34 @@ from app.domain.rules.entitlement import RIGHTS
 from app.i18n import _
 from app.i18n.labels import KINDS, STATUSES, label
 from app.i18n.rule_texts import basis_text, eligibility_text, right_name
-from app.services.casework.intake_help import CustomerSummary, IntakePreview
+from app.services.casework.intake_help import CustomerSummary, IntakePreview, KnownSale
 from app.ui.widgets.wrapping import wrap
 
 WRAP = 310
 SMALL = ("TkDefaultFont", 9)
 
 
+def purchase_text(p: KnownSale) -> str:
+    """One past purchase as the desk reads it: date, product and model, serial or order."""
+    day = p.sale_date.isoformat() if p.sale_date else "—"
+    what = " ".join(x for x in (p.product, p.model_spec) if x)
+    ref = p.serial or p.order_no
+    return f"{day}  {what}" + (f" · {ref}" if ref else "")
+
+
 class CustomerCard(ttk.Frame):
     """ "Known customer · N cases" or "New customer", and their latest cases."""
 
-    def __init__(self, master: tk.Misc, on_open: Callable[[str], None]) -> None:
+    def __init__(
+        self,
+        master: tk.Misc,
+        on_open: Callable[[str], None],
+        on_pick: Callable[[KnownSale], None] | None = None,
+    ) -> None:
         super().__init__(master)
         self._on_open = on_open
+        self._on_pick = on_pick
+        self.purchases: list[KnownSale] = []
         self.summary: CustomerSummary | None = None
         self.badge = ttk.Label(self, padding=(6, 2), bootstyle="secondary")
         self.badge.pack(anchor="w")
@@ -48,12 +63,27 @@ class CustomerCard(ttk.Frame):
             self.tree.column(col, width=width, minwidth=40, stretch=col == "product")
         self.tree.bind("<Double-1>", self._open)
         self.tree.bind("<Return>", self._open)
+        # What they bought here before: picking one fills the product and sale fields.
+        self.purchase_row = ttk.Frame(self)
+        ttk.Label(self.purchase_row, text=_("Past purchase"), bootstyle="secondary").pack(
+            side="left"
+        )
+        self.purchase_box = ttk.Combobox(self.purchase_row, state="readonly", width=34)
+        self.purchase_box.pack(side="left", fill="x", expand=True, padx=(6, 0))
+        self.purchase_box.bind("<<ComboboxSelected>>", self._picked)
         self.show(None, typed=False)
 
     def show(self, summary: CustomerSummary | None, *, typed: bool) -> None:
         """``typed``: a whole phone number was typed (so "not found" means a new customer)."""
         self.summary = summary
         self.tree.delete(*self.tree.get_children())
+        self.purchases = list(summary.purchases) if summary is not None else []
+        self.purchase_box.set("")
+        self.purchase_box.configure(values=[purchase_text(p) for p in self.purchases])
+        if self.purchases and self._on_pick is not None:
+            self.purchase_row.pack(fill="x", pady=(4, 0))
+        else:
+            self.purchase_row.pack_forget()
         if summary is None:
             self.tree.pack_forget()
             if typed:
@@ -87,10 +117,18 @@ class CustomerCard(ttk.Frame):
                 ),
             )
         self.tree.configure(height=min(3, max(1, len(summary.cases))))
-        self.tree.pack(fill="x", pady=(4, 0))
+        self.tree.pack(fill="x", pady=(4, 0), before=self.purchase_row if self.purchases else None)
 
     def rows(self) -> list[str]:
         return list(self.tree.get_children())
+
+    def pick(self, index: int) -> None:
+        """Use a past purchase (what choosing it in the list does)."""
+        if self._on_pick is not None and 0 <= index < len(self.purchases):
+            self._on_pick(self.purchases[index])
+
+    def _picked(self, _event: object = None) -> None:
+        self.pick(self.purchase_box.current())
 
     def _open(self, _event: object = None) -> None:
         selected = self.tree.selection()
