@@ -213,6 +213,7 @@ MESSAGES = {
     ),
     "goods_at_counter": N_("The goods were handed over at the counter: nothing to ship first."),
     "no_passcode": N_("No passcode was given for this device."),
+    "on_site_only": N_("{field}: only an on-site job is an installation."),
     "repair_only": N_("{field}: only a repair takes this."),
     "passcode_unreadable": N_(
         "The passcode cannot be read on this PC (the server password changed?): ask the customer."

@@ -147,6 +147,8 @@ class RepairTicket(BaseModel):
     fault = pw.TextField(default="")
     diagnosis = pw.TextField(default="")
     on_site = pw.BooleanField(default=False)
+    # An on-site installation (上门安装), counted apart from on-site repairs in the summary.
+    installation = pw.BooleanField(default=False, constraints=[pw.SQL("DEFAULT FALSE")])
     site_address = pw.CharField(max_length=200, default="")
     appointment_at = UTCDateTimeField(null=True)
     contact_due_at = UTCDateTimeField(null=True)

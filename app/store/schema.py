@@ -234,7 +234,8 @@ def _v10_follow_ups(m: SchemaMigrator) -> None:
         "precheck",
         "passcode_sealed",
         "dropoff_signature",
-    ):  # the counter's intake
+        "installation",
+    ):  # the counter's repair intake and on-site installations
         if name not in have:
             migrate(m.add_column("repair_ticket", name, getattr(RepairTicket, name)))
 

@@ -12,12 +12,13 @@ from typing import Any
 import pytest
 
 from app import i18n
-from app.domain.errors import DomainError
+from app.domain.errors import DomainError, ValidationError
 from app.services.casework import complaints
 from app.services.casework.intake import IntakeForm, take_intake
 from app.services.casework.rules import update_settings, with_settings
 from app.services.casework.transitions import move
 from app.services.paper.delivery import SummaryOffer, send_to_recipients, summary_offer
+from app.services.paper.documents import slip_data
 from app.services.paper.exports import make_report_pdf, render_report_pdf, report_tables
 from app.services.paper.report import (
     Report,
@@ -259,3 +260,22 @@ def test_older_repairs_without_a_technician_count_for_who_moved_them(
     boss = shop["boss"]
     work = {t.name: t for t in summarize(boss, month_period(boss, 2026, 3)).technicians}
     assert set(work) == {"Zhao"} and (work["Zhao"].received, work["Zhao"].finished) == (1, 1)
+
+
+def test_installations_are_counted_apart_from_on_site_repairs(shop: dict[str, Context]) -> None:
+    """An air-conditioner bracket put up at the customer's (上门安装) is an installation: the
+    summary counts it among the on-site jobs and on its own line; the ticket says so."""
+    desk, li, clock = shop["desk"], shop["li"], shop["clock"]
+    job = repair(
+        desk, on_site=True, site_address="南山区 科技园 8 号", extra={"installation": True}
+    )
+    fix = repair(desk, on_site=True, site_address="南山区 科技园 9 号")
+    clock.advance(days=1)  # type: ignore[attr-defined]
+    repairs.record_visit(li, job, "安装完成，试机正常")
+    repairs.record_visit(li, fix, "更换电源板")
+    s = month_report(shop["boss"], 2026, 3).current
+    assert (s.on_site.jobs, s.on_site.installations) == (2, 1)
+    assert slip_data(shop["boss"], job, "repair-ticket", lang="zh")["service_type"] == "上门安装"
+    with pytest.raises(ValidationError) as info:
+        repair(desk, extra={"installation": True})  # not on site: not an installation
+    assert [e.code for e in info.value.errors] == ["on_site_only"]

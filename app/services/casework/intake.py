@@ -484,6 +484,7 @@ def _repair_ticket(
         condition=clean.condition,
         fault=clean.fault or clean.description,
         on_site=clean.on_site,
+        installation=bool(x.get("installation")),
         site_address=clean.site_address,
         contact_due_at=onsite_contact_due(now, ctx.settings.promise) if clean.on_site else None,
         in_warranty=bool(ent and ent.free_repair),
@@ -502,6 +503,8 @@ def _check_device_fields(clean: CleanIntake) -> None:
         given.append("faults_found")
     if given and not kinds.kind(clean.kind).ticket:
         raise ValidationError([FieldError(n, "repair_only") for n in given])
+    if x.get("installation") and not clean.on_site:
+        raise ValidationError.single("installation", "on_site_only")
     if x.get("deposit") and not x.get("deposit_route"):
         raise ValidationError.single("deposit_route", "required")
 

@@ -343,6 +343,13 @@ DEVICE_FIELDS: tuple[FieldSpec, ...] = (
 SITE_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("site_address", N_("Site address"), width=10, cli="", printed=("repair-ticket",)),
     FieldSpec(
+        "installation",
+        N_("Installation, not a repair"),
+        kind="check",
+        default=False,
+        printed=("repair-ticket",),
+    ),
+    FieldSpec(
         "appointment_at",
         N_("Appointment"),
         hint=N_("YYYY-MM-DD HH:MM"),
@@ -430,6 +437,7 @@ SLIP_KEYS: dict[str, tuple[str, ...]] = {
     "intact": (),
     "accessories": ("accessories",),
     "goods_at_counter": (),
+    "installation": ("service_type",),
     "no_power": ("precheck",),
     "faults_found": ("precheck",),
     "passcode": ("passcode_note",),

@@ -184,6 +184,7 @@ def repair_view(t: RepairTicket) -> RepairView:
         customer_comment=t.customer_comment,
         precheck=t.precheck,
         dropoff_signed=t.dropoff_signature is not None,
+        installation=t.installation,
         has_passcode=bool(t.passcode_sealed),
         parts=parts,
         labour=labour,

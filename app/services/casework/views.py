@@ -131,6 +131,7 @@ class RepairView:
     customer_comment: str
     precheck: dict[str, Any] | None
     dropoff_signed: bool
+    installation: bool
     has_passcode: bool
     parts: list[PartLineView]
     labour: list[LabourView]

@@ -312,7 +312,13 @@ def _repair_values(d: CaseDetail, f: _Fmt) -> dict[str, Any]:
         "condition": t.condition,
         "fault": t.fault,
         "diagnosis": t.diagnosis,
-        "service_type": (("上门服务", "on-site") if t.on_site else ("到店维修", "in shop"))[i],
+        "service_type": (
+            ("上门安装", "on-site installation")
+            if t.installation
+            else ("上门服务", "on-site")
+            if t.on_site
+            else ("到店维修", "in shop")
+        )[i],
         "site_address": t.site_address,
         "on_site": "1" if t.on_site else "",
         "appointment": f.when(t.appointment_at),

@@ -165,6 +165,7 @@ def _overview(r: Report) -> ReportTable:
     money(_("Recovered from carriers"), c.claims_recovered, p.claims_recovered)
     count(_("Repeat repairs"), len(c.repeat_repairs), len(p.repeat_repairs))
     count(_("On-site visits (dispatches)"), c.on_site.visits, p.on_site.visits)
+    count(_("On-site installations"), c.on_site.installations, p.on_site.installations)
     money(_("On-site labour and travel cost"), c.on_site.cost, p.on_site.cost)
     count(_("Follow-ups with a satisfaction score"), c.satisfaction.count, p.satisfaction.count)
     ca, pa = c.satisfaction.average, p.satisfaction.average
@@ -379,6 +380,7 @@ def report_tables(r: Report) -> list[ReportTable]:
             [
                 (_("Visits (dispatches)"), c.on_site.visits, p.on_site.visits),
                 (_("Jobs visited"), c.on_site.jobs, p.on_site.jobs),
+                (_("of which installations"), c.on_site.installations, p.on_site.installations),
                 (_("Technicians sent"), c.on_site.technicians, p.on_site.technicians),
                 (_("Technician-days"), c.on_site.technician_days, p.on_site.technician_days),
                 (_("Labour cost"), c.on_site.labour, p.on_site.labour),

@@ -226,6 +226,7 @@ class OnSite:
 
     visits: int = 0  # dispatches: every visit recorded in the period
     jobs: int = 0  # on-site tickets visited at least once in the period
+    installations: int = 0  # of those jobs, installations (上门安装) rather than repairs
     technicians: int = 0  # different technicians who went out
     technician_days: int = 0  # (technician, local day) pairs with a visit
     labour: Decimal = ZERO  # labour cost booked on on-site jobs in the period
@@ -683,9 +684,17 @@ def on_site(ctx: Context, p: Period) -> OnSite:
             .tuples()
         ):
             money[kind] = money.get(kind, ZERO) + (-amount if rev else amount)
+    installs = (
+        RepairTicket.select()
+        .where(RepairTicket.id.in_(list(jobs)) & (RepairTicket.installation == True))  # noqa: E712
+        .count()
+        if jobs
+        else 0
+    )
     return OnSite(
         visits=len(visits),
         jobs=len(jobs),
+        installations=installs,
         technicians=len(techs),
         technician_days=len(days),
         labour=money.get(MoneyKind.LABOUR.value, ZERO),
