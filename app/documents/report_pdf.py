@@ -224,12 +224,20 @@ def _wrap(text: str, font: str, size: float, width: float, lines: int = 2) -> st
     return "\n".join(out)
 
 
+def _fits(text: str, font: str, size: float, width: float) -> bool:
+    """Two lines hold it without an ellipsis, and no word is broken in the middle (an English
+    "Complaint" never prints as "Complai / nt")."""
+    if "…" in _wrap(text, font, size, width):
+        return False
+    return all(stringWidth(w, font, size) <= width for w in text.split() if w.isascii())
+
+
 def _label_size(texts: Sequence[str], font: str, width: float) -> float:
-    """The largest size (7 down to 5.5 pt) at which every label fits in two lines."""
-    for size in (7.0, 6.5, 6.0, 5.5):
-        if all("…" not in _wrap(t, font, size, width) for t in texts):
+    """The largest size (7 down to 5 pt) at which every label fits in two whole-word lines."""
+    for size in (7.0, 6.5, 6.0, 5.5, 5.0):
+        if all(_fits(t, font, size, width) for t in texts):
             return size
-    return 5.5
+    return 5.0
 
 
 def _chart(c: ReportChart, font: str, width: float, height: float = CHART_H) -> Drawing:

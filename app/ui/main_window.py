@@ -222,12 +222,7 @@ class MainWindow(ttk.Frame):
         from app.services.shop.accounts import demo_pins_in_use
 
         names = demo_pins_in_use()
-        # One banner at a time fits a 1366×768 counter screen: the summary's offer (a few days
-        # a month, gone once printed or put off) goes first, the demo-PIN reminder after it.
-        offered = getattr(self, "summary_banner", None) is not None and bool(
-            getattr(self, "summary_offer", None)
-        )
-        if names and not offered:
+        if names:
             self.demo_text.configure(
                 text=_(
                     "These accounts still use the demo PIN 123456: {names}. Change them before "
@@ -238,6 +233,8 @@ class MainWindow(ttk.Frame):
                 self.demo_banner.pack(fill="x", after=self.header_anchor())
         else:
             self.demo_banner.pack_forget()
+        if hasattr(self, "summary_banner"):
+            self._place_summary_banner()
 
     def _build_summary_banner(self) -> None:
         """'Last month's summary is ready': shown to the owner on the 1st–5th (003: the monthly
@@ -272,16 +269,22 @@ class MainWindow(ttk.Frame):
                     "technical, sales and management by the 5th."
                 ).format(month=self.summary_offer.label)
             )
-            if not self.summary_banner.winfo_ismapped():
-                self.summary_banner.pack(fill="x", after=self.header_anchor())
-        else:
+        self._place_summary_banner()
+
+    def _place_summary_banner(self) -> None:
+        """One banner at a time fits a 1366×768 counter screen: the demo-PIN warning (security)
+        goes first; the summary's offer then waits in the status bar until it is gone."""
+        if self.summary_offer is None:
             self.summary_banner.pack_forget()
-        self._update_demo_banner()
+        elif self.demo_banner.winfo_manager():
+            self.summary_banner.pack_forget()
+            self.desk.notify(self.summary_text.cget("text"), "info")
+        elif not self.summary_banner.winfo_ismapped():
+            self.summary_banner.pack(fill="x", after=self.header_anchor())
 
     def hide_summary(self) -> None:
         self.summary_banner.pack_forget()
         self.summary_offer = None
-        self._update_demo_banner()
 
     def open_offered_summary(self) -> None:
         """The Reports tab on last month, then its print preview (printing makes the signed
