@@ -278,7 +278,9 @@ class MainWindow(ttk.Frame):
             self.summary_banner.pack_forget()
         elif self.demo_banner.winfo_manager():
             self.summary_banner.pack_forget()
-            self.desk.notify(self.summary_text.cget("text"), "info")
+            if not getattr(self, "_offer_said", False):  # said once, not after every change
+                self._offer_said = True
+                self.desk.notify(self.summary_text.cget("text"), "info")
         elif not self.summary_banner.winfo_ismapped():
             self.summary_banner.pack(fill="x", after=self.header_anchor())
 
