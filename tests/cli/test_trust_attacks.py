@@ -23,7 +23,7 @@ import pytest
 
 from app import paths
 from app.store import schema
-from tests.conftest import active_backend, prepare_folder
+from tests.conftest import active_backend, pg_databases, prepare_folder
 
 ROOT = Path(__file__).resolve().parents[2]
 PIN = "24680135"
@@ -99,20 +99,23 @@ def _make_shop(folder: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory, backend: str) -> Path | None:
-    """One shop made through the command line per module, copied for each SQLite test (a
-    server database cannot be copied by copying the folder: those tests make their own)."""
-    if backend == "pg":
-        return None
+def template(tmp_path_factory: pytest.TempPathFactory, backend: str) -> Path:
+    """One shop made through the command line per module and backend, copied for each test."""
     return _make_shop(tmp_path_factory.mktemp("template") / "shop")
 
 
 @pytest.fixture
-def shop(tmp_path: Path, template: Path | None) -> Path:
+def shop(tmp_path: Path, template: Path) -> Path:
+    """A copy of the template shop: its folder, and on the server a database cloned from the
+    template's (CREATE DATABASE … TEMPLATE; the folder's server.json then names the clone)."""
     folder = tmp_path / "shop"
-    if template is None:
-        return _make_shop(folder)
     shutil.copytree(template, folder)
+    if active_backend() == "pg":
+        from app.services.safekeeping.server import read_address
+
+        address = read_address(template)
+        assert address is not None
+        pg_databases().provision(folder, address.dbname)
     return folder
 
 

@@ -1,4 +1,5 @@
-"""Demo records for the slip tests: one data folder per test module (make_demo is slow-ish)."""
+"""Demo records for the slip tests: one data folder per test module, each a copy of the session's
+(make_demo is slow-ish)."""
 
 from __future__ import annotations
 
@@ -7,16 +8,13 @@ import re
 import shutil
 import subprocess
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from app.demo import make_demo
 from app.services.shop.context import Context
 from app.services.shop.setup import close_data_folder, context_for, open_data_folder
-from app.store.models import CarrierClaim, Case, RepairTicket, ReturnAuth, User
-from tests.conftest import seal_user
+from app.store.models import CarrierClaim, Case, RepairTicket, ReturnAuth
 
 MOBILE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")  # a whole mobile number, not part of an order no.
 
@@ -102,13 +100,12 @@ def shop_ctx(ctx: Context) -> Context:
 
 
 @pytest.fixture(scope="module", name="demo")
-def demo_fixture(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
-    folder = open_data_folder(tmp_path_factory.mktemp("slips") / "data")
-    seal_user(
-        User.create(name="boss", display_name="王店长", role="owner", created_at=datetime.now(UTC))
-    )
+def demo_fixture(tmp_path_factory: pytest.TempPathFactory, slips_template: Path) -> Iterator[Demo]:
+    """A copy of the session's slip shop (tests/documents/conftest.py) for this module."""
+    folder = tmp_path_factory.mktemp("slips") / "data"
+    shutil.copytree(slips_template, folder)
+    open_data_folder(folder)
     ctx = context_for(folder, "boss")
-    make_demo(ctx, cases=40)
     yield Demo(shop_ctx(ctx), folder, **_pick(folder))
     close_data_folder()
 

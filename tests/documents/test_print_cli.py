@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from app.cli import main
-from app.demo import make_demo
-from app.services.shop.setup import close_data_folder, context_for, open_data_folder
-from app.store.models import Event, User
-from tests.conftest import seal_user
+from app.services.shop.setup import close_data_folder, open_data_folder
+from app.store.models import Event
 from tests.documents.slipdata import MOBILE, _pick, have_poppler, pdf_text, squash
 
 pytestmark = pytest.mark.skipif(not have_poppler(), reason="needs poppler-utils (pdftotext)")
@@ -26,12 +24,13 @@ class Folder:
 
 
 @pytest.fixture(scope="module", name="folder")
-def folder_fixture(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Folder]:
-    path = open_data_folder(tmp_path_factory.mktemp("cli") / "data")
-    seal_user(
-        User.create(name="boss", display_name="王店长", role="owner", created_at=datetime.now(UTC))
-    )
-    make_demo(context_for(path, "boss"), cases=40)
+def folder_fixture(
+    tmp_path_factory: pytest.TempPathFactory, slips_template: Path
+) -> Iterator[Folder]:
+    """A copy of the session's slip shop (tests/documents/conftest.py)."""
+    path = tmp_path_factory.mktemp("cli") / "data"
+    shutil.copytree(slips_template, path)
+    open_data_folder(path)
     numbers = _pick(path)
     close_data_folder()
     yield Folder(path, numbers)

@@ -25,12 +25,23 @@ RUNS = int(os.environ.get("AFTERDESK_CRASH_RUNS", "20"))  # two writers per run:
 SEED = int(os.environ.get("AFTERDESK_CRASH_SEED", str(int(time.time()))))
 
 
-def _start(folder: Path, tag: int, count: int = 10_000) -> subprocess.Popen[bytes]:
+def _start(
+    folder: Path, tag: int, count: int = 10_000, *, wait: bool = False
+) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
-        [sys.executable, str(WRITER), str(folder), str(tag), str(count)],
+        [sys.executable, str(WRITER), str(folder), str(tag), str(count)]
+        + (["--wait"] if wait else []),
+        stdin=subprocess.PIPE if wait else subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
+
+
+def _go(p: subprocess.Popen[bytes]) -> None:
+    """Let a writer started with wait=True (its imports done or under way) open the folder."""
+    assert p.stdin is not None
+    p.stdin.write(b"GO\n")
+    p.stdin.close()
 
 
 def _acks(out: bytes) -> tuple[set[str], set[str]]:
@@ -53,8 +64,16 @@ def test_sigkill_at_random_points_loses_nothing(tmp_path: Path) -> None:
     acked_moves: set[str] = set()
     kills = before_ready = 0
     started = time.monotonic()
+    # Each run's writers are started while the previous run's are being killed (they import the
+    # program, then wait for GO before they touch the folder): the kills land as before, and a
+    # run no longer waits for two interpreters to start.
+    ready = [_start(folder, k, wait=True) for k in range(2)]
     for run in range(RUNS):
-        procs = [_start(folder, run * 2 + k) for k in range(2)]
+        procs = ready
+        for p in procs:
+            _go(p)
+        if run + 1 < RUNS:
+            ready = [_start(folder, (run + 1) * 2 + k, wait=True) for k in range(2)]
         early = rng.random() < 0.2  # sometimes kill while the folder is still being opened
         if early:
             time.sleep(rng.uniform(0.0, 0.3))

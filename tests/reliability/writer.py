@@ -1,8 +1,11 @@
 """A writer process for the crash tests: a burst of real service writes, each acknowledged.
 
-Run as `python tests/reliability/writer.py FOLDER TAG COUNT`. Prints READY once the data folder
-is open, then one line per committed write ("ACK case SH-…", "ACK move SH-… diagnosing"),
-flushed at once: a line on stdout means the service call returned, so the write must survive.
+Run as `python tests/reliability/writer.py FOLDER TAG COUNT [--wait]`. With --wait it imports
+the program and then waits for a line on stdin before it touches the folder (the crash test starts
+the next run's writers while the current run's are being killed: imports take most of a start).
+Prints READY once the data folder is open, then one line per committed write ("ACK case SH-…",
+"ACK move SH-… diagnosing"), flushed at once: a line on stdout means the service call returned,
+so the write must survive.
 """
 
 from __future__ import annotations
@@ -17,7 +20,9 @@ from app.services.casework.transitions import move  # noqa: E402
 from app.services.shop.setup import context_for, open_data_folder  # noqa: E402
 
 
-def main(folder: str, tag: str, count: int) -> None:
+def main(folder: str, tag: str, count: int, wait: bool = False) -> None:
+    if wait and not sys.stdin.readline():
+        return  # the test ended without this writer's run
     open_data_folder(Path(folder))
     ctx = context_for(Path(folder))
     print("READY", flush=True)
@@ -42,4 +47,4 @@ def main(folder: str, tag: str, count: int) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], sys.argv[2], int(sys.argv[3]))
+    main(sys.argv[1], sys.argv[2], int(sys.argv[3]), "--wait" in sys.argv[4:])
