@@ -258,9 +258,7 @@ FLAG_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("gift", N_("Gift"), kind="check", default=False),
     FieldSpec("unused", N_("Unused"), kind="check", default=False),
     # Returns and exchanges: the goods are handed over now (received when approved).
-    FieldSpec(
-        "goods_at_counter", N_("Handed over here"), kind="check", default=False
-    ),
+    FieldSpec("goods_at_counter", N_("Handed over here"), kind="check", default=False),
     # Ticked unless the desk says otherwise: a flag that is on by default has no option.
     FieldSpec("intact", N_("Intact"), kind="check", default=True, cli=""),
 )
