@@ -22,6 +22,14 @@ from app.services.shop.permissions import Action as Permission
 REPAIR = ("repair",)
 COMPLAINT = ("complaint",)
 NOTE = F("note", N_("Note"), kind="multiline", span=True)
+STROKES = F(
+    "strokes",
+    N_("Signature strokes"),
+    kind="file",
+    required=True,
+    hint=N_("A JSON file: a list of strokes, each a list of [x, y] points from 0 to 1"),
+)
+SIGNER = F("signer", N_("Signed by"))
 YES_NO = (("yes", N_("Yes")), ("no", N_("No")))
 #: States in which the customer signs the ticket: at pickup, and after an on-site visit.
 SIGN_AT = ("ready_for_pickup", "visited")
@@ -129,14 +137,8 @@ register(
         N_("Customer signs the intake"),
         lambda ctx, n, v: repairs.sign_dropoff(ctx, n, _strokes(v["strokes"]), v["signer"]),
         (
-            F(
-                "strokes",
-                N_("Signature strokes"),
-                kind="file",
-                required=True,
-                hint=N_("A JSON file: a list of strokes, each a list of [x, y] points from 0 to 1"),
-            ),
-            F("signer", N_("Signed by")),
+            STROKES,
+            SIGNER,
         ),
         workflows=REPAIR,
         when=lambda d: d.repair is not None and not d.repair.dropoff_signed and d.closed_at is None,
@@ -271,14 +273,8 @@ register(
             ctx, n, _strokes(v["strokes"]), v["signer"], v["customer_comment"]
         ),
         (
-            F(
-                "strokes",
-                N_("Signature strokes"),
-                kind="file",
-                required=True,
-                hint=N_("A JSON file: a list of strokes, each a list of [x, y] points from 0 to 1"),
-            ),
-            F("signer", N_("Signed by")),
+            STROKES,
+            SIGNER,
             F("customer_comment", N_("Customer's comment"), span=True, cli="--comment"),
         ),
         workflows=REPAIR,
