@@ -162,15 +162,15 @@ class Table:
 def run(folder: Path, repeat: int, window_runs: int, report_runs: int = 3) -> Table:
     from app import paths
     from app.domain import workflows
-    from app.services.safekeeping.backups import backup_now
     from app.services.casework.cases import show_case
+    from app.services.casework.intake import IntakeForm, take_intake
+    from app.services.casework.search import search
+    from app.services.casework.transitions import move
     from app.services.paper.documents import make_slip, warm_printing
     from app.services.paper.exports import make_report_pdf, write_report_xlsx
-    from app.services.casework.intake import IntakeForm, take_intake
     from app.services.paper.report import month_report
-    from app.services.casework.search import search
+    from app.services.safekeeping.backups import backup_now
     from app.services.shop.setup import context_for, open_data_folder
-    from app.services.casework.transitions import move
     from app.store.models import Case, Customer
     from bench import keystrokes
     from bench.generate import imei, name, phone
