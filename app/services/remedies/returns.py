@@ -622,9 +622,9 @@ def ship_first(
     if amount is not None:
         require(ctx, Action.MONEY)
     with write_transaction():
-        if (rma_of(find_case(number)) or ReturnAuth()).goods_at_counter:
-            raise DomainError("goods_at_counter", field="note")
         case, rma = _rma_case(number)
+        if rma.goods_at_counter:  # the goods are already here: nothing is owed back
+            raise DomainError("goods_at_counter", field="note")
         workflows.workflow_for(case.kind).check_move(case.status, "replacement_shipped")
         if rma.approved_by_id is None:
             check_and_record_approval(ctx, case, why)

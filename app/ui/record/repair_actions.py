@@ -8,6 +8,7 @@ replace the plain "→ status" button for it.
 
 from __future__ import annotations
 
+import tkinter as tk
 from collections.abc import Callable
 from typing import Any
 
@@ -19,7 +20,7 @@ from app.services.casework.views import CaseDetail
 from app.services.remedies import repair_help, repairs
 from app.services.shop.context import Context
 from app.services.shop.permissions import Action
-from app.ui.desk import Outcome
+from app.ui.desk import Desk, Outcome
 from app.ui.dialogs import FormDialog
 from app.ui.owner import confirm_owner
 from app.ui.record.actions import RecordAction, done_text, moved_text, register
@@ -393,27 +394,44 @@ def _sign(panel: RecordPanel, d: CaseDetail) -> SignaturePad:
     return pad
 
 
-def _sign_dropoff(panel: RecordPanel, d: CaseDetail) -> SignaturePad:
-    def save(strokes: list[list[list[float]]], signer: str, comment: str = "") -> Outcome:
-        return panel.desk.call(
-            repairs.sign_dropoff,
-            d.number,
-            strokes,
-            signer,
-            done=done_text(d, _("drop-off signature saved")),
-        )
+def dropoff_pad(
+    master: tk.Misc,
+    desk: Desk,
+    number: str,
+    signer: str,
+    *,
+    done: str = "",
+    on_saved: Callable[[], object] | None = None,
+) -> SignaturePad:
+    """The customer signs for what was handed over (the record view and the intake tab)."""
 
-    pad = SignaturePad(
-        panel,
+    def save(strokes: list[list[list[float]]], who: str, comment: str = "") -> Outcome:
+        got = desk.call(
+            repairs.sign_dropoff,
+            number,
+            strokes,
+            who,
+            done=done or _("drop-off signature saved"),
+        )
+        if got.ok and on_saved is not None:
+            on_saved()
+        return got
+
+    return SignaturePad(
+        master,
         save,
-        title=_("Customer signature — {number}").format(number=d.number),
+        title=_("Customer signature — {number}").format(number=number),
         intro=_(
             "The customer confirms what was handed over: the device, its accessories, its "
             "condition and the pre-check on the intake receipt."
         ),
-        signer=d.customer.name,
+        signer=signer,
     )
-    panel.dialog = pad
+
+
+def _sign_dropoff(panel: RecordPanel, d: CaseDetail) -> SignaturePad:
+    done = done_text(d, _("drop-off signature saved"))
+    panel.dialog = pad = dropoff_pad(panel, panel.desk, d.number, d.customer.name, done=done)
     return pad
 
 

@@ -777,26 +777,14 @@ class IntakeTab(ttk.Frame):
         number = self.saved_number
         if not number:
             return None
-        from app.services.remedies import repairs
-        from app.ui.widgets.signature import SignaturePad
+        from app.ui.record.repair_actions import dropoff_pad
 
-        def save(strokes: list[list[list[float]]], signer: str, comment: str = "") -> Any:
-            got = self.desk.call(
-                repairs.sign_dropoff, number, strokes, signer, done=_("drop-off signature saved")
-            )
-            if got.ok:
-                self.sign_button.configure(state="disabled")
-            return got
-
-        self.pad = SignaturePad(
+        self.pad = dropoff_pad(
             self,
-            save,
-            title=_("Customer signature — {number}").format(number=number),
-            intro=_(
-                "The customer confirms what was handed over: the device, its accessories, its "
-                "condition and the pre-check on the intake receipt."
-            ),
-            signer=self.customer_form.get("name"),
+            self.desk,
+            number,
+            self.customer_form.get("name"),
+            on_saved=lambda: self.sign_button.configure(state="disabled"),
         )
         return self.pad
 
