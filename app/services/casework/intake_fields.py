@@ -324,7 +324,7 @@ DEVICE_FIELDS: tuple[FieldSpec, ...] = (
         N_("Passcode / pattern"),
         kind="password",
         width=10,
-        hint=N_("Kept encrypted, never printed, erased at pickup"),
+        hint=N_("Encrypted, not printed"),
         printed=("intake", "repair-ticket"),
     ),
     FieldSpec("estimate", N_("Estimate (¥)"), check=_estimate, width=8, printed=("intake",)),
