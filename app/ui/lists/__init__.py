@@ -1,0 +1,1 @@
+"""The sections of the Lists tab, one module per list."""
