@@ -241,6 +241,10 @@ EVENT_ACTIONS = {
     "printed": N_("printed"),
     "dealer_deposit": N_("dealer deposit"),
     "stock_in": N_("stock received"),
+    "stock_adjusted": N_("stock adjusted"),
+    "returned_to_supplier": N_("returned to the supplier"),
+    "supplier_named": N_("supplier named"),
+    "statement_printed": N_("account statement printed"),
     "reply_deemed": N_("no reply in time: taken as accepted"),
     "followed_up": N_("follow-up call"),
     "classified": N_("complaint classified"),
@@ -249,6 +253,20 @@ EVENT_ACTIONS = {
     "passcode_viewed": N_("passcode viewed"),
     "signed_dropoff": N_("customer signed the intake"),
     "passcode_erased": N_("passcode erased"),
+}
+
+#: Why stock moved (codes.StockReason).
+STOCK_REASONS = {
+    "opening": N_("Opening stock"),
+    "purchase": N_("Bought in"),
+    "repair_use": N_("Used on a repair"),
+    "repair_return": N_("Back from a repair"),
+    "adjustment": N_("Adjustment"),
+    "returned_goods": N_("Returned goods"),
+    "count": N_("Stock count"),
+    "damage": N_("Damaged"),
+    "loss": N_("Lost"),
+    "to_supplier": N_("Back to the supplier"),
 }
 
 #: Why a backup was taken (the code is part of its file name).

@@ -296,3 +296,54 @@ def supplier_statement(
         for e in entries
     ]
     return SupplierStatement(_view(s), first, last, lots, recoveries)
+
+
+def book_recovery(
+    ctx: Context,
+    supplier: str,
+    number: str,
+    amount: object,
+    route: str,
+    note: str = "",
+) -> Recovery:
+    """Book money a supplier paid back on a supplier-liable return (a supplier recovery on the
+    case). A return that names no supplier yet is named this one; one naming another supplier
+    is refused."""
+    from app.domain.codes import Liability, Party, PayRoute
+    from app.domain.money import parse_money
+    from app.domain.validation import validate_choice
+    from app.services.casework.records import find_case, rma_of
+    from app.services.remedies.ledger import book_entry
+
+    v = Collector()
+    value = v.check("amount", parse_money, amount, allow_zero=False)
+    how = v.check("route", validate_choice, route, PayRoute)
+    text = v.check("note", validate_text, note, max_len=200) or ""
+    if not str(supplier or "").strip():
+        v.add("supplier", "required")
+    v.raise_if_errors()
+    require(ctx, Action.MONEY)
+    with write_transaction():
+        s = find_supplier(supplier)
+        case = find_case(number)
+        rma = rma_of(case)
+        if rma is None:
+            raise NotFound("rma", number)
+        if rma.liability != Liability.SUPPLIER.value:
+            raise DomainError("supplier_not_liable", field="supplier")
+        if rma.supplier_id is None:
+            rma.supplier = s
+            rma.save()
+            audit.log(ctx, "rma", rma, "supplier_named", {"supplier": ["", s.name]})
+        elif rma.supplier_id != s.id:
+            raise DomainError("supplier_differs", field="supplier", named=rma.supplier.name)
+        entry = book_entry(
+            ctx,
+            case,
+            MoneyKind.SUPPLIER_RECOVERY,
+            value,  # type: ignore[arg-type]
+            note=text,
+            route=how or "",  # type: ignore[arg-type]
+            party=Party.SUPPLIER,
+        )
+    return Recovery(entry.at, case.number, entry.amount, entry.note)
