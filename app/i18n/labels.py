@@ -245,6 +245,7 @@ EVENT_ACTIONS = {
     "returned_to_supplier": N_("returned to the supplier"),
     "supplier_named": N_("supplier named"),
     "statement_printed": N_("account statement printed"),
+    "imported": N_("list imported from a file"),
     "reply_deemed": N_("no reply in time: taken as accepted"),
     "followed_up": N_("follow-up call"),
     "classified": N_("complaint classified"),
