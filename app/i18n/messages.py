@@ -212,6 +212,10 @@ MESSAGES = {
     "supplier_exists": N_("{field}: a supplier called “{name}” is already in the list."),
     "supplier_not_liable": N_("{field}: only a return the supplier is liable for names one."),
     "supplier_differs": N_("{field}: this return names another supplier ({named})."),
+    "stock_has_movements": N_(
+        "{field}: this part already has {stock} in stock from its movements; a different "
+        "count is a stock adjustment, not an import."
+    ),
     "period_reversed": N_("{field}: the period starts after it ends."),
     "sample_too_small": N_(
         "{field}: a batch return needs a sample of at least {minimum}% ({units} units)."

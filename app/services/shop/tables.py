@@ -38,7 +38,10 @@ MAX_ROWS = 50_000
 ACTIONS = ("add", "update", "same")
 
 # kind -> "module:attribute" of its Table. Imported only when asked for.
-TABLES: dict[str, str] = {}
+TABLES: dict[str, str] = {
+    "parts": "app.services.shop.stock_tables:PARTS",
+    "suppliers": "app.services.shop.stock_tables:SUPPLIERS",
+}
 
 
 @dataclass(frozen=True)
