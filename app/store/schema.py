@@ -281,24 +281,26 @@ def _v11_stock(m: SchemaMigrator) -> None:
 
 
 def _opening_movements() -> None:
-    """One "opening" movement per part whose stock is not the sum of its movements."""
+    """One "opening" movement per part whose stock is not the sum of its movements, dated at
+    its first movement (so the running count is never below zero), or now when it has none."""
     rows = database.execute_sql(
-        'SELECT p.id, p.stock, p.cost, COALESCE(SUM(s.qty), 0) FROM "spare_part" p '
+        'SELECT p.id, p.stock, p.cost, COALESCE(SUM(s.qty), 0), MIN(s.at) FROM "spare_part" p '
         'LEFT JOIN "stock_movement" s ON s.part_id = p.id GROUP BY p.id, p.stock, p.cost'
     ).fetchall()
-    gaps = [(pid, int(stock) - int(total), cost) for pid, stock, cost, total in rows]
+    gaps = [(pid, int(n) - int(total), cost, first) for pid, n, cost, total, first in rows]
     gaps = [g for g in gaps if g[1]]
     if not gaps:
         return
     _ensure_system_user()
     system = User.get(User.name == "system")
     now = datetime.now(UTC)
-    for part_id, qty, cost in gaps:
+    at = StockMovement.at
+    for part_id, qty, cost, first in gaps:
         StockMovement.insert(
             part=part_id,
             qty=qty,
             reason="opening",
-            at=now,
+            at=at.python_value(first) if first is not None else now,
             by=system.id,
             note="v11",
             unit_cost=Decimal(int(cost or 0)) / 100,
