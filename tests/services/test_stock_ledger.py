@@ -200,7 +200,8 @@ def test_only_the_manager_or_owner_adjusts_stock_and_keeps_the_lists(
 
 def test_parts_are_added_and_edited_with_their_events(manager: Context) -> None:
     stock.create_part(manager, "P-1", "电池", cost="80", price="150", reorder_level="2")
-    refused(lambda: stock.create_part(manager, "P-1", "重复"), "part_exists")
+    err = refused(lambda: stock.create_part(manager, "P-1", "重复"), "invalid_input")
+    assert [e.code for e in err.errors] == ["part_exists"]  # type: ignore[attr-defined]
     err = refused(lambda: stock.create_part(manager, "P-2", "", cost="abc"), "invalid_input")
     assert {e.field for e in err.errors} == {"part_name", "cost"}
     view = stock.edit_part(manager, "P-1", "换供应商", price="160", location="B-2", active=False)
@@ -221,10 +222,11 @@ def test_parts_are_added_and_edited_with_their_events(manager: Context) -> None:
 
 def test_suppliers_list_add_edit(manager: Context) -> None:
     a = suppliers.add_supplier(manager, "华强北配件", contact="李经理", terms="月结30天")
-    refused(lambda: suppliers.add_supplier(manager, "华强北配件"), "supplier_exists")
+    err = refused(lambda: suppliers.add_supplier(manager, "华强北配件"), "invalid_input")
+    assert [e.code for e in err.errors] == ["supplier_exists"]  # type: ignore[attr-defined]
     suppliers.add_supplier(manager, "深圳电池厂")
     refused(
-        lambda: suppliers.edit_supplier(manager, "深圳电池厂", name="华强北配件"), "supplier_exists"
+        lambda: suppliers.edit_supplier(manager, "深圳电池厂", name="华强北配件"), "invalid_input"
     )
     err = refused(lambda: suppliers.add_supplier(manager, "", phone="x" * 30), "invalid_input")
     assert {e.field for e in err.errors} == {"supplier", "phone"}
@@ -236,3 +238,20 @@ def test_suppliers_list_add_edit(manager: Context) -> None:
         e.action for e in Event.select().where(Event.entity == "supplier").order_by(Event.id)
     ]
     assert actions == ["created", "created", "updated"]
+
+
+def test_the_demo_shop_counts_its_stock_by_movements(
+    demo_template: Path, data_dir: Path, clock: Clock
+) -> None:
+    from tests.conftest import demo_copy
+
+    ctx = demo_copy(demo_template, data_dir, clock)
+    parts = SparePart.select()
+    assert parts.count() > 10
+    for part in parts:
+        assert part.stock == _sum(part.part_no) >= 0, part.part_no
+        assert (part.reorder_level, bool(part.location)) == (2, True)
+    assert all(m.unit_cost > 0 for m in StockMovement.select())
+    valued = stock.valuation(ctx, "2100-01-01")
+    assert valued.units == sum(p.stock for p in parts) and valued.total > 0
+    assert [s.name for s in suppliers.list_suppliers(ctx)] == ["华强北配件供应商"]

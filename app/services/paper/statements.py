@@ -181,3 +181,20 @@ def make_dealer_statement(
             number="",
         )
     return StatementFile(s, signed, path, target)
+
+
+def print_dealer_statement(
+    ctx: Context,
+    dealer: str,
+    date_from: object = None,
+    date_to: object = None,
+    *,
+    printer: str | None = None,
+) -> tuple[StatementFile, str]:
+    """Make the signed statement (kept like `make_dealer_statement`) and send it to `printer`
+    (None: the PC's default printer); returns the file and the printer's job id."""
+    from app.documents import printing
+
+    made = make_dealer_statement(ctx, dealer, date_from, date_to)
+    job = printing.print_pdf(made.pdf, printer, title=made.path.name)
+    return made, job

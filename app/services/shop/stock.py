@@ -269,7 +269,7 @@ def create_part(ctx: Context, part_no: str, name: str, **values: Any) -> PartVie
     require(ctx, Action.STOCK)
     with write_transaction():
         if SparePart.select().where(SparePart.part_no == pn).exists():
-            raise DomainError("part_exists", field="part_no", part_no=pn)
+            raise ValidationError.single("part_no", "part_exists", part_no=pn)
         part = SparePart.create(part_no=pn, stock=0, **data)
         audit.log(ctx, "part", part, "created", {k: _plain(x) for k, x in data.items()}, number=pn)
     return _view(part)

@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from app.domain.codes import MoneyKind, StockReason
-from app.domain.errors import DomainError
+from app.domain.errors import DomainError, ValidationError
 from app.domain.validation import Collector, validate_date, validate_text
 from app.services.shop import audit
 from app.services.shop.context import Context
@@ -138,7 +138,7 @@ def _name_taken(name: str, but: int | None = None) -> None:
     if but is not None:
         query = query.where(Supplier.id != but)
     if query.exists():
-        raise DomainError("supplier_exists", field="supplier", name=name)
+        raise ValidationError.single("supplier", "supplier_exists", name=name)
 
 
 def add_supplier(ctx: Context, name: str, **values: Any) -> SupplierView:
