@@ -1,7 +1,7 @@
 """Spare parts, suppliers and dealers' statements on the command line.
 
 `parts list|show|add|edit|adjust|return-to-supplier|reorder|valuation`,
-`suppliers list|add|edit|statement` and `dealer-statement DEALER --from --to --out`. Each
+`suppliers list|add|edit|recovery|statement` and `dealer-statement DEALER --from --to --out`. Each
 changing verb is one service call in one transaction (the manager on duty or the owner); a
 refusal exits 2 with one line and writes nothing. Deliveries stay `stock-in` (app.cli.incoming).
 """
@@ -96,7 +96,7 @@ def register(add: AddVerb) -> None:
     a.add_argument("--on", default=None, help=_("the day (default: today)"))
     a.add_argument("--json", action="store_true")
 
-    p = add("suppliers", _("suppliers: list, add, edit, statement"), _dispatch)
+    p = add("suppliers", _("suppliers: list, add, edit, recovery, statement"), _dispatch)
     subs = _nested(p, "suppliers_action")
     a = _sub(subs, "list", _("list the suppliers"), _suppliers_list)
     a.add_argument("search", nargs="?", default="")
@@ -110,6 +110,18 @@ def register(add: AddVerb) -> None:
     a.add_argument("--name", default=None, help=_("a new name"))
     _supplier_fields(a)
     a.add_argument("--active", choices=("yes", "no"), default=None)
+    a.add_argument("--json", action="store_true")
+    a = _sub(
+        subs,
+        "recovery",
+        _("book money a supplier paid back on a supplier-liable return"),
+        _recovery,
+    )
+    a.add_argument("supplier", help=_("its name or #id"))
+    a.add_argument("number", help=_("the return's case or RMA number"))
+    a.add_argument("--amount", required=True)
+    a.add_argument("--route", required=True, help="original|alipay|wechat|cash|bank")
+    a.add_argument("--note", default="")
     a.add_argument("--json", action="store_true")
     a = _sub(subs, "statement", _("what went back to a supplier and what it paid back"), _statement)
     a.add_argument("supplier", help=_("its name or #id"))
@@ -300,6 +312,21 @@ def _supplier_edit(ctx: Any, args: argparse.Namespace) -> int:
 
     values = _given(args, "name", *SUPPLIER_FIELDS)
     return _supplier_done(args, edit_supplier(ctx, args.supplier, **values))
+
+
+def _recovery(ctx: Any, args: argparse.Namespace) -> int:
+    from app.services.shop.suppliers import book_recovery
+
+    done = book_recovery(ctx, args.supplier, args.number, args.amount, args.route, args.note)
+    if args.json:
+        emit_json(done)
+    else:
+        print(
+            _("{number}: recovered {amount} from {supplier}").format(
+                number=done.case_number, amount=_money(ctx, done.amount), supplier=args.supplier
+            )
+        )
+    return EXIT_OK
 
 
 def _statement(ctx: Any, args: argparse.Namespace) -> int:

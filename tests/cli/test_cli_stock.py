@@ -117,3 +117,29 @@ def test_a_dealer_statement_is_written_as_a_signed_pdf(cli: Cli, tmp_path: Path)
         "dealer-statement", "13906571288", "--from", "2026-05-01", "--to", "2026-04-01", user="desk"
     )
     assert rc == 2 and "starts after" in err
+
+
+def test_a_supplier_recovery_on_a_supplier_liable_return(cli: Cli, shop: Path) -> None:
+    from app.services.remedies import returns
+    from app.services.shop.suppliers import add_supplier
+    from tests.services.test_returns import intake_return, to_inspected
+
+    open_data_folder(shop)
+    try:
+        owner = context_for(shop, "owner")
+        add_supplier(owner, "荣耀授权经销商")
+        number = intake_return(owner, amount="300.00")
+        to_inspected(owner, number)
+        returns.decide_liability(owner, number, "supplier", supplier="荣耀授权经销商")
+    finally:
+        close_data_folder()
+    args = ("suppliers", "recovery", "荣耀授权经销商", number, "--amount", "300")
+    rc, out, err = cli(*args, "--route", "bank", user="desk")
+    assert rc == 0, err
+    assert out.strip() == f"{number}: recovered ¥300.00 from 荣耀授权经销商"
+    rc, out, err = cli(*args, "--route", "pigeon", user="desk")
+    assert rc == 2 and "Paid by" in err
+    rc, out, err = cli(
+        "suppliers", "statement", "荣耀授权经销商", "--from", "2020-01-01", "--json", user="desk"
+    )
+    assert rc == 0 and json.loads(out)["recovered"] == "300.00"

@@ -19,7 +19,8 @@ class Action(StrEnum):
     MONEY = "money.record"
     SCRAP_APPROVE = "scrap.approve"
     QC = "qc.record"  # inspect returned goods (品管: a technician or the manager on duty)
-    STOCK = "stock.manage"  # parts bought in (stock-in of a supplier's delivery)
+    # parts bought in, adjusted (count, damage, loss), sent back; the parts and suppliers lists
+    STOCK = "stock.manage"
     DEALER_DEPOSIT = "dealer.deposit"  # money a dealer pays onto their account
     CLAIM = "claim.manage"
     CUSTOMER_EDIT = "customer.edit"
