@@ -105,11 +105,20 @@ class PartView:
 
 
 def spare_parts(ctx: Context, text: str = "", *, in_stock: bool = False) -> list[PartView]:
-    """Spare parts matching a part number or name fragment, for the part picker."""
+    """Spare parts matching a part number, name or fits-products fragment, for the part picker
+    (a part no longer in use shows only while some are left on the shelf)."""
     needle = validate_text(text, "search", max_len=60)
-    query = SparePart.select().order_by(SparePart.part_no)
+    query = (
+        SparePart.select()
+        .where((SparePart.active == True) | (SparePart.stock > 0))  # noqa: E712
+        .order_by(SparePart.part_no)
+    )
     if needle:
-        query = query.where(SparePart.part_no.contains(needle) | SparePart.name.contains(needle))
+        query = query.where(
+            SparePart.part_no.contains(needle)
+            | SparePart.name.contains(needle)
+            | SparePart.fits.contains(needle)
+        )
     if in_stock:
         query = query.where(SparePart.stock > 0)
     return [PartView(p.part_no, p.name, p.stock, p.price) for p in query]
