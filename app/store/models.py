@@ -53,6 +53,9 @@ class Customer(BaseModel):
     notes = pw.TextField(default="")
     created_at = UTCDateTimeField()
     updated_at = UTCDateTimeField()
+    # A duplicate merged into another customer: its cases, sales and money now point there;
+    # the row stays (the event log names it) but lists no longer show it.
+    merged_into = pw.ForeignKeyField("self", null=True, backref="+", index=False)
 
 
 class Product(BaseModel):
@@ -62,6 +65,13 @@ class Product(BaseModel):
     price = MoneyField(default=0)
     category = pw.CharField(max_length=20, default="other")  # codes.Category
     warranty_months = pw.IntegerField(null=True)
+    brand = pw.CharField(max_length=40, default="", constraints=[_EMPTY])
+    # Barcode / SKU as scanned; "" when the shop has none (unique among products that have one,
+    # checked by services.shop.products).
+    barcode = pw.CharField(max_length=40, default="", index=True, constraints=[_EMPTY])
+    active = pw.BooleanField(default=True, constraints=[pw.SQL("DEFAULT TRUE")])
+    # A duplicate merged into another product (cases, sales and return lines moved there).
+    merged_into = pw.ForeignKeyField("self", null=True, backref="+", index=False)
 
     class Meta:
         indexes = ((("name", "model_spec"), True),)

@@ -15,8 +15,10 @@ from app.store.models import (
     MODELS,
     CarrierClaim,
     Case,
+    Customer,
     CustomerAccess,
     MoneyEntry,
+    Product,
     RepairTicket,
     ReturnAuth,
     ReturnLine,
@@ -243,6 +245,16 @@ def _v10_follow_ups(m: SchemaMigrator) -> None:
 def _v11_products(m: SchemaMigrator) -> None:
     """Issue #17: the products catalogue (brand, barcode/SKU, active, merged into) and the
     customers list (merged into)."""
+    have = _column_names("product")
+    migrate(
+        *(
+            m.add_column("product", column, getattr(Product, name))
+            for name in ("brand", "barcode", "active", "merged_into")
+            if (column := "merged_into_id" if name == "merged_into" else name) not in have
+        )
+    )
+    if "merged_into_id" not in _column_names("customer"):
+        migrate(m.add_column("customer", "merged_into_id", Customer.merged_into))
 
 
 def _v11_stock(m: SchemaMigrator) -> None:
