@@ -199,6 +199,7 @@ class Script:
             "category": item["category"],
             "amount": money(item["price"] * qty),
             "qty": qty,
+            "add_to_catalogue": True,  # the demo shop keeps a catalogue of what it sells
         }
         if item["category"] == "phone":
             out["serial"] = item.get("serial") or self.people.imei()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -42,6 +42,7 @@ from app.services.remedies.ledger import book_entry
 from app.services.shop import audit
 from app.services.shop.context import Context
 from app.services.shop.permissions import Action, require
+from app.services.shop.products import intake_product, validate_barcode
 from app.store.db import write_transaction
 from app.store.history import next_number
 from app.store.models import (
@@ -81,6 +82,8 @@ class IntakeForm:
     invoice_no: str = ""
     sale_channel: str = "store"
     platform_refund_no: str = ""  # the online shop's refund/after-sales number
+    barcode: str = ""  # the product's barcode/SKU: picks it from the catalogue
+    add_to_catalogue: bool = False  # a product typed here goes into the catalogue too
     man_made: bool = False
     gift: bool = False
     intact: bool = True
@@ -145,6 +148,8 @@ class CleanIntake:
     on_site: bool
     site_address: str
     extra: dict[str, Any] = field(default_factory=dict)
+    barcode: str = ""
+    add_to_catalogue: bool = False
 
 
 def validate_intake(form: IntakeForm, today: date) -> CleanIntake:
@@ -184,6 +189,7 @@ def validate_intake(form: IntakeForm, today: date) -> CleanIntake:
     sale_channel = v.check(
         "sale_channel", validate_choice, form.sale_channel or "store", SaleChannel
     )
+    barcode = v.check("barcode", validate_barcode, form.barcode) or ""
     brand = v.check("brand", validate_text, form.brand, max_len=40) or ""
     device_model = v.check("device_model", validate_text, form.device_model, max_len=60) or ""
     accessories = tuple(
@@ -243,6 +249,8 @@ def validate_intake(form: IntakeForm, today: date) -> CleanIntake:
         on_site=bool(form.on_site) and spec.ticket,
         site_address=site_address,
         extra=extra,
+        barcode=barcode,
+        add_to_catalogue=bool(form.add_to_catalogue),
     )
 
 
@@ -312,11 +320,11 @@ def take_intake(ctx: Context, form: IntakeForm) -> Case:
     require(ctx, Action.CASE_CREATE)
     now = ctx.now()
     today = ctx.local(now).date()
-    clean = validate_intake(form, today)
+    clean = validate_intake(from_catalogue(form), today)
     _check_device_fields(clean)
     with write_transaction():
         customer = _customer(ctx, clean, now)
-        product = _product(clean)
+        product = _product(ctx, clean)
         sale = _sale(clean, customer, product)
         ent = _entitlement(ctx, clean, product, today)
         wf = workflows.workflow_for(clean.kind)
@@ -425,26 +433,46 @@ def _filled(customer: Customer) -> list[str]:
     return [f for f in ("name", "phone", "address") if getattr(customer, f)]
 
 
-def _product(clean: CleanIntake) -> Product | None:
-    if not clean.product:
-        return None
-    product = Product.get_or_none(
-        (Product.name == clean.product) & (Product.model_spec == clean.model_spec)
+def _product(ctx: Context, clean: CleanIntake) -> Product | None:
+    """The catalogue's product (by barcode, or by name and model), or a new row for a product
+    typed here (in the catalogue only when the desk asked for it)."""
+    return intake_product(
+        ctx,
+        clean.product,
+        clean.model_spec,
+        category=clean.category.value if clean.category else None,
+        barcode=clean.barcode,
+        price=_unit_price(clean),
+        warranty_months=clean.extra.get("warranty_months"),  # the maker's, when longer
+        add=clean.add_to_catalogue,
     )
-    months = clean.extra.get("warranty_months")  # the maker's, when longer than the law's
-    if product is None:
-        product = Product.create(
-            name=clean.product,
-            model_spec=clean.model_spec,
-            category=(clean.category or Category.OTHER).value,
-            price=_unit_price(clean) or Decimal("0"),
-            unit="台" if (clean.category or Category.OTHER) is Category.PHONE else "件",
-            warranty_months=months,
+
+
+def from_catalogue(form: IntakeForm) -> IntakeForm:
+    """The form with the product line the catalogue knows for its barcode, where the desk left
+    it blank (a scanned barcode is enough to name the product)."""
+    code = str(form.barcode or "").strip()
+    if not code or str(form.product or "").strip():
+        return form
+    try:
+        known = (
+            Product.select()
+            .where(Product.barcode == validate_barcode(code))
+            .order_by(Product.merged_into.is_null(False), Product.id)
+            .first()
         )
-    elif months and product.warranty_months != months:
-        product.warranty_months = months
-        product.save()
-    return product
+    except ValidationError:
+        return form  # validation names the field
+    while known is not None and known.merged_into_id:
+        known = Product.get_or_none(Product.id == known.merged_into_id)
+    if known is None:
+        return form
+    return replace(
+        form,
+        product=known.name,
+        model_spec=form.model_spec or known.model_spec,
+        category=form.category or known.category,
+    )
 
 
 def _unit_price(clean: CleanIntake) -> Decimal | None:

@@ -31,6 +31,7 @@ from app.i18n.labels import (
     REQUESTS,
     SEVERITIES,
 )
+from app.services.shop.products import validate_barcode
 
 #: The condition on receipt, ticked in front of the customer (stored as words on the ticket).
 CONDITIONS: dict[str, str] = {
@@ -100,6 +101,10 @@ def _serial(value: str) -> object:
 
 def _months(value: str) -> object:
     return validate_qty(value, "warranty_months", minimum=1, maximum=120)
+
+
+def _barcode(value: str) -> object:
+    return validate_barcode(value)
 
 
 def _date(value: str) -> object:
@@ -184,6 +189,13 @@ DESCRIPTION_FIELD = FieldSpec(
 
 PRODUCT_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec(
+        "barcode",
+        N_("Barcode/SKU"),
+        check=_barcode,
+        width=10,
+        hint=N_("Scan it: the catalogue fills the product"),
+    ),
+    FieldSpec(
         "product",
         N_("Product"),
         kind="combo",
@@ -250,6 +262,9 @@ PRODUCT_FIELDS: tuple[FieldSpec, ...] = (
         default="store",
         width=10,
     ),
+    # A product typed here that the catalogue does not know yet goes into it (with the barcode,
+    # price and warranty typed); otherwise it is kept for this case only.
+    FieldSpec("add_to_catalogue", N_("Add to the catalogue"), kind="check", default=False),
 )
 
 #: Yes/no facts about the goods that change the rights (shown as one row of check boxes).
@@ -418,6 +433,8 @@ SLIP_KEYS: dict[str, tuple[str, ...]] = {
     "channel": ("channel",),
     "severity": ("severity",),
     "description": ("description", "fault"),
+    "barcode": (),
+    "add_to_catalogue": (),
     "product": ("product_name", "device"),
     "model_spec": ("product_spec", "device"),
     "warranty_months": ("warranty_months",),

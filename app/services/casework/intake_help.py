@@ -11,6 +11,7 @@ import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 
 from app import paths
@@ -29,6 +30,7 @@ from app.domain.validation import (
 from app.services.casework.intake import (
     IntakeForm,
     find_customer_by_phone,
+    from_catalogue,
     take_intake,
     validate_intake,
     warranty_history,
@@ -80,6 +82,9 @@ class ProductChoice:
     name: str
     model_spec: str
     category: str
+    price: Decimal | None = None  # the catalogue's (None: a product typed at the desk)
+    warranty_months: int | None = None
+    barcode: str = ""
 
 
 @dataclass(frozen=True)
@@ -238,12 +243,50 @@ def sale_lookup(ctx: Context, serial: str) -> KnownSale | None:
 
 
 def product_choices(ctx: Context, text: str = "", *, limit: int = 15) -> list[ProductChoice]:
-    """Known products whose name or model contains the text, for the autocomplete list."""
+    """Known products whose name or model contains the text (or whose barcode starts with it),
+    for the autocomplete list: the catalogue's first, then those typed at the desk before."""
     text = (text or "").strip()[:60]
-    query = Product.select().order_by(Product.name, Product.model_spec).limit(limit)
+    query = (
+        Product.select()
+        .where(Product.merged_into.is_null())
+        .order_by(Product.active.desc(), Product.name, Product.model_spec)
+        .limit(limit)
+    )
     if text:
-        query = query.where(Product.name.contains(text) | Product.model_spec.contains(text))
-    return [ProductChoice(p.name, p.model_spec, p.category) for p in query]
+        query = query.where(
+            Product.name.contains(text)
+            | Product.model_spec.contains(text)
+            | Product.barcode.startswith(text)
+        )
+    return [_choice(p) for p in query]
+
+
+def _choice(p: Product) -> ProductChoice:
+    return ProductChoice(
+        p.name,
+        p.model_spec,
+        p.category,
+        price=Decimal(p.price) if p.active else None,
+        warranty_months=p.warranty_months,
+        barcode=p.barcode,
+    )
+
+
+def barcode_lookup(ctx: Context, code: str) -> ProductChoice | None:
+    """The catalogue's product for a scanned or typed barcode (None: not known)."""
+    from app.services.shop.products import product_by_barcode
+
+    found = product_by_barcode(ctx, code)
+    if found is None:
+        return None
+    return ProductChoice(
+        found.name,
+        found.model_spec,
+        found.category,
+        price=found.price,
+        warranty_months=found.warranty_months,
+        barcode=found.barcode,
+    )
 
 
 def _known_product(name: str, model_spec: str) -> Product | None:
@@ -253,7 +296,15 @@ def _known_product(name: str, model_spec: str) -> Product | None:
     exact = Product.get_or_none(
         (Product.name == name) & (Product.model_spec == (model_spec or "").strip())
     )
-    return exact or Product.select().where(Product.name == name).order_by(Product.id).first()
+    found = exact or (
+        Product.select()
+        .where(Product.name == name)
+        .order_by(Product.merged_into.is_null(False), Product.id)
+        .first()
+    )
+    while found is not None and found.merged_into_id:
+        found = Product.get_or_none(Product.id == found.merged_into_id)
+    return found
 
 
 def _quiet(fn, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202 - a validator or None
@@ -268,6 +319,7 @@ def preview(ctx: Context, form: IntakeForm) -> IntakePreview:
     never refuses: a field that is not valid yet is simply left out."""
     now = ctx.now()
     today = ctx.local(now).date()
+    form = from_catalogue(form)
     product = _known_product(form.product, form.model_spec)
     category = (
         _quiet(validate_choice, form.category, "category", Category) if form.category else None
@@ -508,6 +560,7 @@ __all__ = [
     "PastCase",
     "ProductChoice",
     "attach_photos",
+    "barcode_lookup",
     "check_photos",
     "customer_lookup",
     "parse_appointment",

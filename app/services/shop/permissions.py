@@ -21,6 +21,7 @@ class Action(StrEnum):
     QC = "qc.record"  # inspect returned goods (品管: a technician or the manager on duty)
     STOCK = "stock.manage"  # parts bought in (stock-in of a supplier's delivery)
     DEALER_DEPOSIT = "dealer.deposit"  # money a dealer pays onto their account
+    CATALOGUE = "catalogue.edit"  # change or merge the products catalogue (prices, warranty)
     CLAIM = "claim.manage"
     CUSTOMER_EDIT = "customer.edit"
     CASE_CORRECT = "case.correct"  # what intake recorded wrongly (sale date, amount …)
@@ -61,6 +62,7 @@ MANAGER_EXTRA = frozenset(
         Action.CASE_CORRECT,
         Action.STOCK,
         Action.DEALER_DEPOSIT,
+        Action.CATALOGUE,
         Action.REPORT,
         Action.AUDIT,
     }
