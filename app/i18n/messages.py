@@ -101,6 +101,14 @@ FIELDS = {
     "is_manager": N_("Manager on duty"),
     "customer": N_("Customer"),
     "photos": N_("Photos"),
+    # the products catalogue and the customer list (issue #17)
+    "barcode": N_("Barcode/SKU"),
+    "warranty_months": N_("Warranty (months)"),
+    "active": N_("In the catalogue"),
+    "keep": N_("Keep"),
+    "duplicate": N_("Duplicate"),
+    "phone2": N_("Second phone"),
+    "notes": N_("Notes"),
     "copies": N_("Copies"),
 }
 
@@ -323,6 +331,25 @@ MESSAGES = {
         "Erasing customer {customer} cannot be undone: the owner must confirm it."
     ),
     "already_erased": N_("Customer {customer} was already erased."),
+    # the products catalogue and the customer list (issue #17)
+    "barcode_invalid": N_("{field}: letters, digits and . _ / + - only."),
+    "barcode_unknown": N_(
+        "{field}: no product in the catalogue has this barcode; type the product's name too."
+    ),
+    "barcode_taken": N_("{field}: product {product} already has this barcode."),
+    "barcode_other_product": N_("{field}: this barcode is {product}, not the product typed."),
+    "product_exists": N_("This product and model are in the catalogue already ({product})."),
+    "product_merged": N_("This product was merged into {product}: change that one."),
+    "customer_merged": N_("This customer was merged into {customer} already."),
+    "merge_same": N_("{field}: pick another record than the one kept."),
+    "merge_into_dealer": N_(
+        "The duplicate has a dealer's account: keep a customer of kind dealer (or make the "
+        "kept one a dealer first)."
+    ),
+    "phone_taken": N_("{field}: customer {customer} has this phone; merge the two instead."),
+    "dealer_has_balance": N_(
+        "{field}: this dealer's account holds {balance}; settle it before changing the kind."
+    ),
     "photo_missing": N_("{field}: the file {file} is not there any more."),
     "photo_too_large": N_("{field}: {file} is larger than {max_mb} MB."),
     "photo_unreadable": N_("{field}: {file} is not a picture that can be opened."),

@@ -275,7 +275,16 @@ def _declared(form: IntakeForm, v: Collector) -> dict[str, Any]:
 
 
 def find_customer_by_phone(phone: str) -> Customer | None:
-    return Customer.select().where(Customer.phone == phone).order_by(Customer.id).first()
+    """The customer with this phone; one merged into another gives the one kept."""
+    found = (
+        Customer.select()
+        .where(Customer.phone == phone)
+        .order_by(Customer.merged_into.is_null(False), Customer.id)
+        .first()
+    )
+    while found is not None and found.merged_into_id:
+        found = Customer.get_or_none(Customer.id == found.merged_into_id)
+    return found
 
 
 def warranty_history(serial: str) -> tuple[int, int]:

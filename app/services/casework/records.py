@@ -495,6 +495,16 @@ def find_customer(key: str) -> Customer:
         .where((Customer.phone == phone) | (Customer.phone2 == phone))
         .order_by(Customer.id)
     )
+    # A duplicate merged into another customer is that customer now.
+    kept = {c.id: c for c in matches if not c.merged_into_id}
+    for c in matches:
+        if c.merged_into_id and c.merged_into_id not in kept:
+            target = Customer.get_or_none(Customer.id == c.merged_into_id)
+            while target is not None and target.merged_into_id:
+                target = Customer.get_or_none(Customer.id == target.merged_into_id)
+            if target is not None:
+                kept[target.id] = target
+    matches = sorted(kept.values(), key=lambda c: c.id)
     if not matches:
         raise NotFound("customer", key)
     if len(matches) > 1:
