@@ -347,6 +347,10 @@ MESSAGES = {
         "The duplicate has a dealer's account: keep a customer of kind dealer (or make the "
         "kept one a dealer first)."
     ),
+    "dealer_balance_differs": N_(
+        "{field}: this dealer's account holds {balance} and has moved already; book a deposit "
+        "or a deduction instead."
+    ),
     "phone_taken": N_("{field}: customer {customer} has this phone; merge the two instead."),
     "dealer_has_balance": N_(
         "{field}: this dealer's account holds {balance}; settle it before changing the kind."

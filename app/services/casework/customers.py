@@ -24,7 +24,8 @@ from typing import Any
 from peewee import JOIN, fn
 
 from app.domain.codes import CustomerKind, MoneyKind, ServiceClass
-from app.domain.errors import DomainError
+from app.domain.errors import DomainError, ValidationError
+from app.domain.money import parse_money
 from app.domain.validation import (
     Collector,
     to_halfwidth,
@@ -33,14 +34,25 @@ from app.domain.validation import (
     validate_phone,
     validate_text,
 )
+from app.i18n import N_, _
 from app.services.casework.records import find_customer
 from app.services.safekeeping.privacy import is_erased, log_view
 from app.services.shop import audit
 from app.services.shop.context import Context
 from app.services.shop.errors import NotFound
+from app.services.shop.list_cells import choice_code
 from app.services.shop.permissions import Action, require
+from app.services.shop.tables import Column, PlannedRow, SourceRow, Table
 from app.store.db import write_transaction
-from app.store.models import Case, Customer, DealerMovement, MoneyEntry, Product, SaleRef
+from app.store.models import (
+    Case,
+    Customer,
+    CustomerAccess,
+    DealerMovement,
+    MoneyEntry,
+    Product,
+    SaleRef,
+)
 
 LIST_LIMIT = 500
 ZERO = Decimal("0.00")
@@ -475,3 +487,182 @@ def export_rows(ctx: Context, *, kind: str = "") -> Iterable[Customer]:
     if kind:
         query = query.where(Customer.kind == kind)
     return query.order_by(Customer.id)
+
+
+# --- import and export ----------------------------------------------------------------------------
+
+KINDS = {"consumer": N_("Consumer"), "business": N_("Business"), "dealer": N_("Dealer")}
+KIND_WORDS = {
+    "consumer": ("个人", "散客", "消费者", "零售", "person"),
+    "business": ("企业", "公司", "单位", "企业客户", "company"),
+    "dealer": ("经销商", "代理商", "批发", "分销商"),
+}
+CLASSES = {"A": "A", "B": "B", "C": "C"}
+_CUSTOMER_COLUMNS = (
+    Column("name", N_("Customer name"), ("姓名", "客户名称", "客户", "名称"), required=True),
+    Column("phone", N_("Phone"), ("手机", "电话", "手机号", "联系电话", "手机号码"), required=True),
+    Column("phone2", N_("Second phone"), ("备用电话", "电话2", "其他电话")),
+    Column("address", N_("Address"), ("地址", "联系地址")),
+)
+_CLASS_COLUMN = Column("service_class", N_("Service class"), ("服务等级", "等级", "客户等级"))
+_NOTES_COLUMN = Column("notes", N_("Notes"), ("备注",))
+
+
+class CustomersTable(Table):
+    """The customer list in and out of Excel; a customer is their phone (first or second), so
+    importing the same file again changes nothing. A blank cell leaves a value as it is. The
+    export is personal data in bulk: the owner's, and each customer's export is in the access
+    log."""
+
+    kind = "customers"
+    title = N_("Customers")
+    columns = (
+        *_CUSTOMER_COLUMNS,
+        Column("kind", N_("Customer kind"), ("类型", "客户类型")),
+        _CLASS_COLUMN,
+        _NOTES_COLUMN,
+    )
+    action = Action.CUSTOMER_EDIT
+    export_action: Action | None = Action.PRIVACY
+    dealer_only = False
+
+    def _values(self, row: SourceRow, v: Collector) -> dict[str, Any]:
+        given = {k: val for k, val in row.values.items() if val != "" and k in EDITABLE}
+        if "kind" in given:
+            given["kind"] = v.check("kind", choice_code, given["kind"], KINDS, KIND_WORDS)
+        if "service_class" in given:
+            given["service_class"] = v.check(
+                "service_class", choice_code, given["service_class"], CLASSES
+            )
+        if self.dealer_only:
+            given["kind"] = CustomerKind.DEALER.value
+        clean = _clean({"name": row.get("name"), "phone": row.get("phone"), **given}, v)
+        return {k: val for k, val in clean.items() if val is not None}
+
+    def plan(self, ctx: Context, row: SourceRow, earlier: list[PlannedRow]) -> PlannedRow:
+        v = Collector()
+        clean = self._values(row, v)
+        balance = self._balance(row, v)
+        v.raise_if_errors()
+        phone = clean["phone"]
+        for other in earlier:
+            if phone in other.data["phones"]:
+                raise ValidationError.single("phone", "duplicate_row", line=other.line)
+        phones = {phone, *([clean["phone2"]] if clean.get("phone2") else [])}
+        label = f"{clean['name']} {phone}"
+        found = by_phone(phone)
+        data: dict[str, Any] = {"clean": clean, "phones": phones, "balance": balance}
+        if clean.get("phone2"):
+            owner = _phone_owner(clean["phone2"], found.id if found else None)
+            if owner is not None:
+                raise DomainError("phone_taken", field="phone2", customer=f"#{owner.id}")
+        if found is None:
+            return PlannedRow(row.line, "add", label, data)
+        if is_erased(found):
+            raise DomainError("already_erased", customer=f"#{found.id}")
+        changes = {k: val for k, val in clean.items() if (getattr(found, k) or "") != (val or "")}
+        if "phone" in changes and found.phone2 == phone:
+            changes.pop("phone")  # found by their second phone: that is the same person
+            changes.pop("phone2", None)
+        if "kind" in changes and found.kind == CustomerKind.DEALER.value and found.dealer_balance:
+            raise DomainError("dealer_has_balance", field="kind", balance=str(found.dealer_balance))
+        opening = self._opening(found, balance)
+        if not changes and opening is None:
+            return PlannedRow(row.line, "same", label, data)
+        return PlannedRow(
+            row.line,
+            "update",
+            label,
+            {**data, "id": found.id, "changes": changes, "opening": opening},
+        )
+
+    def _balance(self, row: SourceRow, v: Collector) -> Decimal | None:
+        return None
+
+    def _opening(self, found: Customer, balance: Decimal | None) -> Decimal | None:
+        return None
+
+    def apply(self, ctx: Context, row: PlannedRow) -> None:
+        if row.action == "add":
+            create_customer(
+                ctx, row.data["clean"], source="import", balance=row.data["balance"] or ZERO
+            )
+            return
+        customer = Customer.get_by_id(row.data["id"])
+        update_customer(ctx, customer, row.data["changes"], "import")
+        if row.data.get("opening"):
+            opening_balance(ctx, customer, row.data["opening"])
+
+    def export_rows(self, ctx: Context) -> Iterable[dict[str, object]]:
+        rows = list(export_rows(ctx, kind=CustomerKind.DEALER.value if self.dealer_only else ""))
+        with write_transaction():  # each customer exported, in the access log (PIPL)
+            for c in rows:
+                CustomerAccess.create(
+                    at=ctx.now(), actor=ctx.actor.id, customer=c.id, what="export"
+                )
+        for c in rows:
+            yield self._export(c)
+
+    def _export(self, c: Customer) -> dict[str, object]:
+        return {
+            "name": c.name,
+            "phone": c.phone or "",
+            "phone2": c.phone2 or "",
+            "address": c.address,
+            "kind": _(KINDS.get(c.kind, c.kind)),
+            "service_class": c.service_class,
+            "notes": c.notes,
+        }
+
+
+class DealersTable(CustomersTable):
+    """Dealers: customers of kind dealer, with the balance brought from the shop's old books.
+
+    The balance is booked once, as an opening movement on the dealer's account, for a dealer
+    new to the program or one whose account has never moved; after that the account moves
+    only by deposits and deductions (a different balance in the file is refused, not
+    overwritten). Their account statements are the dealers' accounts' own.
+    """
+
+    kind = "dealers"
+    title = N_("Dealers")
+    columns = (
+        *_CUSTOMER_COLUMNS,
+        _CLASS_COLUMN,
+        Column(
+            "balance",
+            N_("Opening balance"),
+            ("期初余额", "余额", "保证金", "预存款", "账户余额"),
+        ),
+        _NOTES_COLUMN,
+    )
+    action = Action.DEALER_DEPOSIT
+    export_action = Action.DEALER_DEPOSIT
+    dealer_only = True
+
+    def _balance(self, row: SourceRow, v: Collector) -> Decimal | None:
+        text = row.get("balance")
+        if not text:
+            return None
+        return v.check("balance", parse_money, text)
+
+    def _opening(self, found: Customer, balance: Decimal | None) -> Decimal | None:
+        if balance is None or Decimal(found.dealer_balance) == balance:
+            return None
+        moved = DealerMovement.select().where(DealerMovement.customer == found.id).exists()
+        if moved or found.dealer_balance:
+            raise DomainError(
+                "dealer_balance_differs",
+                field="balance",
+                balance=str(found.dealer_balance),
+            )
+        return balance
+
+    def _export(self, c: Customer) -> dict[str, object]:
+        out = super()._export(c)
+        out["balance"] = Decimal(c.dealer_balance)
+        return out
+
+
+CUSTOMERS = CustomersTable()
+DEALERS = DealersTable()

@@ -26,10 +26,14 @@ from app.domain.validation import (
     validate_qty,
     validate_text,
 )
+from app.i18n import N_, _
+from app.i18n.labels import CATEGORIES
 from app.services.shop import audit
 from app.services.shop.context import Context
 from app.services.shop.errors import NotFound
+from app.services.shop.list_cells import choice_code
 from app.services.shop.permissions import Action, require
+from app.services.shop.tables import Column, PlannedRow, SourceRow, Table
 from app.store.db import write_transaction
 from app.store.models import Case, Product, ReturnLine, SaleRef
 
@@ -494,23 +498,95 @@ def _intake_update(
 
 # --- import and export ----------------------------------------------------------------------------
 
-
-def export_rows(ctx: Context) -> Iterable[dict[str, object]]:
-    """Every product that is not a merged duplicate, active ones first."""
-    query = Product.select().where(Product.merged_into.is_null())
-    for p in query.order_by(Product.active.desc(), Product.name, Product.model_spec):
-        yield _export(_row(p))
+_YES_NO = {"yes": N_("Yes"), "no": N_("No")}
 
 
-def _export(p: ProductRow) -> dict[str, object]:
-    return {
-        "name": p.name,
-        "model_spec": p.model_spec,
-        "brand": p.brand,
-        "category": p.category,
-        "barcode": p.barcode,
-        "price": p.price,
-        "warranty_months": p.warranty_months or "",
-        "unit": p.unit,
-        "active": "yes" if p.active else "no",
-    }
+class ProductsTable(Table):
+    """The catalogue in and out of Excel. A row is the product with its barcode when it has
+    one, else the one with its name and model: importing the same file again changes nothing.
+    A blank cell leaves the product's value as it is."""
+
+    kind = "products"
+    title = N_("Products")
+    columns = (
+        Column("name", N_("Product name"), ("商品名称", "品名", "名称", "产品名称"), required=True),
+        Column("model_spec", N_("Model/spec"), ("型号", "规格", "规格型号", "model")),
+        Column("brand", N_("Brand"), ("品牌",)),
+        Column("category", N_("Category"), ("类别", "分类", "品类")),
+        Column("barcode", N_("Barcode/SKU"), ("条码", "条形码", "SKU", "商品编码", "货号")),
+        Column("price", N_("Selling price"), ("售价", "价格", "单价", "零售价")),
+        Column("warranty_months", N_("Warranty (months)"), ("保修月数", "保修期", "质保月数")),
+        Column("unit", N_("Unit"), ("单位",)),
+        Column("active", N_("In the catalogue"), ("在售", "启用", "状态")),
+    )
+    action = Action.CATALOGUE
+    export_action = None
+
+    def plan(self, ctx: Context, row: SourceRow, earlier: list[PlannedRow]) -> PlannedRow:
+        given = {k: v for k, v in row.values.items() if v != ""}
+        v = Collector()
+        if "category" in given:
+            given["category"] = v.check("category", choice_code, given["category"], CATEGORIES)
+        if "active" in given:
+            given["active"] = v.check("active", choice_code, given["active"], _YES_NO) == "yes"
+        clean = _clean({"name": row.get("name"), **given}, v, new=True)
+        v.raise_if_errors()
+        name, model, code = clean["name"], clean.get("model_spec") or "", clean.get("barcode")
+        for other in earlier:
+            key, their_code = other.data["key"], other.data["clean"].get("barcode")
+            if code and their_code == code:
+                raise ValidationError.single("barcode", "duplicate_row", line=other.line)
+            if key == (name, model):
+                raise ValidationError.single("name", "duplicate_row", line=other.line)
+        found = None
+        if code:
+            found = Product.select().where(Product.barcode == code).order_by(Product.id).first()
+        if found is None:
+            found = Product.get_or_none((Product.name == name) & (Product.model_spec == model))
+            if found is not None and code and found.barcode and found.barcode != code:
+                raise DomainError("product_exists", field="name", product=f"#{found.id}")
+        label = " ".join(x for x in (code, name, model) if x)
+        data = {"key": (name, model), "clean": clean}
+        if found is None:
+            _check_unique(clean, None)
+            return PlannedRow(row.line, "add", label, data)
+        found = _live(found)
+        changes = {k: val for k, val in clean.items() if _differs(getattr(found, k), val)}
+        if not changes:
+            return PlannedRow(row.line, "same", label, data)
+        _check_unique(changes, found)
+        return PlannedRow(row.line, "update", label, {**data, "id": found.id, "changes": changes})
+
+    def apply(self, ctx: Context, row: PlannedRow) -> None:
+        if row.action == "add":
+            create_product(ctx, row.data["clean"], source="import")
+            return
+        product = Product.get_by_id(row.data["id"])
+        changed = _apply(product, row.data["changes"])
+        if changed:
+            product.save()
+            audit.log(ctx, "product", product, "edited", {**changed, "source": "import"}, number="")
+
+    def export_rows(self, ctx: Context) -> Iterable[dict[str, object]]:
+        query = Product.select().where(Product.merged_into.is_null())
+        for p in query.order_by(Product.active.desc(), Product.name, Product.model_spec):
+            yield {
+                "name": p.name,
+                "model_spec": p.model_spec,
+                "brand": p.brand,
+                "category": _(CATEGORIES.get(p.category, p.category)),
+                "barcode": p.barcode,
+                "price": Decimal(p.price),
+                "warranty_months": p.warranty_months,
+                "unit": p.unit,
+                "active": _(_YES_NO["yes" if p.active else "no"]),
+            }
+
+
+def _differs(current: object, value: object) -> bool:
+    if isinstance(value, Decimal):
+        return Decimal(str(current or 0)) != value
+    return (current or "") != (value or "") if isinstance(value, str) else current != value
+
+
+PRODUCTS = ProductsTable()

@@ -38,7 +38,11 @@ MAX_ROWS = 50_000
 ACTIONS = ("add", "update", "same")
 
 # kind -> "module:attribute" of its Table. Imported only when asked for.
-TABLES: dict[str, str] = {}
+TABLES: dict[str, str] = {
+    "products": "app.services.shop.products:PRODUCTS",
+    "customers": "app.services.casework.customers:CUSTOMERS",
+    "dealers": "app.services.casework.customers:DEALERS",
+}
 
 
 @dataclass(frozen=True)
