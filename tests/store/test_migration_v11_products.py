@@ -5,61 +5,57 @@ its rows, and ends with the same tables and indexes as a new database."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from playhouse.migrate import SchemaMigrator, migrate
 
 from app import paths
 from app.services.casework.intake import IntakeForm, take_intake
 from app.services.shop.setup import close_data_folder, context_for, open_data_folder
-from app.store import schema
+from app.store import schema, search_index
 from app.store.backup import schema_shape
 from app.store.db import database, is_sqlite
 from app.store.models import Customer, Product
 
 PRODUCT_COLUMNS = {"brand", "barcode", "active", "merged_into_id"}
-PRODUCT_FIELDS = ("brand", "barcode", "active", "merged_into")
 
 
 def _columns(table: str) -> set[str]:
     return {c.name for c in database.get_columns(table)}
 
 
-@contextmanager
-def _without_v11_fields() -> Iterator[None]:
-    """The models as version 10 had them (tables made now lack the v11 columns)."""
-    removed = [(Product, n, Product._meta.fields[n]) for n in PRODUCT_FIELDS]
-    removed.append((Customer, "merged_into", Customer._meta.fields["merged_into"]))
-    for model, name, _field in removed:
-        model._meta.remove_field(name)
-    try:
-        yield
-    finally:
-        for model, name, f in removed:
-            model._meta.add_field(name, f)
-
-
 @pytest.fixture
 def v10_folder(tmp_path: Path, backend: str) -> Iterator[Path]:
-    """A data folder made without the v11 products columns, with a product and a customer,
-    marked version 10, closed."""
-    with _without_v11_fields():
-        folder = open_data_folder(tmp_path / "data")
-        take_intake(
-            context_for(folder),
-            IntakeForm(
-                kind="repair",
-                name="张三",
-                phone="13800138000",
-                product="华为 Mate 60",
-                model_spec="BRA-AL00",
-                category="phone",
-            ),
+    """A data folder with a product and a customer, taken back to version 10: the v11 products
+    columns dropped again (SQLite rebuilds the tables to drop a foreign key), closed."""
+    folder = open_data_folder(tmp_path / "data")
+    take_intake(
+        context_for(folder),
+        IntakeForm(
+            kind="repair",
+            name="张三",
+            phone="13800138000",
+            product="华为 Mate 60",
+            model_spec="BRA-AL00",
+            category="phone",
+        ),
+    )
+    m = SchemaMigrator.from_database(database.obj)
+    database.execute_sql('DROP INDEX IF EXISTS "product_barcode"')
+    kw = {"legacy": True} if is_sqlite() else {}
+    if is_sqlite():
+        database.execute_sql("PRAGMA foreign_keys=OFF")
+    with database.atomic():
+        migrate(
+            *(m.drop_column("product", c, **kw) for c in sorted(PRODUCT_COLUMNS)),
+            m.drop_column("customer", "merged_into_id", **kw),
         )
         schema.SchemaInfo.update(version=10).execute()
-        assert not PRODUCT_COLUMNS & _columns("product")
-        close_data_folder()
+        if is_sqlite():
+            search_index.install()  # the table rebuild dropped the customer's search triggers
+    assert not PRODUCT_COLUMNS & _columns("product")
+    close_data_folder()
     yield folder
     close_data_folder()
 

@@ -193,7 +193,7 @@ PRODUCT_FIELDS: tuple[FieldSpec, ...] = (
         N_("Barcode/SKU"),
         check=_barcode,
         width=10,
-        hint=N_("Scan it: the catalogue fills the product"),
+        hint=N_("Scan: fills the product"),
     ),
     FieldSpec(
         "product",

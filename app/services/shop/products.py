@@ -26,8 +26,8 @@ from app.domain.validation import (
     validate_qty,
     validate_text,
 )
-from app.i18n import N_, _
-from app.i18n.labels import CATEGORIES
+from app.i18n import N_
+from app.i18n.labels import CATEGORIES, label
 from app.services.shop import audit
 from app.services.shop.context import Context
 from app.services.shop.errors import NotFound
@@ -574,12 +574,12 @@ class ProductsTable(Table):
                 "name": p.name,
                 "model_spec": p.model_spec,
                 "brand": p.brand,
-                "category": _(CATEGORIES.get(p.category, p.category)),
+                "category": label(CATEGORIES, p.category),
                 "barcode": p.barcode,
                 "price": Decimal(p.price),
                 "warranty_months": p.warranty_months,
                 "unit": p.unit,
-                "active": _(_YES_NO["yes" if p.active else "no"]),
+                "active": label(_YES_NO, "yes" if p.active else "no"),
             }
 
 

@@ -26,6 +26,8 @@ from app.services.casework.cases import show_case
 from app.services.casework.intake import IntakeForm
 from app.services.casework.intake_help import (
     KnownSale,
+    ProductChoice,
+    barcode_lookup,
     check_photos,
     customer_lookup,
     parse_appointment,
@@ -478,6 +480,8 @@ class IntakeTab(ttk.Frame):
             self._schedule_preview()
 
     def _product_changed(self, name: str) -> None:
+        if name == "barcode":
+            self._later("barcode", self.LOOKUP_MS, self.lookup_barcode)
         if name == "product":
             self._product_picked()
         if name == "serial":
@@ -602,6 +606,35 @@ class IntakeTab(ttk.Frame):
         if choice is not None:
             self._fill(self.product_form, "model_spec", choice.model_spec)
             self._fill(self.product_form, "category", choice.category)
+            self._fill_catalogue(choice)
+
+    def _fill_catalogue(self, choice: ProductChoice) -> None:
+        """The catalogue's price and warranty (and barcode) for a product it knows."""
+        form = self.product_form
+        if choice.barcode:
+            self._fill(form, "barcode", choice.barcode)
+        if choice.price is not None and choice.price > 0:
+            self._fill(form, "amount", f"{choice.price:.2f}")
+        if choice.warranty_months:
+            self._fill(form, "warranty_months", str(choice.warranty_months))
+
+    def lookup_barcode(self) -> ProductChoice | None:
+        """A scanned or typed barcode the catalogue knows fills the product line: name, model,
+        category, price and warranty (fields the desk typed by hand are never overwritten)."""
+        code = self.product_form.get("barcode").strip()
+        if len(code) < 4:
+            return None
+        got = self.desk.read(barcode_lookup, code)
+        choice = got.value if got.ok else None
+        if choice is None:
+            return None
+        form = self.product_form
+        self._fill(form, "product", choice.name)
+        self._fill(form, "model_spec", choice.model_spec)
+        self._fill(form, "category", choice.category)
+        self._fill_catalogue(choice)
+        self._schedule_preview()
+        return choice
 
     def update_preview(self) -> None:
         got = self.desk.read(preview, self.collect())
