@@ -91,6 +91,23 @@ def test_products_add_list_edit_merge(cli: Cli, shop: Path) -> None:
     assert [p["name"] for p in json.loads(out)] == ["华为 Mate 60"]
     rc, out, err = cli("products", "edit", f"#{dup}", "--deactivate", user="mgr")
     assert rc == 2 and "merged" in err
+    # The intake takes the product by its barcode alone; a new one typed is added on request.
+    base = ("intake", "--kind", "repair", "--name", "李四", "--phone", "13500135000")
+    rc, out, err = cli(*base, "--barcode", "6941487303214", "--json", user="desk")
+    assert rc == 0, err
+    assert json.loads(out)["product"]["name"] == "华为 Mate 60"
+    rc, out, err = cli(
+        *base,
+        "--product",
+        "荣耀 90",
+        "--barcode",
+        "6936520812345",
+        "--add-to-catalogue",
+        user="desk",
+    )
+    assert rc == 0, err
+    rc, out, err = cli("products", "list", "6936520812345", user="desk")
+    assert "荣耀 90" in out
 
 
 def test_customers_list_show_edit_merge(cli: Cli, shop: Path) -> None:

@@ -164,3 +164,25 @@ def test_dealers_come_with_their_opening_balance_once(ctx: Context, tmp_path: Pa
     except ValidationError as exc:
         assert exc.errors[0].field == "file"
     assert dealer_account(ctx, "13906571288").balance == Decimal("30500.00")
+
+
+SAMPLES = Path(__file__).resolve().parents[1] / "data" / "lists"
+
+
+def test_the_sample_files_of_the_readme_import_and_again(ctx: Context) -> None:
+    """docs/LISTS.md points shops at these files: each imports whole, and again changes nothing."""
+    counts = {}
+    for kind in ("products", "customers", "dealers"):
+        counts[kind] = tables.commit(ctx, kind, SAMPLES / f"{kind}.csv").counts
+    assert counts == {
+        "products": {"add": 5, "update": 0, "same": 0},
+        "customers": {"add": 3, "update": 0, "same": 0},
+        "dealers": {"add": 2, "update": 0, "same": 0},
+    }
+    before = row_counts()
+    for kind in ("products", "customers", "dealers"):
+        assert tables.commit(ctx, kind, SAMPLES / f"{kind}.csv").counts["same"] > 0
+    assert row_counts() == before
+    assert get_product(ctx, "8801643851437").warranty_months == 120
+    assert show_customer(ctx, "13805710001").kind == "business"
+    assert dealer_account(ctx, "13906571288").balance == Decimal("30000.00")

@@ -627,7 +627,13 @@ class DealersTable(CustomersTable):
     kind = "dealers"
     title = N_("Dealers")
     columns = (
-        *_CUSTOMER_COLUMNS,
+        Column(
+            "name",
+            N_("Dealer"),
+            ("经销商名称", "经销商", "客户名称", "名称", "姓名", "Customer name"),
+            required=True,
+        ),
+        *_CUSTOMER_COLUMNS[1:],
         _CLASS_COLUMN,
         Column(
             "balance",

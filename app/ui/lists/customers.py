@@ -55,12 +55,12 @@ REASON = FieldSpec(
     hint=N_("Kept in the history"),
 )
 COLUMNS = (
-    ("name", N_("Customer"), 140),
+    ("name", N_("Customer"), 135),
     ("phone", N_("Phone"), 120),
     ("kind", N_("Kind"), 80),
     ("class", N_("Class"), 45),
     ("cases", N_("Cases"), 45),
-    ("balance", N_("Dealer balance"), 90),
+    ("balance", N_("Balance"), 80),
 )
 CASE_COLUMNS = (
     ("number", N_("Number"), 120),
