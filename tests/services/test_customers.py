@@ -14,6 +14,7 @@ from app.services.casework.customers import (
     show_customer,
 )
 from app.services.casework.intake import IntakeForm, take_intake
+from app.services.casework.search import search
 from app.services.remedies import money as money_svc
 from app.services.remedies.dealers import dealer_account, dealer_deposit
 from app.services.remedies.return_help import deduct_dealer
@@ -133,6 +134,8 @@ def test_merging_moves_cases_sales_and_money_and_keeps_the_history(ctx: Context)
     assert show_customer(ctx, "13900139000").id == kept.id
     again = take_intake(ctx, IntakeForm(kind="complaint", **ZHANG2))
     assert again.customer_id == kept.id
+    hits = [h.customer_id for h in search(ctx, "张") if h.kind == "customer"]
+    assert hits == [kept.id]  # the search box no longer offers the duplicate
     refused(lambda: merge_customers(ctx, f"#{kept.id}", f"#{dup.id}", "再来"), "customer_merged")
     refused(lambda: merge_customers(ctx, f"#{kept.id}", f"#{kept.id}", "同一个"), "merge_same")
     assert verify_chain()[0]
