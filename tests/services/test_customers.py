@@ -172,3 +172,17 @@ def test_merging_dealers_adds_up_their_accounts(ctx: Context) -> None:
         lambda: edit_customer(ctx, f"#{a.customer_id}", {"kind": "consumer"}, "改类型"),
         "dealer_has_balance",
     )
+
+
+def test_erasing_a_customer_erases_the_records_merged_into_them(ctx: Context) -> None:
+    from app.services.safekeeping.privacy import erase_customer
+
+    take_intake(ctx, IntakeForm(kind="complaint", **ZHANG))
+    take_intake(ctx, IntakeForm(kind="complaint", **ZHANG2))
+    kept = Customer.get(Customer.phone == ZHANG["phone"])
+    dup = Customer.get(Customer.phone == ZHANG2["phone"])
+    merge_customers(ctx, f"#{kept.id}", f"#{dup.id}", "同一人")
+    erase_customer(ctx, f"#{kept.id}", confirm_owner=True)
+    gone = Customer.get_by_id(dup.id)
+    assert (gone.name, gone.phone, gone.phone2) == (f"已删除客户 #{dup.id}", None, None)
+    assert list_customers(ctx, "139") == [] and list_customers(ctx, "张") == []
