@@ -250,6 +250,13 @@ EVENT_ACTIONS = {
     "passcode_viewed": N_("passcode viewed"),
     "signed_dropoff": N_("customer signed the intake"),
     "passcode_erased": N_("passcode erased"),
+    # the products catalogue and the customer list (issue #17)
+    "edited": N_("edited"),
+    "merged": N_("a duplicate merged in"),
+    "merged_into": N_("merged into another record"),
+    "product_merged": N_("product record merged"),
+    "customer_merged": N_("customer record merged"),
+    "dealer_opening": N_("dealer's opening balance"),
 }
 
 #: Why a backup was taken (the code is part of its file name).

@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 
 from app.domain.errors import ValidationError
+from app.i18n.event_texts import describe
 from app.services.casework.cases import show_case
 from app.services.casework.intake import IntakeForm, take_intake
 from app.services.casework.intake_help import barcode_lookup, preview, product_choices
@@ -221,6 +222,9 @@ def test_merging_duplicates_moves_cases_sales_and_return_lines(ctx: Context) -> 
     assert [e.action for e in events][: len(history)] == history
     assert events[-1].action == "product_merged"
     assert events[-1].data["from"] == dup.id
+    assert describe(events[-1].action, "", events[-1].data) == (
+        "product record merged: now 华为 Mate 60"
+    )
     merged = Event.get((Event.entity == "product") & (Event.action == "merged"))
     assert merged.data["from"] == dup.id and set(merged.data["cases"]) == {first, second}
     assert Event.get(Event.action == "merged_into").entity_id == dup.id
