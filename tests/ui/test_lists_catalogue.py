@@ -138,3 +138,53 @@ def test_customers_show_cases_edit_with_a_reason_and_merge(small_screen: Any) ->
     assert Customer.get_by_id(other).merged_into_id == detail.id
     assert show_customer(ctx, "13912345678").id == detail.id
     assert section.detail is not None and section.detail.phone2 in ("13912345678", detail.phone2)
+
+
+def test_intake_scans_a_barcode_and_adds_a_typed_product(window: Any) -> None:
+    """At the counter: the barcode typed by the scanner fills the product line from the
+    catalogue; a product the catalogue lacks is added by ticking "Add to the catalogue"."""
+    ctx = window.desk.ctx
+    add_product(
+        ctx,
+        "华为 Mate 60",
+        "BRA-AL00 12+512G",
+        category="phone",
+        barcode="6941487303214",
+        price="5999",
+        warranty_months="24",
+    )
+    tab = window.show_tab("intake")
+    tab.new()
+    tab.customer_form.set("phone", "13912340001")
+    tab.customer_form.set("name", "韩梅梅")
+    entry = tab.product_form.widgets["barcode"]
+    entry.focus_force()
+    pump(window.root)
+    entry.insert(0, "6941487303214")
+    entry.event_generate("<KeyRelease>")
+    pump(window.root, tab.LOOKUP_MS + 150)
+    for _ in range(60):  # until the debounced look-ups have run (at most 3 s)
+        if not tab._timers:
+            break
+        pump(window.root, 50)
+    form = tab.product_form
+    assert (form.get("product"), form.get("model_spec"), form.get("category")) == (
+        "华为 Mate 60",
+        "BRA-AL00 12+512G",
+        "phone",
+    )
+    assert (form.get("amount"), form.get("warranty_months")) == ("5999.00", "24")
+    number = tab.save()
+    assert number is not None
+    mate = get_product(ctx, "6941487303214")
+    assert mate.cases == 1
+    # The next customer's phone is not in the catalogue: typed, and added with its barcode.
+    tab.new()
+    tab.customer_form.set("phone", "13912340002")
+    tab.customer_form.set("name", "李雷")
+    form.set("product", "荣耀 90")
+    form.set("category", "phone")
+    form.set("barcode", "6936520812345")
+    form.set("add_to_catalogue", True)
+    assert tab.save() is not None
+    assert get_product(ctx, "6936520812345").active is True
