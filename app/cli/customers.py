@@ -26,7 +26,7 @@ FIELDS = (
 
 
 def register(add: AddVerb) -> None:
-    p = add("customers", _("the customer list: list, show, edit, merge"), _dispatch)
+    p = add("customers", _("the customer list: list, show, add, edit, merge"), _dispatch)
     subs = _nested(p, "customers_action")
     a = _sub(
         subs, "list", _("list customers (search by name or the first digits of a phone)"), _list
@@ -36,6 +36,10 @@ def register(add: AddVerb) -> None:
     a.add_argument("--json", action="store_true")
     a = _sub(subs, "show", _("one customer's details, cases and money (logged)"), _show)
     a.add_argument("customer", metavar="PHONE_OR_ID")
+    a.add_argument("--json", action="store_true")
+    a = _sub(subs, "add", _("add a customer who has no case yet (a business, a dealer)"), _add)
+    for option, name in FIELDS:
+        a.add_argument(option, dest=name, default=None)
     a.add_argument("--json", action="store_true")
     a = _sub(subs, "edit", _("change a customer's details, kind or class (with a reason)"), _edit)
     a.add_argument("customer", metavar="PHONE_OR_ID")
@@ -91,6 +95,18 @@ def _show(ctx: Any, args: argparse.Namespace) -> int:
     from app.services.casework.customers import show_customer
 
     detail = show_customer(ctx, args.customer)
+    if args.json:
+        emit_json(detail)
+    else:
+        _print_detail(detail)
+    return EXIT_OK
+
+
+def _add(ctx: Any, args: argparse.Namespace) -> int:
+    from app.services.casework.customers import add_customer
+
+    values = {name: getattr(args, name) for _o, name in FIELDS if getattr(args, name) is not None}
+    detail = add_customer(ctx, values)
     if args.json:
         emit_json(detail)
     else:

@@ -137,6 +137,20 @@ def test_customers_list_show_edit_merge(cli: Cli, shop: Path) -> None:
     )
     assert rc == 0, err
     assert "1 cases moved" in out
+    rc, out, err = cli(
+        "customers",
+        "add",
+        "--name",
+        "杭州某某公司",
+        "--phone",
+        "0571-88886666",
+        "--kind",
+        "business",
+        user="desk",
+    )
+    assert rc == 0 and "杭州某某公司" in out, err
+    rc, _, err = cli("customers", "add", "--name", "重复", "--phone", "0571-88886666", user="desk")
+    assert rc == 2 and "merge" in err
     rc, out, err = cli("customers", "show", "13900139000", user="desk")
     assert rc == 0 and out.startswith("#") and "张三" in out.splitlines()[0]
     assert out.count("SH-") == 2

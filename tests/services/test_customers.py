@@ -186,3 +186,18 @@ def test_erasing_a_customer_erases_the_records_merged_into_them(ctx: Context) ->
     gone = Customer.get_by_id(dup.id)
     assert (gone.name, gone.phone, gone.phone2) == (f"已删除客户 #{dup.id}", None, None)
     assert list_customers(ctx, "139") == [] and list_customers(ctx, "张") == []
+
+
+def test_a_customer_without_a_case_is_added_by_hand(ctx: Context, tech_ctx: Context) -> None:
+    from app.services.casework.customers import add_customer
+
+    before = counts()
+    refused(lambda: add_customer(ctx, {"name": "", "phone": "123"}), "invalid_input")
+    refused(
+        lambda: add_customer(tech_ctx, {"name": "某公司", "phone": "0571-88886666"}),
+        "permission_denied",
+    )
+    assert counts() == before
+    added = add_customer(ctx, {"name": "某公司", "phone": "0571-88886666", "kind": "business"})
+    assert added.kind == "business" and added.cases == []
+    refused(lambda: add_customer(ctx, {"name": "另一家", "phone": "057188886666"}), "phone_taken")

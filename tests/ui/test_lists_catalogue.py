@@ -138,6 +138,15 @@ def test_customers_show_cases_edit_with_a_reason_and_merge(small_screen: Any) ->
     assert Customer.get_by_id(other).merged_into_id == detail.id
     assert show_customer(ctx, "13912345678").id == detail.id
     assert section.detail is not None and section.detail.phone2 in ("13912345678", detail.phone2)
+    # New: a business that has no case yet.
+    section.new_button.invoke()
+    assert section.detail is None and str(section.merge_button.cget("state")) == "disabled"
+    section.form.set("name", "市第二中学")
+    section.form.set("phone", "0571-88001234")
+    section.form.set("kind", "business")
+    added = section.save()
+    assert added is not None and added.kind == "business"
+    assert section.detail is not None and section.detail.id == added.id
 
 
 def test_intake_scans_a_barcode_and_adds_a_typed_product(window: Any) -> None:

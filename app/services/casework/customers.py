@@ -321,6 +321,19 @@ def edit_customer(
         return _detail(customer)
 
 
+def add_customer(ctx: Context, values: Mapping[str, Any]) -> CustomerDetail:
+    """A customer added by hand (a business or dealer before their first case); name and phone
+    required, a phone another customer has is refused."""
+    clean = clean_new({k: v for k, v in values.items() if v not in (None, "")})
+    require(ctx, Action.CUSTOMER_EDIT)
+    with write_transaction():
+        for f in ("phone", "phone2"):
+            other = _phone_owner(clean.get(f), None)
+            if other is not None:
+                raise DomainError("phone_taken", field=f, customer=f"#{other.id}")
+        return _detail(create_customer(ctx, clean, source="list"))
+
+
 def merge_customers(
     ctx: Context, keep: str | int, duplicate: str | int, reason: str
 ) -> CustomerMerge:

@@ -20,6 +20,7 @@ from app.i18n.labels import KINDS, MONEY_KINDS, STATUSES, label
 from app.services.casework.customers import (
     CustomerDetail,
     CustomerRow,
+    add_customer,
     edit_customer,
     list_customers,
     merge_customers,
@@ -169,29 +170,50 @@ class CustomersSection(ttk.Frame):
         self.reason_form.pack(fill="x", pady=(4, 0))
         buttons = ttk.Frame(side)
         buttons.pack(fill="x", pady=(8, 4))
-        buttons.columnconfigure((0, 1), weight=1, uniform="b")
+        buttons.columnconfigure((0, 1, 2), weight=1, uniform="b")
+        self.new_button = ttk.Button(
+            buttons, text=_("New"), bootstyle="secondary-outline", command=self.new
+        )
+        self.new_button.grid(row=0, column=0, sticky="ew", padx=(0, 3))
         self.save_button = ttk.Button(
             buttons, text=_("Save"), bootstyle="success", command=self.save
         )
-        self.save_button.grid(row=0, column=0, sticky="ew", padx=(0, 3))
+        self.save_button.grid(row=0, column=1, sticky="ew", padx=3)
         self.merge_button = ttk.Button(
             buttons, text=_("Merge…"), bootstyle="warning-outline", command=self.ask_merge
         )
-        self.merge_button.grid(row=0, column=1, sticky="ew", padx=(3, 0))
+        self.merge_button.grid(row=0, column=2, sticky="ew", padx=(3, 0))
         self.info = ttk.Label(
             side,
-            text=_("New customers come in at intake (by phone) or by Import…."),
+            text="",
             bootstyle="secondary",
             wraplength=420,
             justify="left",
         )
         self.info.pack(fill="x", pady=(4, 0))
-        self._enable(False)
+        self.new()
 
-    def _enable(self, on: bool) -> None:
-        state = "normal" if on else "disabled"
-        self.save_button.configure(state=state)
-        self.merge_button.configure(state=state)
+    def _enable(self, on: bool, *, merge: bool = True) -> None:
+        self.save_button.configure(state="normal" if on else "disabled")
+        self.merge_button.configure(state="normal" if on and merge else "disabled")
+
+    def new(self) -> None:
+        """An empty form: Save adds a customer (one who has no case yet: a business, a
+        dealer). Customers at the counter come in with their intake."""
+        self.detail = None
+        self.tree.selection_remove(*self.tree.selection())
+        self.form.clear()
+        self.reason_form.clear()
+        self.cases.delete(*self.cases.get_children())
+        self.cases_title.configure(text=_("Cases and money"))
+        self.money.configure(text="")
+        self._enable(True, merge=False)
+        self.info.configure(
+            text=_(
+                "A new customer: fill in and Save (customers at the counter come in with "
+                "their intake)."
+            )
+        )
 
     # --- reading ---------------------------------------------------------------------------
 
@@ -279,9 +301,16 @@ class CustomersSection(ttk.Frame):
     # --- writing ---------------------------------------------------------------------------
 
     def save(self) -> CustomerDetail | None:
-        if self.detail is None:
-            return None
         values = self.form.values()
+        if self.detail is None:
+            got = self.desk.call(add_customer, values, form=self.form)
+            if not got.ok:
+                return None
+            self.desk.notify(_("Added: {name}").format(name=got.value.name), "success")
+            self.show(got.value)
+            self.reload()
+            self.select(got.value.id)
+            return got.value
         reason = self.reason_form.get("reason")
         errors = _Both(self.form, self.reason_form)
         got = self.desk.call(edit_customer, self.detail.id, values, reason, form=errors)
