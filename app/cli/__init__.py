@@ -42,6 +42,7 @@ MODULES = (
     "app.cli.incoming",
     "app.cli.products",
     "app.cli.customers",
+    "app.cli.stock",
     "app.cli.transfer",
     "app.cli.documents",
     "app.cli.signing",

@@ -24,7 +24,8 @@ from app.services.shop.context import Context
 from app.services.shop.demo_folder import batch_figures
 from app.services.shop.errors import DomainError
 from app.services.shop.setup import context_for
-from app.services.shop.stock import stock_in
+from app.services.shop.stock import create_part, stock_in
+from app.services.shop.suppliers import add_supplier, list_suppliers
 
 OPEN_COVERAGE: tuple[tuple[str, str, str], ...] = (
     ("repair", "warranty", "received"),
@@ -161,21 +162,25 @@ class Batch(Script):
         }
 
     def ensure_parts(self) -> None:
-        """The shelf's opening stock, bought by the owner (parts on file already are left alone)."""
+        """The shelf's opening stock, bought by the owner from the demo's supplier (parts on
+        file already are left alone): each part with its shelf and reorder level."""
         owner = self.ctxs["owner"]
-        for part in catalogue.spare_parts():
+        name = catalogue.supplier()
+        if not any(s.name == name for s in list_suppliers(owner)):
+            add_supplier(owner, name, contact="李经理", phone="0755-83211234", terms="月结30天")
+        for i, part in enumerate(catalogue.spare_parts()):
             if part_stock(owner, part.part_no) is not None:
                 continue
-            stock_in(
+            create_part(
                 owner,
                 part.part_no,
-                part.stock,
-                Decimal(part.cost),
-                catalogue.supplier(),
-                "期初采购入库",
-                name=part.name,
+                part.name,
+                cost=Decimal(part.cost),
                 price=Decimal(part.price),
+                reorder_level=2,
+                location=f"{'AB'[i % 2]}-{i // 2 + 1:02d}",
             )
+            stock_in(owner, part.part_no, part.stock, Decimal(part.cost), name, "期初采购入库")
 
     # -- plans -----------------------------------------------------------------------------------
 

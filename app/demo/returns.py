@@ -263,7 +263,13 @@ def body(
     p.go(
         d.h(1, 24),
         "owner",
-        lambda c, st: returns.decide_liability(c, st[key], liability, liability_note),
+        lambda c, st: returns.decide_liability(
+            c,
+            st[key],
+            liability,
+            liability_note,
+            supplier=catalogue.supplier() if liability == "supplier" else "",
+        ),
         "liability_decided",
         key,
     )

@@ -199,8 +199,19 @@ class InspectionResult(StrEnum):
 
 
 class StockReason(StrEnum):
+    """Why stock moved. Every movement is one append-only row; stock on hand is their sum."""
+
+    OPENING = "opening"  # the count a part starts with (import, upgrade of an older database)
     PURCHASE = "purchase"
     REPAIR_USE = "repair_use"
     REPAIR_RETURN = "repair_return"
     ADJUSTMENT = "adjustment"
     RETURNED_GOODS = "returned_goods"
+    COUNT = "count"  # a stock-take found a different count
+    DAMAGE = "damage"  # damaged on the shelf, written off
+    LOSS = "loss"  # lost or missing
+    TO_SUPPLIER = "to_supplier"  # sent back to the supplier
+
+
+#: The reasons a manager may give for an adjustment by hand.
+ADJUST_REASONS: tuple[StockReason, ...] = (StockReason.COUNT, StockReason.DAMAGE, StockReason.LOSS)

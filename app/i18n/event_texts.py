@@ -21,6 +21,7 @@ from app.i18n.labels import (
     PAY_ROUTES,
     SHIPPING,
     STATUSES,
+    STOCK_REASONS,
     label,
 )
 from app.i18n.rule_texts import PAYERS
@@ -136,6 +137,21 @@ def _details(action: str, data: Mapping[str, Any]) -> str:
         )
     if action in ("dealer_charged", "dealer_credited", "dealer_deposit"):
         return _money(data.get("amount"))
+    if action in ("stock_in", "stock_adjusted", "returned_to_supplier") and "qty" in data:
+        qty = int(data.get("qty") or 0)
+        return _join(
+            f"{qty:+d}",
+            label(STOCK_REASONS, data.get("reason")) if data.get("reason") else "",
+            str(data.get("supplier") or ""),
+            _("{stock} in stock").format(stock=data.get("stock")),
+        )
+    if action == "supplier_named":
+        names = data.get("supplier") or ["", ""]
+        return _("{old} → {new}").format(old=names[0] or "—", new=names[1])
+    if action == "statement_printed":
+        return _("{first} – {last}, closing {closing}").format(
+            first=data.get("from"), last=data.get("to"), closing=_money(data.get("closing"))
+        )
     return ""
 
 

@@ -241,6 +241,10 @@ EVENT_ACTIONS = {
     "printed": N_("printed"),
     "dealer_deposit": N_("dealer deposit"),
     "stock_in": N_("stock received"),
+    "stock_adjusted": N_("stock adjusted"),
+    "returned_to_supplier": N_("returned to the supplier"),
+    "supplier_named": N_("supplier named"),
+    "statement_printed": N_("account statement printed"),
     "imported": N_("list imported from a file"),
     "reply_deemed": N_("no reply in time: taken as accepted"),
     "followed_up": N_("follow-up call"),
@@ -257,6 +261,20 @@ EVENT_ACTIONS = {
     "product_merged": N_("product record merged"),
     "customer_merged": N_("customer record merged"),
     "dealer_opening": N_("dealer's opening balance"),
+}
+
+#: Why stock moved (codes.StockReason).
+STOCK_REASONS = {
+    "opening": N_("Opening stock"),
+    "purchase": N_("Bought in"),
+    "repair_use": N_("Used on a repair"),
+    "repair_return": N_("Back from a repair"),
+    "adjustment": N_("Adjustment"),
+    "returned_goods": N_("Returned goods"),
+    "count": N_("Stock count"),
+    "damage": N_("Damaged"),
+    "loss": N_("Lost"),
+    "to_supplier": N_("Back to the supplier"),
 }
 
 #: Why a backup was taken (the code is part of its file name).

@@ -79,6 +79,13 @@ FIELDS = {
     "cost": N_("Unit cost"),
     "price": N_("Selling price"),
     "supplier": N_("Supplier"),
+    "fits": N_("Fits products"),
+    "reorder_level": N_("Reorder level"),
+    "location": N_("Location"),
+    "contact": N_("Contact person"),
+    "terms": N_("Payment terms"),
+    "notes": N_("Notes"),
+    "date": N_("Date"),
     "dealer": N_("Dealer"),
     "route": N_("Paid by"),
     "unit_price": N_("Unit price"),
@@ -209,6 +216,15 @@ MESSAGES = {
     "recovered_exceeds_claimed": N_("{field}: more than the amount claimed."),
     "not_a_dealer": N_("{field}: only a dealer has an account to deduct from."),
     "out_of_stock": N_("{field}: only {stock} of part {part_no} in stock."),
+    "part_exists": N_("{field}: part {part_no} is already in the list."),
+    "supplier_exists": N_("{field}: a supplier called “{name}” is already in the list."),
+    "supplier_not_liable": N_("{field}: only a return the supplier is liable for names one."),
+    "supplier_differs": N_("{field}: this return names another supplier ({named})."),
+    "stock_has_movements": N_(
+        "{field}: this part already has {stock} in stock from its movements; a different "
+        "count is a stock adjustment, not an import."
+    ),
+    "period_reversed": N_("{field}: the period starts after it ends."),
     "sample_too_small": N_(
         "{field}: a batch return needs a sample of at least {minimum}% ({units} units)."
     ),
@@ -553,6 +569,7 @@ WHAT = {
     "user": N_("user"),
     "customer": N_("customer"),
     "part": N_("spare part"),
+    "supplier": N_("supplier"),
     "money_entry": N_("money entry"),
     "return_line": N_("return line"),
 }

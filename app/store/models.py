@@ -77,6 +77,20 @@ class Product(BaseModel):
         indexes = ((("name", "model_spec"), True),)
 
 
+class Supplier(BaseModel):
+    """A supplier of parts and goods: named on stock movements, supplier-liable returns and
+    the recoveries booked against them."""
+
+    name = pw.CharField(max_length=80, unique=True)
+    contact = pw.CharField(max_length=40, default="")  # the person to ask for
+    phone = pw.CharField(max_length=24, default="")
+    address = pw.CharField(max_length=200, default="")
+    terms = pw.CharField(max_length=120, default="")  # payment terms (月结30天, 现结 …)
+    notes = pw.TextField(default="")
+    active = pw.BooleanField(default=True)
+    created_at = UTCDateTimeField()
+
+
 class SaleRef(BaseModel):
     customer = pw.ForeignKeyField(Customer, backref="sales")
     product = pw.ForeignKeyField(Product, null=True, backref="sales")
@@ -194,9 +208,15 @@ class RepairTicket(BaseModel):
 class SparePart(BaseModel):
     part_no = pw.CharField(max_length=40, unique=True)
     name = pw.CharField(max_length=120)
+    # The sum of the part's movements, kept on the row so a writer checks it under the write
+    # lock; never negative (the CHECK holds even for a plain-SQL writer).
     stock = pw.IntegerField(default=0, constraints=[pw.Check("stock >= 0")])
-    cost = MoneyField(default=0)
+    cost = MoneyField(default=0)  # the last purchase cost: what a unit going out is valued at
     price = MoneyField(default=0)
+    fits = pw.CharField(max_length=200, default="", constraints=[_EMPTY])  # the products it fits
+    reorder_level = pw.IntegerField(default=0, constraints=[pw.SQL("DEFAULT 0")])
+    location = pw.CharField(max_length=40, default="", constraints=[_EMPTY])  # shelf / bin
+    active = pw.BooleanField(default=True, constraints=[pw.SQL("DEFAULT TRUE")])
 
 
 class RepairPart(BaseModel):
@@ -258,6 +278,7 @@ class ReturnAuth(BaseModel):
     # first, no parcel awaited.
     goods_at_counter = pw.BooleanField(default=False, constraints=[pw.SQL("DEFAULT FALSE")])
     liability = pw.CharField(max_length=10, default="")  # codes.Liability
+    supplier = pw.ForeignKeyField(Supplier, null=True, backref="returns")  # when supplier-liable
     disposition = pw.CharField(max_length=16, default="")  # codes.Disposition
     scrap_approved_by = pw.ForeignKeyField(User, null=True, backref="+")
     capa_corrective = pw.TextField(default="")
@@ -321,6 +342,9 @@ class StockMovement(BaseModel):
     at = UTCDateTimeField()
     by = pw.ForeignKeyField(User, backref="+")
     note = pw.CharField(max_length=200, default="")
+    # The cost each unit moved at: the valuation at a date is the sum of qty × unit_cost.
+    unit_cost = MoneyField(default=0, constraints=[pw.SQL("DEFAULT 0")])
+    supplier = pw.ForeignKeyField(Supplier, null=True, backref="movements")
 
 
 class MoneyEntry(BaseModel):
@@ -409,6 +433,7 @@ MODELS: tuple[type[BaseModel], ...] = (
     User,
     Customer,
     Product,
+    Supplier,
     SaleRef,
     Case,
     CasePhoto,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
+from decimal import Decimal
 
 import peewee as pw
 from playhouse.migrate import SchemaMigrator, migrate
@@ -24,6 +25,9 @@ from app.store.models import (
     ReturnLine,
     SaleRef,
     Setting,
+    SparePart,
+    StockMovement,
+    Supplier,
     User,
 )
 
@@ -259,7 +263,60 @@ def _v11_products(m: SchemaMigrator) -> None:
 
 def _v11_stock(m: SchemaMigrator) -> None:
     """Issue #17: spare parts (fits, reorder level, location), suppliers, stock movements
-    with their cost and supplier, and supplier-liable returns naming their supplier."""
+    with their cost and supplier, and supplier-liable returns naming their supplier.
+
+    Stock on hand becomes the sum of the part's movements: movements written before carry the
+    part's cost as their unit cost, and a part whose count differs from its movements' sum
+    (parts created by hand or by older scripts) gets one "opening" movement for the difference,
+    so the sum, the count and the valuation agree from the first day.
+    """
+    database.create_tables([Supplier], safe=True)
+    wanted = (
+        ("spare_part", "fits", SparePart.fits),
+        ("spare_part", "reorder_level", SparePart.reorder_level),
+        ("spare_part", "location", SparePart.location),
+        ("spare_part", "active", SparePart.active),
+        ("stock_movement", "unit_cost", StockMovement.unit_cost),
+        ("stock_movement", "supplier_id", StockMovement.supplier),
+        ("return_auth", "supplier_id", ReturnAuth.supplier),
+    )
+    have = {table: _column_names(table) for table, _c, _f in wanted}
+    added = [(t, c, f) for t, c, f in wanted if c not in have[t]]
+    if added:
+        migrate(*(m.add_column(t, c, f) for t, c, f in added))
+    if ("stock_movement", "unit_cost", StockMovement.unit_cost) in added:
+        database.execute_sql(
+            'UPDATE "stock_movement" SET unit_cost = (SELECT p.cost FROM "spare_part" p '
+            'WHERE p.id = "stock_movement".part_id)'
+        )
+    _opening_movements()
+
+
+def _opening_movements() -> None:
+    """One "opening" movement per part whose stock is not the sum of its movements, dated at
+    its first movement (so the running count is never below zero), or now when it has none."""
+    rows = database.execute_sql(
+        'SELECT p.id, p.stock, p.cost, COALESCE(SUM(s.qty), 0), MIN(s.at) FROM "spare_part" p '
+        'LEFT JOIN "stock_movement" s ON s.part_id = p.id GROUP BY p.id, p.stock, p.cost'
+    ).fetchall()
+    gaps = [(pid, int(n) - int(total), cost, first) for pid, n, cost, total, first in rows]
+    gaps = [g for g in gaps if g[1]]
+    if not gaps:
+        return
+    _ensure_system_user()
+    system = User.get(User.name == "system")
+    now = datetime.now(UTC)
+    at = StockMovement.at
+    for part_id, qty, cost, first in gaps:
+        StockMovement.insert(
+            part=part_id,
+            qty=qty,
+            reason="opening",
+            at=at.python_value(first) if first is not None else now,
+            by=system.id,
+            note="v11",
+            unit_cost=Decimal(int(cost or 0)) / 100,
+        ).execute()
 
 
 def _v11_online(m: SchemaMigrator) -> None:
@@ -296,6 +353,8 @@ APPEND_ONLY_TRIGGERS = (
     "customer_access_no_delete",
     "money_entry_no_update",
     "money_entry_no_delete",
+    "stock_movement_no_update",
+    "stock_movement_no_delete",
 )
 # The same refusals on PostgreSQL, with the same messages; TRUNCATE is refused there too.
 APPEND_ONLY_PG_FUNCTION = (
@@ -307,6 +366,7 @@ APPEND_ONLY_PG_TABLES = (
     ("event", "event log"),
     ("customer_access", "access log"),
     ("money_entry", "money log"),  # corrections are reversing entries, never edits
+    ("stock_movement", "stock log"),  # a wrong count is corrected by an adjustment
 )
 APPEND_ONLY_SQLITE = (
     "CREATE TRIGGER IF NOT EXISTS event_no_update BEFORE UPDATE ON event "
@@ -321,6 +381,10 @@ APPEND_ONLY_SQLITE = (
     "BEGIN SELECT RAISE(ABORT, 'money log is append-only'); END",
     "CREATE TRIGGER IF NOT EXISTS money_entry_no_delete BEFORE DELETE ON money_entry "
     "BEGIN SELECT RAISE(ABORT, 'money log is append-only'); END",
+    "CREATE TRIGGER IF NOT EXISTS stock_movement_no_update BEFORE UPDATE ON stock_movement "
+    "BEGIN SELECT RAISE(ABORT, 'stock log is append-only'); END",
+    "CREATE TRIGGER IF NOT EXISTS stock_movement_no_delete BEFORE DELETE ON stock_movement "
+    "BEGIN SELECT RAISE(ABORT, 'stock log is append-only'); END",
 )
 
 

@@ -46,9 +46,9 @@ def test_a_delivery_creates_the_part_then_tops_it_up(
     moves = list(
         StockMovement.select().where(StockMovement.part == part).order_by(StockMovement.id)
     )
-    assert [(m.qty, m.reason, m.note) for m in moves] == [
-        (2, "purchase", "华强北配件 · 首批"),
-        (3, "purchase", "华强北配件"),
+    assert [(m.qty, m.reason, m.note, m.supplier.name, m.unit_cost) for m in moves] == [
+        (2, "purchase", "首批", "华强北配件", Decimal("620.00")),
+        (3, "purchase", "", "华强北配件", Decimal("600.00")),
     ]
     events = list(Event.select().where(Event.entity == "part").order_by(Event.id))
     assert [e.action for e in events] == ["created", "stock_in", "stock_in"]

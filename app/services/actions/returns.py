@@ -346,7 +346,9 @@ register(
     Action(
         "decide-liability",
         N_("Decide liability"),
-        lambda ctx, n, v: returns.decide_liability(ctx, n, v["liability"], v["note"]),
+        lambda ctx, n, v: returns.decide_liability(
+            ctx, n, v["liability"], v["note"], supplier=v["supplier"]
+        ),
         (
             F(
                 "liability",
@@ -355,10 +357,30 @@ register(
                 choices=choices(LIABILITY),
                 required=True,
             ),
+            F(
+                "supplier",
+                N_("Supplier"),
+                hint=N_("When the supplier is liable: its name as in the suppliers list"),
+            ),
             NOTE,
         ),
         workflows=RETURN,
         target="liability_decided",
+    ),
+    Action(
+        "name-supplier",
+        N_("Name the supplier"),
+        lambda ctx, n, v: returns.name_supplier(ctx, n, v["supplier"], v["note"]),
+        (F("supplier", N_("Supplier"), required=True), NOTE),
+        workflows=RETURN,
+        when=lambda d: (
+            d.rma is not None
+            and d.rma.liability == "supplier"
+            and d.status not in ("cancelled", "closed")
+        ),
+        help=N_("The supplier this supplier-liable return goes back to (its statement)."),
+        permission=Permission.APPROVE_MANAGER,
+        order=60,
     ),
     Action(
         "dispose",

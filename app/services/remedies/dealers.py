@@ -8,7 +8,10 @@ is booked here, by the manager or the owner, with the way it was paid.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, datetime
 from decimal import Decimal
+
+import peewee as pw
 
 from app.domain.codes import CustomerKind, PayRoute
 from app.domain.errors import DomainError, ValidationError
@@ -18,8 +21,9 @@ from app.services.casework.records import find_customer
 from app.services.shop import audit
 from app.services.shop.context import Context
 from app.services.shop.permissions import Action, require
+from app.services.shop.suppliers import local_bounds, period
 from app.store.db import write_transaction
-from app.store.models import Customer, DealerMovement
+from app.store.models import Case, Customer, DealerMovement
 
 # A deposit is money handed over now: "back the way it was paid" names no way.
 DEPOSIT_ROUTES = tuple(r.value for r in PayRoute if r is not PayRoute.ORIGINAL)
@@ -106,3 +110,104 @@ def dealer_deposit(
             text,
         )
         return _account(customer)
+
+
+# --- the dealers' list and statements -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DealerRow:
+    """One dealer in the list: who, how to reach them, what is on the account."""
+
+    customer_id: int
+    name: str
+    phone: str
+    balance: Decimal
+
+
+def list_dealers(ctx: Context, text: str = "") -> list[DealerRow]:
+    """Dealers by name; `text` matches name or phone."""
+    query = (
+        Customer.select()
+        .where(Customer.kind == CustomerKind.DEALER.value)
+        .order_by(Customer.name, Customer.id)
+    )
+    needle = str(text or "").strip()
+    if needle:
+        query = query.where(Customer.name.contains(needle) | Customer.phone.contains(needle))
+    return [DealerRow(c.id, c.name, c.phone or "", c.dealer_balance) for c in query]
+
+
+@dataclass(frozen=True)
+class StatementLine:
+    at: datetime
+    reason: str  # deposit, deduction, liability, credit, freight, freight_reversed
+    case_number: str
+    note: str
+    amount: Decimal  # signed: + paid in or credited, - deducted
+    balance: Decimal  # the balance after this movement
+
+
+@dataclass(frozen=True)
+class DealerStatement:
+    """A dealer's account over a period: the opening balance, each movement, the closing one."""
+
+    customer_id: int
+    name: str
+    phone: str
+    date_from: date
+    date_to: date
+    opening: Decimal
+    lines: list[StatementLine]
+    closing: Decimal
+    balance_now: Decimal
+
+    @property
+    def paid_in(self) -> Decimal:
+        return sum((ln.amount for ln in self.lines if ln.amount > 0), Decimal("0.00"))
+
+    @property
+    def deducted(self) -> Decimal:
+        return -sum((ln.amount for ln in self.lines if ln.amount < 0), Decimal("0.00"))
+
+
+def dealer_statement(
+    ctx: Context, dealer: str, date_from: object = None, date_to: object = None
+) -> DealerStatement:
+    """A dealer's statement for the days `date_from`..`date_to` in the shop's time zone.
+
+    Worked back from the balance on the account: the closing balance is today's balance less
+    what moved after the period, the opening one the closing less what moved in it, so the
+    statement always agrees with the account.
+    """
+    first, last = period(ctx, date_from, date_to)
+    if not str(dealer or "").strip():
+        raise DomainError("required", field="dealer")
+    customer = _dealer(dealer)
+    start, end = local_bounds(ctx, first, last)
+    moves = list(
+        DealerMovement.select(DealerMovement, Case)
+        .join(Case, pw.JOIN.LEFT_OUTER, on=DealerMovement.case == Case.id)
+        .where((DealerMovement.customer == customer) & (DealerMovement.at >= start))
+        .order_by(DealerMovement.at, DealerMovement.id)
+    )
+    inside = [m for m in moves if m.at < end]
+    after = sum((m.amount for m in moves if m.at >= end), Decimal("0.00"))
+    closing = customer.dealer_balance - after
+    opening = closing - sum((m.amount for m in inside), Decimal("0.00"))
+    lines, running = [], opening
+    for m in inside:
+        running += m.amount
+        number = m.case.number if m.case_id else ""
+        lines.append(StatementLine(m.at, m.reason, number, m.note, m.amount, running))
+    return DealerStatement(
+        customer.id,
+        customer.name,
+        customer.phone or "",
+        first,
+        last,
+        opening,
+        lines,
+        closing,
+        customer.dealer_balance,
+    )

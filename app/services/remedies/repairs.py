@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from app.domain.codes import MoneyKind, Role, StockReason
+from app.domain.codes import MoneyKind, Role
 from app.domain.errors import DomainError
 from app.domain.money import parse_money
 from app.domain.validation import Collector, validate_qty, validate_text
@@ -17,6 +17,7 @@ from app.services.shop import audit
 from app.services.shop.context import Context
 from app.services.shop.errors import NotFound
 from app.services.shop.permissions import Action, require
+from app.services.shop.stock import take_for_repair
 from app.store.db import write_transaction
 from app.store.models import (
     Case,
@@ -25,7 +26,6 @@ from app.store.models import (
     RepairTicket,
     RepairVisit,
     SparePart,
-    StockMovement,
     User,
 )
 
@@ -168,19 +168,7 @@ def add_part(
             spare = SparePart.get_or_none(SparePart.part_no == pn)
             if spare is None:
                 raise NotFound("part", pn)
-            if spare.stock < q:  # type: ignore[operator]
-                raise DomainError("out_of_stock", field="qty", part_no=pn, stock=spare.stock)
-            spare.stock -= q
-            spare.save()
-            StockMovement.create(
-                part=spare,
-                qty=-q,  # type: ignore[operator]
-                reason=StockReason.REPAIR_USE.value,
-                ticket=t,
-                at=ctx.now(),
-                by=ctx.actor.id,
-                note=t.number,
-            )
+            take_for_repair(ctx, spare, q, t)  # type: ignore[arg-type]
         is_charged = (not t.in_warranty) if charged is None else charged
         line = RepairPart.create(
             ticket=t,

@@ -37,6 +37,7 @@ from app.services.shop import audit
 from app.services.shop.context import Context
 from app.services.shop.errors import NotFound
 from app.services.shop.permissions import Action, require
+from app.services.shop.suppliers import find_supplier, supplier_or_none
 from app.store.db import write_transaction
 from app.store.models import Case, Customer, DealerMovement, ReturnAuth, ReturnLine
 
@@ -391,20 +392,32 @@ def inspect(
     return case
 
 
-def decide_liability(ctx: Context, number: str, liability: str, note: str = "") -> Case:
-    """Record who is liable and route the money: dealer account, customer, carrier, supplier."""
+def decide_liability(
+    ctx: Context, number: str, liability: str, note: str = "", *, supplier: str = ""
+) -> Case:
+    """Record who is liable and route the money: dealer account, customer, carrier, supplier.
+
+    A supplier-liable return may name its supplier here (or later, `name_supplier`): the
+    goods going back and the recoveries then show on that supplier's statement.
+    """
     who = validate_choice(liability, "liability", Liability)
     note = validate_text(note, "note", max_len=2000)
+    if str(supplier or "").strip() and who is not Liability.SUPPLIER:
+        raise DomainError("supplier_not_liable", field="supplier")
     # Liability moves money (dealer account, claims): the manager on duty or the owner decides.
     require(ctx, Action.APPROVE_MANAGER)
     with write_transaction():
         case, rma = _rma_case(number)
+        named = supplier_or_none(supplier)
         rma.liability = who.value
+        if named is not None:
+            rma.supplier = named
         rma.save()
         route = money_route(who, customer_kind=case.customer.kind)
-        apply_transition(
-            ctx, case, "liability_decided", note, {"liability": who.value, "route": route.value}
-        )
+        data = {"liability": who.value, "route": route.value}
+        if named is not None:
+            data["supplier"] = named.name
+        apply_transition(ctx, case, "liability_decided", note, data)
         total = rma_total(rma)
         if route is MoneyRoute.DEALER_ACCOUNT and case.customer.kind == "dealer" and total > 0:
             charge_dealer(ctx, case.customer, total, case, "liability")
@@ -417,6 +430,23 @@ def decide_liability(ctx: Context, number: str, liability: str, note: str = "") 
         if who in (Liability.CUSTOMER, Liability.DEALER):
             # The liable party pays the freight too: the shop's booking is reversed to them.
             _freight_follows(ctx, case, rma, FreightPayer.CUSTOMER.value, rma.number)
+    return case
+
+
+def name_supplier(ctx: Context, number: str, supplier: str, note: str = "") -> Case:
+    """Name (or change) the supplier a supplier-liable return goes back to."""
+    text = validate_text(note, "note", max_len=2000)
+    require(ctx, Action.APPROVE_MANAGER)
+    with write_transaction():
+        case, rma = _rma_case(number)
+        if rma.liability != Liability.SUPPLIER.value:
+            raise DomainError("supplier_not_liable", field="supplier")
+        named = find_supplier(supplier)
+        before = rma.supplier.name if rma.supplier_id else ""
+        if before != named.name:
+            rma.supplier = named
+            rma.save()
+            _log(ctx, rma, "supplier_named", {"supplier": [before, named.name]}, text)
     return case
 
 

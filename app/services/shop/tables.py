@@ -42,6 +42,8 @@ TABLES: dict[str, str] = {
     "products": "app.services.shop.products:PRODUCTS",
     "customers": "app.services.casework.customers:CUSTOMERS",
     "dealers": "app.services.casework.customers:DEALERS",
+    "parts": "app.services.shop.stock_tables:PARTS",
+    "suppliers": "app.services.shop.stock_tables:SUPPLIERS",
 }
 
 

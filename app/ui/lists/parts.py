@@ -1,0 +1,350 @@
+"""Spare parts and stock: the shelf's parts with their counts, a part's details, deliveries,
+adjustments (count, damage, loss) and parts sent back to a supplier; the parts below their
+reorder level and the stock's value at any date.
+
+Every change goes through `services.shop.stock` (the manager on duty or the owner); the count
+moves only by movements, so the form edits the details, never the count.
+"""
+
+from __future__ import annotations
+
+import tkinter as tk
+from typing import Any
+
+import ttkbootstrap as ttk
+
+from app.domain.codes import ADJUST_REASONS
+from app.domain.money import format_money
+from app.i18n import N_, _
+from app.i18n.labels import STOCK_REASONS, label
+from app.services.shop import stock, suppliers
+from app.ui.desk import Desk, Outcome
+from app.ui.dialogs import FormDialog, place_over
+from app.ui.lists.table_form import RenamedErrors, TableFormSection
+from app.ui.lists.transfer import ImportExportBar
+from app.ui.widgets.fields import Field, FormFrame
+
+COLUMNS = (
+    ("part_no", N_("Part number"), 110, "w"),
+    ("name", N_("Part name"), 180, "w"),
+    ("stock", N_("Stock"), 60, "e"),
+    ("reorder", N_("Reorder level"), 95, "e"),
+    ("cost", N_("Unit cost"), 90, "e"),
+    ("location", N_("Location"), 70, "w"),
+)
+
+PART_FIELDS = (
+    Field("part_no", N_("Part number"), required=True, width=24),
+    Field("name", N_("Part name"), required=True, width=24),
+    Field("fits", N_("Fits products"), width=24),
+    Field("cost", N_("Unit cost"), width=24),
+    Field("price", N_("Selling price"), width=24),
+    Field("reorder_level", N_("Reorder level"), width=24),
+    Field("location", N_("Location"), width=24),
+    Field("active", N_("In use"), kind="check", default=True),
+)
+#: The form's field names as the services name them in errors.
+ERROR_FIELDS = {"part_name": "name"}
+
+
+def _money(desk: Desk, value: Any) -> str:
+    return format_money(value, desk.ctx.settings.shop.currency)
+
+
+class PartsSection(TableFormSection):
+    def __init__(self, master: tk.Misc, desk: Desk) -> None:
+        super().__init__(master, desk, COLUMNS)
+        self.below_var = tk.BooleanVar(self, value=False)
+        ttk.Checkbutton(
+            self.bar,
+            text=_("Below reorder level"),
+            variable=self.below_var,
+            command=self.reload,
+            bootstyle="round-toggle",
+        ).pack(side="left", padx=(0, 10))
+        self.transfer = ImportExportBar(self.bar, desk, "parts", on_done=self.reload)
+        self.transfer.pack(side="left", padx=(0, 10))
+        ttk.Label(self.bar, text=_("Value on")).pack(side="left")
+        self.value_on = tk.StringVar(self, value=desk.ctx.today().isoformat())
+        ttk.Entry(self.bar, textvariable=self.value_on, width=11).pack(side="left", padx=4)
+        self.value_button = ttk.Button(
+            self.bar, text=_("Value"), bootstyle="info-outline", command=self.show_value
+        )
+        self.value_button.pack(side="left")
+        self.value_text = ttk.Label(self.bar, text="", bootstyle="info")
+        self.value_text.pack(side="left", padx=(8, 0))
+
+        self.heading = ttk.Label(self.side, text=_("New part"), font=("TkDefaultFont", 11, "bold"))
+        self.heading.pack(anchor="w")
+        self.form = FormFrame(self.side, PART_FIELDS)
+        self.form.pack(fill="x")
+        row = ttk.Frame(self.side)
+        row.pack(fill="x", pady=(8, 0))
+        self.save_button = self.side_button(row, _("Save"), self.save, bootstyle="primary")
+        self.new_button = self.side_button(
+            row, _("New part"), self.new, bootstyle="secondary-outline"
+        )
+        self.moves_button = self.side_button(
+            row, _("Movements…"), self.show_movements, bootstyle="secondary-outline"
+        )
+        row = ttk.Frame(self.side)
+        row.pack(fill="x", pady=(8, 0))
+        self.stock_in_button = self.side_button(
+            row, _("Stock in…"), self.ask_stock_in, bootstyle="success"
+        )
+        self.adjust_button = self.side_button(
+            row, _("Adjust…"), self.ask_adjust, bootstyle="warning-outline"
+        )
+        self.return_button = self.side_button(
+            row, _("Return to supplier…"), self.ask_return, bootstyle="secondary-outline"
+        )
+        self.editing = ""
+        self.dialog: Any = None
+
+    # --- the table ------------------------------------------------------------------------------
+
+    def rows(self) -> list[tuple[str, tuple[Any, ...], tuple[str, ...]]]:
+        got = self.desk.read(
+            stock.list_parts, self.search_var.get(), below_reorder=self.below_var.get()
+        )
+        if not got:
+            return []
+        out = []
+        for p in got.value:
+            tags = ("warn",) if p.below_reorder else ("off",) if not p.active else ()
+            values = (
+                p.part_no,
+                p.name,
+                p.stock,
+                p.reorder_level,
+                _money(self.desk, p.cost),
+                p.location,
+            )
+            out.append((p.part_no, values, tags))
+        return out
+
+    def on_select(self, iid: str) -> None:
+        got = self.desk.read(stock.part_view, iid)
+        if not got:
+            return
+        p = got.value
+        self.editing = p.part_no
+        self.heading.configure(text=f"{p.part_no}  {p.name}")
+        self.form.clear_errors()
+        for name, value in (
+            ("part_no", p.part_no),
+            ("name", p.name),
+            ("fits", p.fits),
+            ("cost", str(p.cost)),
+            ("price", str(p.price)),
+            ("reorder_level", str(p.reorder_level)),
+            ("location", p.location),
+            ("active", p.active),
+        ):
+            self.form.set(name, value)
+
+    # --- the form -------------------------------------------------------------------------------
+
+    def new(self) -> None:
+        self.editing = ""
+        self.tree.selection_remove(*self.tree.selection())
+        self.heading.configure(text=_("New part"))
+        self.form.clear()
+        self.form.set("active", True)
+        self.form.focus_first()
+
+    def save(self) -> Outcome:
+        v = self.form.values()
+        details = {k: v[k] for k in ("fits", "cost", "price", "reorder_level", "location")}
+        if self.editing:
+            outcome = self.desk.call(
+                stock.edit_part,
+                self.editing,
+                "",
+                name=v["name"],
+                active=v["active"],
+                form=RenamedErrors(self.form, ERROR_FIELDS),
+                done=_("Part saved."),
+                **details,
+            )
+        else:
+            outcome = self.desk.call(
+                stock.create_part,
+                v["part_no"],
+                v["name"],
+                form=RenamedErrors(self.form, ERROR_FIELDS),
+                done=_("Part added."),
+                **details,
+            )
+        if outcome:
+            self.reload()
+            self.select(outcome.value.part_no)
+        return outcome
+
+    # --- movements ------------------------------------------------------------------------------
+
+    def _need_part(self) -> str:
+        if not self.editing:
+            self.desk.notify(_("Choose a part in the list first."), "warning")
+        return self.editing
+
+    def ask_stock_in(self) -> None:
+        fields = [
+            Field("part_no", N_("Part number"), required=True, default=self.editing),
+            Field("qty", N_("Quantity"), required=True),
+            Field("cost", N_("Unit cost"), hint=N_("Needed for a new part number")),
+            Field("supplier", N_("Supplier"), hint=N_("A new name is added to the suppliers")),
+            Field("part_name", N_("Part name"), hint=N_("Needed for a new part number")),
+            Field("note", N_("Note")),
+        ]
+
+        def submit(v: dict[str, Any], form: FormFrame) -> Outcome:
+            out = self.desk.call(
+                stock.stock_in,
+                v["part_no"],
+                v["qty"],
+                v["cost"] or None,
+                v["supplier"],
+                v["note"],
+                name=v["part_name"],
+                form=form,
+                done=_("Stock booked."),
+            )
+            if out:
+                self.reload()
+                self.select(out.value.part_no)
+            return out
+
+        self.dialog = FormDialog(self, _("Stock in"), fields, submit, ok_text=_("Book"))
+
+    def ask_adjust(self) -> None:
+        part_no = self._need_part()
+        if not part_no:
+            return
+        reasons = tuple((r.value, STOCK_REASONS[r.value]) for r in ADJUST_REASONS)
+        fields = [
+            Field("qty", N_("Change"), required=True, hint=N_("e.g. -1 or +2")),
+            Field("reason", N_("Reason"), kind="choice", choices=reasons, required=True),
+            Field("note", N_("Note"), required=True),
+        ]
+
+        def submit(v: dict[str, Any], form: FormFrame) -> Outcome:
+            out = self.desk.call(
+                stock.adjust_stock,
+                part_no,
+                v["qty"],
+                v["reason"],
+                v["note"],
+                form=form,
+                done=_("Stock adjusted."),
+            )
+            if out:
+                self.reload()
+                self.select(part_no)
+            return out
+
+        self.dialog = FormDialog(
+            self, _("Adjust stock: {part}").format(part=part_no), fields, submit
+        )
+
+    def ask_return(self) -> None:
+        part_no = self._need_part()
+        if not part_no:
+            return
+        got = self.desk.read(suppliers.list_suppliers, include_inactive=False)
+        names = tuple((s.name, s.name) for s in got.value) if got else ()
+        fields = [
+            Field("qty", N_("Quantity"), required=True),
+            Field("supplier", N_("Supplier"), kind="choice", choices=names, required=True),
+            Field("cost", N_("Unit cost"), hint=N_("Default: the part's cost")),
+            Field("note", N_("Note")),
+        ]
+
+        def submit(v: dict[str, Any], form: FormFrame) -> Outcome:
+            out = self.desk.call(
+                stock.return_to_supplier,
+                part_no,
+                v["qty"],
+                v["supplier"],
+                v["note"],
+                unit_cost=v["cost"] or None,
+                form=form,
+                done=_("Parts sent back to the supplier."),
+            )
+            if out:
+                self.reload()
+                self.select(part_no)
+            return out
+
+        self.dialog = FormDialog(
+            self, _("Return to supplier: {part}").format(part=part_no), fields, submit
+        )
+
+    def show_movements(self) -> None:
+        part_no = self._need_part()
+        if not part_no:
+            return
+        got = self.desk.read(stock.movements, part_no)
+        if got:
+            self.dialog = MovementsWindow(self, self.desk, part_no, got.value)
+
+    def screenshot_setup(self) -> None:
+        super().screenshot_setup()
+        self.show_value()
+
+    # --- value ----------------------------------------------------------------------------------
+
+    def show_value(self) -> Outcome:
+        got = self.desk.read(stock.valuation, self.value_on.get())
+        if got:
+            v = got.value
+            self.value_text.configure(
+                text=_("{units} units, {total}").format(
+                    units=v.units, total=_money(self.desk, v.total)
+                )
+            )
+        return got
+
+
+class MovementsWindow(ttk.Toplevel):
+    """A part's movements, newest first."""
+
+    def __init__(self, master: tk.Misc, desk: Desk, part_no: str, moves: list[Any]) -> None:
+        super().__init__(
+            title=_("Movements: {part}").format(part=part_no),
+            transient=master.winfo_toplevel(),
+            master=master,
+        )
+        body = ttk.Frame(self, padding=10)
+        body.pack(fill="both", expand=True)
+        cols = (
+            ("at", N_("Date"), 130, "w"),
+            ("qty", N_("Quantity"), 60, "e"),
+            ("reason", N_("Reason"), 120, "w"),
+            ("cost", N_("Unit cost"), 80, "e"),
+            ("who", N_("Supplier or ticket"), 160, "w"),
+            ("note", N_("Note"), 180, "w"),
+        )
+        self.tree = ttk.Treeview(
+            body, columns=[c[0] for c in cols], show="headings", height=min(16, len(moves) + 1)
+        )
+        for cid, heading, width, anchor in cols:
+            self.tree.heading(cid, text=_(heading), anchor=anchor)  # type: ignore[arg-type]
+            self.tree.column(cid, width=width, anchor=anchor)  # type: ignore[arg-type]
+        for m in moves:
+            self.tree.insert(
+                "",
+                "end",
+                values=(
+                    desk.ctx.local(m.at).strftime("%Y-%m-%d %H:%M"),
+                    f"{m.qty:+d}",
+                    label(STOCK_REASONS, m.reason),
+                    _money(desk, m.unit_cost),
+                    m.supplier or m.ticket,
+                    m.note,
+                ),
+            )
+        self.tree.pack(fill="both", expand=True)
+        ttk.Button(body, text=_("Close"), command=self.destroy).pack(anchor="e", pady=(8, 0))
+        self.bind("<Escape>", lambda _e: self.destroy())
+        self.after_idle(lambda: place_over(self))
