@@ -116,7 +116,6 @@ FIELDS = {
     "keep": N_("Keep"),
     "duplicate": N_("Duplicate"),
     "phone2": N_("Second phone"),
-    "notes": N_("Notes"),
     "copies": N_("Copies"),
 }
 
