@@ -157,6 +157,7 @@ class IntakeTab(ttk.Frame):
             self.severity_form,
             self.description_form,
             self.product_form,
+            self.online_form,
             self.condition_form,
             self.device_form,
             self.site_form,
@@ -212,7 +213,7 @@ class IntakeTab(ttk.Frame):
         for c in range(4):
             kinds.columnconfigure(c, weight=1, uniform="kind")
         self.request_form = _Form(
-            box, spec.REQUEST_FIELDS, columns=2, on_change=lambda _n: self._schedule_preview()
+            box, spec.REQUEST_FIELDS, columns=2, on_change=self._request_changed
         )
         self.request_form.pack(fill="x")
         self.severity_form = _Form(box, [spec.SEVERITY_FIELD], columns=2)
@@ -234,7 +235,17 @@ class IntakeTab(ttk.Frame):
         self.product_form.pack(fill="x")
         product = self.product_form.widgets["product"]
         product.configure(postcommand=self._suggest_products)  # type: ignore[call-arg]
-        flags = ttk.Frame(box)
+        # An online order's platform, buyer, refund number and reason, received date: shown
+        # when the request comes from the online queue or the goods were sold online.
+        self.online_box = ttk.Labelframe(box, text=" " + _("Online order") + " ", padding=(6, 2))
+        self.online_form = _Form(
+            self.online_box,
+            spec.ONLINE_FIELDS,
+            columns=2,
+            on_change=lambda _n: self._schedule_preview(),
+        )
+        self.online_form.pack(fill="x")
+        self.flags_box = flags = ttk.Frame(box)
         flags.pack(fill="x", pady=(4, 2))
         self.flag_vars: dict[str, tk.BooleanVar] = {}
         self.flag_buttons: dict[str, ttk.Checkbutton] = {}
@@ -477,7 +488,27 @@ class IntakeTab(ttk.Frame):
         if name in ("phone", "service_class"):
             self._schedule_preview()
 
+    def _request_changed(self, name: str) -> None:
+        if name == "channel":
+            self._show_online()
+        self._schedule_preview()
+
+    def is_online(self) -> bool:
+        """The request comes from the online-shop queue, or the goods were sold online."""
+        return self.request_form.get("channel") == "online_shop" or self.product_form.get(
+            "sale_channel"
+        ) in ("online", "tmall")
+
+    def _show_online(self) -> None:
+        if self.is_online():
+            if not self.online_box.winfo_manager():
+                self.online_box.pack(fill="x", pady=(4, 0), before=self.flags_box)
+        else:
+            self.online_box.pack_forget()
+
     def _product_changed(self, name: str) -> None:
+        if name == "sale_channel":
+            self._show_online()
         if name == "product":
             self._product_picked()
         if name == "serial":
@@ -604,6 +635,7 @@ class IntakeTab(ttk.Frame):
             self._fill(self.product_form, "category", choice.category)
 
     def update_preview(self) -> None:
+        self._show_online()
         got = self.desk.read(preview, self.collect())
         if got.ok:
             self.entitlement.show(got.value, tz_local=self.desk.ctx.local)
@@ -627,6 +659,8 @@ class IntakeTab(ttk.Frame):
         values: dict[str, Any] = {"kind": kind.code}
         for form in (self.customer_form, self.request_form, self.product_form):
             values.update(form.values())
+        if self.is_online():
+            values.update(self.online_form.values())
         values.update(self.description_form.values())
         if kind.asks_severity:
             values.update(self.severity_form.values())
@@ -800,12 +834,14 @@ class IntakeTab(ttk.Frame):
             self.severity_form,
             self.description_form,
             self.product_form,
+            self.online_form,
             self.condition_form,
             self.device_form,
             self.site_form,
         ):
             form.clear()
         self._auto.clear()
+        self._show_online()
         for f in spec.FLAG_FIELDS:
             self.flag_vars[f.name].set(bool(f.default))
         for var in (
