@@ -242,3 +242,63 @@ def test_the_seven_days_run_from_receipt_when_the_shop_says_so(ctx: Context) -> 
         returns.approve(ctx, by_sale.number)
     assert e.value.code == "not_eligible"
     assert refunded_total(find_case(by_sale.number)) == Decimal("0")
+
+
+# --- the v11 step -------------------------------------------------------------------------------
+
+
+def test_a_v10_database_gets_the_online_columns(tmp_path: Any) -> None:
+    """A database at version 10 (no online columns, a Tmall sale of the old kind) upgrades:
+    the columns are there, the old sale reads as Taobao/Tmall, the cases are intact."""
+    from playhouse.migrate import SchemaMigrator, migrate
+
+    from app.services.shop.setup import close_data_folder, context_for, open_data_folder
+    from app.store import schema
+    from app.store.db import database
+    from app.store.models import User
+
+    folder = open_data_folder(tmp_path / "v10")
+    try:
+        ctx = context_for(folder)
+        number = take_intake(
+            ctx,
+            IntakeForm(
+                kind="refund",
+                name="赵磊",
+                phone="13711112222",
+                product="手机壳",
+                amount="59.00",
+                order_no="TB-OLD-1",
+                sale_channel="store",
+                channel="online_shop",
+            ),
+        ).number
+        SaleRef.update(channel="tmall").execute()
+        m = SchemaMigrator.from_database(database.obj)
+        database.execute_sql('DROP INDEX IF EXISTS "sale_ref_buyer_id"')
+        migrate(
+            m.drop_column("sale_ref", "platform"),
+            m.drop_column("sale_ref", "buyer_id"),
+            m.drop_column("sale_ref", "received_date"),
+            m.drop_column("case", "platform_reason"),
+        )
+        schema.SchemaInfo.update(version=10).execute()
+        assert "platform" not in {c.name for c in database.get_columns("sale_ref")}
+    finally:
+        close_data_folder()
+    open_data_folder(folder)
+    try:
+        assert schema.current_version() == schema.SCHEMA_VERSION
+        assert {"platform", "buyer_id", "received_date"} <= {
+            c.name for c in database.get_columns("sale_ref")
+        }
+        assert "platform_reason" in {c.name for c in database.get_columns("case")}
+        owner = User.get(User.name == "system")
+        ctx = context_for(folder, owner.name)
+        d = show_case(ctx, number)
+        assert (d.sale.channel, d.sale.platform, d.platform_reason) == ("tmall", "taobao", "")
+        # New online intakes work on the migrated database.
+        case = online(ctx, platform_refund_no="JD-AFTER-UPGRADE")
+        assert SaleRef.get_by_id(case.sale_id).buyer_id == "jd_wangfang88"
+    finally:
+        close_data_folder()
