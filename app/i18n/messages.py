@@ -35,7 +35,7 @@ FIELDS = {
     "sale_channel": N_("Sales channel"),
     "platform": N_("Platform"),
     "buyer_id": N_("Buyer ID"),
-    "received": N_("Received on"),
+    "received": N_("Buyer received on"),
     "platform_reason": N_("Platform's refund reason"),
     "platform_refund_no": N_("Platform refund no."),
     "brand": N_("Brand"),

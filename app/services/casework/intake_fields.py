@@ -291,7 +291,7 @@ ONLINE_FIELDS: tuple[FieldSpec, ...] = (
     ),
     FieldSpec(
         "received",
-        N_("Received on"),
+        N_("Buyer received on"),
         check=_received,
         hint=N_("e.g. 2026-03-05"),
         width=10,

@@ -17,7 +17,9 @@ from typing import Any
 import ttkbootstrap as ttk
 
 from app.domain import kinds as case_kinds
+from app.domain.codes import PlatformReason
 from app.domain.errors import ValidationError
+from app.domain.online import REASON_MEANS
 from app.i18n import _
 from app.i18n.labels import KINDS, label
 from app.i18n.messages import field_message
@@ -242,7 +244,7 @@ class IntakeTab(ttk.Frame):
             self.online_box,
             spec.ONLINE_FIELDS,
             columns=2,
-            on_change=lambda _n: self._schedule_preview(),
+            on_change=self._online_changed,
         )
         self.online_form.pack(fill="x")
         self.flags_box = flags = ttk.Frame(box)
@@ -498,6 +500,16 @@ class IntakeTab(ttk.Frame):
         return self.request_form.get("channel") == "online_shop" or self.product_form.get(
             "sale_channel"
         ) in ("online", "tmall")
+
+    def _online_changed(self, name: str) -> None:
+        sold_in_store = self.product_form.get("sale_channel") in ("", "store")
+        if name == "platform" and self.online_form.get("platform") and sold_in_store:
+            self.product_form.set("sale_channel", "online")  # sold on that platform
+        if name == "platform_reason":  # the platform's reason says the case's, unless typed
+            code = self.online_form.get("platform_reason")
+            if code:
+                self._fill(self.request_form, "reason", REASON_MEANS[PlatformReason(code)][0])
+        self._schedule_preview()
 
     def _show_online(self) -> None:
         if self.is_online():
