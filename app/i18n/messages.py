@@ -118,6 +118,7 @@ MESSAGES = {
     ),
     # online orders
     "platform_refund_exists": N_("The platform's refund {number} already has a case: {case}."),
+    "platform_refund_twice": N_("{field}: {number} is already on line {line} of this file."),
     # validation
     "required": N_("{field}: please fill this in."),
     "invalid": N_("{field}: this value cannot be used."),

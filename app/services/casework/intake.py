@@ -385,10 +385,24 @@ def _entitlement(ctx: Context, clean: CleanIntake, product: Product | None, toda
 def take_intake(ctx: Context, form: IntakeForm) -> Case:
     """Validate, then write customer, product, sale, case and detail record in one transaction."""
     require(ctx, Action.CASE_CREATE)
+    clean = validate_intake(form, ctx.local(ctx.now()).date())
+    _check_device_fields(clean)
+    return record_intake(ctx, clean, parent_number=form.parent_number, assignee_id=form.assignee_id)
+
+
+def record_intake(
+    ctx: Context,
+    clean: CleanIntake,
+    *,
+    parent_number: str = "",
+    assignee_id: int | None = None,
+    source: str = "",
+) -> Case:
+    """Write an intake already validated (the desk's form, or a row of a platform's export:
+    `source` names where it came from, in the case's event) in one transaction."""
+    require(ctx, Action.CASE_CREATE)
     now = ctx.now()
     today = ctx.local(now).date()
-    clean = validate_intake(form, today)
-    _check_device_fields(clean)
     with write_transaction():
         _check_refund_no(clean)
         customer = _customer(ctx, clean, now)
@@ -399,10 +413,10 @@ def take_intake(ctx: Context, form: IntakeForm) -> Case:
         status = wf.initial[1] if clean.on_site else wf.initial[0]
         year = ctx.local(now).year
         parent = None
-        if form.parent_number:
+        if parent_number:
             from app.services.casework.records import find_case
 
-            parent = find_case(form.parent_number)
+            parent = find_case(parent_number)
         promise = promise_due(
             now, ServiceClass(customer.service_class), ctx.settings.promise, ctx.tz.key
         )
@@ -425,7 +439,7 @@ def take_intake(ctx: Context, form: IntakeForm) -> Case:
             first_answer_due=first_answer_due(
                 now, ctx.settings.promise, promise=promise, tz=ctx.tz.key
             ),
-            assignee=form.assignee_id,
+            assignee=assignee_id,
             created_by=ctx.actor.id,
             created_at=now,
             updated_at=now,
@@ -434,6 +448,8 @@ def take_intake(ctx: Context, form: IntakeForm) -> Case:
             platform_reason=clean.platform_reason.value if clean.platform_reason else "",
         )
         detail: dict[str, Any] = {"kind": clean.kind, "customer": customer.id}
+        if source:
+            detail["source"] = source
         if clean.platform is not None:  # codes only: the buyer's ID is personal data
             detail["platform"] = clean.platform.value
         if clean.platform_reason is not None:
@@ -494,14 +510,15 @@ def _check_refund_no(clean: CleanIntake) -> None:
 
 def _customer(ctx: Context, clean: CleanIntake, now: Any) -> Customer:
     platform = clean.platform.value if clean.platform else ""
-    if is_masked_phone(clean.phone):  # the buyer is known by their ID, never by these digits
+    if is_masked_phone(clean.phone) or not clean.phone:
+        # The buyer is known by their ID there, never by a masked number's digits.
         customer = find_customer_by_buyer(platform, clean.buyer_id)
     else:
         customer = find_customer_by_phone(clean.phone)
     if customer is None:
         customer = Customer.create(
             name=clean.name,
-            phone=clean.phone,
+            phone=clean.phone or None,
             address=clean.address,
             kind=(clean.customer_kind or CustomerKind.CONSUMER).value,
             service_class=(clean.service_class or ServiceClass.B).value,
@@ -660,7 +677,9 @@ def _rma(clean: CleanIntake, case: Case, product: Product | None, year: int) -> 
 
 
 __all__ = [
+    "CleanIntake",
     "IntakeForm",
+    "record_intake",
     "find_customer_by_buyer",
     "find_customer_by_phone",
     "take_intake",
