@@ -40,6 +40,7 @@ MODULES = (
     "app.cli.replies",
     "app.cli.follow_ups",
     "app.cli.incoming",
+    "app.cli.transfer",
     "app.cli.documents",
     "app.cli.signing",
     "app.cli.trust",

@@ -277,6 +277,7 @@ EVENT_ACTIONS = {
     "printed": N_("printed"),
     "dealer_deposit": N_("dealer deposit"),
     "stock_in": N_("stock received"),
+    "imported": N_("list imported from a file"),
     "reply_deemed": N_("no reply in time: taken as accepted"),
     "followed_up": N_("follow-up call"),
     "classified": N_("complaint classified"),

@@ -10,6 +10,7 @@ from app.i18n.labels import DISPOSITIONS, STATUSES, label
 
 FIELDS = {
     "kind": N_("Kind"),
+    "file": N_("File"),
     "name": N_("Customer name"),
     "phone": N_("Phone"),
     "product": N_("Product"),
@@ -414,6 +415,24 @@ MESSAGES = {
     ),
     "file_unreadable": N_("{file} cannot be read: {error}"),
     "file_not_written": N_("{file} could not be written: {error}"),
+    "file_encoding": N_(
+        "The file is neither UTF-8 nor GBK text: save it from Excel as CSV or XLSX again."
+    ),
+    "file_kind": N_("{field}: only these file types can be read: {choices}."),
+    "file_missing": N_("{file} is not there."),
+    "file_too_big": N_("The file is larger than {limit_mb} MB: split it into smaller files."),
+    "file_no_header": N_(
+        "No header row was found in the file: the first rows must name the columns, such as "
+        "{columns}."
+    ),
+    "file_missing_columns": N_("The file has no column for: {columns}."),
+    "file_too_many_rows": N_("The file has more than {limit} rows: split it into smaller files."),
+    "duplicate_row": N_("{field}: the same as line {line} above."),
+    "file_empty": N_("The file has a header row but no rows under it."),
+    "file_has_errors": N_(
+        "{count} rows of the file have errors, so nothing was imported. The first, on line "
+        "{line}: {first}"
+    ),
     "no_recipient_folders": N_(
         "No recipient folder is set for the monthly summary: set them under Settings → "
         "Monthly summary."
@@ -526,12 +545,14 @@ def field_label(name: str) -> str:
     return _(text) if text else base
 
 
-def _fmt(code: str, params: dict[str, Any]) -> str:
+def _fmt(code: str, params: dict[str, Any], field_text: str | None = None) -> str:
     template = MESSAGES.get(code)
     if template is None:
         return code
     values: dict[str, Any] = dict(params)
-    if "field" in values:
+    if field_text is not None:
+        values["field"] = field_text
+    elif "field" in values:
         values["field"] = field_label(str(values["field"]))
     for key in ("from_status", "status"):
         if key in values:
@@ -565,8 +586,10 @@ class _Missing(dict):
         return "{" + key + "}"
 
 
-def field_message(err: FieldError) -> str:
-    return _fmt(err.code, {**err.params, "field": err.field})
+def field_message(err: FieldError, label: str | None = None) -> str:
+    """The error in words; `label` names the field as the user sees it (an import file's
+    column title) instead of the form's label."""
+    return _fmt(err.code, {**err.params, "field": err.field}, label)
 
 
 def describe(exc: DomainError) -> str:

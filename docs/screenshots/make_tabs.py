@@ -6,7 +6,9 @@
 fit); pictures at another size than the default carry it in their names (``1-intake-1366x728``).
 
 Starts Xvfb when there is no display. Each tab may offer ``screenshot_setup()`` to show a
-representative state (an open record, a filled form) before the picture is taken.
+representative state (an open record, a filled form) before the picture is taken; a tab with
+pages (the Lists tab) names them in ``screenshot_pages()`` and gets ``screenshot_setup(page)``
+and one picture per page.
 """
 
 from __future__ import annotations
@@ -82,16 +84,21 @@ def main() -> int:
             suffix += f"-{args.size}"
         for tab_id, tab in window.tabs.items():
             window.show_tab(tab_id)
-            setup = getattr(tab, "screenshot_setup", None)
-            if callable(setup):
-                setup()
-            _pump(root, 0.8)
-            x, y = root.winfo_rootx(), root.winfo_rooty()
-            w, h = root.winfo_width(), root.winfo_height()
-            shot = ImageGrab.grab(bbox=(x, y, x + w, y + h), xdisplay=os.environ["DISPLAY"])
-            path = out / f"{list(window.tabs).index(tab_id) + 1}-{tab_id}{suffix}.png"
-            shot.save(path)
-            print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
+            number = list(window.tabs).index(tab_id) + 1
+            # A tab with several pages (the Lists tab) names them; each gets its own picture.
+            pages = getattr(tab, "screenshot_pages", lambda: [""])()
+            for page in pages:
+                setup = getattr(tab, "screenshot_setup", None)
+                if callable(setup):
+                    setup(page) if page else setup()
+                _pump(root, 0.8)
+                x, y = root.winfo_rootx(), root.winfo_rooty()
+                w, h = root.winfo_width(), root.winfo_height()
+                shot = ImageGrab.grab(bbox=(x, y, x + w, y + h), xdisplay=os.environ["DISPLAY"])
+                name = f"{tab_id}-{page}" if page else tab_id
+                path = out / f"{number}-{name}{suffix}.png"
+                shot.save(path)
+                print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
         root.destroy()
     finally:
         close_data_folder()

@@ -67,6 +67,7 @@ def test_status_bar_and_each_tabs_primary_button_are_visible(small_screen: Any) 
         "forms": lambda t: t.print_button,
         "reports": lambda t: t.print_button,
         "settings": lambda t: t.save_button,
+        "lists": lambda t: t.nav_buttons["dealers"],  # each list's own: tests/ui/test_lists_tab
     }
     for tab_id in window.tabs:
         tab = window.show_tab(tab_id)

@@ -80,3 +80,12 @@ class ListsTab(ttk.Frame):
         current = self.sections.get(self.current)
         if current is not None and hasattr(current, "on_shown"):
             current.on_shown()
+
+    def screenshot_pages(self) -> list[str]:
+        return [s[0] for s in SECTIONS]
+
+    def screenshot_setup(self, page: str = "") -> None:
+        shown = self.show_section(page or SECTIONS[0][0])
+        setup = getattr(shown, "screenshot_setup", None)
+        if callable(setup):
+            setup()
