@@ -120,3 +120,26 @@ def test_the_owner_counts_online_periods_from_receipt(cli: Cli) -> None:
     ent = json.loads(out)["entitlement"]
     assert (ent["periods_from"], ent["received"]) == ("received", "2026-02-25")
     assert ent["until"]["no_reason_return"] == "2026-03-04"
+
+
+def test_the_platform_export_from_the_command_line(cli: Cli, tmp_path: Path) -> None:
+    from tests.services.test_platform_orders import BAD_LINE, SAMPLE, fixed
+
+    before = _counts(cli.folder)
+    rc, out, err = cli("import", "platform-orders", str(SAMPLE), user="desk")
+    assert rc == 2 and f"line {BAD_LINE}: Refund amount" in out
+    rc, out, err = cli("import", "platform-orders", str(SAMPLE), "--commit", user="desk")
+    assert rc == 2 and len(err.strip().splitlines()) == 1
+    assert _counts(cli.folder) == before
+    good = fixed(tmp_path)
+    rc, out, err = cli("import", "platform-orders", str(good), "--commit", "--json", user="desk")
+    assert rc == 0, err
+    assert json.loads(out)["counts"] == {"add": 8, "update": 0, "same": 0}
+    after = _counts(cli.folder)
+    assert after["Case"] == before["Case"] + 8
+    rc, out, err = cli("import", "platform-orders", str(good), "--commit", "--json", user="desk")
+    assert rc == 0, err
+    assert json.loads(out)["counts"] == {"add": 0, "update": 0, "same": 8}
+    assert _counts(cli.folder) == after
+    rc, out, err = cli("export", "platform-orders", str(tmp_path / "out.xlsx"), user="desk")
+    assert rc == 0, err
