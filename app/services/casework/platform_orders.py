@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from app.domain import kinds, online
+from app.domain import online
 from app.domain.codes import (
     CaseKind,
     Channel,
@@ -195,8 +195,6 @@ class PlatformOrdersTable(Table):
             on_site=False,
             site_address="",
         )
-        if kinds.find(clean.kind) is None:  # pragma: no cover - the codes are the shop's own
-            raise DomainError("unknown_kind", kind=clean.kind)
         return PlannedRow(row.line, "add", label, _Row(clean, key))
 
     def apply(self, ctx: Context, row: PlannedRow) -> None:
