@@ -272,14 +272,14 @@ ONLINE_FIELDS: tuple[FieldSpec, ...] = (
         width=10,
         cli="--buyer",
         hint=N_("ID or nickname on the platform"),
-        printed=("intake", "rma"),
+        printed=("rma",),
     ),
     FieldSpec(
         "platform_refund_no",
         N_("Platform refund no."),
         width=10,
         cli="--platform-refund",
-        printed=("intake", "rma"),
+        printed=("rma",),
     ),
     FieldSpec(
         "platform_reason",
@@ -287,7 +287,7 @@ ONLINE_FIELDS: tuple[FieldSpec, ...] = (
         kind="choice",
         choices=_choices(PLATFORM_REASONS),
         width=10,
-        printed=("intake", "rma"),
+        printed=("rma",),  # the receipt prints the case's reason it fills
     ),
     FieldSpec(
         "received",
@@ -295,7 +295,7 @@ ONLINE_FIELDS: tuple[FieldSpec, ...] = (
         check=_received,
         hint=N_("e.g. 2026-03-05"),
         width=10,
-        printed=("intake", "rma", "warranty-card"),
+        printed=("rma", "warranty-card"),
     ),
 )
 

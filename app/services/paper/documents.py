@@ -268,6 +268,9 @@ def _case_values(ctx: Context, d: CaseDetail, f: _Fmt, *, mask: bool) -> dict[st
         "created_by": d.created_by,
         "assignee": d.assignee or "",
         "warranty_status": _warranty_status(d, f),
+        # Empty unless the case has a repair ticket (its values replace it): the intake
+        # receipt's "device handed over" block is printed `when = "{repair_number}"`.
+        "repair_number": "",
     }
 
 
