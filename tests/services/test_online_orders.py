@@ -302,3 +302,16 @@ def test_a_v10_database_gets_the_online_columns(tmp_path: Any) -> None:
         assert SaleRef.get_by_id(case.sale_id).buyer_id == "jd_wangfang88"
     finally:
         close_data_folder()
+
+
+def test_erasing_a_buyer_erases_their_platform_id(ctx: Context) -> None:
+    from app.services.safekeeping.privacy import erase_customer, export_customer
+
+    case = online(ctx, description="买家 jd_wangfang88 说拍错了")
+    exported = export_customer(ctx, f"#{case.customer_id}")
+    assert exported["sales"][0]["buyer_id"] == "jd_wangfang88"
+    assert exported["sales"][0]["platform"] == "jd"
+    erase_customer(ctx, f"#{case.customer_id}", confirm_owner=True)
+    assert SaleRef.get_by_id(case.sale_id).buyer_id == ""
+    assert "jd_wangfang88" not in find_case(case.number).description
+    assert list_cases(ctx, CaseFilter(search="jd_wangfang88")) == []

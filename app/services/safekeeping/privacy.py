@@ -96,6 +96,9 @@ def export_customer(ctx: Context, key: str) -> dict[str, Any]:
                 "quantity": s.quantity,
                 "unit_price": s.unit_price,
                 "product": s.product.name if s.product_id else "",
+                "platform": s.platform,
+                "buyer_id": s.buyer_id,
+                "received_date": s.received_date,
             }
             for s in sales
         ],
@@ -190,6 +193,14 @@ def erase_customer(ctx: Context, key: str, *, confirm_owner: bool) -> dict[str, 
     label = ERASED_NAME.format(id=customer.id)
     needles = [(n, "***") for n in (customer.phone, customer.phone2, customer.address) if n]
     needles += [(customer.name, label)] if len(customer.name) >= 2 else []
+    # The buyer's ID on a platform (an online order) names them as well as their name does.
+    buyers = {
+        s.buyer_id
+        for s in SaleRef.select(SaleRef.buyer_id).where(
+            (SaleRef.customer == customer) & (SaleRef.buyer_id != "")
+        )
+    }
+    needles += [(b, "***") for b in buyers if len(b) >= 2 and b != customer.name]
     needles.sort(key=lambda pair: len(pair[0]), reverse=True)  # "张三丰" before "张三"
     backup = backup_now(ctx, "before-erase", thin_old=False).path
     slips = _customer_slips(ctx, customer)
@@ -203,6 +214,7 @@ def erase_customer(ctx: Context, key: str, *, confirm_owner: bool) -> dict[str, 
         customer.notes = ""
         customer.updated_at = ctx.now()
         customer.save()
+        SaleRef.update(buyer_id="").where(SaleRef.customer == customer).execute()
         for case in Case.select().where(Case.customer == customer):
             changed_records += _scrub_record(case, CASE_TEXT, needles)
             ticket = RepairTicket.get_or_none(RepairTicket.case == case)
@@ -225,7 +237,7 @@ def erase_customer(ctx: Context, key: str, *, confirm_owner: bool) -> dict[str, 
             customer,
             "erased",
             {
-                "fields": ["name", "phone", "phone2", "address", "notes"],
+                "fields": ["name", "phone", "phone2", "address", "notes", "buyer_id"],
                 "texts": changed_records,
                 "slips": gone,
             },
