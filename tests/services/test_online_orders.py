@@ -315,3 +315,23 @@ def test_erasing_a_buyer_erases_their_platform_id(ctx: Context) -> None:
     assert SaleRef.get_by_id(case.sale_id).buyer_id == ""
     assert "jd_wangfang88" not in find_case(case.number).description
     assert list_cases(ctx, CaseFilter(search="jd_wangfang88")) == []
+
+
+def test_a_corrected_sale_date_keeps_the_received_date_the_periods_ran_from(
+    ctx: Context,
+) -> None:
+    from app.services.casework.corrections import correct_case
+
+    settings = update_settings(ctx, {"warranty.online_periods_from": "received"})
+    ctx = with_settings(ctx, settings)
+    case = online(ctx)
+    assert case.entitlement["periods_from"] == "received"
+    correct_case(ctx, case.number, {"sold": "2026-02-19"}, "付款日期看错了")
+    ent = find_case(case.number).entitlement
+    assert (ent["sold"], ent["periods_from"], ent["received"]) == (
+        "2026-02-19",
+        "received",
+        "2026-02-25",
+    )
+    assert ent["until"]["no_reason_return"] == "2026-03-04"
+    assert ent["until"]["free_repair"] == "2027-02-19"
