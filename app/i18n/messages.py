@@ -36,7 +36,7 @@ FIELDS = {
     "sale_channel": N_("Sales channel"),
     "platform": N_("Platform"),
     "buyer_id": N_("Buyer ID"),
-    "received": N_("Buyer received on"),
+    "received": N_("Signed for"),
     "platform_reason": N_("Platform's refund reason"),
     "platform_refund_no": N_("Platform refund no."),
     "brand": N_("Brand"),

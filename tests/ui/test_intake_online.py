@@ -95,7 +95,7 @@ def test_an_online_order_at_the_counter(window: Any, ctx: Context) -> None:
     rows = dict(product_rows(ctx, d))
     assert rows["Platform"] == "Taobao/Tmall"
     assert rows["Buyer ID"] == "tb_chenjing"
-    assert rows["Buyer received on"] == "2026-02-25"
+    assert rows["Signed for"] == "2026-02-25"
     assert rows["Platform refund no."] == "TB-RF-778899"
     assert rows["Platform's reason"] == "Quality problem"
     # The next intake starts without them.

@@ -271,12 +271,12 @@ ONLINE_FIELDS: tuple[FieldSpec, ...] = (
         N_("Buyer ID"),
         width=10,
         cli="--buyer",
-        hint=N_("ID or nickname on the platform"),
+        hint=N_("ID or nickname"),
         printed=("rma",),
     ),
     FieldSpec(
         "platform_refund_no",
-        N_("Platform refund no."),
+        N_("Refund no."),  # in the online order's box: the platform's
         width=10,
         cli="--platform-refund",
         printed=("rma",),
@@ -291,7 +291,7 @@ ONLINE_FIELDS: tuple[FieldSpec, ...] = (
     ),
     FieldSpec(
         "received",
-        N_("Buyer received on"),
+        N_("Signed for"),
         check=_received,
         hint=N_("e.g. 2026-03-05"),
         width=10,

@@ -95,7 +95,7 @@ class PlatformOrdersTable(Table):
         Column("goods_status", N_("Goods status"), ("货物状态",)),
         Column("paid_at", N_("Order paid at"), ("订单付款时间", "付款时间", "下单时间")),
         Column("applied_at", N_("Applied at"), ("退款的申请时间", "申请时间")),
-        Column("received", N_("Buyer received on"), ("签收时间", "确认收货时间", "签收日期")),
+        Column("received", N_("Signed for"), ("签收时间", "确认收货时间", "签收日期")),
         Column("tracking_no", N_("Return tracking no."), ("退货物流单号", "物流单号")),
     )
 

@@ -81,7 +81,7 @@ def product_rows(ctx: Context, d: CaseDetail) -> Rows:
         rows.append((_("Platform"), label(PLATFORMS, d.sale.platform)))
         rows.append((_("Buyer ID"), d.sale.buyer_id))
         received = d.sale.received_date
-        rows.append((_("Buyer received on"), received.isoformat() if received else ""))
+        rows.append((_("Signed for"), received.isoformat() if received else ""))
     rows.append((_("Platform refund no."), d.platform_refund_no))
     if d.platform_reason:
         rows.append((_("Platform's reason"), label(PLATFORM_REASONS, d.platform_reason)))
