@@ -34,6 +34,11 @@ FIELDS = {
     "order_no": N_("Order number"),
     "invoice_no": N_("Invoice number"),
     "sale_channel": N_("Sales channel"),
+    "platform": N_("Platform"),
+    "buyer_id": N_("Buyer ID"),
+    "received": N_("Signed for"),
+    "platform_reason": N_("Platform's refund reason"),
+    "platform_refund_no": N_("Platform refund no."),
     "brand": N_("Brand"),
     "device_model": N_("Device model"),
     "accessories": N_("Accessories received"),
@@ -126,6 +131,9 @@ MESSAGES = {
         '{number} is {status}: "{action}" is not possible now (`act {number} --list` shows '
         "what is)."
     ),
+    # online orders
+    "platform_refund_exists": N_("The platform's refund {number} already has a case: {case}."),
+    "platform_refund_twice": N_("{field}: {number} is already on line {line} of this file."),
     # validation
     "required": N_("{field}: please fill this in."),
     "invalid": N_("{field}: this value cannot be used."),
@@ -136,6 +144,10 @@ MESSAGES = {
     "control_chars": N_("{field}: contains an invisible control character ({char})."),
     "name_invalid": N_("{field}: a name needs at least one letter."),
     "phone_invalid": N_("{field}: not a valid mobile (11 digits, 1[3-9]…) or landline number."),
+    "phone_masked": N_(
+        "{field}: a masked number (138****1234) is accepted only with the buyer's ID on the "
+        "platform."
+    ),
     "imei_invalid": N_("{field}: an IMEI has digits only."),
     "imei_length": N_("{field}: an IMEI has {expected} digits (this has {length})."),
     "imei_checksum": N_("{field}: the IMEI check digit is wrong — please check for a typo."),

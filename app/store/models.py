@@ -103,6 +103,11 @@ class SaleRef(BaseModel):
     unit_price = MoneyField(null=True)
     # A gift is a property of this sale, never of the product (gifts carry no warranty - 001).
     is_gift = pw.BooleanField(default=False, constraints=[pw.SQL("DEFAULT FALSE")])
+    # An online order (v11): the platform (codes.Platform; "" for a sale that was not online),
+    # the buyer's ID/nickname there, and the day the buyer received the goods (签收).
+    platform = pw.CharField(max_length=16, default="", constraints=[_EMPTY])
+    buyer_id = pw.CharField(max_length=60, default="", index=True, constraints=[_EMPTY])
+    received_date = pw.DateField(null=True)
 
 
 class Case(BaseModel):
@@ -149,6 +154,8 @@ class Case(BaseModel):
     platform_refund_no = pw.CharField(  # the online shop's refund/after-sales number
         max_length=40, default="", index=True, constraints=[_EMPTY]
     )
+    # The refund reason the buyer chose on the platform (codes.PlatformReason; v11).
+    platform_reason = pw.CharField(max_length=20, default="", constraints=[_EMPTY])
 
 
 class CasePhoto(BaseModel):

@@ -321,7 +321,18 @@ def _opening_movements() -> None:
 
 def _v11_online(m: SchemaMigrator) -> None:
     """Issue #17: online orders on a case (platform, buyer ID, received date, the platform's
-    refund reason)."""
+    refund reason). A sale stored with the old "tmall" channel keeps it and reads as an online
+    sale on Taobao/Tmall (`app.domain.online.sale_platform`)."""
+    have = _column_names("sale_ref")
+    migrate(
+        *(
+            m.add_column("sale_ref", name, getattr(SaleRef, name))
+            for name in ("platform", "buyer_id", "received_date")
+            if name not in have
+        )
+    )
+    if "platform_reason" not in _column_names("case"):
+        migrate(m.add_column("case", "platform_reason", Case.platform_reason))
 
 
 def _v11_shop_lists(m: SchemaMigrator) -> None:

@@ -27,6 +27,8 @@ from app.i18n.labels import (
     CATEGORIES,
     CHANNELS,
     PAY_ROUTES,
+    PLATFORM_REASONS,
+    PLATFORMS,
     REASONS,
     REQUESTS,
     SEVERITIES,
@@ -62,9 +64,10 @@ CUSTOMER_KINDS = (
     ("dealer", N_("Dealer")),
     ("business", N_("Business")),
 )
+# "tmall" (before v11) is still accepted and read: it is an online sale on Taobao/Tmall.
 SALE_CHANNELS = (
     ("store", N_("In store")),
-    ("tmall", N_("Tmall/Taobao")),
+    ("online", N_("Online shop")),
     ("wechat", N_("WeChat")),
     ("phone", N_("Phone order")),
     ("other", N_("Other")),
@@ -92,7 +95,8 @@ def _choices(table: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
 
 
 def _phone(value: str) -> object:
-    return validate_phone(value)
+    # A masked number is refused by the service unless the buyer's ID is given with it.
+    return validate_phone(value, masked=True)
 
 
 def _serial(value: str) -> object:
@@ -109,6 +113,10 @@ def _barcode(value: str) -> object:
 
 def _date(value: str) -> object:
     return validate_date(value, "sold")
+
+
+def _received(value: str) -> object:
+    return validate_date(value, "received")
 
 
 CUSTOMER_FIELDS: tuple[FieldSpec, ...] = (
@@ -249,12 +257,6 @@ PRODUCT_FIELDS: tuple[FieldSpec, ...] = (
         printed=("rma", "warranty-card"),
     ),
     FieldSpec(
-        "platform_refund_no",
-        N_("Platform refund no."),
-        width=10,
-        cli="--platform-refund",
-    ),
-    FieldSpec(
         "sale_channel",
         N_("Sold via"),
         kind="choice",
@@ -265,6 +267,51 @@ PRODUCT_FIELDS: tuple[FieldSpec, ...] = (
     # A product typed here that the catalogue does not know yet goes into it (with the barcode,
     # price and warranty typed); otherwise it is kept for this case only.
     FieldSpec("add_to_catalogue", N_("Add to the catalogue"), kind="check", default=False),
+)
+
+#: An online-shop order (shown when the channel or the sale is online): the platform, the buyer's
+#: ID there, the platform's refund number and reason, and the day the buyer received the goods,
+#: from which the 7/15-day periods may run (setting `warranty.online_periods_from`).
+ONLINE_FIELDS: tuple[FieldSpec, ...] = (
+    FieldSpec(
+        "platform",
+        N_("Platform"),
+        kind="choice",
+        choices=_choices(PLATFORMS),
+        width=10,
+        printed=("intake", "rma", "warranty-card"),
+    ),
+    FieldSpec(
+        "buyer_id",
+        N_("Buyer ID"),
+        width=10,
+        cli="--buyer",
+        hint=N_("ID or nickname"),
+        printed=("rma",),
+    ),
+    FieldSpec(
+        "platform_refund_no",
+        N_("Refund no."),  # in the online order's box: the platform's
+        width=10,
+        cli="--platform-refund",
+        printed=("rma",),
+    ),
+    FieldSpec(
+        "platform_reason",
+        N_("Platform's reason"),
+        kind="choice",
+        choices=_choices(PLATFORM_REASONS),
+        width=10,
+        printed=("rma",),  # the receipt prints the case's reason it fills
+    ),
+    FieldSpec(
+        "received",
+        N_("Signed for"),
+        check=_received,
+        hint=N_("e.g. 2026-03-05"),
+        width=10,
+        printed=("rma", "warranty-card"),
+    ),
 )
 
 #: Yes/no facts about the goods that change the rights (shown as one row of check boxes).
@@ -397,6 +444,7 @@ def fields() -> tuple[FieldSpec, ...]:
         SEVERITY_FIELD,
         DESCRIPTION_FIELD,
         *PRODUCT_FIELDS,
+        *ONLINE_FIELDS,
         *FLAG_FIELDS,
         ACCESSORIES_FIELD,
         CONDITION_NOTE,
@@ -446,6 +494,10 @@ SLIP_KEYS: dict[str, tuple[str, ...]] = {
     "invoice_no": ("invoice_no",),
     "platform_refund_no": ("platform_refund_no",),
     "sale_channel": ("sale_channel",),
+    "platform": ("platform",),
+    "buyer_id": ("buyer_id",),
+    "platform_reason": ("platform_reason",),
+    "received": ("order_received",),
     "man_made": (),
     "gift": (),
     "unused": (),

@@ -15,7 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from app import paths
-from app.domain import kinds
+from app.domain import kinds, online
 from app.domain.codes import Category, Reason, ServiceClass
 from app.domain.errors import FieldError, ValidationError
 from app.domain.rules.eligibility import Eligibility, return_eligibility
@@ -33,6 +33,7 @@ from app.services.casework.intake import (
     from_catalogue,
     take_intake,
     validate_intake,
+    validate_platform,
     warranty_history,
 )
 from app.services.casework.records import find_case
@@ -314,6 +315,24 @@ def _quiet(fn, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202 - a val
         return None
 
 
+def _preview_received(
+    ctx: Context, form: IntakeForm, sold: date | None, today: date
+) -> date | None:
+    """The received date the short periods would run from, as `take_intake` decides it."""
+    if not form.received or sold is None:
+        return None
+    received = _quiet(validate_date, form.received, "received", not_after=today)
+    if received is None or received < sold:
+        return None
+    platform = _quiet(validate_platform, form.platform) if form.platform else None
+    is_online = online.is_online(
+        form.channel, form.sale_channel, platform.value if platform else None
+    )
+    return online.periods_start(
+        ctx.settings.warranty.online_periods_from, online=is_online, received=received
+    )
+
+
 def preview(ctx: Context, form: IntakeForm) -> IntakePreview:
     """Rights, eligibility and promise date for what has been typed so far; never writes and
     never refuses: a field that is not valid yet is simply left out."""
@@ -354,6 +373,7 @@ def preview(ctx: Context, form: IntakeForm) -> IntakePreview:
             warranty_months=product.warranty_months if product else None,
             repair_days=days,
             warranty_repairs=repairs,
+            received=_preview_received(ctx, form, sold, today),
         )
     # "May the goods come back?" is worth showing for the kinds where goods or money go back.
     spec = kinds.find(form.kind)

@@ -96,6 +96,9 @@ def export_customer(ctx: Context, key: str) -> dict[str, Any]:
                 "quantity": s.quantity,
                 "unit_price": s.unit_price,
                 "product": s.product.name if s.product_id else "",
+                "platform": s.platform,
+                "buyer_id": s.buyer_id,
+                "received_date": s.received_date,
             }
             for s in sales
         ],
@@ -194,6 +197,14 @@ def erase_customer(ctx: Context, key: str, *, confirm_owner: bool) -> dict[str, 
     for person in (customer, *merged):
         needles += [(n, "***") for n in (person.phone, person.phone2, person.address) if n]
         needles += [(person.name, label)] if len(person.name) >= 2 else []
+    # The buyer's ID on a platform (an online order) names them as well as their name does.
+    buyers = {
+        s.buyer_id
+        for s in SaleRef.select(SaleRef.buyer_id).where(
+            (SaleRef.customer.in_([p.id for p in (customer, *merged)])) & (SaleRef.buyer_id != "")
+        )
+    }
+    needles += [(b, "***") for b in buyers if len(b) >= 2 and b != customer.name]
     needles.sort(key=lambda pair: len(pair[0]), reverse=True)  # "张三丰" before "张三"
     backup = backup_now(ctx, "before-erase", thin_old=False).path
     slips = _customer_slips(ctx, customer)
@@ -216,6 +227,9 @@ def erase_customer(ctx: Context, key: str, *, confirm_owner: bool) -> dict[str, 
                 notes="",
                 updated_at=ctx.now(),
             ).where(Customer.id == person.id).execute()
+        SaleRef.update(buyer_id="").where(
+            SaleRef.customer.in_([p.id for p in (customer, *merged)])
+        ).execute()
         for case in Case.select().where(Case.customer == customer):
             changed_records += _scrub_record(case, CASE_TEXT, needles)
             ticket = RepairTicket.get_or_none(RepairTicket.case == case)
@@ -238,7 +252,7 @@ def erase_customer(ctx: Context, key: str, *, confirm_owner: bool) -> dict[str, 
             customer,
             "erased",
             {
-                "fields": ["name", "phone", "phone2", "address", "notes"],
+                "fields": ["name", "phone", "phone2", "address", "notes", "buyer_id"],
                 "merged": [p.id for p in merged],
                 "texts": changed_records,
                 "slips": gone,

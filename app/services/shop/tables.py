@@ -44,6 +44,7 @@ TABLES: dict[str, str] = {
     "dealers": "app.services.casework.customers:DEALERS",
     "parts": "app.services.shop.stock_tables:PARTS",
     "suppliers": "app.services.shop.stock_tables:SUPPLIERS",
+    "platform-orders": "app.services.casework.platform_orders:PLATFORM_ORDERS",
 }
 
 
