@@ -40,6 +40,8 @@ MODULES = (
     "app.cli.replies",
     "app.cli.follow_ups",
     "app.cli.incoming",
+    "app.cli.products",
+    "app.cli.customers",
     "app.cli.stock",
     "app.cli.transfer",
     "app.cli.documents",

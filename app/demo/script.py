@@ -8,6 +8,7 @@ plays in time order. Every step calls a public service as the staff member named
 
 from __future__ import annotations
 
+import hashlib
 import math
 import random
 from dataclasses import replace
@@ -199,6 +200,8 @@ class Script:
             "category": item["category"],
             "amount": money(item["price"] * qty),
             "qty": qty,
+            "add_to_catalogue": True,  # the demo shop keeps a catalogue of what it sells
+            "barcode": ean13(f"{item['name']}|{item['spec']}"),
         }
         if item["category"] == "phone":
             out["serial"] = item.get("serial") or self.people.imei()
@@ -226,3 +229,11 @@ class Script:
     def at(self, when: datetime) -> None:
         """Set the demo clock: every service call reads this moment as now."""
         self.clock.at = when
+
+
+def ean13(key: str) -> str:
+    """A made-up but well-formed EAN-13 (China's 69 prefix) that is the same for the same item,
+    so the demo's products can be scanned at intake."""
+    body = "69" + str(int(hashlib.sha256(key.encode()).hexdigest(), 16))[:10]
+    check = (10 - sum(int(d) * (3 if i % 2 else 1) for i, d in enumerate(body)) % 10) % 10
+    return body + str(check)

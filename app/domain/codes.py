@@ -30,9 +30,44 @@ class Channel(StrEnum):
 
 class SaleChannel(StrEnum):
     STORE = "store"
-    TMALL = "tmall"  # Tmall/Taobao
-    WECHAT = "wechat"
+    ONLINE = "online"  # an online shop; which one is the sale's `Platform`
+    TMALL = "tmall"  # before v11: Tmall/Taobao; read as ONLINE on platform TAOBAO
+    WECHAT = "wechat"  # sold by WeChat chat (a WeChat shop is ONLINE on WECHAT_SHOP)
     PHONE = "phone"
+    OTHER = "other"
+
+
+#: Sale channels of an online-shop order (the platform's rules and periods apply).
+ONLINE_SALE_CHANNELS: frozenset[SaleChannel] = frozenset({SaleChannel.ONLINE, SaleChannel.TMALL})
+
+
+class Platform(StrEnum):
+    """The online shop a sale was made on."""
+
+    TAOBAO = "taobao"  # Taobao / Tmall (淘宝/天猫)
+    JD = "jd"  # 京东
+    PINDUODUO = "pinduoduo"  # 拼多多
+    DOUYIN = "douyin"  # 抖音
+    WECHAT_SHOP = "wechat_shop"  # 微信小店 / 视频号小店
+    OTHER = "other"
+
+
+class PlatformReason(StrEnum):
+    """The refund/after-sales reasons the platforms offer the buyer (退款原因)."""
+
+    FREIGHT = "freight"  # 退运费
+    OUT_OF_STOCK = "out_of_stock"  # 缺货
+    LATE_SHIPMENT = "late_shipment"  # 未按约定时间发货
+    WRONG_ORDER = "wrong_order"  # 拍错订单/多拍/不想要了
+    NO_REASON = "no_reason"  # 7天无理由退换货
+    QUALITY = "quality"  # 质量问题
+    PARTS_MISSING = "parts_missing"  # 少件/漏发
+    NOT_AS_DESCRIBED = "not_as_described"  # 商品与描述不符
+    DAMAGED = "damaged"  # 包装/商品破损
+    WRONG_ITEM = "wrong_item"  # 卖家发错货
+    NOT_RECEIVED = "not_received"  # 未收到货
+    FAKE = "fake"  # 假冒品牌
+    INVOICE = "invoice"  # 发票问题
     OTHER = "other"
 
 

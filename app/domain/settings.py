@@ -89,6 +89,9 @@ class WarrantySettings:
     no_reason_days: int = field(default=7, metadata=_rng())
     repeat_failure_repairs: int = field(default=2, metadata=_rng(1))
     extend_to_working_day: bool = False  # Civil Code Art. 203 holiday roll-over
+    # Online orders: the 7/15-day periods run from the sale date ("sale") or from the day the
+    # buyer received the goods ("received", 签收); the months-long periods run from the sale.
+    online_periods_from: str = field(default="sale", metadata={"choices": ("sale", "received")})
 
     def statutory_accessory_months(self, category: Category | str) -> int | None:
         """Exchange period of an accessory named by the three-guarantee rules, else None."""

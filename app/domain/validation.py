@@ -29,6 +29,7 @@ ERROR_CODES: tuple[str, ...] = (
     "control_chars",  # {"char": "U+0007"} - a control character (or bidi override) in text
     "name_invalid",  # {} - a person's name without any letter (digits/punctuation only)
     "phone_invalid",  # {} - not a Chinese mobile / landline number (as the validator expects)
+    "phone_masked",  # {} - a masked number (138****1234) where the whole number is needed
     "imei_invalid",  # {} - an IMEI/IMEISV containing something other than digits
     "imei_length",  # {"expected": int, "length": int} - wrong number of digits (15 or 16)
     "imei_checksum",  # {} - 15 digits but the Luhn check digit is wrong (a typo)
@@ -53,6 +54,7 @@ __all__ = [
     "Collector",
     "Validator",
     "luhn_ok",
+    "is_masked_phone",
     "mask_phone",
     "to_halfwidth",
     "validate_choice",
@@ -275,15 +277,46 @@ def validate_landline(value: object, field: str = "phone") -> str:
     return f"{clean}-{ext}" if ext else clean
 
 
-def validate_phone(value: object, field: str = "phone") -> str:
-    """A mobile (11 digits) or a landline ("010-12345678"), whichever the input is."""
+# A platform's virtual number: a mobile number and an extension the buyer's call is put through
+# with ("17012345678-1234", "17012345678转1234", "17012345678,1234", "17012345678#1234").
+_VIRTUAL = re.compile(
+    r"(?:\+86|0086|86)?(1[3-9][0-9]{9})(?:-|转|分机|,|#|ext\.?|x)([0-9]{1,6})", re.ASCII
+)
+# A number the platform shows masked ("138****1234"): the digits alone name nobody.
+_MASKED = re.compile(r"(1[3-9][0-9])\*{4}([0-9]{4})", re.ASCII)
+
+
+def validate_phone(value: object, field: str = "phone", *, masked: bool = False) -> str:
+    """A mobile (11 digits), a landline ("010-12345678") or a platform's virtual number with its
+    extension ("17012345678-1234"), whichever the input is.
+
+    A masked number ("138****1234") is returned as it is when `masked` is true (the caller has
+    another way to know the buyer), else refused with "phone_masked".
+    """
     text = _as_text(value, field, "phone_invalid")
     for fn in (validate_mobile, validate_landline):
         try:
             return fn(text, field)
         except ValidationError:
             pass
+    compact = re.sub(r"[\s()]+", "", to_halfwidth(text)).replace("，", ",")
+    virtual = _VIRTUAL.fullmatch(compact)
+    if virtual is None and compact.count("-") > 1:  # "170-1234-5678-1234"
+        head, _sep, ext = compact.rpartition("-")
+        virtual = _VIRTUAL.fullmatch(head.replace("-", "") + "-" + ext)
+    if virtual is not None:
+        return f"{virtual.group(1)}-{virtual.group(2)}"
+    hidden = _MASKED.fullmatch(_PHONE_SEPARATORS.sub("", to_halfwidth(text)).replace("＊", "*"))
+    if hidden is not None:
+        if not masked:
+            raise ValidationError.single(field, "phone_masked")
+        return f"{hidden.group(1)}****{hidden.group(2)}"
     raise ValidationError.single(field, "phone_invalid")
+
+
+def is_masked_phone(value: str | None) -> bool:
+    """True for a number stored masked ("138****1234"): it must never match a customer."""
+    return bool(value) and "*" in str(value)
 
 
 def mask_phone(value: str | None) -> str:
@@ -294,6 +327,8 @@ def mask_phone(value: str | None) -> str:
     """
     if not isinstance(value, str) or not value.strip():
         return ""
+    if is_masked_phone(value):
+        return value.strip()  # masked by the platform already
     try:
         clean = validate_phone(value)
     except ValidationError:
@@ -302,6 +337,9 @@ def mask_phone(value: str | None) -> str:
         return text[:keep] + "*" * (len(text) - 2 * keep) + text[len(text) - keep :]
     if "-" not in clean:
         return clean[:3] + "****" + clean[7:]
+    if clean.startswith("1"):  # a virtual number: the extension alone reaches nobody
+        number, ext = clean.split("-")
+        return f"{number[:3]}****{number[7:]}-{ext}"
     area, local, *ext = clean.split("-")
     masked = local[:2] + "*" * (len(local) - 4) + local[-2:]
     return "-".join([area, masked, *ext])

@@ -75,6 +75,10 @@ def _details(action: str, data: Mapping[str, Any]) -> str:
         return _join(kind, _money(data.get("amount")), route)
     if action == "printed":
         return label(FORM_NAMES, data.get("form"))
+    if action == "product_merged":
+        return _("now {product}").format(product=data.get("product") or "")
+    if action == "customer_merged":
+        return _("customer #{old} → #{new}").format(old=data.get("from"), new=data.get("to"))
     if action == "part_added":
         qty = data.get("qty") or 1
         charged = data.get("charged", True)

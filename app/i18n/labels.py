@@ -95,6 +95,42 @@ CHANNELS = {
     "other": N_("Other"),
 }
 
+SALE_CHANNELS = {
+    "store": N_("In store"),
+    "online": N_("Online shop"),
+    "tmall": N_("Tmall/Taobao"),  # before v11; new sales are "online" on platform "taobao"
+    "wechat": N_("WeChat"),
+    "phone": N_("Phone order"),
+    "other": N_("Other"),
+}
+
+PLATFORMS = {
+    "taobao": N_("Taobao/Tmall"),
+    "jd": N_("JD"),
+    "pinduoduo": N_("Pinduoduo"),
+    "douyin": N_("Douyin"),
+    "wechat_shop": N_("WeChat shop"),
+    "other": N_("Other platform"),
+}
+
+#: The platforms' own refund reasons; the Chinese catalog says them as the platforms do.
+PLATFORM_REASONS = {
+    "freight": N_("Freight refund"),
+    "out_of_stock": N_("Out of stock"),
+    "late_shipment": N_("Not shipped in the agreed time"),
+    "wrong_order": N_("Ordered by mistake / no longer wanted"),
+    "no_reason": N_("7-day no-reason return"),
+    "quality": N_("Quality problem"),
+    "parts_missing": N_("Items missing / not all shipped"),
+    "not_as_described": N_("Not as described"),
+    "damaged": N_("Package or goods damaged"),
+    "wrong_item": N_("Seller shipped the wrong item"),
+    "not_received": N_("Goods not received"),
+    "fake": N_("Counterfeit brand"),
+    "invoice": N_("Invoice problem"),
+    "other": N_("Other"),
+}
+
 REQUESTS = {
     "refund": N_("Refund"),
     "exchange": N_("Exchange"),
@@ -254,6 +290,13 @@ EVENT_ACTIONS = {
     "passcode_viewed": N_("passcode viewed"),
     "signed_dropoff": N_("customer signed the intake"),
     "passcode_erased": N_("passcode erased"),
+    # the products catalogue and the customer list (issue #17)
+    "edited": N_("edited"),
+    "merged": N_("a duplicate merged in"),
+    "merged_into": N_("merged into another record"),
+    "product_merged": N_("product record merged"),
+    "customer_merged": N_("customer record merged"),
+    "dealer_opening": N_("dealer's opening balance"),
 }
 
 #: Why stock moved (codes.StockReason).

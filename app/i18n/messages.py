@@ -34,6 +34,11 @@ FIELDS = {
     "order_no": N_("Order number"),
     "invoice_no": N_("Invoice number"),
     "sale_channel": N_("Sales channel"),
+    "platform": N_("Platform"),
+    "buyer_id": N_("Buyer ID"),
+    "received": N_("Signed for"),
+    "platform_reason": N_("Platform's refund reason"),
+    "platform_refund_no": N_("Platform refund no."),
     "brand": N_("Brand"),
     "device_model": N_("Device model"),
     "accessories": N_("Accessories received"),
@@ -109,6 +114,13 @@ FIELDS = {
     "is_manager": N_("Manager on duty"),
     "customer": N_("Customer"),
     "photos": N_("Photos"),
+    # the products catalogue and the customer list (issue #17)
+    "barcode": N_("Barcode/SKU"),
+    "warranty_months": N_("Warranty (months)"),
+    "active": N_("In the catalogue"),
+    "keep": N_("Keep"),
+    "duplicate": N_("Duplicate"),
+    "phone2": N_("Second phone"),
     "copies": N_("Copies"),
 }
 
@@ -119,6 +131,9 @@ MESSAGES = {
         '{number} is {status}: "{action}" is not possible now (`act {number} --list` shows '
         "what is)."
     ),
+    # online orders
+    "platform_refund_exists": N_("The platform's refund {number} already has a case: {case}."),
+    "platform_refund_twice": N_("{field}: {number} is already on line {line} of this file."),
     # validation
     "required": N_("{field}: please fill this in."),
     "invalid": N_("{field}: this value cannot be used."),
@@ -129,6 +144,10 @@ MESSAGES = {
     "control_chars": N_("{field}: contains an invisible control character ({char})."),
     "name_invalid": N_("{field}: a name needs at least one letter."),
     "phone_invalid": N_("{field}: not a valid mobile (11 digits, 1[3-9]…) or landline number."),
+    "phone_masked": N_(
+        "{field}: a masked number (138****1234) is accepted only with the buyer's ID on the "
+        "platform."
+    ),
     "imei_invalid": N_("{field}: an IMEI has digits only."),
     "imei_length": N_("{field}: an IMEI has {expected} digits (this has {length})."),
     "imei_checksum": N_("{field}: the IMEI check digit is wrong — please check for a typo."),
@@ -340,6 +359,29 @@ MESSAGES = {
         "Erasing customer {customer} cannot be undone: the owner must confirm it."
     ),
     "already_erased": N_("Customer {customer} was already erased."),
+    # the products catalogue and the customer list (issue #17)
+    "barcode_invalid": N_("{field}: letters, digits and . _ / + - only."),
+    "barcode_unknown": N_(
+        "{field}: no product in the catalogue has this barcode; type the product's name too."
+    ),
+    "barcode_taken": N_("{field}: product {product} already has this barcode."),
+    "barcode_other_product": N_("{field}: this barcode is {product}, not the product typed."),
+    "product_exists": N_("This product and model are in the catalogue already ({product})."),
+    "product_merged": N_("This product was merged into {product}: change that one."),
+    "customer_merged": N_("This customer was merged into {customer} already."),
+    "merge_same": N_("{field}: pick another record than the one kept."),
+    "merge_into_dealer": N_(
+        "The duplicate has a dealer's account: keep a customer of kind dealer (or make the "
+        "kept one a dealer first)."
+    ),
+    "dealer_balance_differs": N_(
+        "{field}: this dealer's account holds {balance} and has moved already; book a deposit "
+        "or a deduction instead."
+    ),
+    "phone_taken": N_("{field}: customer {customer} has this phone; merge the two instead."),
+    "dealer_has_balance": N_(
+        "{field}: this dealer's account holds {balance}; settle it before changing the kind."
+    ),
     "photo_missing": N_("{field}: the file {file} is not there any more."),
     "photo_too_large": N_("{field}: {file} is larger than {max_mb} MB."),
     "photo_unreadable": N_("{field}: {file} is not a picture that can be opened."),

@@ -67,6 +67,10 @@ BASIS_TEXTS: dict[str, str] = {
     ),
     "no_reason_return_used": N_("Goods that have been used cannot be returned without reason."),
     "expired": N_("The {right} period ended on {until}."),
+    "periods_from_received": N_(
+        "Online order: the 7- and 15-day periods run from the day you received the goods "
+        "({received}), not from the day of the sale."
+    ),
 }
 
 #: The "expired" basis, one sentence per right (its `right` parameter).

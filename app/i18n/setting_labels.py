@@ -92,6 +92,10 @@ SETTINGS: dict[str, tuple[str, str]] = {
         N_("Move a period ending on a holiday"),
         N_("To the next working day (Civil Code Art. 203)."),
     ),
+    "warranty.online_periods_from": (
+        N_("Online orders: 7/15-day periods from"),
+        N_("The sale date, or the day the buyer received the goods (签收)."),
+    ),
     "promise.days_a": (N_("Class A customers (days)"), N_("1 = the same day.")),
     "promise.days_b": (N_("Class B customers (days)"), ""),
     "promise.days_c": (N_("Class C customers (days)"), ""),

@@ -53,6 +53,9 @@ class Customer(BaseModel):
     notes = pw.TextField(default="")
     created_at = UTCDateTimeField()
     updated_at = UTCDateTimeField()
+    # A duplicate merged into another customer: its cases, sales and money now point there;
+    # the row stays (the event log names it) but lists no longer show it.
+    merged_into = pw.ForeignKeyField("self", null=True, backref="+", index=False)
 
 
 class Product(BaseModel):
@@ -62,6 +65,13 @@ class Product(BaseModel):
     price = MoneyField(default=0)
     category = pw.CharField(max_length=20, default="other")  # codes.Category
     warranty_months = pw.IntegerField(null=True)
+    brand = pw.CharField(max_length=40, default="", constraints=[_EMPTY])
+    # Barcode / SKU as scanned; "" when the shop has none (unique among products that have one,
+    # checked by services.shop.products).
+    barcode = pw.CharField(max_length=40, default="", index=True, constraints=[_EMPTY])
+    active = pw.BooleanField(default=True, constraints=[pw.SQL("DEFAULT TRUE")])
+    # A duplicate merged into another product (cases, sales and return lines moved there).
+    merged_into = pw.ForeignKeyField("self", null=True, backref="+", index=False)
 
     class Meta:
         indexes = ((("name", "model_spec"), True),)
@@ -93,6 +103,11 @@ class SaleRef(BaseModel):
     unit_price = MoneyField(null=True)
     # A gift is a property of this sale, never of the product (gifts carry no warranty - 001).
     is_gift = pw.BooleanField(default=False, constraints=[pw.SQL("DEFAULT FALSE")])
+    # An online order (v11): the platform (codes.Platform; "" for a sale that was not online),
+    # the buyer's ID/nickname there, and the day the buyer received the goods (签收).
+    platform = pw.CharField(max_length=16, default="", constraints=[_EMPTY])
+    buyer_id = pw.CharField(max_length=60, default="", index=True, constraints=[_EMPTY])
+    received_date = pw.DateField(null=True)
 
 
 class Case(BaseModel):
@@ -139,6 +154,8 @@ class Case(BaseModel):
     platform_refund_no = pw.CharField(  # the online shop's refund/after-sales number
         max_length=40, default="", index=True, constraints=[_EMPTY]
     )
+    # The refund reason the buyer chose on the platform (codes.PlatformReason; v11).
+    platform_reason = pw.CharField(max_length=20, default="", constraints=[_EMPTY])
 
 
 class CasePhoto(BaseModel):

@@ -16,8 +16,10 @@ from app.store.models import (
     MODELS,
     CarrierClaim,
     Case,
+    Customer,
     CustomerAccess,
     MoneyEntry,
+    Product,
     RepairTicket,
     ReturnAuth,
     ReturnLine,
@@ -247,6 +249,16 @@ def _v10_follow_ups(m: SchemaMigrator) -> None:
 def _v11_products(m: SchemaMigrator) -> None:
     """Issue #17: the products catalogue (brand, barcode/SKU, active, merged into) and the
     customers list (merged into)."""
+    have = _column_names("product")
+    migrate(
+        *(
+            m.add_column("product", column, getattr(Product, name))
+            for name in ("brand", "barcode", "active", "merged_into")
+            if (column := "merged_into_id" if name == "merged_into" else name) not in have
+        )
+    )
+    if "merged_into_id" not in _column_names("customer"):
+        migrate(m.add_column("customer", "merged_into_id", Customer.merged_into))
 
 
 def _v11_stock(m: SchemaMigrator) -> None:
@@ -309,7 +321,18 @@ def _opening_movements() -> None:
 
 def _v11_online(m: SchemaMigrator) -> None:
     """Issue #17: online orders on a case (platform, buyer ID, received date, the platform's
-    refund reason)."""
+    refund reason). A sale stored with the old "tmall" channel keeps it and reads as an online
+    sale on Taobao/Tmall (`app.domain.online.sale_platform`)."""
+    have = _column_names("sale_ref")
+    migrate(
+        *(
+            m.add_column("sale_ref", name, getattr(SaleRef, name))
+            for name in ("platform", "buyer_id", "received_date")
+            if name not in have
+        )
+    )
+    if "platform_reason" not in _column_names("case"):
+        migrate(m.add_column("case", "platform_reason", Case.platform_reason))
 
 
 def _v11_shop_lists(m: SchemaMigrator) -> None:

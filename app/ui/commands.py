@@ -68,7 +68,7 @@ LABELS = {
     "help": N_("Show these shortcuts"),
     "theme": N_("Switch light/dark theme"),
     "new_intake": N_("New intake"),
-    "tab_1": N_("Go to tab 1–7 (Ctrl+1 … Ctrl+7)"),
+    "tab_1": N_("Go to tab 1–8 (Ctrl+1 … Ctrl+8)"),
     "escape": N_("Close the dialog or the search results"),
     "lock": N_("Lock the window (sign in again to continue)"),
 }

@@ -378,10 +378,10 @@ class MainWindow(ttk.Frame):
         t.add(Command("lock", LABELS["lock"], "<Control-l>", "Ctrl+L", self.lock_now))
         t.add(
             Command(
-                "tab_1", LABELS["tab_1"], "<Control-Key-1>", "Ctrl+1…7", lambda: self.select_tab(0)
+                "tab_1", LABELS["tab_1"], "<Control-Key-1>", "Ctrl+1…8", lambda: self.select_tab(0)
             )
         )
-        for i in range(2, 8):
+        for i in range(2, len(TABS) + 1):
             t.add(
                 Command(
                     f"tab_{i}",

@@ -331,6 +331,8 @@ def test_to_dict_shape() -> None:
         "until",
         "basis",
         "repeat_failure_exchange",
+        "periods_from",
+        "received",
     ]
     assert d["category"] == "battery"
     assert d["sold"] == "2025-03-01"

@@ -26,7 +26,7 @@ from app.services.remedies import money as money_svc
 from app.services.remedies import repairs, returns
 from app.services.remedies.dealers import dealer_deposit
 from app.services.safekeeping import audit_check, backups, privacy
-from app.services.shop import accounts
+from app.services.shop import accounts, products
 from app.services.shop.context import Context
 from app.services.shop.permissions import MANAGER_EXTRA, MATRIX, Action, allowed, require
 from app.services.shop.setup import context_for
@@ -58,6 +58,7 @@ EXPECTED: dict[str, frozenset[Action]] = {
             A.CASE_CORRECT,
             A.STOCK,
             A.DEALER_DEPOSIT,
+            A.CATALOGUE,
             A.REPORT,
             A.AUDIT,
         }
@@ -188,6 +189,10 @@ def a_part(ctx: Context) -> str:
     return "SCREEN-1"
 
 
+def a_product(ctx: Context) -> str:
+    return f"#{products.add_product(ctx, '华为 Mate 60', 'BRA-AL00', price='5999').id}"
+
+
 def a_dealer(ctx: Context) -> str:
     case = take_intake(ctx, IntakeForm(kind="complaint", **{**PERSON, "customer_kind": "dealer"}))
     return f"#{case.customer_id}"
@@ -306,6 +311,9 @@ PROBES: dict[Action, tuple[Probe, ...]] = {
             a_part,
             lambda c, n: stock_in(c, n, 2, Decimal("80"), "供应商", name="屏幕总成", price="150"),
         ),
+    ),
+    A.CATALOGUE: (
+        Probe("price", a_product, lambda c, k: products.edit_product(c, k, {"price": "5799"})),
     ),
     A.DEALER_DEPOSIT: (
         Probe("deposit", a_dealer, lambda c, k: dealer_deposit(c, k, "5000", "bank", "保证金")),

@@ -20,7 +20,7 @@ DATA = Path(__file__).resolve().parents[1] / "data"
 
 def _gbk(tmp_path: Path, name: str) -> Path:
     """The sample file as Excel on a Chinese PC saves a CSV: GBK."""
-    target = tmp_path / name
+    target = tmp_path / Path(name).name
     target.write_bytes((DATA / name).read_text(encoding="utf-8").encode("gbk"))
     return target
 
@@ -34,7 +34,7 @@ def _opening(part_no: str) -> list[int]:
 
 
 def test_parts_with_opening_stock_import_once(ctx: Context, tmp_path: Path) -> None:
-    f = _gbk(tmp_path, "parts_sample.csv")
+    f = _gbk(tmp_path, "lists/parts.csv")
     seen = tables.preview(ctx, "parts", f)
     assert seen.ok, seen.errors
     assert seen.counts == {"add": 3, "update": 0, "same": 0}
@@ -111,7 +111,7 @@ def test_bad_part_rows_are_named_and_nothing_is_written(ctx: Context, tmp_path: 
 
 def test_suppliers_import_and_reimport(ctx: Context, tmp_path: Path) -> None:
     suppliers.add_supplier(ctx, "荣耀授权经销商", terms="月结")
-    f = _gbk(tmp_path, "suppliers_sample.csv")
+    f = _gbk(tmp_path, "lists/suppliers.csv")
     seen = tables.preview(ctx, "suppliers", f)
     assert seen.counts == {"add": 1, "update": 1, "same": 0}
     tables.commit(ctx, "suppliers", f)
@@ -131,7 +131,7 @@ def test_suppliers_import_and_reimport(ctx: Context, tmp_path: Path) -> None:
 
 
 def test_a_desk_clerk_cannot_import_parts(desk_ctx: Context, tmp_path: Path) -> None:
-    f = _gbk(tmp_path, "parts_sample.csv")
+    f = _gbk(tmp_path, "lists/parts.csv")
     with pytest.raises(DomainError) as info:
         tables.preview(desk_ctx, "parts", f)
     assert info.value.code == "permission_denied"

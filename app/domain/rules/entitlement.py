@@ -25,6 +25,10 @@ sale/invoice date with `periods.period_end` (the day of sale is not counted):
 - 7-day no-reason return: unused and intact (resalable) goods of any category except gifts; the
   customer pays the freight.
 - A period set to 0 days/months in the settings switches that right off (`until` None).
+- Online orders (`received`): when the shop's setting `warranty.online_periods_from` is
+  "received", the day-counted periods (7-day return and no-reason return, 15-day exchange) run
+  from the day the buyer received the goods; the months-long periods still run from the sale.
+  The decision records which day it used (`periods_from`, `received`).
 - `defect_confirmed`: None = not inspected yet (quality rights are shown subject to inspection,
   basis "defect_to_be_confirmed"); False = no fault found (no quality rights).
 
@@ -86,6 +90,8 @@ BASIS_EXPLANATIONS: dict[str, str] = {
     "(until {until}); the customer pays the freight.",
     "no_reason_return_used": "Goods that have been used cannot be returned without reason.",
     "expired": "The {right} period ended on {until}.",
+    "periods_from_received": "Online order: the day-counted periods run from the day the goods "
+    "were received ({received}), not from the sale.",
 }
 
 BASIS_CODES: tuple[str, ...] = tuple(BASIS_EXPLANATIONS)
@@ -116,6 +122,9 @@ class Entitlement:
     until: dict[str, date | None]
     basis: tuple[Basis, ...]
     repeat_failure_exchange: bool = False
+    # Which day the 7/15-day periods ran from: "sale" or "received" (an online order's 签收).
+    periods_from: str = "sale"
+    received: date | None = None
 
     @property
     def warranty_until(self) -> date | None:
@@ -145,6 +154,8 @@ class Entitlement:
             "until": {k: _iso(self.until.get(k)) for k in RIGHTS},
             "basis": [b.to_dict() for b in self.basis],
             "repeat_failure_exchange": self.repeat_failure_exchange,
+            "periods_from": self.periods_from,
+            "received": _iso(self.received),
         }
 
     @classmethod
@@ -164,6 +175,8 @@ class Entitlement:
             },
             basis=tuple(Basis(b["code"], dict(b.get("params", {}))) for b in data["basis"]),
             repeat_failure_exchange=bool(data.get("repeat_failure_exchange", False)),
+            periods_from=str(data.get("periods_from") or "sale"),
+            received=date.fromisoformat(data["received"]) if data.get("received") else None,
         )
 
 
@@ -190,11 +203,14 @@ def decide_entitlement(
     repair_days: int = 0,
     warranty_repairs: int = 0,
     defect_confirmed: bool | None = None,
+    received: date | None = None,
 ) -> Entitlement:
-    """Decide the customer's rights on day `on` for an item sold on `sold`.
+    """Decide the customer's rights on day `on` for an item sold on `sold`; with `received` (an
+    online order whose periods run from receipt) the day-counted periods start on that day.
 
-    Raises ValidationError: ("sold", "date_in_future") when sold is after on; ("category",
-    "unknown_code"); ("sold"/"on", "not_a_date"); out_of_range for negative counts.
+    Raises ValidationError: ("sold", "date_in_future") when sold is after on; ("received",
+    "date_in_future"/"date_too_early") when received is after on or before the sale;
+    ("category", "unknown_code"); ("sold"/"on", "not_a_date"); out_of_range for negative counts.
     """
     cat = coerce_code(Category, "category", category)
     require_date("sold", sold)
@@ -203,6 +219,14 @@ def decide_entitlement(
         raise ValidationError.single(
             "sold", "date_in_future", sold=sold.isoformat(), on=on.isoformat()
         )
+    if received is not None:
+        require_date("received", received)
+        if received > on:
+            raise ValidationError.single(
+                "received", "date_in_future", max=on.isoformat(), on=on.isoformat()
+            )
+        if received < sold:
+            raise ValidationError.single("received", "date_too_early", min=sold.isoformat())
     if warranty_months is not None:
         _non_negative("warranty_months", warranty_months)
     _non_negative("repair_days", repair_days)
@@ -211,9 +235,22 @@ def decide_entitlement(
     until: dict[str, date | None] = dict.fromkeys(RIGHTS)
     basis: list[Basis] = []
 
+    periods_from = "received" if received is not None else "sale"
     if gift:
         basis.append(Basis("gift_no_warranty"))
-        return Entitlement(cat, sold, on, False, False, False, False, until, tuple(basis), False)
+        return Entitlement(
+            cat,
+            sold,
+            on,
+            False,
+            False,
+            False,
+            False,
+            until,
+            tuple(basis),
+            periods_from=periods_from,
+            received=received,
+        )
 
     s = settings
     roll = s.extend_to_working_day
@@ -224,9 +261,15 @@ def decide_entitlement(
         )
 
     def end_days(days: int) -> date | None:
-        return end(days=days) if days else None  # a 0-day setting switches the right off
+        if not days:
+            return None  # a 0-day setting switches the right off
+        if received is not None:  # an online order's short periods run from its receipt
+            return period_end(received, days=days, roll_to_working_day=roll)
+        return end(days=days)
 
     # 1. Periods: depend only on the item, never on `on`.
+    if received is not None:
+        basis.append(Basis("periods_from_received", {"received": _iso(received)}))
     until["no_reason_return"] = end_days(s.no_reason_days)
     if cat is Category.PHONE:
         until["return"] = end_days(s.return_days)
@@ -357,6 +400,8 @@ def decide_entitlement(
         until=until,
         basis=tuple(basis),
         repeat_failure_exchange=repeat_applies and quality_ok and active("free_repair"),
+        periods_from=periods_from,
+        received=received,
     )
 
 

@@ -84,9 +84,10 @@ def _search_condition(text: str) -> pw.Expression:
     customer name grams and phone tails); otherwise by LIKE scans.
     """
     upper = text.upper()
-    # Order and platform refund numbers are typed or pasted whole: exact, from their indexes.
+    # Order and platform refund numbers and a buyer's platform ID are typed or pasted whole:
+    # exact, from their indexes.
     orders = (Case.platform_refund_no == text) | Case.sale.in_(
-        SaleRef.select(SaleRef.id).where(SaleRef.order_no == text)
+        SaleRef.select(SaleRef.id).where((SaleRef.order_no == text) | (SaleRef.buyer_id == text))
     )
     if search_index.available():
         tickets = RepairTicket.select(RepairTicket.case).where(RepairTicket.number == upper)

@@ -113,8 +113,24 @@ def _decide_again(ctx: Context, case: Case, today: date) -> dict[str, Any] | Non
         warranty_months=case.product.warranty_months,
         repair_days=days,
         warranty_repairs=repairs,
+        received=_received(ctx, case, sold, today),
     )
     return new.to_dict()
+
+
+def _received(ctx: Context, case: Case, sold: date, today: date) -> date | None:
+    """The received date the intake's decision ran its short periods from (kept as it was when
+    the decision said so), else as the shop's setting says now for an online order."""
+    old = case.entitlement or {}
+    if old.get("periods_from") == "received" and old.get("received"):
+        received = date.fromisoformat(old["received"])
+    else:
+        from app.services.casework.rules import received_for_periods
+
+        received = received_for_periods(ctx, case.sale)
+    if received is None or received < sold or received > today:
+        return None
+    return received
 
 
 def correct_case(ctx: Context, number: str, changes: dict[str, Any], reason: str) -> Case:

@@ -3,31 +3,34 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from app.domain import kinds, workflows
+from app.domain import kinds, online, workflows
 from app.domain.codes import (
     Category,
     Channel,
     CustomerKind,
     MoneyKind,
     Party,
+    Platform,
+    PlatformReason,
     Reason,
     Request,
     SaleChannel,
     ServiceClass,
     Severity,
 )
-from app.domain.errors import FieldError, ValidationError
+from app.domain.errors import DomainError, FieldError, ValidationError
 from app.domain.money import parse_money
 from app.domain.numbering import Series
 from app.domain.rules.entitlement import decide_entitlement
 from app.domain.rules.promise import first_answer_due, onsite_contact_due, promise_due
 from app.domain.validation import (
     Collector,
+    is_masked_phone,
     validate_choice,
     validate_date,
     validate_person_name,
@@ -42,6 +45,7 @@ from app.services.remedies.ledger import book_entry
 from app.services.shop import audit
 from app.services.shop.context import Context
 from app.services.shop.permissions import Action, require
+from app.services.shop.products import intake_product, validate_barcode
 from app.store.db import write_transaction
 from app.store.history import next_number
 from app.store.models import (
@@ -81,6 +85,14 @@ class IntakeForm:
     invoice_no: str = ""
     sale_channel: str = "store"
     platform_refund_no: str = ""  # the online shop's refund/after-sales number
+    barcode: str = ""  # the product's barcode/SKU: picks it from the catalogue
+    add_to_catalogue: bool = False  # a product typed here goes into the catalogue too
+    # an online order: the platform, the buyer's ID there, the day the goods were received
+    # (签收) and the refund reason the buyer chose on the platform
+    platform: str = ""
+    buyer_id: str = ""
+    received: str | date | None = None
+    platform_reason: str = ""
     man_made: bool = False
     gift: bool = False
     intact: bool = True
@@ -136,6 +148,10 @@ class CleanIntake:
     invoice_no: str
     sale_channel: SaleChannel
     platform_refund_no: str
+    platform: Platform | None
+    buyer_id: str
+    received: date | None
+    platform_reason: PlatformReason | None
     flags: dict[str, bool]
     brand: str
     device_model: str
@@ -145,6 +161,8 @@ class CleanIntake:
     on_site: bool
     site_address: str
     extra: dict[str, Any] = field(default_factory=dict)
+    barcode: str = ""
+    add_to_catalogue: bool = False
 
 
 def validate_intake(form: IntakeForm, today: date) -> CleanIntake:
@@ -153,7 +171,9 @@ def validate_intake(form: IntakeForm, today: date) -> CleanIntake:
     kind = v.check("kind", kinds.validate_kind, form.kind)
     spec = kinds.find(kind)
     name = v.check("name", validate_person_name, form.name)
-    phone = v.check("phone", validate_phone, form.phone)
+    buyer_id = v.check("buyer_id", validate_text, form.buyer_id, max_len=60) or ""
+    # A platform's masked number names nobody by itself: only with the buyer's ID there.
+    phone = v.check("phone", validate_phone, form.phone, masked=bool(buyer_id))
     product = v.check("product", validate_text, form.product, max_len=120) or ""
     model_spec = v.check("model_spec", validate_text, form.model_spec, max_len=80) or ""
     category = v.check("category", validate_choice, form.category, Category, optional=True)
@@ -184,6 +204,19 @@ def validate_intake(form: IntakeForm, today: date) -> CleanIntake:
     sale_channel = v.check(
         "sale_channel", validate_choice, form.sale_channel or "store", SaleChannel
     )
+    barcode = v.check("barcode", validate_barcode, form.barcode) or ""
+    platform = v.check("platform", validate_platform, form.platform, optional=True)
+    platform_reason = v.check(
+        "platform_reason", validate_platform_reason, form.platform_reason, optional=True
+    )
+    received = v.check("received", validate_date, form.received, not_after=today, optional=True)
+    if received is not None and sold is not None and received < sold:
+        v.add("received", "date_too_early", min=sold.isoformat())
+    if sale_channel is SaleChannel.TMALL:  # the old choice: an online sale on Taobao/Tmall
+        sale_channel = SaleChannel.ONLINE
+        platform = platform or Platform.TAOBAO
+    if platform is not None and sale_channel is SaleChannel.STORE:
+        sale_channel = SaleChannel.ONLINE  # a platform named: the sale was online
     brand = v.check("brand", validate_text, form.brand, max_len=40) or ""
     device_model = v.check("device_model", validate_text, form.device_model, max_len=60) or ""
     accessories = tuple(
@@ -204,6 +237,8 @@ def validate_intake(form: IntakeForm, today: date) -> CleanIntake:
         v.add("product", "required")
     extra = _declared(form, v)
     v.raise_if_errors()
+    if reason is None and platform_reason is not None:  # the platform's reason says it
+        reason = online.REASON_MEANS[platform_reason][0]
     assert spec is not None and name is not None and phone is not None and channel is not None
     assert qty is not None and severity is not None and sale_channel is not None
     return CleanIntake(
@@ -229,6 +264,10 @@ def validate_intake(form: IntakeForm, today: date) -> CleanIntake:
         invoice_no=invoice_no,
         sale_channel=sale_channel,
         platform_refund_no=platform_refund_no,
+        platform=platform,
+        buyer_id=buyer_id,
+        received=received,
+        platform_reason=platform_reason,
         flags={
             "man_made": bool(form.man_made),
             "gift": bool(form.gift),
@@ -243,6 +282,8 @@ def validate_intake(form: IntakeForm, today: date) -> CleanIntake:
         on_site=bool(form.on_site) and spec.ticket,
         site_address=site_address,
         extra=extra,
+        barcode=barcode,
+        add_to_catalogue=bool(form.add_to_catalogue),
     )
 
 
@@ -266,8 +307,58 @@ def _declared(form: IntakeForm, v: Collector) -> dict[str, Any]:
     return extra
 
 
+def validate_platform(value: object, field: str = "platform") -> Platform:
+    """A platform by its code or its name as the shop says it ("天猫", "京东", "拼多多")."""
+    found = online.platform_from_text(str(value)) if isinstance(value, str) else None
+    return found or validate_choice(value, field, Platform)
+
+
+def validate_platform_reason(value: object, field: str = "platform_reason") -> PlatformReason:
+    """A platform's refund reason by its code or the platform's words ("拍错/多拍/不喜欢")."""
+    found = online.platform_reason_from_text(str(value)) if isinstance(value, str) else None
+    return found or validate_choice(value, field, PlatformReason)
+
+
 def find_customer_by_phone(phone: str) -> Customer | None:
-    return Customer.select().where(Customer.phone == phone).order_by(Customer.id).first()
+    """The customer with this phone; one merged into another gives the one kept. Never for a
+    masked number, whose digits name nobody."""
+    if is_masked_phone(phone):
+        return None
+    found = (
+        Customer.select()
+        .where(Customer.phone == phone)
+        .order_by(Customer.merged_into.is_null(False), Customer.id)
+        .first()
+    )
+    while found is not None and found.merged_into_id:
+        found = Customer.get_or_none(Customer.id == found.merged_into_id)
+    return found
+
+
+def find_customer_by_buyer(platform: str, buyer_id: str) -> Customer | None:
+    """The customer who bought before under this ID on this platform (the latest sale's)."""
+    if not buyer_id:
+        return None
+    sale = (
+        SaleRef.select(SaleRef.customer)
+        .where((SaleRef.buyer_id == buyer_id) & (SaleRef.platform == platform))
+        .order_by(SaleRef.id.desc())
+        .first()
+    )
+    return Customer.get_by_id(sale.customer_id) if sale else None
+
+
+def periods_received(ctx: Context, clean: CleanIntake) -> date | None:
+    """The received date the 7/15-day periods run from, when the shop's setting counts an
+    online order's periods from receipt; None: they run from the sale."""
+    is_online = online.is_online(
+        clean.channel.value,
+        clean.sale_channel.value,
+        clean.platform.value if clean.platform else None,
+    )
+    return online.periods_start(
+        ctx.settings.warranty.online_periods_from, online=is_online, received=clean.received
+    )
 
 
 def warranty_history(serial: str) -> tuple[int, int]:
@@ -304,29 +395,45 @@ def _entitlement(ctx: Context, clean: CleanIntake, product: Product | None, toda
         warranty_months=product.warranty_months if product else None,
         repair_days=days,
         warranty_repairs=repairs,
+        received=periods_received(ctx, clean),
     )
 
 
 def take_intake(ctx: Context, form: IntakeForm) -> Case:
     """Validate, then write customer, product, sale, case and detail record in one transaction."""
     require(ctx, Action.CASE_CREATE)
+    clean = validate_intake(from_catalogue(form), ctx.local(ctx.now()).date())
+    _check_device_fields(clean)
+    return record_intake(ctx, clean, parent_number=form.parent_number, assignee_id=form.assignee_id)
+
+
+def record_intake(
+    ctx: Context,
+    clean: CleanIntake,
+    *,
+    parent_number: str = "",
+    assignee_id: int | None = None,
+    source: str = "",
+) -> Case:
+    """Write an intake already validated (the desk's form, or a row of a platform's export:
+    `source` names where it came from, in the case's event) in one transaction."""
+    require(ctx, Action.CASE_CREATE)
     now = ctx.now()
     today = ctx.local(now).date()
-    clean = validate_intake(form, today)
-    _check_device_fields(clean)
     with write_transaction():
+        _check_refund_no(clean)
         customer = _customer(ctx, clean, now)
-        product = _product(clean)
+        product = _product(ctx, clean)
         sale = _sale(clean, customer, product)
         ent = _entitlement(ctx, clean, product, today)
         wf = workflows.workflow_for(clean.kind)
         status = wf.initial[1] if clean.on_site else wf.initial[0]
         year = ctx.local(now).year
         parent = None
-        if form.parent_number:
+        if parent_number:
             from app.services.casework.records import find_case
 
-            parent = find_case(form.parent_number)
+            parent = find_case(parent_number)
         promise = promise_due(
             now, ServiceClass(customer.service_class), ctx.settings.promise, ctx.tz.key
         )
@@ -349,14 +456,21 @@ def take_intake(ctx: Context, form: IntakeForm) -> Case:
             first_answer_due=first_answer_due(
                 now, ctx.settings.promise, promise=promise, tz=ctx.tz.key
             ),
-            assignee=form.assignee_id,
+            assignee=assignee_id,
             created_by=ctx.actor.id,
             created_at=now,
             updated_at=now,
             parent=parent,
             platform_refund_no=clean.platform_refund_no,
+            platform_reason=clean.platform_reason.value if clean.platform_reason else "",
         )
         detail: dict[str, Any] = {"kind": clean.kind, "customer": customer.id}
+        if source:
+            detail["source"] = source
+        if clean.platform is not None:  # codes only: the buyer's ID is personal data
+            detail["platform"] = clean.platform.value
+        if clean.platform_reason is not None:
+            detail["platform_reason"] = clean.platform_reason.value
         if clean.extra.get("warranty_months"):  # the product's warranty as the desk gave it
             detail["warranty_months"] = clean.extra["warranty_months"]
         same_order = order_cases(clean.order_no, exclude=case.id)
@@ -389,12 +503,39 @@ def take_intake(ctx: Context, form: IntakeForm) -> Case:
     return case
 
 
+def case_of_refund(platform: str, refund_no: str) -> Case | None:
+    """The case already taken for this platform's refund number (its natural key), or None."""
+    if not refund_no:
+        return None
+    query = Case.select().where(Case.platform_refund_no == refund_no)
+    if platform:
+        query = query.join(SaleRef, on=(Case.sale == SaleRef.id)).where(
+            SaleRef.platform == platform
+        )
+    return query.order_by(Case.id).first()
+
+
+def _check_refund_no(clean: CleanIntake) -> None:
+    """One platform refund, one case: the same refund number twice is a mistake or a re-import."""
+    platform = clean.platform.value if clean.platform else ""
+    existing = case_of_refund(platform, clean.platform_refund_no) if platform else None
+    if existing is not None:
+        raise DomainError(
+            "platform_refund_exists", number=clean.platform_refund_no, case=existing.number
+        )
+
+
 def _customer(ctx: Context, clean: CleanIntake, now: Any) -> Customer:
-    customer = find_customer_by_phone(clean.phone)
+    platform = clean.platform.value if clean.platform else ""
+    if is_masked_phone(clean.phone) or not clean.phone:
+        # The buyer is known by their ID there, never by a masked number's digits.
+        customer = find_customer_by_buyer(platform, clean.buyer_id)
+    else:
+        customer = find_customer_by_phone(clean.phone)
     if customer is None:
         customer = Customer.create(
             name=clean.name,
-            phone=clean.phone,
+            phone=clean.phone or None,
             address=clean.address,
             kind=(clean.customer_kind or CustomerKind.CONSUMER).value,
             service_class=(clean.service_class or ServiceClass.B).value,
@@ -425,26 +566,46 @@ def _filled(customer: Customer) -> list[str]:
     return [f for f in ("name", "phone", "address") if getattr(customer, f)]
 
 
-def _product(clean: CleanIntake) -> Product | None:
-    if not clean.product:
-        return None
-    product = Product.get_or_none(
-        (Product.name == clean.product) & (Product.model_spec == clean.model_spec)
+def _product(ctx: Context, clean: CleanIntake) -> Product | None:
+    """The catalogue's product (by barcode, or by name and model), or a new row for a product
+    typed here (in the catalogue only when the desk asked for it)."""
+    return intake_product(
+        ctx,
+        clean.product,
+        clean.model_spec,
+        category=clean.category.value if clean.category else None,
+        barcode=clean.barcode,
+        price=_unit_price(clean),
+        warranty_months=clean.extra.get("warranty_months"),  # the maker's, when longer
+        add=clean.add_to_catalogue,
     )
-    months = clean.extra.get("warranty_months")  # the maker's, when longer than the law's
-    if product is None:
-        product = Product.create(
-            name=clean.product,
-            model_spec=clean.model_spec,
-            category=(clean.category or Category.OTHER).value,
-            price=_unit_price(clean) or Decimal("0"),
-            unit="台" if (clean.category or Category.OTHER) is Category.PHONE else "件",
-            warranty_months=months,
+
+
+def from_catalogue(form: IntakeForm) -> IntakeForm:
+    """The form with the product line the catalogue knows for its barcode, where the desk left
+    it blank (a scanned barcode is enough to name the product)."""
+    code = str(form.barcode or "").strip()
+    if not code or str(form.product or "").strip():
+        return form
+    try:
+        known = (
+            Product.select()
+            .where(Product.barcode == validate_barcode(code))
+            .order_by(Product.merged_into.is_null(False), Product.id)
+            .first()
         )
-    elif months and product.warranty_months != months:
-        product.warranty_months = months
-        product.save()
-    return product
+    except ValidationError:
+        return form  # validation names the field
+    while known is not None and known.merged_into_id:
+        known = Product.get_or_none(Product.id == known.merged_into_id)
+    if known is None:
+        return form
+    return replace(
+        form,
+        product=known.name,
+        model_spec=form.model_spec or known.model_spec,
+        category=form.category or known.category,
+    )
 
 
 def _unit_price(clean: CleanIntake) -> Decimal | None:
@@ -453,7 +614,10 @@ def _unit_price(clean: CleanIntake) -> Decimal | None:
 
 
 def _sale(clean: CleanIntake, customer: Customer, product: Product | None) -> SaleRef | None:
-    if not (clean.sold or clean.order_no or clean.invoice_no or clean.flags["gift"]):
+    online_facts = clean.platform or clean.buyer_id or clean.received
+    if not (
+        clean.sold or clean.order_no or clean.invoice_no or clean.flags["gift"] or online_facts
+    ):
         return None
     return SaleRef.create(
         customer=customer,
@@ -466,6 +630,9 @@ def _sale(clean: CleanIntake, customer: Customer, product: Product | None) -> Sa
         quantity=clean.qty,
         unit_price=_unit_price(clean),
         is_gift=clean.flags["gift"],
+        platform=clean.platform.value if clean.platform else "",
+        buyer_id=clean.buyer_id,
+        received_date=clean.received,
     )
 
 
@@ -546,7 +713,17 @@ def _rma(clean: CleanIntake, case: Case, product: Product | None, year: int) -> 
     return rma
 
 
-__all__ = ["IntakeForm", "take_intake", "validate_intake", "find_customer_by_phone"]
+__all__ = [
+    "CleanIntake",
+    "IntakeForm",
+    "record_intake",
+    "find_customer_by_buyer",
+    "find_customer_by_phone",
+    "take_intake",
+    "validate_intake",
+    "validate_platform",
+    "validate_platform_reason",
+]
 
 
 # Free text printed on the intake receipt and the repair ticket: 3,000-4,000 characters (or a

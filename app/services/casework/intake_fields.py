@@ -27,10 +27,13 @@ from app.i18n.labels import (
     CATEGORIES,
     CHANNELS,
     PAY_ROUTES,
+    PLATFORM_REASONS,
+    PLATFORMS,
     REASONS,
     REQUESTS,
     SEVERITIES,
 )
+from app.services.shop.products import validate_barcode
 
 #: The condition on receipt, ticked in front of the customer (stored as words on the ticket).
 CONDITIONS: dict[str, str] = {
@@ -61,9 +64,10 @@ CUSTOMER_KINDS = (
     ("dealer", N_("Dealer")),
     ("business", N_("Business")),
 )
+# "tmall" (before v11) is still accepted and read: it is an online sale on Taobao/Tmall.
 SALE_CHANNELS = (
     ("store", N_("In store")),
-    ("tmall", N_("Tmall/Taobao")),
+    ("online", N_("Online shop")),
     ("wechat", N_("WeChat")),
     ("phone", N_("Phone order")),
     ("other", N_("Other")),
@@ -91,7 +95,8 @@ def _choices(table: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
 
 
 def _phone(value: str) -> object:
-    return validate_phone(value)
+    # A masked number is refused by the service unless the buyer's ID is given with it.
+    return validate_phone(value, masked=True)
 
 
 def _serial(value: str) -> object:
@@ -102,8 +107,16 @@ def _months(value: str) -> object:
     return validate_qty(value, "warranty_months", minimum=1, maximum=120)
 
 
+def _barcode(value: str) -> object:
+    return validate_barcode(value)
+
+
 def _date(value: str) -> object:
     return validate_date(value, "sold")
+
+
+def _received(value: str) -> object:
+    return validate_date(value, "received")
 
 
 CUSTOMER_FIELDS: tuple[FieldSpec, ...] = (
@@ -184,6 +197,13 @@ DESCRIPTION_FIELD = FieldSpec(
 
 PRODUCT_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec(
+        "barcode",
+        N_("Barcode/SKU"),
+        check=_barcode,
+        width=10,
+        hint=N_("Scan: fills the product"),
+    ),
+    FieldSpec(
         "product",
         N_("Product"),
         kind="combo",
@@ -237,18 +257,60 @@ PRODUCT_FIELDS: tuple[FieldSpec, ...] = (
         printed=("rma", "warranty-card"),
     ),
     FieldSpec(
-        "platform_refund_no",
-        N_("Platform refund no."),
-        width=10,
-        cli="--platform-refund",
-    ),
-    FieldSpec(
         "sale_channel",
         N_("Sold via"),
         kind="choice",
         choices=SALE_CHANNELS,
         default="store",
         width=10,
+    ),
+    # A product typed here that the catalogue does not know yet goes into it (with the barcode,
+    # price and warranty typed); otherwise it is kept for this case only.
+    FieldSpec("add_to_catalogue", N_("Add to the catalogue"), kind="check", default=False),
+)
+
+#: An online-shop order (shown when the channel or the sale is online): the platform, the buyer's
+#: ID there, the platform's refund number and reason, and the day the buyer received the goods,
+#: from which the 7/15-day periods may run (setting `warranty.online_periods_from`).
+ONLINE_FIELDS: tuple[FieldSpec, ...] = (
+    FieldSpec(
+        "platform",
+        N_("Platform"),
+        kind="choice",
+        choices=_choices(PLATFORMS),
+        width=10,
+        printed=("intake", "rma", "warranty-card"),
+    ),
+    FieldSpec(
+        "buyer_id",
+        N_("Buyer ID"),
+        width=10,
+        cli="--buyer",
+        hint=N_("ID or nickname"),
+        printed=("rma",),
+    ),
+    FieldSpec(
+        "platform_refund_no",
+        N_("Refund no."),  # in the online order's box: the platform's
+        width=10,
+        cli="--platform-refund",
+        printed=("rma",),
+    ),
+    FieldSpec(
+        "platform_reason",
+        N_("Platform's reason"),
+        kind="choice",
+        choices=_choices(PLATFORM_REASONS),
+        width=10,
+        printed=("rma",),  # the receipt prints the case's reason it fills
+    ),
+    FieldSpec(
+        "received",
+        N_("Signed for"),
+        check=_received,
+        hint=N_("e.g. 2026-03-05"),
+        width=10,
+        printed=("rma", "warranty-card"),
     ),
 )
 
@@ -382,6 +444,7 @@ def fields() -> tuple[FieldSpec, ...]:
         SEVERITY_FIELD,
         DESCRIPTION_FIELD,
         *PRODUCT_FIELDS,
+        *ONLINE_FIELDS,
         *FLAG_FIELDS,
         ACCESSORIES_FIELD,
         CONDITION_NOTE,
@@ -418,6 +481,8 @@ SLIP_KEYS: dict[str, tuple[str, ...]] = {
     "channel": ("channel",),
     "severity": ("severity",),
     "description": ("description", "fault"),
+    "barcode": (),
+    "add_to_catalogue": (),
     "product": ("product_name", "device"),
     "model_spec": ("product_spec", "device"),
     "warranty_months": ("warranty_months",),
@@ -429,6 +494,10 @@ SLIP_KEYS: dict[str, tuple[str, ...]] = {
     "invoice_no": ("invoice_no",),
     "platform_refund_no": ("platform_refund_no",),
     "sale_channel": ("sale_channel",),
+    "platform": ("platform",),
+    "buyer_id": ("buyer_id",),
+    "platform_reason": ("platform_reason",),
+    "received": ("order_received",),
     "man_made": (),
     "gift": (),
     "unused": (),

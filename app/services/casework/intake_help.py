@@ -11,10 +11,11 @@ import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 
 from app import paths
-from app.domain import kinds
+from app.domain import kinds, online
 from app.domain.codes import Category, Reason, ServiceClass
 from app.domain.errors import FieldError, ValidationError
 from app.domain.rules.eligibility import Eligibility, return_eligibility
@@ -29,8 +30,10 @@ from app.domain.validation import (
 from app.services.casework.intake import (
     IntakeForm,
     find_customer_by_phone,
+    from_catalogue,
     take_intake,
     validate_intake,
+    validate_platform,
     warranty_history,
 )
 from app.services.casework.records import find_case
@@ -80,6 +83,9 @@ class ProductChoice:
     name: str
     model_spec: str
     category: str
+    price: Decimal | None = None  # the catalogue's (None: a product typed at the desk)
+    warranty_months: int | None = None
+    barcode: str = ""
 
 
 @dataclass(frozen=True)
@@ -238,12 +244,50 @@ def sale_lookup(ctx: Context, serial: str) -> KnownSale | None:
 
 
 def product_choices(ctx: Context, text: str = "", *, limit: int = 15) -> list[ProductChoice]:
-    """Known products whose name or model contains the text, for the autocomplete list."""
+    """Known products whose name or model contains the text (or whose barcode starts with it),
+    for the autocomplete list: the catalogue's first, then those typed at the desk before."""
     text = (text or "").strip()[:60]
-    query = Product.select().order_by(Product.name, Product.model_spec).limit(limit)
+    query = (
+        Product.select()
+        .where(Product.merged_into.is_null())
+        .order_by(Product.active.desc(), Product.name, Product.model_spec)
+        .limit(limit)
+    )
     if text:
-        query = query.where(Product.name.contains(text) | Product.model_spec.contains(text))
-    return [ProductChoice(p.name, p.model_spec, p.category) for p in query]
+        query = query.where(
+            Product.name.contains(text)
+            | Product.model_spec.contains(text)
+            | Product.barcode.startswith(text)
+        )
+    return [_choice(p) for p in query]
+
+
+def _choice(p: Product) -> ProductChoice:
+    return ProductChoice(
+        p.name,
+        p.model_spec,
+        p.category,
+        price=Decimal(p.price) if p.active else None,
+        warranty_months=p.warranty_months,
+        barcode=p.barcode,
+    )
+
+
+def barcode_lookup(ctx: Context, code: str) -> ProductChoice | None:
+    """The catalogue's product for a scanned or typed barcode (None: not known)."""
+    from app.services.shop.products import product_by_barcode
+
+    found = product_by_barcode(ctx, code)
+    if found is None:
+        return None
+    return ProductChoice(
+        found.name,
+        found.model_spec,
+        found.category,
+        price=found.price,
+        warranty_months=found.warranty_months,
+        barcode=found.barcode,
+    )
 
 
 def _known_product(name: str, model_spec: str) -> Product | None:
@@ -253,7 +297,15 @@ def _known_product(name: str, model_spec: str) -> Product | None:
     exact = Product.get_or_none(
         (Product.name == name) & (Product.model_spec == (model_spec or "").strip())
     )
-    return exact or Product.select().where(Product.name == name).order_by(Product.id).first()
+    found = exact or (
+        Product.select()
+        .where(Product.name == name)
+        .order_by(Product.merged_into.is_null(False), Product.id)
+        .first()
+    )
+    while found is not None and found.merged_into_id:
+        found = Product.get_or_none(Product.id == found.merged_into_id)
+    return found
 
 
 def _quiet(fn, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202 - a validator or None
@@ -263,11 +315,30 @@ def _quiet(fn, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202 - a val
         return None
 
 
+def _preview_received(
+    ctx: Context, form: IntakeForm, sold: date | None, today: date
+) -> date | None:
+    """The received date the short periods would run from, as `take_intake` decides it."""
+    if not form.received or sold is None:
+        return None
+    received = _quiet(validate_date, form.received, "received", not_after=today)
+    if received is None or received < sold:
+        return None
+    platform = _quiet(validate_platform, form.platform) if form.platform else None
+    is_online = online.is_online(
+        form.channel, form.sale_channel, platform.value if platform else None
+    )
+    return online.periods_start(
+        ctx.settings.warranty.online_periods_from, online=is_online, received=received
+    )
+
+
 def preview(ctx: Context, form: IntakeForm) -> IntakePreview:
     """Rights, eligibility and promise date for what has been typed so far; never writes and
     never refuses: a field that is not valid yet is simply left out."""
     now = ctx.now()
     today = ctx.local(now).date()
+    form = from_catalogue(form)
     product = _known_product(form.product, form.model_spec)
     category = (
         _quiet(validate_choice, form.category, "category", Category) if form.category else None
@@ -302,6 +373,7 @@ def preview(ctx: Context, form: IntakeForm) -> IntakePreview:
             warranty_months=product.warranty_months if product else None,
             repair_days=days,
             warranty_repairs=repairs,
+            received=_preview_received(ctx, form, sold, today),
         )
     # "May the goods come back?" is worth showing for the kinds where goods or money go back.
     spec = kinds.find(form.kind)
@@ -508,6 +580,7 @@ __all__ = [
     "PastCase",
     "ProductChoice",
     "attach_photos",
+    "barcode_lookup",
     "check_photos",
     "customer_lookup",
     "parse_appointment",

@@ -6,7 +6,7 @@ import re
 from datetime import datetime
 from decimal import Decimal
 
-from app.domain import workflows
+from app.domain import online, workflows
 from app.domain.codes import MoneyKind
 from app.domain.errors import DomainError, ValidationError
 from app.domain.numbering import Series, parse_number
@@ -309,6 +309,12 @@ def case_value(case: Case) -> Decimal | None:
     return max(lines, case.amount) if case.amount is not None else lines
 
 
+def _platform(sale: SaleRef) -> str:
+    """The sale's platform code ("" when it was not online; an old "tmall" sale: Taobao)."""
+    found = online.sale_platform(sale.channel, sale.platform)
+    return found.value if found else ""
+
+
 def order_cases(order_no: str, *, exclude: int | None = None) -> list[Case]:
     """Every case taken on a sale with this order number (oldest first)."""
     key = (order_no or "").strip()
@@ -418,6 +424,9 @@ def case_detail(case: Case, ctx: Context) -> CaseDetail:
                 quantity=case.sale.quantity,
                 unit_price=case.sale.unit_price,
                 is_gift=case.sale.is_gift,
+                platform=_platform(case.sale),
+                buyer_id=case.sale.buyer_id,
+                received_date=case.sale.received_date,
             )
             if case.sale_id
             else None
@@ -466,6 +475,7 @@ def case_detail(case: Case, ctx: Context) -> CaseDetail:
         refunded_total=refunded_total(case),
         events=events_of(case),
         platform_refund_no=case.platform_refund_no,
+        platform_reason=case.platform_reason,
         same_order=[
             c.number
             for c in order_cases(case.sale.order_no if case.sale_id else "", exclude=case.id)
@@ -495,6 +505,16 @@ def find_customer(key: str) -> Customer:
         .where((Customer.phone == phone) | (Customer.phone2 == phone))
         .order_by(Customer.id)
     )
+    # A duplicate merged into another customer is that customer now.
+    kept = {c.id: c for c in matches if not c.merged_into_id}
+    for c in matches:
+        if c.merged_into_id and c.merged_into_id not in kept:
+            target = Customer.get_or_none(Customer.id == c.merged_into_id)
+            while target is not None and target.merged_into_id:
+                target = Customer.get_or_none(Customer.id == target.merged_into_id)
+            if target is not None:
+                kept[target.id] = target
+    matches = sorted(kept.values(), key=lambda c: c.id)
     if not matches:
         raise NotFound("customer", key)
     if len(matches) > 1:

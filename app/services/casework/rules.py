@@ -6,6 +6,7 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
+from app.domain import online
 from app.domain.codes import Category
 from app.domain.errors import ValidationError
 from app.domain.rules.entitlement import Entitlement, decide_entitlement
@@ -68,8 +69,24 @@ def warranty_end(ctx: Context, detail: Any) -> date | None:
         ctx.settings.warranty,
         gift=sale.is_gift,
         warranty_months=product.warranty_months,
+        received=received_for_periods(ctx, sale),
     )
     return ent.warranty_until
+
+
+def received_for_periods(ctx: Context, sale: Any) -> date | None:
+    """A stored sale's received date when the shop counts an online order's 7/15-day periods
+    from it (`warranty.online_periods_from`), else None (they run from the sale)."""
+    received = getattr(sale, "received_date", None)
+    if received is None or sale.sale_date is None or received < sale.sale_date:
+        return None
+    is_online = online.is_online(
+        sale_channel=sale.channel, platform=getattr(sale, "platform", "") or None
+    )
+    start = online.periods_start(
+        ctx.settings.warranty.online_periods_from, online=is_online, received=received
+    )
+    return start if start is not None and start <= max(sale.sale_date, ctx.today()) else None
 
 
 def update_settings(ctx: Context, changes: dict[str, Any]) -> Settings:

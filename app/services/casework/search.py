@@ -168,7 +168,9 @@ def _indexed_search(ctx: Context, text: str, limit: int) -> list[Hit]:
     hits = [_case_hit(r) for r in rows]
     room = max(0, limit - len(hits))
     if room:
-        customers = Customer.select().where(Customer.id.in_(_customer_ids(text, room)))
+        customers = Customer.select().where(
+            Customer.id.in_(_customer_ids(text, room)) & Customer.merged_into.is_null()
+        )
         for c in sorted(customers, key=lambda c: c.id, reverse=True):
             hits.append(_customer_hit(c))
     return hits
@@ -212,7 +214,7 @@ def search(ctx: Context, text: str, *, limit: int = 12) -> list[Hit]:
     if room:
         customers = (
             Customer.select()
-            .where(customer_condition(text))
+            .where(customer_condition(text) & Customer.merged_into.is_null())
             .order_by(Customer.updated_at.desc())
             .limit(room)
         )

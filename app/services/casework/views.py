@@ -71,6 +71,11 @@ class SaleView:
     quantity: int
     unit_price: Decimal | None
     is_gift: bool = False
+    # An online order: the platform (codes.Platform, "" when not online; an old "tmall" sale
+    # reads as "taobao"), the buyer's ID there and the day the goods were received (签收).
+    platform: str = ""
+    buyer_id: str = ""
+    received_date: date | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -293,6 +298,7 @@ class CaseDetail:
     refunded_total: Decimal
     events: list[EventView]
     platform_refund_no: str = ""
+    platform_reason: str = ""  # codes.PlatformReason, "" when none was given
     same_order: list[str] = dataclasses.field(default_factory=list)  # other cases of the order
 
     def to_dict(self) -> dict[str, Any]:

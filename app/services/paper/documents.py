@@ -256,7 +256,8 @@ def _case_values(ctx: Context, d: CaseDetail, f: _Fmt, *, mask: bool) -> dict[st
         "order_no": s.order_no if s else "",
         "invoice_no": s.invoice_no if s else "",
         "sale_date": f.day(s.sale_date) if s else "",
-        "sale_channel": s.channel if s else "",
+        "sale_channel": f.label(labels.SALE_CHANNELS, s.channel) if s else "",
+        **_online_values(d, f),
         "quantity": s.quantity if s else "",
         "unit_price": f.money(s.unit_price) if s else "",
         "amount": f.money(d.amount),
@@ -267,6 +268,9 @@ def _case_values(ctx: Context, d: CaseDetail, f: _Fmt, *, mask: bool) -> dict[st
         "created_by": d.created_by,
         "assignee": d.assignee or "",
         "warranty_status": _warranty_status(d, f),
+        # Empty unless the case has a repair ticket (its values replace it): the intake
+        # receipt's "device handed over" block is printed `when = "{repair_number}"`.
+        "repair_number": "",
     }
 
 
@@ -699,6 +703,19 @@ def _repair_records(d: CaseDetail, f: _Fmt) -> list[dict[str, Any]]:
     ]
 
 
+def _online_values(d: CaseDetail, f: _Fmt) -> dict[str, Any]:
+    """An online order's platform, buyer, refund number and reason, and the received date: all
+    empty for a sale that was not online (the slips' "online order" block is then left out)."""
+    s = d.sale
+    return {
+        "platform": f.label(labels.PLATFORMS, s.platform) if s else "",
+        "buyer_id": s.buyer_id if s else "",
+        "order_received": f.day(s.received_date) if s else "",
+        "platform_refund_no": d.platform_refund_no,
+        "platform_reason": f.label(labels.PLATFORM_REASONS, d.platform_reason),
+    }
+
+
 def _sale_card_values(ctx: Context, sale: Any, f: _Fmt) -> dict[str, Any]:
     """A warranty card for a sale registered at the counter (no case)."""
     c = sale.customer
@@ -717,6 +734,8 @@ def _sale_card_values(ctx: Context, sale: Any, f: _Fmt) -> dict[str, Any]:
         "invoice_no": sale.invoice_no,
         "sale_date": f.day(sale.sale_date),
         "unit_price": f.money(sale.unit_price),
+        "platform": f.label(labels.PLATFORMS, getattr(sale, "platform", "")),
+        "order_received": f.day(getattr(sale, "received_date", None)),
         **_warranty_values(SimpleNamespace(product=p, sale=sale, entitlement=None), f),
     }
 

@@ -96,6 +96,9 @@ def export_customer(ctx: Context, key: str) -> dict[str, Any]:
                 "quantity": s.quantity,
                 "unit_price": s.unit_price,
                 "product": s.product.name if s.product_id else "",
+                "platform": s.platform,
+                "buyer_id": s.buyer_id,
+                "received_date": s.received_date,
             }
             for s in sales
         ],
@@ -188,8 +191,20 @@ def erase_customer(ctx: Context, key: str, *, confirm_owner: bool) -> dict[str, 
     if is_erased(customer):
         raise DomainError("already_erased", customer=f"#{customer.id}")
     label = ERASED_NAME.format(id=customer.id)
-    needles = [(n, "***") for n in (customer.phone, customer.phone2, customer.address) if n]
-    needles += [(customer.name, label)] if len(customer.name) >= 2 else []
+    # Records of the same person merged into this one still hold their old details: they go too.
+    merged = _merged_into(customer.id)
+    needles = []
+    for person in (customer, *merged):
+        needles += [(n, "***") for n in (person.phone, person.phone2, person.address) if n]
+        needles += [(person.name, label)] if len(person.name) >= 2 else []
+    # The buyer's ID on a platform (an online order) names them as well as their name does.
+    buyers = {
+        s.buyer_id
+        for s in SaleRef.select(SaleRef.buyer_id).where(
+            (SaleRef.customer.in_([p.id for p in (customer, *merged)])) & (SaleRef.buyer_id != "")
+        )
+    }
+    needles += [(b, "***") for b in buyers if len(b) >= 2 and b != customer.name]
     needles.sort(key=lambda pair: len(pair[0]), reverse=True)  # "张三丰" before "张三"
     backup = backup_now(ctx, "before-erase", thin_old=False).path
     slips = _customer_slips(ctx, customer)
@@ -203,6 +218,18 @@ def erase_customer(ctx: Context, key: str, *, confirm_owner: bool) -> dict[str, 
         customer.notes = ""
         customer.updated_at = ctx.now()
         customer.save()
+        for person in merged:
+            Customer.update(
+                name=ERASED_NAME.format(id=person.id),
+                phone=None,
+                phone2=None,
+                address="",
+                notes="",
+                updated_at=ctx.now(),
+            ).where(Customer.id == person.id).execute()
+        SaleRef.update(buyer_id="").where(
+            SaleRef.customer.in_([p.id for p in (customer, *merged)])
+        ).execute()
         for case in Case.select().where(Case.customer == customer):
             changed_records += _scrub_record(case, CASE_TEXT, needles)
             ticket = RepairTicket.get_or_none(RepairTicket.case == case)
@@ -225,7 +252,8 @@ def erase_customer(ctx: Context, key: str, *, confirm_owner: bool) -> dict[str, 
             customer,
             "erased",
             {
-                "fields": ["name", "phone", "phone2", "address", "notes"],
+                "fields": ["name", "phone", "phone2", "address", "notes", "buyer_id"],
+                "merged": [p.id for p in merged],
                 "texts": changed_records,
                 "slips": gone,
             },
@@ -241,6 +269,18 @@ def erase_customer(ctx: Context, key: str, *, confirm_owner: bool) -> dict[str, 
         "slips": len(gone) - left,
         "slips_left": left,
     }
+
+
+def _merged_into(customer_id: int) -> list[Customer]:
+    """Every customer record merged into this one, directly or through another."""
+    found: list[Customer] = []
+    todo = [customer_id]
+    while todo:
+        rows = list(Customer.select().where(Customer.merged_into.in_(todo)))
+        rows = [r for r in rows if r.id not in {f.id for f in found}]
+        found += rows
+        todo = [r.id for r in rows]
+    return found
 
 
 def _scrub_record(record: Any, fields: tuple[str, ...], needles: list[tuple[str, str]]) -> int:

@@ -22,6 +22,7 @@ class Action(StrEnum):
     # parts bought in, adjusted (count, damage, loss), sent back; the parts and suppliers lists
     STOCK = "stock.manage"
     DEALER_DEPOSIT = "dealer.deposit"  # money a dealer pays onto their account
+    CATALOGUE = "catalogue.edit"  # change or merge the products catalogue (prices, warranty)
     CLAIM = "claim.manage"
     CUSTOMER_EDIT = "customer.edit"
     CASE_CORRECT = "case.correct"  # what intake recorded wrongly (sale date, amount …)
@@ -62,6 +63,7 @@ MANAGER_EXTRA = frozenset(
         Action.CASE_CORRECT,
         Action.STOCK,
         Action.DEALER_DEPOSIT,
+        Action.CATALOGUE,
         Action.REPORT,
         Action.AUDIT,
     }

@@ -39,8 +39,12 @@ ACTIONS = ("add", "update", "same")
 
 # kind -> "module:attribute" of its Table. Imported only when asked for.
 TABLES: dict[str, str] = {
+    "products": "app.services.shop.products:PRODUCTS",
+    "customers": "app.services.casework.customers:CUSTOMERS",
+    "dealers": "app.services.casework.customers:DEALERS",
     "parts": "app.services.shop.stock_tables:PARTS",
     "suppliers": "app.services.shop.stock_tables:SUPPLIERS",
+    "platform-orders": "app.services.casework.platform_orders:PLATFORM_ORDERS",
 }
 
 

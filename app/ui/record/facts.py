@@ -18,6 +18,8 @@ from app.i18n.labels import (
     MONEY_KINDS,
     PARTIES,
     PAY_ROUTES,
+    PLATFORM_REASONS,
+    PLATFORMS,
     REASONS,
     REQUESTS,
     SEVERITIES,
@@ -75,7 +77,14 @@ def product_rows(ctx: Context, d: CaseDetail) -> Rows:
         )
     if d.sale and d.sale.is_gift:
         rows.append((_("Gift"), _("yes: no warranty on this sale")))
+    if d.sale and d.sale.platform:  # an online order: where, who, and when it was received
+        rows.append((_("Platform"), label(PLATFORMS, d.sale.platform)))
+        rows.append((_("Buyer ID"), d.sale.buyer_id))
+        received = d.sale.received_date
+        rows.append((_("Signed for"), received.isoformat() if received else ""))
     rows.append((_("Platform refund no."), d.platform_refund_no))
+    if d.platform_reason:
+        rows.append((_("Platform's reason"), label(PLATFORM_REASONS, d.platform_reason)))
     if d.same_order:
         rows.append((_("Same order"), ", ".join(d.same_order)))
     rows.append((_("Channel"), label(CHANNELS, d.channel)))

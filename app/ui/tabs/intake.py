@@ -17,7 +17,9 @@ from typing import Any
 import ttkbootstrap as ttk
 
 from app.domain import kinds as case_kinds
+from app.domain.codes import PlatformReason
 from app.domain.errors import ValidationError
+from app.domain.online import REASON_MEANS
 from app.i18n import _
 from app.i18n.labels import KINDS, label
 from app.i18n.messages import field_message
@@ -26,6 +28,8 @@ from app.services.casework.cases import show_case
 from app.services.casework.intake import IntakeForm
 from app.services.casework.intake_help import (
     KnownSale,
+    ProductChoice,
+    barcode_lookup,
     check_photos,
     customer_lookup,
     parse_appointment,
@@ -157,6 +161,7 @@ class IntakeTab(ttk.Frame):
             self.severity_form,
             self.description_form,
             self.product_form,
+            self.online_form,
             self.condition_form,
             self.device_form,
             self.site_form,
@@ -212,7 +217,7 @@ class IntakeTab(ttk.Frame):
         for c in range(4):
             kinds.columnconfigure(c, weight=1, uniform="kind")
         self.request_form = _Form(
-            box, spec.REQUEST_FIELDS, columns=2, on_change=lambda _n: self._schedule_preview()
+            box, spec.REQUEST_FIELDS, columns=2, on_change=self._request_changed
         )
         self.request_form.pack(fill="x")
         self.severity_form = _Form(box, [spec.SEVERITY_FIELD], columns=2)
@@ -234,7 +239,17 @@ class IntakeTab(ttk.Frame):
         self.product_form.pack(fill="x")
         product = self.product_form.widgets["product"]
         product.configure(postcommand=self._suggest_products)  # type: ignore[call-arg]
-        flags = ttk.Frame(box)
+        # An online order's platform, buyer, refund number and reason, received date: shown
+        # when the request comes from the online queue or the goods were sold online.
+        self.online_box = ttk.Labelframe(box, text=" " + _("Online order") + " ", padding=(6, 2))
+        self.online_form = _Form(
+            self.online_box,
+            spec.ONLINE_FIELDS,
+            columns=2,
+            on_change=self._online_changed,
+        )
+        self.online_form.pack(fill="x")
+        self.flags_box = flags = ttk.Frame(box)
         flags.pack(fill="x", pady=(4, 2))
         self.flag_vars: dict[str, tk.BooleanVar] = {}
         self.flag_buttons: dict[str, ttk.Checkbutton] = {}
@@ -477,7 +492,39 @@ class IntakeTab(ttk.Frame):
         if name in ("phone", "service_class"):
             self._schedule_preview()
 
+    def _request_changed(self, name: str) -> None:
+        if name == "channel":
+            self._show_online()
+        self._schedule_preview()
+
+    def is_online(self) -> bool:
+        """The request comes from the online-shop queue, or the goods were sold online."""
+        return self.request_form.get("channel") == "online_shop" or self.product_form.get(
+            "sale_channel"
+        ) in ("online", "tmall")
+
+    def _online_changed(self, name: str) -> None:
+        sold_in_store = self.product_form.get("sale_channel") in ("", "store")
+        if name == "platform" and self.online_form.get("platform") and sold_in_store:
+            self.product_form.set("sale_channel", "online")  # sold on that platform
+        if name == "platform_reason":  # the platform's reason says the case's, unless typed
+            code = self.online_form.get("platform_reason")
+            if code:
+                self._fill(self.request_form, "reason", REASON_MEANS[PlatformReason(code)][0])
+        self._schedule_preview()
+
+    def _show_online(self) -> None:
+        if self.is_online():
+            if not self.online_box.winfo_manager():
+                self.online_box.pack(fill="x", pady=(4, 0), before=self.flags_box)
+        else:
+            self.online_box.pack_forget()
+
     def _product_changed(self, name: str) -> None:
+        if name == "barcode":
+            self._later("barcode", self.LOOKUP_MS, self.lookup_barcode)
+        if name == "sale_channel":
+            self._show_online()
         if name == "product":
             self._product_picked()
         if name == "serial":
@@ -602,8 +649,38 @@ class IntakeTab(ttk.Frame):
         if choice is not None:
             self._fill(self.product_form, "model_spec", choice.model_spec)
             self._fill(self.product_form, "category", choice.category)
+            self._fill_catalogue(choice)
+
+    def _fill_catalogue(self, choice: ProductChoice) -> None:
+        """The catalogue's price and warranty (and barcode) for a product it knows."""
+        form = self.product_form
+        if choice.barcode:
+            self._fill(form, "barcode", choice.barcode)
+        if choice.price is not None and choice.price > 0:
+            self._fill(form, "amount", f"{choice.price:.2f}")
+        if choice.warranty_months:
+            self._fill(form, "warranty_months", str(choice.warranty_months))
+
+    def lookup_barcode(self) -> ProductChoice | None:
+        """A scanned or typed barcode the catalogue knows fills the product line: name, model,
+        category, price and warranty (fields the desk typed by hand are never overwritten)."""
+        code = self.product_form.get("barcode").strip()
+        if len(code) < 4:
+            return None
+        got = self.desk.read(barcode_lookup, code)
+        choice = got.value if got.ok else None
+        if choice is None:
+            return None
+        form = self.product_form
+        self._fill(form, "product", choice.name)
+        self._fill(form, "model_spec", choice.model_spec)
+        self._fill(form, "category", choice.category)
+        self._fill_catalogue(choice)
+        self._schedule_preview()
+        return choice
 
     def update_preview(self) -> None:
+        self._show_online()
         got = self.desk.read(preview, self.collect())
         if got.ok:
             self.entitlement.show(got.value, tz_local=self.desk.ctx.local)
@@ -627,6 +704,8 @@ class IntakeTab(ttk.Frame):
         values: dict[str, Any] = {"kind": kind.code}
         for form in (self.customer_form, self.request_form, self.product_form):
             values.update(form.values())
+        if self.is_online():
+            values.update(self.online_form.values())
         values.update(self.description_form.values())
         if kind.asks_severity:
             values.update(self.severity_form.values())
@@ -800,12 +879,14 @@ class IntakeTab(ttk.Frame):
             self.severity_form,
             self.description_form,
             self.product_form,
+            self.online_form,
             self.condition_form,
             self.device_form,
             self.site_form,
         ):
             form.clear()
         self._auto.clear()
+        self._show_online()
         for f in spec.FLAG_FIELDS:
             self.flag_vars[f.name].set(bool(f.default))
         for var in (

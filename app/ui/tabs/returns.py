@@ -16,6 +16,7 @@ from app.services.remedies.return_help import (
 )
 from app.services.remedies.returns import goods_owed
 from app.ui.desk import Desk
+from app.ui.lists.transfer import ImportExportBar
 from app.ui.tabs.base import BrowseTab
 
 #: The chips of the counts strip, in order: (key in STRIP_STATUSES, label).
@@ -90,10 +91,25 @@ class ReturnsTab(BrowseTab):
             button.grid(row=0, column=i, sticky="we", padx=(0 if i == 0 else 6, 0))
             strip.columnconfigure(i, weight=1, uniform="chips")
             self.chips[key] = button
+        # A platform's after-sales export (Taobao/Tmall 千牛 退款管理 → 批量导出) in as cases,
+        # previewed row by row first; the online orders' cases out to Excel.
+        platform = ttk.Frame(left)
+        platform.pack(fill="x", pady=(0, 6))
+        ttk.Label(platform, text=_("Platform after-sales export:"), bootstyle="secondary").pack(
+            side="left"
+        )
+        self.platform_bar = ImportExportBar(
+            platform, self.desk, "platform-orders", on_done=self._imported
+        )
+        self.platform_bar.pack(side="left", padx=(8, 0))
         # 先补发: replacements shipped first whose old goods are not back, most overdue first.
         self.owed = WaitingList(left, self.show_record)
         # 002 §4.9: reports sent, the customer's reply awaited; silence closes the case.
         self.replies = WaitingList(left, self.show_record)
+
+    def _imported(self) -> None:
+        self.reload()
+        self.refresh_counts()
 
     def refresh_counts(self) -> None:
         if not self.winfo_exists():

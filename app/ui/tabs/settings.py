@@ -36,6 +36,7 @@ from app.ui.widgets.scrolling import ScrollFrame
 LANGUAGES = (("", N_("Follow the system")), ("zh", N_("Chinese (简体中文)")), ("en", N_("English")))
 THEMES = (("light", N_("Light")), ("dark", N_("Dark")))
 SLIP_LANGUAGES = (("zh", N_("Chinese (简体中文)")), ("en", N_("English")))
+PERIODS_FROM = (("sale", N_("The sale date")), ("received", N_("The received date")))
 DEFAULT_PRINTER = N_("System default printer")
 # Paths picked with a file or folder dialog: (dialog kind, file types).
 PICKERS: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
@@ -158,6 +159,8 @@ class SettingsTab(ttk.Frame):
             return Field(path, label, kind="choice", choices=THEMES, hint=hint, width=26)
         if path == "printing.slip_language":
             return Field(path, label, kind="choice", choices=SLIP_LANGUAGES, hint=hint, width=26)
+        if path == "warranty.online_periods_from":
+            return Field(path, label, kind="choice", choices=PERIODS_FROM, hint=hint, width=12)
         if path.startswith("printing.") and name in FORM_PRINTERS:
             return Field(
                 path, label, kind="choice", choices=self._printer_choices(value), hint=hint

@@ -1,0 +1,99 @@
+"""Picking one record of a list in a small dialog: the duplicate to merge into the one kept.
+
+The dialog searches as the desk types (through the list's own search service), shows the rows
+in a table and hands the chosen row to `on_pick`; it never writes anything itself.
+"""
+
+from __future__ import annotations
+
+import tkinter as tk
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import ttkbootstrap as ttk
+
+from app.i18n import _
+from app.ui.dialogs import place_over
+
+#: (column id, heading, width in pixels)
+Columns = Sequence[tuple[str, str, int]]
+
+
+class PickDialog(ttk.Toplevel):
+    """Search box, table, a line saying what will happen, and the confirm button."""
+
+    def __init__(
+        self,
+        master: tk.Misc,
+        title: str,
+        intro: str,
+        columns: Columns,
+        search: Callable[[str], list[Any]],
+        cells: Callable[[Any], Sequence[object]],
+        on_pick: Callable[[Any, str], bool],
+        *,
+        ok_text: str,
+        exclude: int | None = None,
+        reason: bool = False,
+    ) -> None:
+        super().__init__(title=title, transient=master.winfo_toplevel(), master=master)
+        self._search, self._cells, self._on_pick = search, cells, on_pick
+        self._exclude = exclude
+        self.rows: dict[str, Any] = {}
+        body = ttk.Frame(self, padding=12)
+        body.pack(fill="both", expand=True)
+        ttk.Label(body, text=intro, wraplength=560, justify="left").pack(anchor="w")
+        self.query = tk.StringVar(self)
+        entry = ttk.Entry(body, textvariable=self.query, width=40)
+        entry.pack(fill="x", pady=(8, 4))
+        entry.bind("<KeyRelease>", lambda _e: self.refresh(), add="+")
+        self.tree = ttk.Treeview(
+            body, columns=[c[0] for c in columns], show="headings", height=8, selectmode="browse"
+        )
+        for col, heading, width in columns:
+            self.tree.heading(col, text=heading, anchor="w")
+            self.tree.column(col, width=width, minwidth=40, stretch=True)
+        self.tree.pack(fill="both", expand=True)
+        self.tree.bind("<Double-1>", lambda _e: self.ok())
+        self.reason = tk.StringVar(self)
+        if reason:
+            row = ttk.Frame(body)
+            row.pack(fill="x", pady=(8, 0))
+            ttk.Label(row, text=_("Reason") + " *").pack(side="left", padx=(0, 6))
+            ttk.Entry(row, textvariable=self.reason).pack(side="left", fill="x", expand=True)
+        bar = ttk.Frame(body)
+        bar.pack(fill="x", pady=(10, 0))
+        self.ok_button = ttk.Button(bar, text=ok_text, bootstyle="warning", command=self.ok)
+        self.ok_button.pack(side="right")
+        ttk.Button(bar, text=_("Cancel"), bootstyle="secondary-outline", command=self.destroy).pack(
+            side="right", padx=(0, 8)
+        )
+        self.bind("<Escape>", lambda _e: self.destroy())
+        self.refresh()
+        self.after_idle(lambda: place_over(self, entry))
+
+    def refresh(self) -> None:
+        self.tree.delete(*self.tree.get_children())
+        self.rows.clear()
+        for row in self._search(self.query.get()):
+            if row.id == self._exclude:
+                continue
+            iid = str(row.id)
+            self.rows[iid] = row
+            self.tree.insert("", "end", iid=iid, values=[str(c) for c in self._cells(row)])
+
+    def choose(self, row_id: int) -> None:
+        """Select a row (tests and the keyboard)."""
+        iid = str(row_id)
+        if iid in self.rows:
+            self.tree.selection_set(iid)
+            self.tree.see(iid)
+
+    def ok(self) -> bool:
+        chosen = self.tree.selection()
+        if not chosen:
+            return False
+        if self._on_pick(self.rows[chosen[0]], self.reason.get()):
+            self.destroy()
+            return True
+        return False
