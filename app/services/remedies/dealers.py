@@ -129,7 +129,7 @@ def list_dealers(ctx: Context, text: str = "") -> list[DealerRow]:
     """Dealers by name; `text` matches name or phone."""
     query = (
         Customer.select()
-        .where(Customer.kind == CustomerKind.DEALER.value)
+        .where((Customer.kind == CustomerKind.DEALER.value) & Customer.merged_into.is_null())
         .order_by(Customer.name, Customer.id)
     )
     needle = str(text or "").strip()
