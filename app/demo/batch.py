@@ -178,6 +178,7 @@ class Batch(Script):
                 cost=Decimal(part.cost),
                 price=Decimal(part.price),
                 reorder_level=2,
+                fits="通用" if part.part_no.startswith("GEN-") else part.name.rsplit(" ", 1)[0],
                 location=f"{'AB'[i % 2]}-{i // 2 + 1:02d}",
             )
             stock_in(owner, part.part_no, part.stock, Decimal(part.cost), name, "期初采购入库")

@@ -47,7 +47,7 @@ class ListsTab(ttk.Frame):
                 value=section,
                 variable=self.nav_var,
                 bootstyle="primary-outline-toolbutton",
-                width=18,
+                width=21,  # "Spare parts and stock" whole in English
                 command=lambda s=section: self.show_section(s),
             )
             b.pack(fill="x", pady=2)
