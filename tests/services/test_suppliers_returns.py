@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 
 from app.services.actions import run as run_action
+from app.services.casework.cases import show_case
 from app.services.remedies import returns
 from app.services.shop import stock, suppliers
 from app.services.shop.context import Context
@@ -42,6 +43,7 @@ def test_a_supplier_liable_return_and_parts_show_on_the_supplier_statement(
     returns.decide_liability(ctx, number, "supplier", "来料不良", supplier="荣耀授权经销商")
     rma = ReturnAuth.get()
     assert rma.supplier.name == "荣耀授权经销商"
+    assert show_case(ctx, number).rma.supplier == "荣耀授权经销商"  # the record view names it
     # It pays back part now and the rest later, by bank.
     clock.advance(days=2)
     suppliers.book_recovery(ctx, "荣耀授权经销商", number, "200.00", "bank", "首笔")

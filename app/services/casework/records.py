@@ -253,6 +253,7 @@ def rma_view(r: ReturnAuth) -> RmaView:
         goods_due=r.goods_due,
         goods_waived_by=_user_name(r.goods_waived_by_id),
         goods_waived_reason=r.goods_waived_reason,
+        supplier=r.supplier.name if r.supplier_id else "",
     )
 
 

@@ -199,6 +199,7 @@ class RmaView:
     goods_due: date | None = None
     goods_waived_by: str | None = None
     goods_waived_reason: str = ""
+    supplier: str = ""  # the supplier a supplier-liable return goes back to
 
 
 @dataclasses.dataclass(frozen=True)

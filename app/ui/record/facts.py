@@ -194,7 +194,10 @@ def rma_rows(ctx: Context, d: CaseDetail) -> Rows:
             (_("Goods received"), _when(ctx, r.received_at)),
             (_("Inspection"), label(INSPECTION, r.inspection_result)),
             (_("Inspection report"), r.inspection_report),
-            (_("Liability"), label(LIABILITY, r.liability)),
+            (
+                _("Liability"),
+                " · ".join(t for t in (label(LIABILITY, r.liability), r.supplier) if t),
+            ),
             (_("Disposition"), label(DISPOSITIONS, r.disposition)),
             (_("Corrective action"), r.capa_corrective),
             (_("Preventive action"), r.capa_preventive),
