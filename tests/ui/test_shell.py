@@ -23,7 +23,7 @@ def test_only_the_front_tab_is_built_at_start_and_hidden_lists_wait(
 ) -> None:
     """Start-up builds the Intake tab only; a list hidden during a change reloads when shown."""
     assert [t for t in window.tabs if window.tabs.is_built(t)] == ["intake"]
-    assert len(window.notebook.tabs()) == len(window.tabs) == 7
+    assert len(window.notebook.tabs()) == len(window.tabs) == 8  # with the Lists tab
     repairs = window.show_tab("repairs")
     pump(window.root)
     shown = len(repairs.browser.rows)
