@@ -88,6 +88,7 @@ def test_the_statement_pdf_is_signed_and_carries_the_figures(
         number,
     ):
         assert expected in text, expected
+    assert "139****1288" in text and "13906571288" not in text  # handed out: the phone masked
     event = Event.get(Event.action == "statement_printed")
     assert (event.data["opening"], event.data["closing"]) == ("10000.00", "14200.00")
     # A changed byte breaks the signature.

@@ -14,6 +14,7 @@ from pathlib import Path
 from app.documents.fonts import cjk_font
 from app.documents.report_pdf import ReportDoc, ReportTable, render_report
 from app.domain.money import format_money
+from app.domain.validation import mask_phone
 from app.i18n import N_, _, current_language
 from app.services.paper.exports import write_atomic
 from app.services.remedies.dealers import DealerStatement, dealer_statement
@@ -87,7 +88,7 @@ def statement_document(ctx: Context, s: DealerStatement) -> ReportDoc:
         (_("Date"), _("What"), _("Case"), _("Note"), _("Amount"), _("Balance")),
         rows,
         widths=(1.3, 1.5, 1.2, 2.2, 1, 1),
-        align="lllrrr",
+        align="llllrr",
         empty=_("No movements in this period."),
     )
     shop = ctx.settings.shop
@@ -97,7 +98,7 @@ def statement_document(ctx: Context, s: DealerStatement) -> ReportDoc:
         period=period,
         meta=[
             (_("Dealer"), f"{s.name} (#{s.customer_id})"),
-            (_("Phone"), s.phone or "—"),
+            (_("Phone"), mask_phone(s.phone) if s.phone else "—"),  # handed out: masked
             (_("Period"), f"{period} ({shop.timezone})"),
             (_("Printed"), _("{when} by {who}").format(when=when, who=ctx.actor.display_name)),
             (_("Currency"), shop.currency),
