@@ -26,7 +26,7 @@ from app.store.models import Customer
 #: What a dealer's account movement was, as the statement names it.
 DEALER_REASONS = {
     "opening": N_("Opening balance"),  # brought in with the dealers list (import)
-    "deposit": N_("Deposit"),
+    "deposit": N_("Deposit paid in"),
     "deduction": N_("Deduction"),
     "liability": N_("Deduction: dealer liable"),
     "credit": N_("Credit for a return"),

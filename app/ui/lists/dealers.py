@@ -18,6 +18,7 @@ from app.services.remedies import dealers
 from app.ui.desk import Desk, Outcome
 from app.ui.dialogs import FormDialog
 from app.ui.lists.table_form import TableFormSection
+from app.ui.lists.transfer import ImportExportBar
 from app.ui.widgets.fields import Field, FormFrame
 
 COLUMNS = (
@@ -31,7 +32,10 @@ ROUTES = tuple((r, PAY_ROUTES[r]) for r in dealers.DEPOSIT_ROUTES)
 
 class DealersSection(TableFormSection):
     def __init__(self, master: tk.Misc, desk: Desk) -> None:
-        super().__init__(master, desk, COLUMNS, side_width=450)
+        super().__init__(master, desk, COLUMNS, side_width=490)
+        # The dealers list with opening balances (services.casework.customers: DEALERS).
+        self.transfer = ImportExportBar(self.bar, desk, "dealers", on_done=self.reload)
+        self.transfer.pack(side="left", padx=(0, 10))
         self.heading = ttk.Label(
             self.side, text=_("Choose a dealer"), font=("TkDefaultFont", 11, "bold")
         )
@@ -66,13 +70,13 @@ class DealersSection(TableFormSection):
         self.print_button = self.side_button(
             buttons, _("Print"), self.print_statement, bootstyle="primary-outline"
         )
-        self.summary = ttk.Label(period, text="", wraplength=420, justify="left")
+        self.summary = ttk.Label(period, text="", wraplength=460, justify="left")
         self.summary.pack(anchor="w", pady=(6, 0))
         cols = (
-            ("at", N_("Date"), 80, "w"),
-            ("what", N_("What"), 150, "w"),
-            ("amount", N_("Amount"), 90, "e"),
-            ("balance", N_("Balance"), 90, "e"),
+            ("at", N_("Date"), 78, "w"),
+            ("what", N_("What"), 205, "w"),
+            ("amount", N_("Amount"), 82, "e"),
+            ("balance", N_("Balance"), 82, "e"),
         )
         self.lines = ttk.Treeview(period, columns=[c[0] for c in cols], show="headings", height=6)
         for cid, heading, width, anchor in cols:
@@ -81,6 +85,11 @@ class DealersSection(TableFormSection):
         self.lines.pack(fill="both", expand=True, pady=(6, 0))
         self.dealer = ""
         self.dialog: Any = None
+
+    def screenshot_setup(self) -> None:
+        """The year so far, so the statement shows the demo's movements."""
+        self.date_from.set(self.desk.ctx.today().replace(month=1, day=1).isoformat())
+        super().screenshot_setup()
 
     def _money(self, value: Any) -> str:
         return format_money(value, self.desk.ctx.settings.shop.currency)
