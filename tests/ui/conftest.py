@@ -70,6 +70,16 @@ def pump(root: object, ms: int = 0) -> None:
         time.sleep(0.01)
 
 
+def press(root: object, sequence: str, widget: object = None) -> None:
+    """A key pressed at the counter: Tk delivers key events only to a window that has focus,
+    and after other tests the focus may be anywhere, so take it first."""
+    target = widget or root
+    root.focus_force()  # type: ignore[attr-defined]
+    target.focus_force()  # type: ignore[attr-defined]
+    pump(root)
+    target.event_generate(sequence)  # type: ignore[attr-defined]
+
+
 @pytest.fixture
 def demo_ctx(demo_template: Path, data_dir: Path, clock: Clock) -> Context:
     """The owner's context on a data folder with a small set of demo cases (a copy)."""

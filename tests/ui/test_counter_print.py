@@ -16,7 +16,7 @@ from app.services.shop.context import Context
 from app.services.shop.print_prefs import remember_printer
 from app.store.models import Event
 from tests.documents.test_printing import PRINTER, needs_cups
-from tests.ui.conftest import pump
+from tests.ui.conftest import press, pump
 
 
 def _wait_for_worker(window: Any, seconds: float = 60) -> None:
@@ -60,8 +60,7 @@ def test_one_key_saves_and_prints_the_receipt_and_the_repair_label(
     _remember(window, demo_ctx, "intake", PRINTER)
     _remember(window, window.desk.ctx, "label", PRINTER)
     tab = _fill(window, "13912340091")
-    window.root.focus_force()
-    tab.customer_form.widgets["phone"].event_generate("<Control-Shift-KeyPress-S>")
+    press(window.root, "<Control-Shift-KeyPress-S>", tab.customer_form.widgets["phone"])
     pump(window.root)
     number = tab.saved_number
     assert number, window.status.cget("text")

@@ -20,7 +20,7 @@ from app.services.paper.figures import month_figures
 from app.services.shop.context import Context
 from app.services.shop.setup import context_for, load_settings
 from tests.conftest import row_counts
-from tests.ui.conftest import pump
+from tests.ui.conftest import press, pump
 
 # --- reports -----------------------------------------------------------------------------------
 
@@ -209,9 +209,7 @@ def test_printing_goes_through_the_real_queue(window: Any, demo_ctx: Context) ->
     tab.set_form("intake")
     tab.set_number(number)
     tab.select_printer(printer)
-    window.root.focus_force()  # keyboard events reach only a focused window
-    pump(window.root)
-    window.root.event_generate("<Control-p>")  # the window's shortcut → print_current()
+    press(window.root, "<Control-p>")  # the window's shortcut → print_current()
     _wait_for_worker(window)
     assert "Sent" in window.status.cget("text"), window.status.cget("text")
     assert tab.last_slip is not None and tab.last_slip.path.exists()

@@ -17,7 +17,7 @@ from app.services.paper.report import month_period, summarize
 from app.services.shop.context import Context
 from app.services.shop.print_prefs import remember_printer
 from app.ui.widgets import caselist
-from tests.ui.conftest import pump
+from tests.ui.conftest import press, pump
 
 
 def _wait_for_worker(window: Any, seconds: float = 60) -> None:
@@ -77,7 +77,7 @@ def test_print_summary_through_the_real_queue(window: Any, demo_ctx: Context) ->
     window.desk.with_settings(remember_printer(demo_ctx, "report", printer))
     before = set(Path(out_dir).rglob("*.pdf"))
     tab = window.show_tab("reports")
-    window.root.event_generate("<Control-p>")  # the window's shortcut → print_current()
+    press(window.root, "<Control-p>")  # the window's shortcut → print_current()
     _wait_for_worker(window)
     assert "printer" in window.status.cget("text"), window.status.cget("text")
     assert tab.last_file is not None and tab.last_file.parent.parent.name == "reports"
