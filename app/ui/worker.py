@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import queue
 import threading
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from tkinter import Misc
@@ -144,6 +145,10 @@ class Latest(_Polled):
         self.generation = 0
         self._thread: threading.Thread | None = None
         self._polling = False
+        self._closed = False
+        _readers.add(self)
+        # The thread (and its connection) ends with its widget: windows come and go in tests.
+        widget.bind("<Destroy>", self._destroyed, add="+")
 
     @property
     def busy(self) -> bool:
@@ -159,6 +164,8 @@ class Latest(_Polled):
         """Run ``fn()`` on the reader thread; ``on_done`` runs on the Tk thread if no newer
         request came in meanwhile. Returns the request's generation."""
         with self._lock:
+            if self._closed:
+                return self.generation
             self.generation += 1
             gen = self.generation
             self._request = (gen, fn)
@@ -183,13 +190,27 @@ class Latest(_Polled):
             if self._running_gen and self._connection is not None:
                 _interrupt(self._connection)
 
+    def close(self) -> None:
+        """End the reader thread and close its connection; later requests are ignored."""
+        self.cancel()
+        with self._lock:
+            self._closed = True
+            self._wake.notify()
+
+    def _destroyed(self, event: Any) -> None:
+        if event.widget is self._widget:
+            self.close()
+
     def _loop(self) -> None:
-        from app.services.shop.setup import thread_connection
+        from app.services.shop.setup import thread_connection, thread_done
 
         while True:
             with self._lock:
-                while self._request is None:
+                while self._request is None and not self._closed:
                     self._wake.wait()
+                if self._closed:
+                    self._connection = None
+                    break
                 gen, fn = self._request
                 self._request = None
                 self._running_gen = gen
@@ -204,6 +225,8 @@ class Latest(_Polled):
             with self._lock:
                 self._running_gen = 0
             self._queue.put(result)
+        with contextlib.suppress(Exception):  # a database closed meanwhile needs no closing
+            thread_done()
 
     def _handle(self, item: tuple[int, bool, Any]) -> None:
         gen, ok, payload = item
@@ -215,6 +238,14 @@ class Latest(_Polled):
 
     def _waiting(self) -> bool:
         return self._callbacks is not None
+
+
+_readers: weakref.WeakSet[Latest] = weakref.WeakSet()
+
+
+def idle() -> bool:
+    """Whether every reader has answered its newest request (tests wait for this)."""
+    return not any(reader.busy for reader in list(_readers))
 
 
 def _interrupt(connection: Any) -> None:

@@ -30,6 +30,8 @@ from app.services.paper.figures import (
 from app.services.paper.report import Report, month_report
 from app.services.shop.print_prefs import remembered_printer
 from app.ui.desk import Desk
+from app.ui.errors import user_text
+from app.ui.worker import Latest
 
 # (key, title, accent): two rows of six cards.
 CARDS: tuple[tuple[str, str, str], ...] = (
@@ -71,10 +73,21 @@ class Card(ttk.Frame):
         self.detail.configure(text=detail)
 
 
+def _month(ctx: Any, year: int, month: int) -> tuple[MonthFigures, Any]:
+    """The month's figures and its summary (or what stopped the summary), in one read."""
+    figures = month_figures(ctx, year, month)
+    try:
+        summary: Any = month_report(ctx, year, month, chain=False)
+    except Exception as exc:  # noqa: BLE001 - the figures still show; the message says why
+        summary = exc
+    return figures, summary
+
+
 class ReportsTab(ttk.Frame):
     def __init__(self, master: tk.Misc, desk: Desk) -> None:
         super().__init__(master, padding=(10, 8))
         self.desk = desk
+        self.reader = Latest(self, "month")
         self.figures: MonthFigures | None = None
         self.report: Report | None = None
         self.last_file: Path | None = None  # the last PDF/XLSX made here (tests, status line)
@@ -226,16 +239,30 @@ class ReportsTab(ttk.Frame):
         if self._stale:
             self.refresh()
 
+    @property
+    def busy(self) -> bool:
+        """Whether the month's figures asked for last have not arrived yet."""
+        return self.reader.busy
+
     def refresh(self) -> None:
+        """Work out the month's figures on the tab's reader thread (a tenth of a second and more
+        on a big database); the tab fills in when they arrive, unless another month was picked
+        meanwhile."""
         self._stale = False
-        got = self.desk.read(month_figures, self.year, self.month)
-        if not got.ok:
+        year, month = self.year, self.month
+        self.desk.read_later(
+            self.reader, _month, year, month, then=lambda got: self._arrived(year, month, *got)
+        )
+
+    def _arrived(self, year: int, month: int, figures: MonthFigures, summary: Any) -> None:
+        if not self.winfo_exists() or (year, month) != (self.year, self.month):
             return
-        self.figures = got.value
-        summary = self.desk.read(month_report, self.year, self.month, chain=False)
-        if summary.ok:
-            self.report = summary.value
-            self._fill_summary(summary.value)
+        self.figures = figures
+        if isinstance(summary, BaseException):
+            self.desk.notify(user_text(summary), "warning")
+        else:
+            self.report = summary
+            self._fill_summary(summary)
         self.month_var.set(f"{self.year:04d}-{self.month:02d}")
         latest = (self.year, self.month) >= current_month(self.desk.ctx)
         self.next_button.configure(state="disabled" if latest else "normal")
@@ -244,8 +271,8 @@ class ReportsTab(ttk.Frame):
                 month=f"{self.year:04d}-{self.month:02d}"
             )
         )
-        self._fill_cards(got.value)
-        self._fill_tables(got.value)
+        self._fill_cards(figures)
+        self._fill_tables(figures)
         self._draw_chart()
 
     def _money(self, amount: Decimal) -> str:
