@@ -24,15 +24,7 @@ from app.i18n import N_, _
 from app.i18n.labels import FORM_NAMES, KINDS, STATUSES, label
 from app.i18n.messages import describe
 from app.services.casework.search import search
-from app.services.paper.documents import (
-    BLANK_FORMS,
-    FORMS,
-    blank_form,
-    form_kinds,
-    make_slip,
-    print_slip,
-    render_slip,
-)
+from app.services.paper.form_names import BLANK_FORMS, FORMS, form_kinds
 from app.services.shop.print_prefs import remember_printer, remembered_printer
 from app.ui.desk import Desk
 from app.ui.worker import Latest
@@ -510,8 +502,12 @@ class PrintingTab(ttk.Frame):
         def work(progress: Any) -> tuple[bytes, list[Image.Image]]:
             progress(0.1, _("Rendering the slip…"))
             if blank:
+                from app.services.paper.documents import blank_form
+
                 pdf = blank_form(ctx, form, lang=lang)
             else:
+                from app.services.paper.documents import render_slip
+
                 pdf = render_slip(ctx, number, form, lang=lang)
             progress(0.6, _("Drawing the pages…"))
             return pdf, _pages(pdf)
@@ -603,6 +599,8 @@ class PrintingTab(ttk.Frame):
         printer, copies = self.printer, self._copies()
 
         def work(progress: Any) -> Any:
+            from app.services.paper.documents import print_slip
+
             progress(0.1, _("Signing the slip…"))
             # "printed" is logged only once the print system accepted the job
             job = print_slip(
@@ -658,6 +656,8 @@ class PrintingTab(ttk.Frame):
         ctx = self.desk.ctx
 
         def work(progress: Any) -> Any:
+            from app.services.paper.documents import make_slip
+
             progress(0.2, _("Signing the slip…"))
             slip = make_slip(ctx, number or None, form, lang=lang, blank=blank, event="slip_saved")
             out.write_bytes(slip.pdf)
@@ -752,6 +752,8 @@ class PrintingTab(ttk.Frame):
         self.set_form("repair-ticket")
         self.set_number(number)
         self.find(number)
+        from app.services.paper.documents import render_slip
+
         pdf = self.desk.read(render_slip, number, "repair-ticket", lang=self.lang_var.get())
         if pdf.ok:
             self.update_idletasks()
