@@ -298,7 +298,7 @@ def run(
         tab_floor: list[float] = []
         failed: dict[str, str] = {}
         for _ in range(window_runs):
-            tab_floor.append(_tab_times(TAB_FLOOR_CHILD)["shown"])
+            tab_floor.append(_tab_times(TAB_FLOOR_CHILD.format())["shown"])
             for tab_id in tab_ids:
                 code = TAB_CHILD.format(root=str(ROOT), folder=str(folder), tab=tab_id)
                 got = _tab_times(code)
