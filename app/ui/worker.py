@@ -127,6 +127,10 @@ class Latest(_Polled):
     on the reader thread's own connection: peewee keeps one connection per thread), requests
     that were overtaken before they started are skipped, and a result that is no longer the
     newest is dropped on the Tk thread, so a stale list is never shown.
+
+    A request starts once the window has drawn what it was doing (two rounds of Tk's idle
+    work): a tab shown for the first time is painted before its lists are read, instead of
+    sharing the interpreter with the reader thread while it is being built.
     """
 
     POLL_MS = 15
@@ -146,6 +150,8 @@ class Latest(_Polled):
         self._thread: threading.Thread | None = None
         self._polling = False
         self._closed = False
+        self._released = 0  # the newest generation the window let start (after drawing)
+        self._root = widget.nametowidget(".")  # outlives the widget: its idle calls are safe
         _readers.add(self)
         # The thread (and its connection) ends with its widget: windows come and go in tests.
         widget.bind("<Destroy>", self._destroyed, add="+")
@@ -177,9 +183,14 @@ class Latest(_Polled):
                     target=self._loop, name=f"afterdesk-{self._name}", daemon=True
                 )
                 self._thread.start()
-            self._wake.notify()
+        self._root.after_idle(lambda: self._root.after_idle(lambda: self._release(gen)))
         self._schedule()
         return gen
+
+    def _release(self, gen: int) -> None:
+        with self._lock:
+            self._released = max(self._released, gen)
+            self._wake.notify()
 
     def cancel(self) -> None:
         """Forget the pending request: whatever it answers is dropped."""
@@ -206,7 +217,9 @@ class Latest(_Polled):
 
         while True:
             with self._lock:
-                while self._request is None and not self._closed:
+                while not self._closed and (
+                    self._request is None or self._request[0] > self._released
+                ):
                     self._wake.wait()
                 if self._closed:
                     self._connection = None

@@ -137,3 +137,25 @@ def test_opening_a_record_selects_it_in_a_list_not_yet_shown(
     pump(window.root)
     assert tab.panel.detail.number == oldest
     assert tab.browser.tree.selection() == (oldest,)
+
+
+def test_a_tab_is_drawn_before_its_list_is_read(
+    window: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first show of a tab paints it, then its reader starts (not while it is being built,
+    when the reader thread would share the interpreter with the building)."""
+    from app.ui.widgets import caselist
+
+    real = caselist.list_cases
+    started: list[str] = []
+
+    def noted(ctx: Context, f: CaseFilter, **kw: Any) -> list[Any]:
+        started.append(f.kind)
+        return real(ctx, f, **kw)
+
+    monkeypatch.setattr(caselist, "list_cases", noted)
+    tab = window.show_tab("cases")  # built and asked for its list; Tk has not drawn it yet
+    time.sleep(0.2)
+    assert started == [] and tab.browser.busy
+    wait_idle(window.root)  # the window draws, then the list is read and shown
+    assert started and tab.browser.rows
