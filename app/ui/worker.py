@@ -215,6 +215,9 @@ class Latest(_Polled):
     def _loop(self) -> None:
         from app.services.shop.setup import thread_connection, thread_done
 
+        # Nothing that allocates runs while this thread holds the lock: a garbage collection
+        # started here may free Tk objects of closed windows, whose clean-up waits for the Tk
+        # thread, and the Tk thread may be waiting for this lock in `ask`.
         while True:
             with self._lock:
                 while not self._closed and (
@@ -227,10 +230,12 @@ class Latest(_Polled):
                 gen, fn = self._request
                 self._request = None
                 self._running_gen = gen
-                try:
-                    self._connection = thread_connection()
-                except Exception:  # noqa: BLE001 - the call below reports it
-                    self._connection = None
+            try:
+                connection = thread_connection()  # this thread's own; opened on first use
+            except Exception:  # noqa: BLE001 - the call below reports it
+                connection = None
+            with self._lock:
+                self._connection = connection
             try:
                 result: tuple[int, bool, Any] = (gen, True, fn())
             except BaseException as exc:  # noqa: BLE001 - handed to the Tk thread
