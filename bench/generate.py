@@ -21,7 +21,7 @@ from app.domain.codes import CaseKind
 from app.domain.numbering import Series, format_number
 from app.services.shop.setup import close_data_folder, open_data_folder
 from app.store.db import database, write_transaction
-from app.store.history import GENESIS, event_digest
+from app.store.history import GENESIS, event_digest, record_event
 from app.store.models import User
 
 SURNAMES = (
@@ -98,6 +98,9 @@ def phone(rng: random.Random) -> str:
 
 def name(rng: random.Random) -> str:
     return rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
+
+
+STAFF = (("boss", "owner"), ("desk", "front_desk"), ("tech", "technician"))
 
 
 def _ts(dt: datetime) -> str:
@@ -178,7 +181,7 @@ def generate(folder: Path, cases: int, *, seed: int = 8, now: datetime | None = 
     conn = database.connection()
     with write_transaction():
         staff = []
-        for uname, role in (("boss", "owner"), ("desk", "front_desk"), ("tech", "technician")):
+        for uname, role in STAFF:
             u = User.get_or_none(User.name == uname) or User.create(
                 name=uname, display_name=uname.title(), role=role, created_at=start
             )
@@ -294,6 +297,17 @@ def generate(folder: Path, cases: int, *, seed: int = 8, now: datetime | None = 
             [(base_r + r, d, p) for r, d, p in lines],
         )
         _append_events(conn, events)
+        for uid, (uname, _role) in zip(staff, STAFF, strict=True):
+            # Sealed in the log as the program writes accounts (app.store.seals): a folder
+            # with an unsealed account row is refused when it is opened.
+            record_event(
+                at=now,
+                actor_id=uid,
+                entity="user",
+                entity_id=uid,
+                action="created",
+                data={"name": uname},
+            )
         for (series, year), last in counters.items():
             conn.execute(
                 "INSERT INTO counter(series, year, last) VALUES (?, ?, ?) ON CONFLICT(series,"

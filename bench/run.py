@@ -4,8 +4,12 @@
     python -m bench.run /tmp/big [--repeat 20]
 
 Each figure is also given as a ratio to its floor measured in the same run (a bare ttkbootstrap
-window, the equivalent raw sqlite3 query, a bare reportlab page, a raw sqlite3 backup), so the
-results compare across machines. Writes (intake, moves, slips, backups) go into the folder.
+window, a bare tab with a 200-row list, the equivalent raw sqlite3 query, a bare reportlab page,
+a raw sqlite3 backup), so the results compare across machines. Writes (intake, moves, slips,
+backups) go into the folder. Each tab's first show is timed in a fresh window; the program's
+start to its sign-in screen is timed from source and, when `python build/build.py` made it (or
+`--frozen PATH`), for the frozen build, as a ratio to the source start of the same run.
+`--only-window` measures only the window, the tabs and the start.
 """
 
 from __future__ import annotations
@@ -42,25 +46,63 @@ w.root.update()
 print("READY", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, flush=True)
 w.root.destroy()
 """
-TABS_CHILD = """
+TAB_CHILD = """
 import sys, time, json
 sys.path.insert(0, {root!r})
 from pathlib import Path
 from app.services.shop.setup import open_data_folder, context_for
+from app.ui import worker
 from app.ui.app import build
-from app.ui.main_window import TABS
 folder = open_data_folder(Path({folder!r}))
 w = build(context_for(folder, "boss"))
 w.root.update()
-out = {{}}
-for tab_id, *_ in TABS[1:]:
-    t0 = time.perf_counter()
-    w.show_tab(tab_id)
-    w.root.update_idletasks()
+t0 = time.perf_counter()
+try:
+    w.show_tab({tab!r})
+except Exception as exc:
+    print("READY", json.dumps({{"error": repr(exc)}}), flush=True)
+    raise SystemExit(0)
+w.root.update_idletasks()
+w.root.update()
+shown = (time.perf_counter() - t0) * 1000
+while not worker.idle():  # its lists and figures, read on reader threads, have arrived
     w.root.update()
-    out[tab_id] = (time.perf_counter() - t0) * 1000
-print("READY", json.dumps(out), flush=True)
+    time.sleep(0.002)
+w.root.update_idletasks()
+filled = (time.perf_counter() - t0) * 1000
+print("READY", json.dumps({{"shown": shown, "filled": filled}}), flush=True)
 w.root.destroy()
+"""
+# What Tk itself costs for a tab like ours: a new notebook page with a row of buttons and
+# entries and a 9-column list of 200 rows, shown in a bare ttkbootstrap window.
+TAB_FLOOR_CHILD = """
+import json, time
+import ttkbootstrap as ttk
+root = ttk.Window(size=(1360, 860))
+nb = ttk.Notebook(root)
+nb.pack(fill="both", expand=True)
+nb.add(ttk.Frame(nb), text="first")
+root.update()
+t0 = time.perf_counter()
+page = ttk.Frame(nb)
+nb.add(page, text="second")
+bar = ttk.Frame(page)
+bar.pack(fill="x")
+for i in range(8):
+    ttk.Button(bar, text=f"button {{i}}").pack(side="left")
+    ttk.Entry(bar, width=8).pack(side="left")
+cols = [f"c{{i}}" for i in range(9)]
+tree = ttk.Treeview(page, columns=cols, show="headings")
+for c in cols:
+    tree.heading(c, text=c)
+for r in range(200):
+    tree.insert("", "end", values=[f"row {{r}} column {{c}}" for c in cols])
+tree.pack(fill="both", expand=True)
+nb.select(page)
+root.update_idletasks()
+root.update()
+print("READY", json.dumps({{"shown": (time.perf_counter() - t0) * 1000}}), flush=True)
+root.destroy()
 """
 BARE_CHILD = """
 import resource
@@ -113,7 +155,7 @@ def _child(code: str) -> tuple[float, int]:
     return ms, int(line.split()[1]) // 1024
 
 
-def _tab_times(code: str) -> list[tuple[str, float]]:
+def _tab_times(code: str) -> dict[str, float]:
     import json
 
     p = subprocess.run(
@@ -122,7 +164,62 @@ def _tab_times(code: str) -> list[tuple[str, float]]:
     line = next((x for x in p.stdout.splitlines() if x.startswith("READY")), "")
     if not line:
         raise SystemExit(f"window did not start: {p.stderr[-400:]!r}")
-    return list(json.loads(line.split(" ", 1)[1]).items())
+    return dict(json.loads(line.split(" ", 1)[1]))
+
+
+def _top_windows() -> dict[str, str]:
+    """X id -> name of the display's top-level windows (xwininfo, from x11-utils)."""
+    out = subprocess.run(
+        ["xwininfo", "-root", "-children"], capture_output=True, text=True, check=False
+    ).stdout
+    found = {}
+    for line in out.splitlines():
+        parts = line.split(None, 1)
+        if len(parts) == 2 and parts[0].startswith("0x") and parts[1].startswith('"'):
+            found[parts[0]] = parts[1]
+    return found
+
+
+def _viewable(window_id: str) -> bool:
+    out = subprocess.run(
+        ["xwininfo", "-id", window_id], capture_output=True, text=True, check=False
+    ).stdout
+    return "IsViewable" in out
+
+
+def program_start(cmd: list[str], title: str = '"AfterDesk') -> float:
+    """Milliseconds from starting the program (`python main.py` or the frozen executable) to
+    its first screen (the sign-in) being shown, seen from outside on the X display; both are
+    measured alike. The program is then ended."""
+    before = set(_top_windows())
+    t0 = time.perf_counter()
+    p = subprocess.Popen(
+        cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT, env=_child_env()
+    )
+    try:
+        while time.perf_counter() - t0 < 120:
+            if p.poll() is not None:
+                err = p.stderr.read().decode(errors="replace") if p.stderr else ""
+                raise SystemExit(f"{cmd[0]} ended before its window showed: {err[-400:]!r}")
+            for wid, name in _top_windows().items():
+                if wid not in before and name.startswith(title) and _viewable(wid):
+                    return (time.perf_counter() - t0) * 1000
+            time.sleep(0.01)
+        raise SystemExit(f"{cmd[0]} showed no window within 120 s")
+    finally:
+        p.terminate()
+        try:
+            p.wait(10)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            p.wait()
+
+
+def frozen_executable(given: Path | None) -> Path | None:
+    """The PyInstaller build (`python build/build.py` makes dist/AfterDesk/AfterDesk)."""
+    name = "AfterDesk.exe" if os.name == "nt" else "AfterDesk"
+    exe = given or ROOT / "dist" / "AfterDesk" / name
+    return exe if exe.is_file() else None
 
 
 def ensure_display() -> subprocess.Popen | None:
@@ -159,7 +256,14 @@ class Table:
         return "\n".join(lines)
 
 
-def run(folder: Path, repeat: int, window_runs: int, report_runs: int = 3) -> Table:
+def run(
+    folder: Path,
+    repeat: int,
+    window_runs: int,
+    report_runs: int = 3,
+    frozen: Path | None = None,
+    only_window: bool = False,
+) -> Table:
     from app import paths
     from app.domain import workflows
     from app.services.casework.cases import show_case
@@ -172,12 +276,14 @@ def run(folder: Path, repeat: int, window_runs: int, report_runs: int = 3) -> Ta
     from app.services.safekeeping.backups import backup_now
     from app.services.shop.setup import context_for, open_data_folder
     from app.store.models import Case, Customer
+    from app.ui.main_window import TABS
     from bench import keystrokes
     from bench.generate import imei, name, phone
 
     t = Table()
     print(f"  {'measure':<34} {'median':>9} {'p95':>9} {'worst':>9} {'×floor':>8}")
     xvfb = ensure_display()
+    exe = frozen_executable(frozen)
     try:
         window = WINDOW_CHILD.format(root=str(ROOT), folder=str(folder))
         _child(BARE_CHILD), _child(window)  # once, untimed: bytecode written, files cached
@@ -185,23 +291,61 @@ def run(folder: Path, repeat: int, window_runs: int, report_runs: int = 3) -> Ta
         for _ in range(window_runs):  # interleaved, so a busy moment hits both alike
             bare.append(_child(BARE_CHILD))
             full.append(_child(window))
-        tabs: dict[str, list[float]] = {}
-        for _ in range(window_runs):  # each tab's first show, in a fresh window each time
-            for tab_id, ms in _tab_times(TABS_CHILD.format(root=str(ROOT), folder=str(folder))):
-                tabs.setdefault(tab_id, []).append(ms)
+        # Each tab's first show in a fresh window (a clerk's first click on it after start),
+        # beside what Tk alone takes to show a tab with a 200-row list.
+        tab_ids = [tab_id for tab_id, *_rest in TABS[1:]]
+        tabs: dict[str, dict[str, list[float]]] = {tab_id: {} for tab_id in tab_ids}
+        tab_floor: list[float] = []
+        failed: dict[str, str] = {}
+        for _ in range(window_runs):
+            tab_floor.append(_tab_times(TAB_FLOOR_CHILD.format())["shown"])
+            for tab_id in tab_ids:
+                code = TAB_CHILD.format(root=str(ROOT), folder=str(folder), tab=tab_id)
+                got = _tab_times(code)
+                if "error" in got:
+                    failed[tab_id] = str(got["error"])
+                    continue
+                for key, ms in got.items():
+                    tabs[tab_id].setdefault(key, []).append(ms)
+        # The program as a clerk starts it, to its sign-in screen: from source and frozen.
+        source_cmd = [sys.executable, str(ROOT / "main.py"), "--lang", "en"]
+        source_cmd += ["--data-dir", str(folder)]
+        starts: dict[str, list[float]] = {"source": []}
+        if exe is not None:
+            starts["frozen"] = []
+            program_start([str(exe), "--lang", "en", "--data-dir", str(folder)])  # warm
+        program_start(source_cmd)
+        for _ in range(window_runs):  # interleaved
+            starts["source"].append(program_start(source_cmd))
+            if exe is not None:
+                starts["frozen"].append(
+                    program_start([str(exe), "--lang", "en", "--data-dir", str(folder)])
+                )
     finally:
         if xvfb:
             xvfb.terminate()
     t.add("bare window usable (floor)", [b[0] for b in bare])
     t.add("window usable (cold start)", [f[0] for f in full], [b[0] for b in bare])
-    for tab_id, samples in tabs.items():
-        t.add(f"tab {tab_id}: first show", samples)
+    t.add("bare tab with a 200-row list (floor)", tab_floor)
+    for tab_id in tab_ids:
+        if tab_id in failed:
+            print(f"  tab {tab_id}: could not be shown: {failed[tab_id]}", flush=True)
+            continue
+        t.add(f"tab {tab_id}: first show", tabs[tab_id]["shown"], tab_floor)
+        t.add(f"tab {tab_id}: filled (reads arrived)", tabs[tab_id]["filled"], tab_floor)
+    t.add("program start to sign-in (source)", starts["source"])
+    if "frozen" in starts:
+        t.add("program start to sign-in (frozen)", starts["frozen"], starts["source"])
+    else:
+        print("  frozen build: none (python build/build.py makes dist/AfterDesk)", flush=True)
     t.add(
         "window process peak memory",
         [float(f[1]) for f in full],
         [float(b[1]) for b in bare],
         unit="MB",
     )
+    if only_window:
+        return t
 
     folder = open_data_folder(folder)
     ctx = context_for(folder, "boss")
@@ -370,8 +514,26 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--repeat", type=int, default=20)
     p.add_argument("--window-runs", type=int, default=5)
     p.add_argument("--report-runs", type=int, default=3)
+    p.add_argument(
+        "--frozen",
+        type=Path,
+        default=None,
+        help="the frozen executable to time too (default: dist/AfterDesk/AfterDesk if built)",
+    )
+    p.add_argument(
+        "--only-window",
+        action="store_true",
+        help="only the window, tab and program-start measures (no queries, no writes)",
+    )
     args = p.parse_args(argv)
-    table = run(args.folder, args.repeat, args.window_runs, args.report_runs)
+    table = run(
+        args.folder,
+        args.repeat,
+        args.window_runs,
+        args.report_runs,
+        frozen=args.frozen,
+        only_window=args.only_window,
+    )
     print()
     print(table.markdown())
     return 0

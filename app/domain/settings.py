@@ -25,6 +25,7 @@ Defaults chosen where the shop's procedures are silent:
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 import typing
 from dataclasses import dataclass, field
@@ -350,7 +351,10 @@ def overrides_of(tree: typing.Mapping[str, Any] | None) -> dict[str, dict[str, A
     return out
 
 
+@functools.cache
 def _section_classes() -> dict[str, type]:
+    """Section name -> its class; worked out once (`get_type_hints` is slow, and every
+    `get_path` asks: the Settings tab builds ~70 fields)."""
     hints = typing.get_type_hints(Settings)
     return {f.name: hints[f.name] for f in dataclasses.fields(Settings)}
 

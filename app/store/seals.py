@@ -163,7 +163,14 @@ def _newest_seals(entity: str, ids: list[int] | None = None) -> dict[int, str]:
         cond = Event.entity == entity
         if chunk is not None:
             cond &= Event.entity_id.in_(chunk)
-        query = Event.select(Event.entity_id, Event.data).where(cond).order_by(Event.id).tuples()
+        # Along the (entity, entity_id) index, each entity's events in their order: the newest
+        # seal wins, as by id, without scanning 750,000 events at every start (~0.15 s).
+        query = (
+            Event.select(Event.entity_id, Event.data)
+            .where(cond)
+            .order_by(Event.entity_id, Event.id)
+            .tuples()
+        )
         for entity_id, data in query.iterator():
             if isinstance(data, dict) and SEAL_KEY in data:
                 seals[entity_id] = data[SEAL_KEY]
@@ -235,7 +242,18 @@ def sealed_from(entity: str) -> int | None:
     older one here wrote a `sealing_started` event (inside the chain, so it cannot be removed)
     with the first id of each entity made after it; the rows before are checked from their
     next write on."""
-    ev = Event.select(Event.data).where(Event.action == SEALING_STARTED).order_by(Event.id).first()
+    # The migration writes it as entity "database" #0: found along the index, not by a scan of
+    # the whole log (action has no index), at every start.
+    ev = (
+        Event.select(Event.data)
+        .where(
+            (Event.entity == "database")
+            & (Event.entity_id == 0)
+            & (Event.action == SEALING_STARTED)
+        )
+        .order_by(Event.id)
+        .first()
+    )
     if ev is None:
         return 0
     value = ev.data.get(entity) if isinstance(ev.data, dict) else None

@@ -15,8 +15,9 @@ from typing import Any, Protocol
 
 from app.domain.errors import DomainError, ValidationError
 from app.services.shop.context import Context
+from app.ui import tk_threads
 from app.ui.errors import user_text
-from app.ui.worker import Progress, Worker
+from app.ui.worker import Latest, Progress, Worker
 
 log = logging.getLogger("afterdesk.ui")
 
@@ -51,6 +52,7 @@ class Desk:
     def __init__(self, root: Misc, ctx: Context) -> None:
         self.root = root
         self.ctx = ctx
+        tk_threads.install(root)  # readers may free Tk objects: their clean-up comes back here
         self.worker = Worker(root)
         self.messages: list[Message] = []
         self._listeners: dict[str, list[Callable[..., object]]] = {}
@@ -131,6 +133,27 @@ class Desk:
     def read(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Outcome:
         """A call that only reads (no refresh event)."""
         return self.call(fn, *args, writes=False, **kwargs)
+
+    def read_later(
+        self,
+        reader: Latest,
+        fn: Callable[..., Any],
+        *args: Any,
+        then: Callable[[Any], None],
+        failed: Callable[[BaseException], None] | None = None,
+        **kwargs: Any,
+    ) -> int:
+        """A read on ``reader``'s thread, so the window never waits for it: ``then(value)`` runs
+        on the Tk thread unless a newer read on the same reader came first (the older query is
+        interrupted and its answer dropped). Errors become a message, as in `call`."""
+        ctx = self.ctx
+
+        def error(exc: BaseException) -> None:
+            self.notify(user_text(exc), "warning" if isinstance(exc, DomainError) else "danger")
+            if failed is not None:
+                failed(exc)
+
+        return reader.ask(lambda: fn(ctx, *args, **kwargs), then, error)
 
     def run_long(
         self,

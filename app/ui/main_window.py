@@ -11,10 +11,12 @@ import ttkbootstrap as ttk
 
 from app.i18n import N_, _
 from app.services.casework.cases import count_cases, show_case
+from app.services.casework.views import CaseDetail
 from app.ui.commands import LABELS, Command, CommandTable
 from app.ui.desk import Desk, Message
 from app.ui.theme import apply_spacing, theme_name
 from app.ui.widgets.scrolling import ScrollFrame
+from app.ui.worker import Latest
 
 # (id, module, class, label): the order is the tab order.
 TABS: tuple[tuple[str, str, str, str], ...] = (
@@ -102,6 +104,7 @@ class MainWindow(ttk.Frame):
         self._build_status()  # before the tabs: packed first, it is never pushed off the window
         self._build_tabs()
         self._build_commands()
+        self.opener = Latest(self, "open")
         desk.on("open", self.open_record)
         desk.on("print", self.print_record)
         desk.on("message", self._show_message)
@@ -429,17 +432,18 @@ class MainWindow(ttk.Frame):
                 tab.new()
 
     def open_record(self, number: str) -> None:
-        got = self.desk.read(show_case, number)
-        if not got.ok:
-            return
-        kind = got.value.kind
+        """Read the record on a reader thread, then show it in the tab that owns its kind (a
+        second open before the first arrived wins)."""
+        self.desk.read_later(self.opener, show_case, number, then=self._opened)
+
+    def _opened(self, d: CaseDetail) -> None:
         for tab_id in self.tabs:
             owns = getattr(self.tabs.tab_class(tab_id), "owns", None)
-            if callable(owns) and owns(kind):
-                self.show_tab(tab_id).show_record(got.value.number)
+            if callable(owns) and owns(d.kind):
+                self.show_tab(tab_id).show_record(d.number, d)
                 return
         if "cases" in self.tabs:  # every kind can be shown in the list of all cases
-            self.show_tab("cases").show_record(got.value.number)
+            self.show_tab("cases").show_record(d.number, d)
 
     def print_record(self, number: str, form: str) -> None:
         """Show the Print tab with a record's slip chosen and previewed."""

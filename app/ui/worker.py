@@ -9,10 +9,13 @@ from __future__ import annotations
 import contextlib
 import queue
 import threading
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from tkinter import Misc
 from typing import Any
+
+from app.ui import tk_threads
 
 Progress = Callable[[float, str], None]
 
@@ -41,6 +44,7 @@ class _Polled:
 
     def _drain(self) -> None:
         self._polling = False
+        tk_threads.drain()
         while True:
             try:
                 item = self._queue.get_nowait()
@@ -126,6 +130,10 @@ class Latest(_Polled):
     on the reader thread's own connection: peewee keeps one connection per thread), requests
     that were overtaken before they started are skipped, and a result that is no longer the
     newest is dropped on the Tk thread, so a stale list is never shown.
+
+    A request starts once the window has drawn what it was doing (two rounds of Tk's idle
+    work): a tab shown for the first time is painted before its lists are read, instead of
+    sharing the interpreter with the reader thread while it is being built.
     """
 
     POLL_MS = 15
@@ -144,6 +152,12 @@ class Latest(_Polled):
         self.generation = 0
         self._thread: threading.Thread | None = None
         self._polling = False
+        self._closed = False
+        self._released = 0  # the newest generation the window let start (after drawing)
+        self._root = widget.nametowidget(".")  # outlives the widget: its idle calls are safe
+        _readers.add(self)
+        # The thread (and its connection) ends with its widget: windows come and go in tests.
+        widget.bind("<Destroy>", self._destroyed, add="+")
 
     @property
     def busy(self) -> bool:
@@ -159,6 +173,8 @@ class Latest(_Polled):
         """Run ``fn()`` on the reader thread; ``on_done`` runs on the Tk thread if no newer
         request came in meanwhile. Returns the request's generation."""
         with self._lock:
+            if self._closed:
+                return self.generation
             self.generation += 1
             gen = self.generation
             self._request = (gen, fn)
@@ -170,9 +186,14 @@ class Latest(_Polled):
                     target=self._loop, name=f"afterdesk-{self._name}", daemon=True
                 )
                 self._thread.start()
-            self._wake.notify()
+        self._root.after_idle(lambda: self._root.after_idle(lambda: self._release(gen)))
         self._schedule()
         return gen
+
+    def _release(self, gen: int) -> None:
+        with self._lock:
+            self._released = max(self._released, gen)
+            self._wake.notify()
 
     def cancel(self) -> None:
         """Forget the pending request: whatever it answers is dropped."""
@@ -183,20 +204,41 @@ class Latest(_Polled):
             if self._running_gen and self._connection is not None:
                 _interrupt(self._connection)
 
-    def _loop(self) -> None:
-        from app.services.shop.setup import thread_connection
+    def close(self) -> None:
+        """End the reader thread and close its connection; later requests are ignored."""
+        self.cancel()
+        with self._lock:
+            self._closed = True
+            self._wake.notify()
 
+    def _destroyed(self, event: Any) -> None:
+        if event.widget is self._widget:
+            self.close()
+
+    def _loop(self) -> None:
+        from app.services.shop.setup import thread_connection, thread_done
+
+        # Nothing that allocates runs while this thread holds the lock: a garbage collection
+        # started here may free Tk objects of closed windows, whose clean-up waits for the Tk
+        # thread, and the Tk thread may be waiting for this lock in `ask`.
         while True:
             with self._lock:
-                while self._request is None:
+                while not self._closed and (
+                    self._request is None or self._request[0] > self._released
+                ):
                     self._wake.wait()
+                if self._closed:
+                    self._connection = None
+                    break
                 gen, fn = self._request
                 self._request = None
                 self._running_gen = gen
-                try:
-                    self._connection = thread_connection()
-                except Exception:  # noqa: BLE001 - the call below reports it
-                    self._connection = None
+            try:
+                connection = thread_connection()  # this thread's own; opened on first use
+            except Exception:  # noqa: BLE001 - the call below reports it
+                connection = None
+            with self._lock:
+                self._connection = connection
             try:
                 result: tuple[int, bool, Any] = (gen, True, fn())
             except BaseException as exc:  # noqa: BLE001 - handed to the Tk thread
@@ -204,6 +246,8 @@ class Latest(_Polled):
             with self._lock:
                 self._running_gen = 0
             self._queue.put(result)
+        with contextlib.suppress(Exception):  # a database closed meanwhile needs no closing
+            thread_done()
 
     def _handle(self, item: tuple[int, bool, Any]) -> None:
         gen, ok, payload = item
@@ -215,6 +259,14 @@ class Latest(_Polled):
 
     def _waiting(self) -> bool:
         return self._callbacks is not None
+
+
+_readers: weakref.WeakSet[Latest] = weakref.WeakSet()
+
+
+def idle() -> bool:
+    """Whether every reader has answered its newest request (tests wait for this)."""
+    return not any(reader.busy for reader in list(_readers))
 
 
 def _interrupt(connection: Any) -> None:

@@ -6,6 +6,7 @@ main window in it and destroys it afterwards.
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import subprocess
@@ -61,13 +62,30 @@ def tk_root() -> Iterator[object]:
 
 
 def pump(root: object, ms: int = 0) -> None:
-    """Let Tk run its pending work (and timers for ``ms`` milliseconds)."""
+    """Let Tk run its pending work (and timers for ``ms`` milliseconds), then wait until every
+    reader thread (lists, records, search: `app.ui.worker.Latest`) has delivered its answer."""
     end = time.monotonic() + ms / 1000
     while True:
         root.update()  # type: ignore[attr-defined]
         if time.monotonic() >= end:
             break
         time.sleep(0.01)
+    wait_idle(root)
+
+
+def wait_idle(root: object, seconds: float = 20) -> None:
+    """Pump the window until no reader thread owes an answer (its callbacks have run, and any
+    read those started has answered too). Deterministic: it waits for the answers themselves,
+    not for a time; the limit only turns a hang into a failure."""
+    from app.ui import worker
+
+    end = time.monotonic() + seconds
+    while not worker.idle():
+        if time.monotonic() > end:
+            raise AssertionError("a reader thread did not answer within the time limit")
+        root.update()  # type: ignore[attr-defined]
+        time.sleep(0.002)
+    root.update()  # type: ignore[attr-defined]
 
 
 def press(root: object, sequence: str, widget: object = None) -> None:
@@ -98,3 +116,6 @@ def window(tk_root: object, demo_ctx: Context) -> Iterator[object]:
     for child in list(tk_root.winfo_children()):  # type: ignore[attr-defined]
         child.destroy()
     pump(tk_root)
+    # The window's Tk variables are freed here, on Tk's thread: a collection that happened to
+    # run on a reader thread would free them there, and Tk refuses calls from other threads.
+    gc.collect()

@@ -48,6 +48,7 @@ def test_reports_show_the_figures_of_the_chosen_month(window: Any, demo_ctx: Con
     assert len(bars) == sum(1 for n in fig.per_day if n)
     # The current month is the newest: "next" is disabled there.
     tab.this_month()
+    pump(window.root)  # the figures are read on the tab's reader thread
     assert str(tab.next_button.cget("state")) == "disabled"
     assert tab.figures == month_figures(demo_ctx, 2026, 3)
 
@@ -274,6 +275,7 @@ def test_report_figures_wait_until_the_tab_is_shown(window: Any) -> None:
     tab = window.tabs["reports"]
     assert tab.figures is None  # nothing worked out while the window was built
     window.show_tab("reports")
+    pump(window.root)  # worked out on the tab's reader thread, shown when they arrive
     assert tab.figures is not None
 
 

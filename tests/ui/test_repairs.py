@@ -222,6 +222,7 @@ def test_customer_declines_and_scrap_needs_the_owner(
     assert show_case(demo_ctx, number).repair.scrap_report == ""
 
     window.desk.set_context(demo_ctx)
+    pump(window.root)  # the record is read again for the owner: their buttons
     assert _submit(panel, "repair.scrap", scrap_report="主板进水,无法修复").ok
     detail = show_case(demo_ctx, number)
     assert detail.status == "scrapped" and detail.repair.scrap_approved_by
@@ -277,6 +278,7 @@ def test_board_counts_match_the_list_and_filter_it(window: Any, demo_ctx: Contex
     window.desk.changed()
     pump(window.root)
     tab = window.show_tab("repairs")
+    pump(window.root)  # the counts are read on the board's reader thread
     board = tab.board
     data = repair_help.board(demo_ctx)
     assert data.rows, "demo data has technicians"
@@ -299,6 +301,7 @@ def test_board_counts_match_the_list_and_filter_it(window: Any, demo_ctx: Contex
     assert rows and len(rows) == board.count(key, status)
     assert {r.status for r in rows} == {status}
     board.click(key, status)  # again: the filter is cleared
+    pump(window.root)
     assert len(tab.browser.rows) > board.count(key, status)
 
 
@@ -307,9 +310,11 @@ def test_overdue_repair_is_marked(window: Any, demo_ctx: Context, clock: Clock) 
     board = window.show_tab("repairs").board
     window.update()
     window.desk.changed()
+    pump(window.root)
     assert not board.late("unassigned", "received")
     clock.advance(days=10)
     window.desk.changed()
+    pump(window.root)
     assert board.late("unassigned", "received") and board.late("all", "received")
     panel = _open(window, number)
     assert show_case(demo_ctx, number).overdue

@@ -345,6 +345,7 @@ def test_counts_strip_filters_the_list(window: Any, ctx: Context, clock: Clock) 
     clock.advance(days=12)  # past the 7 working days the goods were expected in
     tab = window.show_tab("returns")
     window.desk.changed()
+    pump(window.root)  # the strip is read on the tab's reader thread
     assert tab.counts == return_counts(ctx) == ReturnCounts(3, 1, 1, 0, 0)
     assert "1 late" in str(tab.chips["awaiting_goods"].cget("text"))
     assert str(tab.chips["awaiting_approval"].cget("text")).endswith("3")
@@ -355,6 +356,7 @@ def test_counts_strip_filters_the_list(window: Any, ctx: Context, clock: Clock) 
         assert len(rows) == getattr(tab.counts, key)
         assert all(r.status == status and r.kind in tab.kinds() for r in rows)
     tab.toggle_chip("awaiting_approval")
+    pump(window.root)
     assert {r.number for r in tab.browser.rows} >= set(waiting)
     tab.toggle_chip("awaiting_approval")  # clicking the active chip clears the filter
     pump(window.root)
@@ -362,6 +364,7 @@ def test_counts_strip_filters_the_list(window: Any, ctx: Context, clock: Clock) 
     assert len(tab.browser.rows) == 4  # "All kinds" means the tab's kinds only
     intake(ctx)
     window.desk.changed()
+    pump(window.root)
     assert tab.counts.awaiting_approval == 4
 
 

@@ -10,14 +10,17 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app.domain.codes import Role
 from app.domain.errors import DomainError
 from app.i18n import N_, _
-from app.services.paper.exports import ReportFile, reports_dir, write_atomic
 from app.services.paper.figures import current_month, previous_month
 from app.services.shop.context import Context
 from app.services.shop.permissions import Action, require
+
+if TYPE_CHECKING:  # exports imports reportlab: the window asks for the offer at every start
+    from app.services.paper.exports import ReportFile
 
 #: Who gets a copy (003 售后服务管理制度: the monthly figures go to these departments).
 RECIPIENTS: dict[str, str] = {
@@ -43,7 +46,7 @@ class SummaryOffer:
 def made_summaries(ctx: Context, year: int, month: int) -> list[Path]:
     """The signed summaries of that month already kept in the data folder, oldest first."""
     pattern = f"report_{year:04d}-{month:02d}_*.pdf"
-    return sorted(reports_dir(ctx).glob(f"*/{pattern}"))
+    return sorted((ctx.data_dir / "reports").glob(f"*/{pattern}"))  # exports.reports_dir
 
 
 def summary_offer(ctx: Context) -> SummaryOffer | None:
@@ -113,6 +116,8 @@ def send_to_recipients(ctx: Context, made: ReportFile, only: Iterable[str] = ())
 
     Every folder is checked before anything is copied: a missing one copies nothing.
     """
+    from app.services.paper.exports import write_atomic
+
     out = []
     for code, folder in recipient_targets(ctx, only).items():
         target = folder / made.path.name

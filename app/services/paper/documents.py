@@ -33,34 +33,19 @@ from app.i18n import labels
 from app.services.casework.intake_fields import PRECHECK
 from app.services.casework.records import case_detail, find_case, find_claim
 from app.services.casework.views import CaseDetail, ClaimView
+from app.services.paper.form_names import (  # noqa: F401 - re-exported (the Print tab reads them there)
+    BLANK_FORMS,
+    FORMS,
+    OTHER_FORMS,
+    form_kinds,
+)
 from app.services.shop import audit
 from app.services.shop.context import Context
 from app.store.db import write_transaction
 from app.store.models import CarrierClaim, Case
 
-#: Form code (as on the command line) → file name stem in forms/ and settings.printing field.
-FORMS: dict[str, str] = {
-    "intake": "intake",
-    "repair-ticket": "repair_ticket",
-    "repair-receipt": "repair_receipt",
-    "label": "label",
-    "warranty-card": "warranty_card",
-    "rma": "rma",
-    "return-receipt": "return_receipt",
-    "carrier-claim": "carrier_claim",
-    "reply-report": "reply_report",
-}
-#: Layouts in forms/ that are not slips of a record (`certificate guide`).
-OTHER_FORMS = ("check_guide",)
 #: Slips handed to the customer (or a carrier): phone numbers are masked (003 §4.3).
 CUSTOMER_FACING = frozenset(FORMS) - {"return-receipt"}
-#: Forms that can be printed empty, to fill in by hand.
-BLANK_FORMS = ("intake", "rma", "warranty-card", "repair-ticket")
-
-
-def form_kinds(code: str) -> tuple[str, ...]:
-    """The case kinds a form is made for, as their descriptors say; () = it fits every kind."""
-    return kinds.kinds_for_form(code)
 
 
 def forms_for_kind(kind: str) -> tuple[str, ...]:

@@ -166,3 +166,11 @@ def thread_connection() -> object:
     """This thread's own connection to the open database (peewee keeps one per thread), so a
     reader thread's query can be interrupted from the window's thread."""
     return store_db.database.connection()
+
+
+def thread_done() -> None:
+    """Close this thread's own connection: a reader thread that ends leaves none open (on a
+    shop server each one is a session)."""
+    obj = store_db.database.obj
+    if obj is not None and not obj.is_closed():
+        obj.close()

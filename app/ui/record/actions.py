@@ -139,12 +139,18 @@ def register(*actions: RecordAction) -> None:
 
 
 def _load() -> None:
+    """Import the action modules once. The record view's reader thread calls this before the
+    first record arrives, so their import is not paid on the window's thread; marked loaded only
+    when all are in (another thread calling meanwhile waits on the same imports)."""
     global _loaded
     if _loaded:
         return
-    _loaded = True
     for name in ACTION_MODULES:
         import_module(name)
+    _loaded = True
+
+
+load = _load
 
 
 def workflow_of(detail: CaseDetail) -> str:

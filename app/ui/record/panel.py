@@ -21,6 +21,7 @@ from app.ui.record import actions as registry
 from app.ui.record import facts
 from app.ui.widgets.fields import Field, FormFrame
 from app.ui.widgets.timeline import Timeline, has_cjk, theme_colours
+from app.ui.worker import Latest
 
 NOTE = Field("note", N_("Note"), kind="multiline", height=2)
 
@@ -47,13 +48,27 @@ class _MenuEntry:
         return True
 
 
+def _read_record(ctx: Any, number: str) -> CaseDetail:
+    """The record, read on the panel's reader thread; the first time, the modules of its
+    buttons are imported there too (~20 ms the window would otherwise wait for)."""
+    registry.load()
+    return show_case(ctx, number)
+
+
 class RecordPanel(ttk.Frame):
-    """Shows one case; ``show(number)`` loads it, every write refreshes it."""
+    """Shows one case; ``show(number)`` loads it, every write refreshes it.
+
+    Records load on the panel's own reader thread (`ui.worker.Latest`): the window keeps
+    answering meanwhile, and when the clerk picks A and then B before A arrived, A's answer is
+    dropped and B is shown. ``wanted`` is the number asked for last, ``detail`` the one shown.
+    """
 
     def __init__(self, master: tk.Misc, desk: Desk) -> None:
         super().__init__(master, padding=(10, 6))
         self.desk = desk
         self.detail: CaseDetail | None = None
+        self.wanted: str | None = None
+        self.reader = Latest(self, "record")
         self.buttons: dict[str, ttk.Button] = {}
         self.dialog: tk.Toplevel | None = None
         self._build()
@@ -138,6 +153,8 @@ class RecordPanel(ttk.Frame):
             self.timeline.restyle()
 
     def show_empty(self) -> None:
+        self.reader.cancel()
+        self.wanted = None
         self.detail = None
         self.number_label.configure(text=_("No record selected"))
         self.kind_label.configure(text=_("Pick one from the list or search with Ctrl+F."))
@@ -150,18 +167,36 @@ class RecordPanel(ttk.Frame):
 
     # --- loading ---------------------------------------------------------------------------
 
-    def show(self, number: str) -> bool:
-        got = self.desk.read(show_case, number)
-        if not got.ok:
-            return False
-        self._render(got.value)
-        return True
+    @property
+    def busy(self) -> bool:
+        """Whether the record asked for last has not arrived yet."""
+        return self.reader.busy
+
+    def show(self, number: str) -> None:
+        """Load a record; it is shown when it arrives, unless another was asked for since."""
+        self.wanted = number
+        self.desk.read_later(
+            self.reader, _read_record, number, then=self._arrived, failed=self._lost
+        )
+
+    def show_detail(self, d: CaseDetail) -> None:
+        """Show a record already read (opening one reads it to find its tab)."""
+        self.reader.cancel()
+        self.wanted = d.number
+        self._render(d)
 
     def refresh(self) -> None:
-        if self.detail is not None and self.winfo_exists():
-            got = self.desk.read(show_case, self.detail.number)
-            if got.ok:
-                self._render(got.value)
+        """Read the record again (after a write, or another person at the desk)."""
+        if self.wanted is not None and self.winfo_exists():
+            self.show(self.wanted)
+
+    def _arrived(self, d: CaseDetail) -> None:
+        if self.winfo_exists():
+            self._render(d)
+
+    def _lost(self, _exc: BaseException) -> None:
+        """The record could not be read (the message says why): keep showing the last one."""
+        self.wanted = self.detail.number if self.detail is not None else None
 
     def _render(self, d: CaseDetail) -> None:
         self.detail = d

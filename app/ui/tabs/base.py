@@ -8,6 +8,7 @@ from collections.abc import Sequence
 import ttkbootstrap as ttk
 
 from app.domain import kinds as case_kinds
+from app.services.casework.views import CaseDetail
 from app.ui.desk import Desk
 from app.ui.record.panel import RecordPanel
 from app.ui.widgets.caselist import CaseBrowser
@@ -83,9 +84,13 @@ class BrowseTab(ttk.Frame):
             self.stale = False
             self.reload()
 
-    def show_record(self, number: str) -> None:
+    def show_record(self, number: str, detail: CaseDetail | None = None) -> None:
+        """Show a record beside the list and select its row; ``detail`` when it was read
+        already. Both are read on reader threads: the window never waits for them."""
         self.on_shown()
-        if self.panel.detail is None or self.panel.detail.number != number:
+        if detail is not None:
+            self.panel.show_detail(detail)
+        elif self.panel.wanted != number:
             self.panel.show(number)
         if number not in self.browser.tree.selection():
             self.browser.select(number)
@@ -110,6 +115,9 @@ class BrowseTab(ttk.Frame):
     def screenshot_setup(self) -> None:
         """Show a record that has some history, for the documentation screenshots."""
         self.on_shown()
+        if self.browser.busy:  # the list is still being read: once it is there
+            self.after(50, self.screenshot_setup)
+            return
         rows = [r for r in self.browser.rows if not r.overdue] or self.browser.rows
         if rows:
             self.show_record(rows[min(3, len(rows) - 1)].number)

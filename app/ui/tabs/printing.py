@@ -24,17 +24,10 @@ from app.i18n import N_, _
 from app.i18n.labels import FORM_NAMES, KINDS, STATUSES, label
 from app.i18n.messages import describe
 from app.services.casework.search import search
-from app.services.paper.documents import (
-    BLANK_FORMS,
-    FORMS,
-    blank_form,
-    form_kinds,
-    make_slip,
-    print_slip,
-    render_slip,
-)
+from app.services.paper.form_names import BLANK_FORMS, FORMS, form_kinds
 from app.services.shop.print_prefs import remember_printer, remembered_printer
 from app.ui.desk import Desk
+from app.ui.worker import Latest
 
 FORM_LABELS: dict[str, str] = FORM_NAMES
 LANGS = (("zh", N_("Chinese")), ("en", N_("English")))
@@ -44,6 +37,19 @@ MAX_UPSCALE = 2.5  # a 50 mm label is not blown up to a poster
 PAGE_GAP = 18
 HITS = 6
 LABEL_WIDTH = 110  # the label column of every box, so the fields line up
+
+
+def _print_checks(ctx: Any, form: str, font: bool) -> tuple[str | None, Any, str | None]:
+    """(font problem, or "?" when not asked; shop details `form` would print empty; the
+    certificate's end): the Print tab's warnings, read off the window's thread."""
+    from app.services.paper.certificates import certificate_warning
+    from app.services.paper.documents import font_warning, missing_shop_details
+
+    return (
+        font_warning(ctx) if font else "?",
+        missing_shop_details(ctx, form),
+        certificate_warning(ctx),
+    )
 
 
 class PrintingTab(ttk.Frame):
@@ -61,10 +67,11 @@ class PrintingTab(ttk.Frame):
         self.font_note = ttk.Label(self, bootstyle="@danger", padding=(10, 6), wraplength=1100)
         # the shop's address, hotline … this form prints but that are still empty
         self.blanks_note = ttk.Label(self, bootstyle="warning", padding=(10, 4), wraplength=1100)
-        # Finding the font reads a 5 MB file: done when the tab is first shown, not at start.
+        # Finding the font reads a 5 MB file: done when the tab is first shown, not at start,
+        # and like the empty shop details and the certificate's end, on the tab's reader thread.
         self._font_checked = False
-        desk.on("context", lambda _ctx: self._font_checked and self.show_font_warning())
-        desk.on("context", lambda _ctx: self.show_blanks_warning())
+        self.checks = Latest(self, "print-checks")
+        desk.on("context", lambda _ctx: self._check_later())
         left = ttk.Frame(self, width=380)
         left.pack(side="left", fill="y", padx=(0, 12))
         self._build_choice(left)
@@ -76,16 +83,37 @@ class PrintingTab(ttk.Frame):
     def on_shown(self) -> None:
         if not self._font_checked:
             self._font_checked = True
-            self.show_font_warning()
+            self._check_later()
+
+    def _check_later(self) -> None:
+        """The warnings above the form (no Chinese font, shop details this form would print
+        empty, the certificate near its end), read on the reader thread; shown on arrival."""
+        if not self.winfo_exists():
+            return
+        form, font = self.form, self._font_checked
+        self.desk.read_later(
+            self.checks, _print_checks, form, font, then=lambda got: self._checked(form, *got)
+        )
+
+    def _checked(self, form: str, font: str | None, missing: Any, expiring: str | None) -> None:
+        if not self.winfo_exists():
+            return
+        if self._font_checked and font != "?":
+            self._show_font_note(font)
+        if form == self.form:
+            self._show_blanks_note(missing, expiring)
 
     def show_font_warning(self) -> str:
         """A visible line when no Chinese TrueType font was found (slips would print badly)."""
-        from app.domain.errors import DomainError
-        from app.i18n.messages import describe
         from app.services.paper.documents import font_warning
 
         got = self.desk.read(font_warning)
-        code = got.value if got.ok else None
+        return self._show_font_note(got.value if got.ok else None)
+
+    def _show_font_note(self, code: str | None) -> str:
+        from app.domain.errors import DomainError
+        from app.i18n.messages import describe
+
         if code:
             self.font_note.configure(text=describe(DomainError(code)))
             first = [w for w in self.pack_slaves() if w is not self.font_note]
@@ -342,19 +370,24 @@ class PrintingTab(ttk.Frame):
             self.blank_var.set(False)
         self._blank_changed()
         self.select_printer(remembered_printer(self.desk.ctx, FORMS[form]))
-        self.show_blanks_warning()
+        self._check_later()
 
     def show_blanks_warning(self) -> str:
         """A visible line when this form would print the shop's address or hotline empty."""
-        from app.domain.errors import DomainError
-        from app.i18n.messages import describe
-        from app.i18n.setting_labels import shop_blanks_warning
         from app.services.paper.certificates import certificate_warning
         from app.services.paper.documents import missing_shop_details
 
         got = self.desk.read(missing_shop_details, self.form)
-        text = shop_blanks_warning(got.value) if got.ok else ""
-        expiring = certificate_warning(self.desk.ctx)
+        return self._show_blanks_note(
+            got.value if got.ok else None, certificate_warning(self.desk.ctx)
+        )
+
+    def _show_blanks_note(self, missing: Any, expiring: str | None) -> str:
+        from app.domain.errors import DomainError
+        from app.i18n.messages import describe
+        from app.i18n.setting_labels import shop_blanks_warning
+
+        text = shop_blanks_warning(missing) if missing is not None else ""
         if expiring:  # an imported certificate near its end: the owner imports a new one
             text = " ".join(x for x in (text, describe(DomainError(expiring))) if x)
         if text:
@@ -469,8 +502,12 @@ class PrintingTab(ttk.Frame):
         def work(progress: Any) -> tuple[bytes, list[Image.Image]]:
             progress(0.1, _("Rendering the slip…"))
             if blank:
+                from app.services.paper.documents import blank_form
+
                 pdf = blank_form(ctx, form, lang=lang)
             else:
+                from app.services.paper.documents import render_slip
+
                 pdf = render_slip(ctx, number, form, lang=lang)
             progress(0.6, _("Drawing the pages…"))
             return pdf, _pages(pdf)
@@ -562,6 +599,8 @@ class PrintingTab(ttk.Frame):
         printer, copies = self.printer, self._copies()
 
         def work(progress: Any) -> Any:
+            from app.services.paper.documents import print_slip
+
             progress(0.1, _("Signing the slip…"))
             # "printed" is logged only once the print system accepted the job
             job = print_slip(
@@ -617,6 +656,8 @@ class PrintingTab(ttk.Frame):
         ctx = self.desk.ctx
 
         def work(progress: Any) -> Any:
+            from app.services.paper.documents import make_slip
+
             progress(0.2, _("Signing the slip…"))
             slip = make_slip(ctx, number or None, form, lang=lang, blank=blank, event="slip_saved")
             out.write_bytes(slip.pdf)
@@ -711,6 +752,8 @@ class PrintingTab(ttk.Frame):
         self.set_form("repair-ticket")
         self.set_number(number)
         self.find(number)
+        from app.services.paper.documents import render_slip
+
         pdf = self.desk.read(render_slip, number, "repair-ticket", lang=self.lang_var.get())
         if pdf.ok:
             self.update_idletasks()

@@ -10,6 +10,7 @@ import ttkbootstrap as ttk
 from app.i18n import N_, _
 from app.services.remedies.repair_help import BOARD_GROUPS, Board, BoardRow, board
 from app.ui.tabs.base import BrowseTab
+from app.ui.worker import Latest
 
 GROUP_LABELS = {
     "intake": N_("Intake"),
@@ -48,6 +49,7 @@ class RepairBoard(ttk.Labelframe):
         self._row_keys: list[str] = []
         self.grid_frame = ttk.Frame(self)
         self.grid_frame.pack(fill="x")
+        self.reader = Latest(self, "board")  # the counts are read off the window's thread
         legend = ttk.Frame(self)
         legend.pack(fill="x", pady=(4, 0))
         ttk.Label(
@@ -110,10 +112,12 @@ class RepairBoard(ttk.Labelframe):
     # --- data ------------------------------------------------------------------------------
 
     def refresh(self) -> None:
-        got = self.tab.desk.read(board)
-        if not got.ok:
+        """Count again; the board changes when the counts arrive (a newer count wins)."""
+        self.tab.desk.read_later(self.reader, board, then=self._show)
+
+    def _show(self, data: Board) -> None:
+        if not self.winfo_exists():
             return
-        data: Board = got.value
         keys = [k for k, *_rest in self._rows(data)]
         if keys != self._row_keys:
             self._build(data)

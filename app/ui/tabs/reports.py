@@ -19,7 +19,6 @@ from app import paths
 from app.domain.money import format_money
 from app.i18n import N_, _
 from app.i18n.labels import KINDS, REASONS, label
-from app.services.paper import exports
 from app.services.paper.figures import (
     MonthFigures,
     current_month,
@@ -30,6 +29,8 @@ from app.services.paper.figures import (
 from app.services.paper.report import Report, month_report
 from app.services.shop.print_prefs import remembered_printer
 from app.ui.desk import Desk
+from app.ui.errors import user_text
+from app.ui.worker import Latest
 
 # (key, title, accent): two rows of six cards.
 CARDS: tuple[tuple[str, str, str], ...] = (
@@ -71,10 +72,25 @@ class Card(ttk.Frame):
         self.detail.configure(text=detail)
 
 
+def _month(ctx: Any, year: int, month: int) -> tuple[MonthFigures, Any, list[Any]]:
+    """The month's figures, its summary (or what stopped the summary) and the summary's tables,
+    in one read on the reader thread (the tables' module imports the PDF writer, reportlab)."""
+    from app.services.paper import exports
+
+    figures = month_figures(ctx, year, month)
+    try:
+        summary: Any = month_report(ctx, year, month, chain=False)
+        tables = exports.report_tables(summary)
+    except Exception as exc:  # noqa: BLE001 - the figures still show; the message says why
+        summary, tables = exc, []
+    return figures, summary, tables
+
+
 class ReportsTab(ttk.Frame):
     def __init__(self, master: tk.Misc, desk: Desk) -> None:
         super().__init__(master, padding=(10, 8))
         self.desk = desk
+        self.reader = Latest(self, "month")
         self.figures: MonthFigures | None = None
         self.report: Report | None = None
         self.last_file: Path | None = None  # the last PDF/XLSX made here (tests, status line)
@@ -226,16 +242,32 @@ class ReportsTab(ttk.Frame):
         if self._stale:
             self.refresh()
 
+    @property
+    def busy(self) -> bool:
+        """Whether the month's figures asked for last have not arrived yet."""
+        return self.reader.busy
+
     def refresh(self) -> None:
+        """Work out the month's figures on the tab's reader thread (a tenth of a second and more
+        on a big database); the tab fills in when they arrive, unless another month was picked
+        meanwhile."""
         self._stale = False
-        got = self.desk.read(month_figures, self.year, self.month)
-        if not got.ok:
+        year, month = self.year, self.month
+        self.desk.read_later(
+            self.reader, _month, year, month, then=lambda got: self._arrived(year, month, *got)
+        )
+
+    def _arrived(
+        self, year: int, month: int, figures: MonthFigures, summary: Any, tables: list[Any]
+    ) -> None:
+        if not self.winfo_exists() or (year, month) != (self.year, self.month):
             return
-        self.figures = got.value
-        summary = self.desk.read(month_report, self.year, self.month, chain=False)
-        if summary.ok:
-            self.report = summary.value
-            self._fill_summary(summary.value)
+        self.figures = figures
+        if isinstance(summary, BaseException):
+            self.desk.notify(user_text(summary), "warning")
+        else:
+            self.report = summary
+            self._fill_summary(tables)
         self.month_var.set(f"{self.year:04d}-{self.month:02d}")
         latest = (self.year, self.month) >= current_month(self.desk.ctx)
         self.next_button.configure(state="disabled" if latest else "normal")
@@ -244,8 +276,8 @@ class ReportsTab(ttk.Frame):
                 month=f"{self.year:04d}-{self.month:02d}"
             )
         )
-        self._fill_cards(got.value)
-        self._fill_tables(got.value)
+        self._fill_cards(figures)
+        self._fill_tables(figures)
         self._draw_chart()
 
     def _money(self, amount: Decimal) -> str:
@@ -368,11 +400,12 @@ class ReportsTab(ttk.Frame):
         tree.pack(side="left", fill="both", expand=True)
         self.summary_tree = tree
 
-    def _fill_summary(self, r: Report) -> None:
-        """Every table of the printed summary: a section per table, its rows under it."""
+    def _fill_summary(self, tables: list[Any]) -> None:
+        """Every table of the printed summary (`exports.report_tables`): a section per table,
+        its rows under it."""
         tree = self.summary_tree
         tree.delete(*tree.get_children())
-        for t in exports.report_tables(r):
+        for t in tables:
             section = tree.insert("", "end", text=t.title, open=True, tags=("section",))
             for row in t.rows:
                 values = [_cell(v) for v in row[1:4]]
@@ -395,6 +428,8 @@ class ReportsTab(ttk.Frame):
             from app.documents.printing import print_pdf
 
             progress(0.1, _("Counting…"))
+            from app.services.paper import exports
+
             made = exports.make_report_pdf(ctx, self._full_report(), progress)
             print_pdf(made.path, printer or None, title=made.path.stem)
             return made
@@ -421,6 +456,8 @@ class ReportsTab(ttk.Frame):
             from app.documents.printing import render_pages
 
             progress(0.1, _("Counting…"))
+            from app.services.paper import exports
+
             made = exports.make_report_pdf(ctx, self._full_report(), progress)
             return made, render_pages(made.pdf, dpi=50)
 
@@ -456,6 +493,8 @@ class ReportsTab(ttk.Frame):
         def work(progress: Any) -> Any:
             recipient_targets(ctx)  # a missing folder stops before anything is made
             progress(0.1, _("Counting…"))
+            from app.services.paper import exports
+
             made = exports.make_report_pdf(ctx, self._full_report(), progress)
             return made, send_to_recipients(ctx, made)
 
@@ -499,6 +538,8 @@ class ReportsTab(ttk.Frame):
 
         def work(progress: Any) -> Path:
             progress(0.1, _("Counting…"))
+            from app.services.paper import exports
+
             made = exports.make_report_pdf(ctx, self._full_report(), progress)
             exports.write_atomic(out, made.pdf)
             return out
@@ -510,6 +551,8 @@ class ReportsTab(ttk.Frame):
 
         def work(progress: Any) -> Path:
             progress(0.1, _("Counting…"))
+            from app.services.paper import exports
+
             return exports.write_report_xlsx(ctx, self._full_report(), out, progress)
 
         self.desk.run_long("report_xlsx", work, self._saved)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import tkinter as tk
 from collections.abc import Callable
+from typing import Any
 
 import ttkbootstrap as ttk
 
@@ -18,6 +19,7 @@ from app.services.remedies.returns import goods_owed
 from app.ui.desk import Desk
 from app.ui.lists.transfer import ImportExportBar
 from app.ui.tabs.base import BrowseTab
+from app.ui.worker import Latest
 
 #: The chips of the counts strip, in order: (key in STRIP_STATUSES, label).
 CHIPS: tuple[tuple[str, str], ...] = (
@@ -30,6 +32,11 @@ CHIPS: tuple[tuple[str, str], ...] = (
 
 #: Rows of each waiting list shown above the returns list (the rest: `goods-owed`, `replies`).
 OWED_SHOWN = 5
+
+
+def _waiting(ctx: Any) -> tuple[ReturnCounts, list[Any], list[Any]]:
+    """What waits on the desk: the strip's counts, goods owed, replies awaited (one read)."""
+    return return_counts(ctx), goods_owed(ctx), awaiting_reply(ctx)
 
 
 class WaitingList(ttk.Frame):
@@ -80,6 +87,7 @@ class ReturnsTab(BrowseTab):
     def build_left(self, left: ttk.Frame) -> None:
         """The counts strip: one chip per waiting step; a click filters the list by it."""
         self.counts: ReturnCounts | None = None
+        self.reader = Latest(self, "returns-strip")  # read off the window's thread
         self.active_chip = ""
         self.chips: dict[str, ttk.Button] = {}
         strip = ttk.Frame(left)
@@ -112,12 +120,16 @@ class ReturnsTab(BrowseTab):
         self.refresh_counts()
 
     def refresh_counts(self) -> None:
+        """Read the strip and both waiting lists on the tab's reader thread (one request: a
+        newer one interrupts it); they are shown when they arrive."""
         if not self.winfo_exists():
             return
-        got = self.desk.read(return_counts)
-        if not got.ok:
+        self.desk.read_later(self.reader, _waiting, then=self._show_waiting)
+
+    def _show_waiting(self, got: tuple[ReturnCounts, list[Any], list[Any]]) -> None:
+        if not self.winfo_exists():
             return
-        self.counts = got.value
+        self.counts, owed, replies = got
         for key, text in CHIPS:
             n = getattr(self.counts, key)
             caption = f"{_(text)}  {n}"
@@ -129,12 +141,11 @@ class ReturnsTab(BrowseTab):
             elif n and key != self.active_chip:
                 style = "primary-outline"
             self.chips[key].configure(text=caption, bootstyle=style)
-        self.refresh_goods_owed()
+        self._show_owed(owed)
+        self._show_replies(replies)
 
-    def refresh_goods_owed(self) -> None:
+    def _show_owed(self, rows: list[Any]) -> None:
         """The list "shipped first, goods not back" with days overdue; a click opens the case."""
-        got = self.desk.read(goods_owed)
-        rows = got.value if got.ok else []
         self.owed.show(
             _("Shipped first, goods not back: {n}").format(n=len(rows)),
             [
@@ -151,12 +162,9 @@ class ReturnsTab(BrowseTab):
                 for row in rows
             ],
         )
-        self.refresh_replies()
 
-    def refresh_replies(self) -> None:
+    def _show_replies(self, rows: list[Any]) -> None:
         """Reports sent, reply awaited: days left before the case closes as accepted."""
-        got = self.desk.read(awaiting_reply)
-        rows = got.value if got.ok else []
         self.replies.show(
             _("Awaiting the customer's reply: {n}").format(n=len(rows)),
             [

@@ -21,13 +21,24 @@ from app.i18n.labels import KINDS, STATUSES, label
 from app.services.casework.cases import CaseFilter, count_cases, list_cases
 from app.services.casework.views import CaseRow
 from app.ui.desk import Desk
+from app.ui.worker import Latest
 
 PAGE = 200
 
 
+def _page(ctx: Any, f: CaseFilter, offset: int) -> tuple[list[CaseRow], int]:
+    """One page of the list and the count of all matches: one request of the reader thread."""
+    return list_cases(ctx, f, limit=PAGE, offset=offset), count_cases(ctx, f)
+
+
 class CaseBrowser(ttk.Frame):
     """Filters (kind, status, overdue, assignee, dates, text) over a list; selecting a row
-    calls ``on_select(number)``."""
+    calls ``on_select(number)``.
+
+    The list is read on its own reader thread (`ui.worker.Latest`): the window keeps answering
+    while a 200,000-case filter runs, a newer filter interrupts the older query, and a page
+    that is no longer the newest is never shown. `busy` says an answer is still awaited.
+    """
 
     COLUMNS = (
         ("number", N_("Number"), 140),
@@ -64,6 +75,11 @@ class CaseBrowser(ttk.Frame):
         self.on_select = on_select
         self.rows: list[CaseRow] = []
         self.total = 0
+        self.reader = Latest(self, "caselist")
+        self._values: list[tuple[str, ...]] = []  # each row's cells, as inserted
+        self._measured: dict[str, int] = {}  # text -> pixels in the list's font
+        self._seeking: str | None = None  # a number to select once the list has it
+        self._seek_filtered = False
         # A tab not yet shown sets this False: a change elsewhere then costs it nothing.
         self.follows_changes = True
         self._build_filters(assignees)
@@ -215,30 +231,45 @@ class CaseBrowser(ttk.Frame):
         dark = ttk.Style.get_instance().theme_mode == "dark"
         self.tree.tag_configure("overdue", foreground="#ff7b72" if dark else "#c0392b")
         self.tree.tag_configure("closed", foreground="#9aa0a8" if dark else "#8a8f98")
+        self._measured = {}
 
     def _selected(self, _event: object = None) -> None:
         sel = self.tree.selection()
         if sel and self.on_select:
             self.on_select(sel[0])
 
+    @property
+    def busy(self) -> bool:
+        """Whether the newest filter's page has not arrived yet."""
+        return self.reader.busy
+
     def refresh(self) -> None:
-        self.rows = []
-        self._load(0)
+        """Read the first page for the filters as they are now (shown when it arrives)."""
+        self._ask(0)
 
     def load_more(self) -> None:
-        self._load(len(self.rows))
+        self._ask(len(self.rows))
 
-    def _load(self, offset: int) -> None:
-        f = self.current_filter()
-        got = self.desk.read(list_cases, f, limit=PAGE, offset=offset)
-        if not got.ok:
+    def _ask(self, offset: int) -> None:
+        self.desk.read_later(
+            self.reader,
+            _page,
+            self.current_filter(),
+            offset,
+            then=lambda got: self._loaded(offset, *got),
+            failed=lambda _exc: self._seek(),
+        )
+
+    def _loaded(self, offset: int, rows: list[CaseRow], total: int) -> None:
+        if not self.winfo_exists():
             return
-        total = self.desk.read(count_cases, f)
-        self.total = total.value if total.ok else 0
+        self.total = total
         if offset == 0:
+            self.rows = []
+            self._values = []
             self.tree.delete(*self.tree.get_children())
-        self.rows.extend(got.value)
-        for r in got.value:
+        self.rows.extend(rows)
+        for r in rows:
             self._insert(r)
         self._fit_columns()
         shown = len(self.rows)
@@ -249,6 +280,7 @@ class CaseBrowser(ttk.Frame):
             self.more_button.pack(anchor="e")
         else:
             self.more_button.pack_forget()
+        self._seek()
 
     # --- export --------------------------------------------------------------------------
 
@@ -281,13 +313,20 @@ class CaseBrowser(ttk.Frame):
     def _fit_columns(self) -> None:
         """Size each column to its heading and the loaded rows, so nothing is cut off."""
         font = tkfont.nametofont("TkDefaultFont")
-        items = self.tree.get_children()[:PAGE]
+        measured = self._measured
+
+        def width(text: str) -> int:  # the same status or name comes back on many rows
+            w = measured.get(text)
+            if w is None:
+                w = measured[text] = font.measure(text)
+            return w
+
+        shown = self._values[:PAGE]
         self._wanted: dict[str, int] = {}
         for i, (col, text, _width) in enumerate(self.COLUMNS):
             if col == "product":
                 continue
-            texts = [_(text), *(str(self.tree.item(it, "values")[i]) for it in items)]
-            wanted = max(font.measure(t) for t in texts) + 18
+            wanted = max([width(_(text)), *(width(str(v[i])) for v in shown)]) + 18
             self._wanted[col] = min(wanted, self.MAX_WIDTH.get(col, 400))
         self._fit_product()
 
@@ -340,27 +379,39 @@ class CaseBrowser(ttk.Frame):
         status = label(STATUSES, r.status) + ("  ⚠" if r.overdue else "")
         final = workflows.workflow_for(r.kind).is_final(r.status)
         tags = ("overdue",) if r.overdue else ("closed",) if final else ()
-        self.tree.insert(
-            "",
-            "end",
-            iid=r.number,
-            values=(
-                r.number,
-                created,
-                label(KINDS, r.kind),
-                status,
-                r.customer_name,
-                " ".join(x for x in (r.product, r.serial) if x),
-                r.assignee or "",
-                promise,
-                format_money(r.amount) if r.amount is not None else "",
-            ),
-            tags=tags,
+        values = (
+            r.number,
+            created,
+            label(KINDS, r.kind),
+            status,
+            r.customer_name,
+            " ".join(x for x in (r.product, r.serial) if x),
+            r.assignee or "",
+            promise,
+            format_money(r.amount) if r.amount is not None else "",
         )
+        self._values.append(values)
+        self.tree.insert("", "end", iid=r.number, values=values, tags=tags)
 
-    def select(self, number: str) -> bool:
-        """Select a case, loading it into the list when the filters hide it."""
-        if not self.tree.exists(number):
+    def select(self, number: str) -> None:
+        """Select a case, loading it into the list when the filters hide it. While a page is
+        awaited, the case is selected again when it arrives (and looked up if not on it)."""
+        self._seeking = number
+        self._seek_filtered = False
+        if self.tree.exists(number):
+            self._mark(number)
+        if not self.busy:
+            self._seek()
+
+    def _seek(self) -> None:
+        number = self._seeking
+        if number is None or self.busy:
+            return
+        if self.tree.exists(number):
+            self._seeking = None
+            self._mark(number)
+        elif not self._seek_filtered:  # not on this page: list just that number
+            self._seek_filtered = True
             self.search.set(number)
             self.status.current(0)
             self.overdue.set(False)
@@ -368,8 +419,10 @@ class CaseBrowser(ttk.Frame):
             self.date_from.set("")
             self.date_to.set("")
             self.refresh()
-        if not self.tree.exists(number):
-            return False
-        self.tree.selection_set(number)
+        else:
+            self._seeking = None  # not found even so: the list stays as it is
+
+    def _mark(self, number: str) -> None:
+        if number not in self.tree.selection():
+            self.tree.selection_set(number)
         self.tree.see(number)
-        return True
