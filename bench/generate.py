@@ -10,6 +10,7 @@ exactly as app.store.history.record_event does. Usage:
 from __future__ import annotations
 
 import argparse
+import json
 import random
 import sys
 import time
@@ -23,6 +24,7 @@ from app.services.shop.setup import close_data_folder, open_data_folder
 from app.store.db import database, write_transaction
 from app.store.history import GENESIS, event_digest, record_event
 from app.store.models import User
+from app.store.seals import SEAL_KEY, all_seals
 
 SURNAMES = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡"
@@ -123,11 +125,12 @@ def _walk(rng: random.Random, wf: workflows.Workflow, age_days: float) -> list[s
 
 
 class Events:
-    """Builds event rows with the hash chain, exactly as history.record_event would."""
+    """Builds event rows with the hash chain, exactly as history.record_event would: the rows
+    are hashed at the end, once each case's newest event carries the seal of its rows."""
 
     def __init__(self) -> None:
-        self.prev = GENESIS
-        self.rows: list[tuple] = []
+        self.fields: list[dict] = []
+        self.newest: dict[tuple[str, int], int] = {}  # (entity, id) -> index of its newest event
 
     def add(
         self,
@@ -140,36 +143,54 @@ class Events:
         from_state: str = "",
         to_state: str = "",
     ) -> None:
-        fields = {
-            "at": at.isoformat(),
-            "actor": actor,
-            "entity": entity,
-            "entity_id": entity_id,
-            "number": number,
-            "action": action,
-            "from_state": from_state,
-            "to_state": to_state,
-            "data": None,
-            "note": "",
-        }
-        digest = event_digest(self.prev, fields)
-        self.rows.append(
-            (
-                _ts(at),
-                actor,
-                entity,
-                entity_id,
-                number,
-                action,
-                from_state,
-                to_state,
-                None,
-                "",
-                self.prev,
-                digest,
-            )
+        self.newest[(entity, entity_id)] = len(self.fields)
+        self.fields.append(
+            {
+                "at": at,
+                "actor": actor,
+                "entity": entity,
+                "entity_id": entity_id,
+                "number": number,
+                "action": action,
+                "from_state": from_state,
+                "to_state": to_state,
+                "data": None,
+                "note": "",
+            }
         )
-        self.prev = digest
+
+    def seal(self, entity: str, seals: dict[int, str]) -> None:
+        """Put each record's seal (app.store.seals) in its newest event, as the program does
+        in every event it writes about a sealed record."""
+        for entity_id, digest in seals.items():
+            at = self.newest.get((entity, entity_id))
+            if at is not None:
+                self.fields[at]["data"] = {SEAL_KEY: digest}
+
+    def rows(self) -> list[tuple]:
+        prev = GENESIS
+        rows = []
+        for f in self.fields:
+            digest = event_digest(prev, {**f, "at": f["at"].isoformat()})
+            data = f["data"]
+            rows.append(
+                (
+                    _ts(f["at"]),
+                    f["actor"],
+                    f["entity"],
+                    f["entity_id"],
+                    f["number"],
+                    f["action"],
+                    f["from_state"],
+                    f["to_state"],
+                    None if data is None else json.dumps(data, ensure_ascii=False, sort_keys=True),
+                    "",
+                    prev,
+                    digest,
+                )
+            )
+            prev = digest
+        return rows
 
 
 def generate(folder: Path, cases: int, *, seed: int = 8, now: datetime | None = None) -> dict:
@@ -296,6 +317,7 @@ def generate(folder: Path, cases: int, *, seed: int = 8, now: datetime | None = 
             " batch, reason) VALUES (?, ?, '', '台', 1, ?, '', '')",
             [(base_r + r, d, p) for r, d, p in lines],
         )
+        events.seal("case", all_seals("case"))
         _append_events(conn, events)
         for uid, (uname, _role) in zip(staff, STAFF, strict=True):
             # Sealed in the log as the program writes accounts (app.store.seals): a folder
@@ -331,7 +353,7 @@ def _append_events(conn: object, events: Events) -> None:
     conn.executemany(
         "INSERT INTO event(at, actor_id, entity, entity_id, number, action, from_state,"
         " to_state, data, note, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        events.rows,
+        events.rows(),
     )
 
 

@@ -60,3 +60,51 @@ def test_an_upgraded_folder_still_finds_where_sealing_started(backend: str, ctx:
     assert sealed_from("user") == 7
     assert sealed_from("case") is None
     assert Event.select().where(Event.action == SEALING_STARTED).count() == 1
+
+
+def test_the_quick_seal_texts_are_the_exact_seals(backend: str, ctx: Context) -> None:
+    """`audit verify` has SQLite write each case's seal text (issue #20, ≤ 5 s at 200,000
+    cases); whatever the amounts, times and texts, it must be the text `all_seals` hashes, and
+    an edited row is still found (a quick digest that differs is worked out again exactly)."""
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from app.store.models import Case, MoneyEntry
+    from app.store.seals import _quick_texts, all_seals
+
+    numbers = []
+    for i in range(4):
+        made = take_intake(
+            ctx, IntakeForm(kind="complaint", name=f'客"户\\{i}\n', phone=f"1390013900{i}")
+        )
+        numbers.append(made.number)
+    boss = User.get(User.name == "boss")
+    cases = list(Case.select().where(Case.number.in_(numbers)).order_by(Case.id))
+    at = ctx.now().replace(microsecond=123456)
+    amounts = ["0.01", "0.00", "1234567.89", "99999999.99", "12.50", "-3.05"]
+    for case, amount in zip(cases * 2, amounts, strict=False):
+        MoneyEntry.create(
+            case=case, kind="refund", amount=Decimal(amount), at=at, by=boss, route="cash"
+        )
+        at = at.replace(microsecond=0) + timedelta(seconds=1)
+    cases[0].closed_at = ctx.now().replace(microsecond=0)
+    cases[0].save()
+    cases[1].closed_at = ctx.now().replace(microsecond=654321)
+    cases[1].save()
+    exact = all_seals("case")
+    texts = _quick_texts("case")
+    if not is_sqlite():
+        assert texts is None  # PostgreSQL reads them in Python
+    else:
+        import hashlib
+
+        quick = {i: hashlib.sha256(t.encode("utf-8")).hexdigest() for i, t in texts}
+        assert quick == exact
+    # The log seals each case as it is now; then a case's amount is changed in its table.
+    for case in cases:
+        record_event(
+            at=ctx.now(), actor_id=boss.id, entity="case", entity_id=case.id, action="noted"
+        )
+    assert check_seals(("case",)) == []
+    Case.update(amount=Decimal("9999.00")).where(Case.id == cases[2].id).execute()
+    assert [(m.entity_id, m.why) for m in check_seals(("case",))] == [(cases[2].id, "changed")]

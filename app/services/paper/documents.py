@@ -1180,14 +1180,26 @@ def _event_data(code: str, rel: str, data: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+_FIRST_SLIP_MODULES = (
+    "app.documents.slip_text",
+    "app.services.casework.rules",  # the three-guarantee rules and the holiday calendar
+    "app.services.paper.certificates",
+    "reportlab.graphics.renderPDF",  # barcodes and QR codes
+)
+
+
 def warm_printing(ctx: Context) -> None:
     """Load what the first slip needs (PDF and signing libraries, the CJK font, the forms, the
     signing key) so the first Ctrl+P after start costs what the tenth does. Run on a worker
     thread once the window is shown. Writes nothing: a blank form is rendered and signed in
     memory, and no certificate is made here when the shop has none yet."""
-    from app.documents.shop_identity import has_identity
-    from app.documents.signing import sign_pdf
+    import importlib
 
+    from app.documents.shop_identity import has_identity
+    from app.documents.signing import preload, sign_pdf
+
+    for module in _FIRST_SLIP_MODULES:  # what a real slip imports that a blank form does not
+        importlib.import_module(module)
     cjk_font(ctx.settings.printing.font_path)
     for code in FORMS.values():
         with contextlib.suppress(DomainError):  # a broken form is reported when it is printed
@@ -1195,3 +1207,5 @@ def warm_printing(ctx: Context) -> None:
     pdf = blank_form(ctx, BLANK_FORMS[0])
     if has_identity(ctx.data_dir):
         sign_pdf(pdf, ctx.data_dir, signer=ctx.actor.display_name)
+    else:  # the first slip makes the certificate; its libraries are loaded now
+        preload()
