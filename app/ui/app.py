@@ -64,6 +64,7 @@ class Session:
     main window; backups on a timer and on close."""
 
     BACKUP_CHECK_MS = 60_000
+    PREBUILD_MS = 1_000  # the other tabs are built ahead once the window has settled
     WARM_PRINT_MS = 300  # after the first screen is drawn
 
     def __init__(self, root: ttk.App, folder: Path, lang: str | None) -> None:
@@ -132,6 +133,8 @@ class Session:
         self.window.desk.on("restored", self.after_restore)
         self.root.after(self.BACKUP_CHECK_MS, self._backup_tick)
         self.root.after(self.WARM_PRINT_MS, self._warm_printing)
+        window = self.window
+        self.root.after(self.PREBUILD_MS, lambda: window.winfo_exists() and window.prebuild_tabs())
 
     @staticmethod
     def _apply_reply_rule(ctx: Context) -> list[str]:

@@ -46,3 +46,30 @@ def test_the_owner_sees_the_certificate_warning_in_the_status_bar_at_sign_in(
         for child in list(tk_root.winfo_children()):
             child.destroy()
         pump(tk_root)
+
+
+def test_after_sign_in_the_other_tabs_are_built_ahead(
+    tk_root: Any, ctx: Any, monkeypatch: Any
+) -> None:
+    """Issue 20 §5: a clerk's first click on a tab only brings it to the front."""
+    from app.ui.app import Session
+
+    monkeypatch.setattr(Session, "PREBUILD_MS", 50)
+    session = Session(tk_root, ctx.data_dir, None)
+    try:
+        session.signed_in(ctx)
+        window = session.window
+        assert window is not None
+        end = time.monotonic() + 30
+        while not all(window.tabs.is_built(t) for t in window.tabs):
+            assert time.monotonic() < end, "the tabs were not built ahead"
+            pump(tk_root, 20)
+    finally:
+        end = time.monotonic() + 30
+        while session.window is not None and session.window.desk.worker.running:
+            pump(tk_root, 50)
+            if time.monotonic() > end:
+                break
+        for child in list(tk_root.winfo_children()):
+            child.destroy()
+        pump(tk_root)

@@ -37,6 +37,28 @@ def test_only_the_front_tab_is_built_at_start_and_hidden_lists_wait(
     assert not repairs.stale and repairs.browser.rows[0].number == number
 
 
+def test_the_other_tabs_are_built_ahead_and_read_only_when_shown(
+    window: Any, demo_ctx: Context
+) -> None:
+    """Once the window has settled the other tabs are built one by one (a first click then
+    only brings one to the front); building reads no list: each tab reads when shown."""
+    from app.ui import worker
+
+    window.prebuild_tabs()
+    end = time.monotonic() + 30
+    while not all(window.tabs.is_built(t) for t in window.tabs) and time.monotonic() < end:
+        pump(window.root, 20)
+    assert all(window.tabs.is_built(t) for t in window.tabs)
+    assert window.current_tab() is window.tabs["intake"]  # the clerk's tab stays in front
+    repairs = window.tabs["repairs"]
+    assert repairs.stale and repairs.browser.rows == []
+    assert window.tabs["reports"].figures is None
+    assert worker.idle()
+    window.show_tab("repairs")
+    pump(window.root)
+    assert not repairs.stale and repairs.browser.rows
+
+
 def _take_repair(ctx: Context) -> str:
     from app.services.casework.intake import IntakeForm, take_intake
 

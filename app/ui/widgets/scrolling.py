@@ -49,6 +49,13 @@ class ScrollFrame(ttk.Frame):
         self.bind("<<ThemeChanged>>", lambda _e: self._match_background(), add="+")
         self.after(RECHECK_MS, self._recheck)
 
+    def presize(self, width: int, height: int) -> None:
+        """Lay the content out at the room it will get before it is built: otherwise a new
+        tab is laid out at its natural size first and again at the window's (~twice the work
+        of its first show)."""
+        if width > 1 and height > 1:
+            self.canvas.itemconfigure(self._item, width=width, height=height)
+
     def _match_background(self) -> None:
         style = ttk.Style.get_instance()
         bg = style.lookup("TFrame", "background") if style is not None else ""
