@@ -318,8 +318,8 @@ def run(
                         failed[tab_id] = str(got["error"])
                         continue
                     for key, ms in got.items():
-                        name = f"settled {key}" if settled else key
-                        tabs[tab_id].setdefault(name, []).append(ms)
+                        measure = f"settled {key}" if settled else key
+                        tabs[tab_id].setdefault(measure, []).append(ms)
         # The program as a clerk starts it, to its sign-in screen: from source and frozen.
         source_cmd = [sys.executable, str(ROOT / "main.py"), "--lang", "en"]
         source_cmd += ["--data-dir", str(folder)]
