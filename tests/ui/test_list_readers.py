@@ -151,3 +151,25 @@ def test_a_slow_part_never_freezes_the_window_and_the_last_picked_is_shown(
     assert section.editing == b and section.form.get("part_no") == b
     assert section.heading.cget("text").startswith(b)
     assert section.selected() == b
+
+
+def test_a_change_refreshes_the_list_shown_though_the_sections_share_their_readers(
+    window: Any, demo_ctx: Context
+) -> None:
+    """The Lists tab's sections share three reader threads (one session each on a shop
+    server): a change re-reads the list on the screen, and a hidden list is read when shown."""
+    tab = window.show_tab("lists")
+    for section in ("parts", "suppliers", "dealers"):  # each listens for changes, in this order
+        tab.show_section(section)
+        pump(window.root)
+    tab.show_section("parts")
+    pump(window.root)
+    parts = tab.sections["parts"]
+    assert parts.reader is tab.sections["dealers"].reader is tab.sections["products"].reader
+    stock.create_part(demo_ctx, "ZZ-TEST-1", "测试配件", cost="10")
+    window.desk.changed()  # written elsewhere (another PC, another tab)
+    pump(window.root)
+    assert "ZZ-TEST-1" in parts.tree.get_children()
+    suppliers = tab.show_section("suppliers")
+    pump(window.root)
+    assert suppliers.tree.get_children()

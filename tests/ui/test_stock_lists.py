@@ -76,6 +76,7 @@ def test_parts_add_stock_in_adjust_return_and_value(window: Any, tk_root: Any) -
     d.form.set("qty", "-1")
     assert d.ok()
     parts.ask_return()
+    pump(window.root)  # the suppliers to choose from are read first
     d = parts.dialog
     d.form.set("qty", "2")
     d.form.set("supplier", "小米配件")

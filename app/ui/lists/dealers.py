@@ -21,7 +21,6 @@ from app.ui.lists.section import Read, read
 from app.ui.lists.table_form import TableFormSection
 from app.ui.lists.transfer import ImportExportBar
 from app.ui.widgets.fields import Field, FormFrame
-from app.ui.worker import Latest
 
 COLUMNS = (
     ("id", N_("No."), 50, "e"),
@@ -87,7 +86,6 @@ class DealersSection(TableFormSection):
         self.lines.pack(fill="both", expand=True, pady=(6, 0))
         self.dealer = ""
         self.dialog: Any = None
-        self.statement_reader = Latest(self, "dealer-statement")
 
     def screenshot_setup(self) -> None:
         """The year so far, so the statement shows the demo's movements."""
@@ -157,7 +155,7 @@ class DealersSection(TableFormSection):
         if not dealer:
             return
         self.desk.read_later(
-            self.statement_reader,
+            self.asks,
             dealers.dealer_statement,
             dealer,
             self.date_from.get(),

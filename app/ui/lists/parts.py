@@ -24,7 +24,6 @@ from app.ui.lists.section import Read, read
 from app.ui.lists.table_form import RenamedErrors, TableFormSection
 from app.ui.lists.transfer import ImportExportBar
 from app.ui.widgets.fields import Field, FormFrame
-from app.ui.worker import Latest
 
 COLUMNS = (
     ("part_no", N_("Part number"), 110, "w"),
@@ -102,8 +101,6 @@ class PartsSection(TableFormSection):
         )
         self.editing = ""
         self.dialog: Any = None
-        self.movements_reader = Latest(self, "part-movements")
-        self.value_reader = Latest(self, "stock-value")
 
     # --- the table ------------------------------------------------------------------------------
 
@@ -250,8 +247,18 @@ class PartsSection(TableFormSection):
         part_no = self._need_part()
         if not part_no:
             return
-        got = self.desk.read(suppliers.list_suppliers, include_inactive=False)
-        names = tuple((s.name, s.name) for s in got.value) if got else ()
+        self.desk.read_later(
+            self.asks,
+            suppliers.list_suppliers,
+            include_inactive=False,
+            then=lambda rows: self._return_dialog(part_no, rows),
+        )
+
+    def _return_dialog(self, part_no: str, rows: list[Any]) -> None:
+        """The return's form, once the suppliers to choose from were read."""
+        if not self.winfo_exists():
+            return
+        names = tuple((s.name, s.name) for s in rows)
         fields = [
             Field("qty", N_("Quantity"), required=True),
             Field("supplier", N_("Supplier"), kind="choice", choices=names, required=True),
@@ -289,7 +296,7 @@ class PartsSection(TableFormSection):
             if self.winfo_exists():
                 self.dialog = MovementsWindow(self, self.desk, part_no, moves)
 
-        self.desk.read_later(self.movements_reader, stock.movements, part_no, then=shown)
+        self.desk.read_later(self.asks, stock.movements, part_no, then=shown)
 
     def screenshot_setup(self) -> None:
         super().screenshot_setup()
@@ -308,7 +315,7 @@ class PartsSection(TableFormSection):
                     )
                 )
 
-        self.desk.read_later(self.value_reader, stock.valuation, self.value_on.get(), then=shown)
+        self.desk.read_later(self.asks, stock.valuation, self.value_on.get(), then=shown)
 
 
 class MovementsWindow(ttk.Toplevel):

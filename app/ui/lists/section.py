@@ -31,6 +31,28 @@ def read(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Read:
     return fn, args, kwargs
 
 
+class ListReaders:
+    """The reader threads the sections of one Lists tab share: the list, the chosen row's
+    details, and what a button asks for (a statement, the movements, the stock's value).
+
+    Only one section is shown at a time, so a newer read of any of them may drop an older one
+    (a section asks again when it is shown). Three threads for the tab instead of two or three
+    per section: on a shop server each reader thread is a session of its own.
+    """
+
+    def __init__(self, owner: tk.Misc) -> None:
+        self.list = Latest(owner, "lists")
+        self.detail = Latest(owner, "list-detail")
+        self.asks = Latest(owner, "list-asks")
+
+
+def readers_for(master: tk.Misc, section: tk.Misc) -> ListReaders:
+    """The readers ``master`` (the Lists tab's body) shares with its sections, or the
+    section's own when it stands alone (a test builds one on its own)."""
+    shared = getattr(master, "list_readers", None)
+    return shared if isinstance(shared, ListReaders) else ListReaders(section)
+
+
 class ListSection(ttk.Frame):
     """A bar with the search box on top; the subclass lays out the table (`make_table`) and
     its side panel, says what to read (`list_read`) and how to show it (`fill`), and what a
@@ -48,8 +70,10 @@ class ListSection(ttk.Frame):
     ) -> None:
         super().__init__(master)
         self.desk = desk
-        self.reader = Latest(self, "list")
-        self.detail_reader = Latest(self, "list-detail")
+        readers = readers_for(master, self)
+        self.reader = readers.list
+        self.detail_reader = readers.detail
+        self.asks = readers.asks  # what a button reads before it shows it
         self.loaded = False
         self.tree: ttk.Treeview
         self._typing: str | None = None
@@ -192,3 +216,9 @@ class ListSection(ttk.Frame):
 
     def on_shown(self) -> None:
         self.reload()
+
+    def _changed(self) -> None:
+        """Something was written: the list is read again if it is on the screen (a hidden one
+        is read when it is shown, and would only take the shared reader from the one shown)."""
+        if self.loaded and self.winfo_exists() and self.winfo_viewable():
+            self.reload()

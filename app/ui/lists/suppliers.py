@@ -17,7 +17,6 @@ from app.ui.lists.section import Read, read
 from app.ui.lists.table_form import RenamedErrors, TableFormSection
 from app.ui.lists.transfer import ImportExportBar
 from app.ui.widgets.fields import Field, FormFrame
-from app.ui.worker import Latest
 
 COLUMNS = (
     ("name", N_("Supplier"), 200, "w"),
@@ -70,7 +69,6 @@ class SuppliersSection(TableFormSection):
         self.statement_button.pack(side="left", padx=(4, 0))
         self.editing = ""
         self.dialog: Any = None
-        self.statement_reader = Latest(self, "supplier-statement")
 
     def list_read(self) -> Read:
         return read(suppliers.list_suppliers, self.search_var.get())
@@ -131,7 +129,7 @@ class SuppliersSection(TableFormSection):
                 self.dialog = StatementWindow(self, self.desk, st)
 
         self.desk.read_later(
-            self.statement_reader,
+            self.asks,
             suppliers.supplier_statement,
             self.editing,
             self.date_from.get(),

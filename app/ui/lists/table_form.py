@@ -67,10 +67,6 @@ class TableFormSection(ListSection):
         if still:
             self.tree.selection_set(still)
 
-    def _changed(self) -> None:
-        if self.loaded and self.winfo_exists():
-            self.reload()
-
     def screenshot_setup(self) -> None:
         """The first row chosen, as the desk would have it (docs/screenshots/make_tabs.py)."""
 
