@@ -67,7 +67,7 @@ def _wait_started(window: Any, started: list[Any]) -> None:
 
 
 def test_typing_in_a_slow_list_never_freezes_the_window_and_the_newest_text_wins(
-    window: Any, demo_ctx: Context, monkeypatch: pytest.MonkeyPatch
+    window: Any, demo_ctx: Context, monkeypatch: pytest.MonkeyPatch, backend: str
 ) -> None:
     """The clerk types one customer's name and, while that search is slow, another's: the
     window keeps answering, and the first name's rows arriving late are never shown."""
@@ -113,7 +113,7 @@ def test_typing_in_a_slow_list_never_freezes_the_window_and_the_newest_text_wins
 
 
 def test_a_slow_part_never_freezes_the_window_and_the_last_picked_is_shown(
-    window: Any, demo_ctx: Context, monkeypatch: pytest.MonkeyPatch
+    window: Any, demo_ctx: Context, monkeypatch: pytest.MonkeyPatch, backend: str
 ) -> None:
     """The clerk clicks part A, then B before A's details arrived: the window keeps answering,
     A's late answer is dropped and B's details are in the form (Save would edit B)."""
@@ -154,7 +154,7 @@ def test_a_slow_part_never_freezes_the_window_and_the_last_picked_is_shown(
 
 
 def test_a_change_refreshes_the_list_shown_though_the_sections_share_their_readers(
-    window: Any, demo_ctx: Context
+    window: Any, demo_ctx: Context, backend: str
 ) -> None:
     """The Lists tab's sections share three reader threads (one session each on a shop
     server): a change re-reads the list on the screen, and a hidden list is read when shown."""

@@ -48,7 +48,7 @@ def _held(real: Callable[..., Any], started: list[Any], release: threading.Event
 
 
 def test_the_banners_are_read_after_a_change_without_freezing_the_window(
-    window: Any, demo_ctx: Context, monkeypatch: pytest.MonkeyPatch
+    window: Any, demo_ctx: Context, monkeypatch: pytest.MonkeyPatch, backend: str
 ) -> None:
     """After a change the window asks whether the database is empty and who still has the demo
     PIN; while that is slow the window answers, then both banners follow the answer."""
@@ -72,7 +72,7 @@ def test_the_banners_are_read_after_a_change_without_freezing_the_window(
 
 
 def test_a_tabs_staff_filter_is_read_after_the_tab_is_drawn(
-    window: Any, demo_ctx: Context, monkeypatch: pytest.MonkeyPatch
+    window: Any, demo_ctx: Context, monkeypatch: pytest.MonkeyPatch, backend: str
 ) -> None:
     """The Repairs tab offers its technicians in the assignee filter: read on a reader thread,
     so the tab is drawn and answers first, and the names arrive after."""
