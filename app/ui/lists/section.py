@@ -77,6 +77,7 @@ class ListSection(ttk.Frame):
         self.loaded = False
         self.tree: ttk.Treeview
         self._typing: str | None = None
+        self._asked_text: str | None = None  # the search text of the newest list read
         self._wanted: str | None = None  # a row to pick once the list being read has it
         self._asking = ""  # the row whose details are being read
         self._then: list[Callable[[], object]] = []  # to run once the list is shown
@@ -132,6 +133,7 @@ class ListSection(ttk.Frame):
         if self._typing is not None:
             self.after_cancel(self._typing)
             self._typing = None
+        self._asked_text = self.search_var.get()
         fn, args, kwargs = self.list_read()
         self.desk.read_later(
             self.reader, fn, *args, then=self._loaded, failed=lambda _e: self._loaded([]), **kwargs
@@ -203,7 +205,10 @@ class ListSection(ttk.Frame):
 
     def _typed(self, _event: object) -> None:
         """A keystroke in the search box: the list still being read is for an older text, so
-        its query stops and its answer is dropped now; the new text is read after a pause."""
+        its query stops and its answer is dropped now; the new text is read after a pause.
+        A key that did not change the text (Enter, an arrow) leaves the read as it is."""
+        if self.search_var.get() == self._asked_text:
+            return
         self.reader.cancel()
         if self._typing is not None:
             self.after_cancel(self._typing)
