@@ -217,6 +217,7 @@ class CustomersSection(ListSection):
 
     def on_select(self, iid: str) -> None:
         if self.detail is not None and iid == str(self.detail.id):
+            self.detail_reader.cancel()  # back to the one shown: another on its way is dropped
             return
         self.read_detail(iid, show_customer, int(iid), then=self.show)  # in the access log
 
