@@ -100,6 +100,15 @@ class LazyTabs(Mapping[str, Any]):
 _LEVEL_STYLE = {"info": "secondary", "success": "success", "warning": "warning", "danger": "danger"}
 
 
+def _banner_facts(ctx: Any, summary: bool) -> tuple[int, list[str], Any]:
+    """What the banners show, in one request of their reader thread: the number of cases (none:
+    the welcome), the accounts on the demo PIN, and the summary's offer when asked for."""
+    from app.services.paper.delivery import summary_offer
+    from app.services.shop.accounts import demo_pins_in_use
+
+    return count_cases(ctx), demo_pins_in_use(), summary_offer(ctx) if summary else None
+
+
 class MainWindow(ttk.Frame):
     def __init__(self, root: tk.Misc, desk: Desk) -> None:
         super().__init__(root)
@@ -107,6 +116,10 @@ class MainWindow(ttk.Frame):
         self.desk = desk
         self.tabs: LazyTabs
         self.commands = CommandTable()
+        # The banners' facts (is the database empty, who still has the demo PIN, is last
+        # month's summary due) are read after every change: on a reader, never on Tk's thread.
+        self.banner_reader = Latest(self, "banners")
+        self._summary_due = True  # the summary's offer is read with the next banners' read
         self._build_header()
         self._build_banner()
         self._build_demo_banner()
@@ -121,6 +134,8 @@ class MainWindow(ttk.Frame):
         desk.on("busy", self._busy)
         desk.on("changed", self._update_banner)
         self._update_banner()
+        self.desk.on("context", lambda _ctx: self._update_summary_banner())
+        self.desk.on("report_made", self._update_summary_banner)  # made: the offer goes
         from app.ui.lock import IdleLock
         from app.ui.scanner import ScanDetector
 
@@ -229,13 +244,12 @@ class MainWindow(ttk.Frame):
             bootstyle="light",
             command=self.change_my_pin,
         ).pack(side="right")
-        self._update_demo_banner()
-        self.desk.on("changed", self._update_demo_banner)
 
     def _update_demo_banner(self) -> None:
-        from app.services.shop.accounts import demo_pins_in_use
+        """Read again who still has the demo PIN (the banner follows when the answer comes)."""
+        self._update_banner()
 
-        names = demo_pins_in_use()
+    def _show_demo_banner(self, names: list[str]) -> None:
         if names:
             self.demo_text.configure(
                 text=_(
@@ -267,15 +281,14 @@ class MainWindow(ttk.Frame):
         )
         self.summary_button.pack(side="right", padx=(0, 6))
         self.summary_offer: Any = None
-        self._update_summary_banner()
-        self.desk.on("context", lambda _ctx: self._update_summary_banner())
-        self.desk.on("report_made", self._update_summary_banner)  # made: the offer goes
 
     def _update_summary_banner(self) -> None:
-        from app.services.paper.delivery import summary_offer
+        """Read again whether last month's summary is due (shown when the answer comes)."""
+        self._summary_due = True
+        self._update_banner()
 
-        got = self.desk.read(summary_offer)
-        self.summary_offer = got.value if got.ok else None
+    def _show_summary_banner(self, offer: Any) -> None:
+        self.summary_offer = offer
         if self.summary_offer is not None:
             self.summary_text.configure(
                 text=_(
@@ -329,8 +342,27 @@ class MainWindow(ttk.Frame):
         self.demo_button.pack(side="right")
 
     def _update_banner(self) -> None:
-        got = self.desk.read(count_cases)
-        empty = got.ok and got.value == 0
+        """Read the banners' facts on their reader; each banner follows when they arrive. The
+        summary's offer is read only when asked (sign-in, a summary made), so "Later" holds
+        until then."""
+        summary = self._summary_due
+        self.desk.read_later(
+            self.banner_reader,
+            _banner_facts,
+            summary,
+            then=lambda facts: self._show_banners(summary, *facts),
+        )
+
+    def _show_banners(self, summary: bool, cases: int, pins: list[str], offer: Any) -> None:
+        if not self.winfo_exists():
+            return
+        self._show_empty_banner(cases == 0)
+        if summary:
+            self._summary_due = False
+            self._show_summary_banner(offer)
+        self._show_demo_banner(pins)  # then places the summary's banner: one banner at a time
+
+    def _show_empty_banner(self, empty: bool) -> None:
         if empty and not self.banner.winfo_ismapped():
             self.banner.pack(fill="x", after=self.header_anchor())
         elif not empty:

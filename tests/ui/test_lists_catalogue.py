@@ -52,6 +52,7 @@ def test_products_search_edit_add_and_merge(small_screen: Any) -> None:  # noqa:
     section = window.show_tab("lists").show_section("products")
     section.query.set("vivo X100")
     section.reload()
+    pump(window.root)  # the list is read on its reader thread
     (row,) = section.rows.values()
     section.select(row.id)
     assert section.form.get("name") == "vivo X100"
@@ -86,10 +87,13 @@ def test_products_search_edit_add_and_merge(small_screen: Any) -> None:  # noqa:
     )
     section.query.set("")
     section.reload()
-    section.select(row.id)
+    section.select(row.id)  # picked once the list arrives
+    pump(window.root)
+    assert section.selected is not None and section.selected.id == row.id
     dialog = section.ask_merge()
     assert dialog is not None
-    assert str(row.id) not in dialog.rows  # the kept one is not offered
+    pump(window.root)
+    assert dialog.rows and str(row.id) not in dialog.rows  # the kept one is not offered
     dialog.choose(dup.id)
     assert dialog.ok()
     pump(window.root)
@@ -105,6 +109,7 @@ def test_customers_show_cases_edit_with_a_reason_and_merge(small_screen: Any) ->
     window.desk.on("open", opened.append)
     section = window.show_tab("lists").show_section("customers")
     section.screenshot_setup()
+    pump(window.root)  # the list, then the chosen customer, each read on its reader
     detail = section.detail
     assert detail is not None and len(detail.cases) >= 1
     assert len(section.cases.get_children()) == len(detail.cases)
@@ -130,6 +135,7 @@ def test_customers_show_cases_edit_with_a_reason_and_merge(small_screen: Any) ->
     assert dialog is not None
     dialog.query.set("13912345678")
     dialog.refresh()
+    pump(window.root)
     dialog.choose(other)
     assert not dialog.ok()  # no reason yet: refused, the dialog stays
     dialog.reason.set("同一人的新号码")

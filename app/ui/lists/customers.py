@@ -29,6 +29,7 @@ from app.services.casework.customers import (
 from app.services.casework.intake_fields import CUSTOMER_KINDS, SERVICE_CLASSES
 from app.ui.desk import Desk
 from app.ui.lists.pick import PickDialog
+from app.ui.lists.section import ListSection, Read, read
 from app.ui.lists.transfer import ImportExportBar
 from app.ui.widgets.fields import FormFrame
 
@@ -56,12 +57,12 @@ REASON = FieldSpec(
     hint=N_("Kept in the history"),
 )
 COLUMNS = (
-    ("name", N_("Customer"), 135),
-    ("phone", N_("Phone"), 120),
-    ("kind", N_("Kind"), 80),
-    ("class", N_("Class"), 45),
-    ("cases", N_("Cases"), 45),
-    ("balance", N_("Balance"), 80),
+    ("name", N_("Customer"), 135, "w"),
+    ("phone", N_("Phone"), 120, "w"),
+    ("kind", N_("Kind"), 80, "w"),
+    ("class", N_("Class"), 45, "w"),
+    ("cases", N_("Cases"), 45, "w"),
+    ("balance", N_("Balance"), 80, "w"),
 )
 CASE_COLUMNS = (
     ("number", N_("Number"), 120),
@@ -84,30 +85,22 @@ def _cells(c: CustomerRow) -> list[object]:
     ]
 
 
-class CustomersSection(ttk.Frame):
+class CustomersSection(ListSection):
     """The list and the chosen customer's cases on the left, their details on the right."""
 
     def __init__(self, master: tk.Misc, desk: Desk) -> None:
-        super().__init__(master)
-        self.desk = desk
+        super().__init__(master, desk)
         self.rows: dict[str, CustomerRow] = {}
         self.detail: CustomerDetail | None = None
         self.merge_dialog: PickDialog | None = None
-        self._timer: str | None = None
         self._build()
         self.reload()
 
     # --- layout ----------------------------------------------------------------------------
 
     def _build(self) -> None:
-        top = ttk.Frame(self)
-        top.pack(fill="x", pady=(0, 6))
-        ttk.Label(top, text=_("Search")).pack(side="left")
-        self.query = tk.StringVar(self)
-        self.search_entry = ttk.Entry(top, textvariable=self.query, width=28)
-        self.search_entry.pack(side="left", padx=(6, 10))
-        self.search_entry.bind("<KeyRelease>", lambda _e: self._later_reload(), add="+")
-        self.search_entry.bind("<Return>", lambda _e: self.reload(), add="+")
+        top = self.bar
+        self.query = self.search_var
         ttk.Label(top, text=_("Name, phone's first digits or #id"), bootstyle="secondary").pack(
             side="left"
         )
@@ -125,17 +118,7 @@ class CustomersSection(ttk.Frame):
         body.rowconfigure(2, weight=2)
         table = ttk.Frame(body)
         table.grid(row=0, column=0, sticky="nsew", padx=(0, 10))
-        self.tree = ttk.Treeview(
-            table, columns=[c[0] for c in COLUMNS], show="headings", selectmode="browse", height=8
-        )
-        for col, heading, width in COLUMNS:
-            self.tree.heading(col, text=_(heading), anchor="w")
-            self.tree.column(col, width=width, minwidth=40, stretch=col in ("name", "phone"))
-        bar = ttk.Scrollbar(table, orient="vertical", command=self.tree.yview)
-        self.tree.configure(yscrollcommand=bar.set)
-        self.tree.pack(side="left", fill="both", expand=True)
-        bar.pack(side="left", fill="y")
-        self.tree.bind("<<TreeviewSelect>>", lambda _e: self._selected(), add="+")
+        self.make_table(table, COLUMNS, stretch=("name", "phone"), height=8)
 
         self.cases_title = ttk.Label(
             body, text=_("Cases and money"), font=("TkDefaultFont", 10, "bold")
@@ -200,6 +183,7 @@ class CustomersSection(ttk.Frame):
     def new(self) -> None:
         """An empty form: Save adds a customer (one who has no case yet: a business, a
         dealer). Customers at the counter come in with their intake."""
+        self.forget_detail()
         self.detail = None
         self.tree.selection_remove(*self.tree.selection())
         self.form.clear()
@@ -217,15 +201,10 @@ class CustomersSection(ttk.Frame):
 
     # --- reading ---------------------------------------------------------------------------
 
-    def _later_reload(self) -> None:
-        if self._timer:
-            self.after_cancel(self._timer)
-        self._timer = self.after(250, self.reload)
+    def list_read(self) -> Read:
+        return read(list_customers, self.query.get())
 
-    def reload(self) -> None:
-        self._timer = None
-        got = self.desk.read(list_customers, self.query.get())
-        rows = got.value if got.ok else []
+    def fill(self, rows: list[CustomerRow]) -> None:
         self.tree.delete(*self.tree.get_children())
         self.rows = {str(c.id): c for c in rows}
         for c in rows:
@@ -233,20 +212,14 @@ class CustomersSection(ttk.Frame):
         if self.detail is not None and str(self.detail.id) in self.rows:
             self.tree.selection_set(str(self.detail.id))
 
-    def select(self, customer_id: int) -> None:
-        iid = str(customer_id)
-        if iid in self.rows:
-            self.tree.selection_set(iid)
-            self.tree.see(iid)
-            self._selected()
+    def select(self, customer_id: int | str) -> None:  # type: ignore[override]
+        super().select(str(customer_id))
 
-    def _selected(self) -> None:
-        chosen = self.tree.selection()
-        if not chosen or (self.detail is not None and chosen[0] == str(self.detail.id)):
+    def on_select(self, iid: str) -> None:
+        if self.detail is not None and iid == str(self.detail.id):
+            self.detail_reader.cancel()  # back to the one shown: another on its way is dropped
             return
-        got = self.desk.read(show_customer, int(chosen[0]))  # written to the access log
-        if got.ok:
-            self.show(got.value)
+        self.read_detail(iid, show_customer, int(iid), then=self.show)  # in the access log
 
     def show(self, d: CustomerDetail) -> None:
         self.detail = d
@@ -289,14 +262,15 @@ class CustomersSection(ttk.Frame):
         if chosen:
             self.desk.open(chosen[0])
 
-    def on_shown(self) -> None:
-        self.reload()
-
     def screenshot_setup(self) -> None:
         """The customer with the most cases chosen (docs/screenshots)."""
-        best = max(self.rows.values(), key=lambda c: c.cases, default=None)
-        if best is not None:
-            self.select(best.id)
+
+        def best() -> None:
+            most = max(self.rows.values(), key=lambda c: c.cases, default=None)
+            if most is not None:
+                self.select(most.id)
+
+        self.when_loaded(best)
 
     # --- writing ---------------------------------------------------------------------------
 
@@ -326,9 +300,8 @@ class CustomersSection(ttk.Frame):
         if kept is None:
             return None
 
-        def search(text: str) -> list[Any]:
-            got = self.desk.read(list_customers, text, limit=200)
-            return got.value if got.ok else []
+        def search(ctx: Any, text: str) -> list[Any]:
+            return list_customers(ctx, text, limit=200)
 
         def pick(dup: CustomerRow, reason: str) -> bool:
             got = self.desk.call(merge_customers, kept.id, dup.id, reason)
@@ -346,12 +319,13 @@ class CustomersSection(ttk.Frame):
 
         self.merge_dialog = PickDialog(
             self,
+            self.desk,
             _("Merge a duplicate"),
             _(
                 "Pick the duplicate of {name}. Its cases, sales and the money on them move to "
                 "{name}, a dealer's balance is added up; the duplicate is marked merged."
             ).format(name=kept.name),
-            [(c, _(h), w) for c, h, w in COLUMNS[:4]],
+            [(c, _(h), w) for c, h, w, _a in COLUMNS[:4]],
             search,
             lambda c: _cells(c)[:4],
             pick,

@@ -17,6 +17,7 @@ from app.services.paper import statements
 from app.services.remedies import dealers
 from app.ui.desk import Desk, Outcome
 from app.ui.dialogs import FormDialog
+from app.ui.lists.section import Read, read
 from app.ui.lists.table_form import TableFormSection
 from app.ui.lists.transfer import ImportExportBar
 from app.ui.widgets.fields import Field, FormFrame
@@ -94,24 +95,20 @@ class DealersSection(TableFormSection):
     def _money(self, value: Any) -> str:
         return format_money(value, self.desk.ctx.settings.shop.currency)
 
-    def rows(self) -> list[tuple[str, tuple[Any, ...], tuple[str, ...]]]:
-        got = self.desk.read(dealers.list_dealers, self.search_var.get())
-        if not got:
-            return []
-        return [
-            (
-                f"#{d.customer_id}",
-                (d.customer_id, d.name, d.phone, self._money(d.balance)),
-                ("warn",) if d.balance < 0 else (),
-            )
-            for d in got.value
-        ]
+    def list_read(self) -> Read:
+        return read(dealers.list_dealers, self.search_var.get())
+
+    def row(self, d: Any) -> tuple[str, tuple[Any, ...], tuple[str, ...]]:
+        return (
+            f"#{d.customer_id}",
+            (d.customer_id, d.name, d.phone, self._money(d.balance)),
+            ("warn",) if d.balance < 0 else (),
+        )
 
     def on_select(self, iid: str) -> None:
-        got = self.desk.read(dealers.dealer_account, iid)
-        if not got:
-            return
-        account = got.value
+        self.read_detail(iid, dealers.dealer_account, iid, then=lambda a: self._show(iid, a))
+
+    def _show(self, iid: str, account: Any) -> None:
         self.dealer = iid
         self.heading.configure(text=account.name)
         self.balance.configure(
@@ -152,18 +149,28 @@ class DealersSection(TableFormSection):
 
         self.dialog = FormDialog(self, _("Dealer deposit"), fields, submit, ok_text=_("Book"))
 
-    def show_statement(self) -> Outcome:
+    def show_statement(self) -> None:
+        """The statement's lines for the period, read on a reader thread."""
         dealer = self._need_dealer()
         if not dealer:
-            return Outcome(False)
-        got = self.desk.read(
-            dealers.dealer_statement, dealer, self.date_from.get(), self.date_to.get()
+            return
+        self.desk.read_later(
+            self.asks,
+            dealers.dealer_statement,
+            dealer,
+            self.date_from.get(),
+            self.date_to.get(),
+            then=self._show_statement,
+            failed=lambda _e: self._show_statement(None),
         )
+
+    def _show_statement(self, s: Any) -> None:
+        if not self.winfo_exists():
+            return
         self.lines.delete(*self.lines.get_children())
-        if not got:
+        if s is None:
             self.summary.configure(text="")
-            return got
-        s = got.value
+            return
         self.summary.configure(
             text=_(
                 "Opening {opening} · paid in {paid} · deducted {deducted} · closing {closing}"
@@ -185,7 +192,6 @@ class DealersSection(TableFormSection):
                     self._money(ln.balance),
                 ),
             )
-        return got
 
     def ask_save_pdf(self) -> None:
         dealer = self._need_dealer()

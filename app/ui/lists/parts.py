@@ -20,6 +20,7 @@ from app.i18n.labels import STOCK_REASONS, label
 from app.services.shop import stock, suppliers
 from app.ui.desk import Desk, Outcome
 from app.ui.dialogs import FormDialog, place_over
+from app.ui.lists.section import Read, read
 from app.ui.lists.table_form import RenamedErrors, TableFormSection
 from app.ui.lists.transfer import ImportExportBar
 from app.ui.widgets.fields import Field, FormFrame
@@ -103,31 +104,25 @@ class PartsSection(TableFormSection):
 
     # --- the table ------------------------------------------------------------------------------
 
-    def rows(self) -> list[tuple[str, tuple[Any, ...], tuple[str, ...]]]:
-        got = self.desk.read(
-            stock.list_parts, self.search_var.get(), below_reorder=self.below_var.get()
+    def list_read(self) -> Read:
+        return read(stock.list_parts, self.search_var.get(), below_reorder=self.below_var.get())
+
+    def row(self, p: Any) -> tuple[str, tuple[Any, ...], tuple[str, ...]]:
+        tags = ("warn",) if p.below_reorder else ("off",) if not p.active else ()
+        values = (
+            p.part_no,
+            p.name,
+            p.stock,
+            p.reorder_level,
+            _money(self.desk, p.cost),
+            p.location,
         )
-        if not got:
-            return []
-        out = []
-        for p in got.value:
-            tags = ("warn",) if p.below_reorder else ("off",) if not p.active else ()
-            values = (
-                p.part_no,
-                p.name,
-                p.stock,
-                p.reorder_level,
-                _money(self.desk, p.cost),
-                p.location,
-            )
-            out.append((p.part_no, values, tags))
-        return out
+        return p.part_no, values, tags
 
     def on_select(self, iid: str) -> None:
-        got = self.desk.read(stock.part_view, iid)
-        if not got:
-            return
-        p = got.value
+        self.read_detail(iid, stock.part_view, iid, then=self._show)
+
+    def _show(self, p: Any) -> None:
         self.editing = p.part_no
         self.heading.configure(text=f"{p.part_no}  {p.name}")
         self.form.clear_errors()
@@ -146,6 +141,7 @@ class PartsSection(TableFormSection):
     # --- the form -------------------------------------------------------------------------------
 
     def new(self) -> None:
+        self.forget_detail()
         self.editing = ""
         self.tree.selection_remove(*self.tree.selection())
         self.heading.configure(text=_("New part"))
@@ -251,8 +247,18 @@ class PartsSection(TableFormSection):
         part_no = self._need_part()
         if not part_no:
             return
-        got = self.desk.read(suppliers.list_suppliers, include_inactive=False)
-        names = tuple((s.name, s.name) for s in got.value) if got else ()
+        self.desk.read_later(
+            self.asks,
+            suppliers.list_suppliers,
+            include_inactive=False,
+            then=lambda rows: self._return_dialog(part_no, rows),
+        )
+
+    def _return_dialog(self, part_no: str, rows: list[Any]) -> None:
+        """The return's form, once the suppliers to choose from were read."""
+        if not self.winfo_exists():
+            return
+        names = tuple((s.name, s.name) for s in rows)
         fields = [
             Field("qty", N_("Quantity"), required=True),
             Field("supplier", N_("Supplier"), kind="choice", choices=names, required=True),
@@ -281,12 +287,16 @@ class PartsSection(TableFormSection):
         )
 
     def show_movements(self) -> None:
+        """The part's movements in their own window, once read (on a reader thread)."""
         part_no = self._need_part()
         if not part_no:
             return
-        got = self.desk.read(stock.movements, part_no)
-        if got:
-            self.dialog = MovementsWindow(self, self.desk, part_no, got.value)
+
+        def shown(moves: list[Any]) -> None:
+            if self.winfo_exists():
+                self.dialog = MovementsWindow(self, self.desk, part_no, moves)
+
+        self.desk.read_later(self.asks, stock.movements, part_no, then=shown)
 
     def screenshot_setup(self) -> None:
         super().screenshot_setup()
@@ -294,16 +304,18 @@ class PartsSection(TableFormSection):
 
     # --- value ----------------------------------------------------------------------------------
 
-    def show_value(self) -> Outcome:
-        got = self.desk.read(stock.valuation, self.value_on.get())
-        if got:
-            v = got.value
-            self.value_text.configure(
-                text=_("{units} units, {total}").format(
-                    units=v.units, total=_money(self.desk, v.total)
+    def show_value(self) -> None:
+        """The stock's value at the date typed, read on a reader thread (a long history)."""
+
+        def shown(v: Any) -> None:
+            if self.winfo_exists():
+                self.value_text.configure(
+                    text=_("{units} units, {total}").format(
+                        units=v.units, total=_money(self.desk, v.total)
+                    )
                 )
-            )
-        return got
+
+        self.desk.read_later(self.asks, stock.valuation, self.value_on.get(), then=shown)
 
 
 class MovementsWindow(ttk.Toplevel):

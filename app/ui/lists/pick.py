@@ -1,7 +1,8 @@
 """Picking one record of a list in a small dialog: the duplicate to merge into the one kept.
 
-The dialog searches as the desk types (through the list's own search service), shows the rows
-in a table and hands the chosen row to `on_pick`; it never writes anything itself.
+The dialog searches as the desk types (through the list's own search service, on a reader
+thread: the newest text wins, an older answer is never shown), shows the rows in a table and
+hands the chosen row to `on_pick`; it never writes anything itself.
 """
 
 from __future__ import annotations
@@ -13,7 +14,10 @@ from typing import Any
 import ttkbootstrap as ttk
 
 from app.i18n import _
+from app.services.shop.context import Context
+from app.ui.desk import Desk
 from app.ui.dialogs import place_over
+from app.ui.worker import Latest
 
 #: (column id, heading, width in pixels)
 Columns = Sequence[tuple[str, str, int]]
@@ -25,10 +29,11 @@ class PickDialog(ttk.Toplevel):
     def __init__(
         self,
         master: tk.Misc,
+        desk: Desk,
         title: str,
         intro: str,
         columns: Columns,
-        search: Callable[[str], list[Any]],
+        search: Callable[[Context, str], list[Any]],
         cells: Callable[[Any], Sequence[object]],
         on_pick: Callable[[Any, str], bool],
         *,
@@ -38,6 +43,8 @@ class PickDialog(ttk.Toplevel):
     ) -> None:
         super().__init__(title=title, transient=master.winfo_toplevel(), master=master)
         self._search, self._cells, self._on_pick = search, cells, on_pick
+        self.desk = desk
+        self.reader = Latest(self, "pick")
         self._exclude = exclude
         self.rows: dict[str, Any] = {}
         body = ttk.Frame(self, padding=12)
@@ -72,10 +79,21 @@ class PickDialog(ttk.Toplevel):
         self.refresh()
         self.after_idle(lambda: place_over(self, entry))
 
+    @property
+    def busy(self) -> bool:
+        """Whether the rows for the newest text have not arrived yet."""
+        return self.reader.busy
+
     def refresh(self) -> None:
+        """Search for the text as it is now (the rows are shown when they arrive)."""
+        self.desk.read_later(self.reader, self._search, self.query.get(), then=self._fill)
+
+    def _fill(self, rows: list[Any]) -> None:
+        if not self.winfo_exists():
+            return
         self.tree.delete(*self.tree.get_children())
         self.rows.clear()
-        for row in self._search(self.query.get()):
+        for row in rows:
             if row.id == self._exclude:
                 continue
             iid = str(row.id)

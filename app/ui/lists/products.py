@@ -27,6 +27,7 @@ from app.services.shop.products import (
 )
 from app.ui.desk import Desk
 from app.ui.lists.pick import PickDialog
+from app.ui.lists.section import ListSection, Read, read
 from app.ui.lists.transfer import ImportExportBar
 from app.ui.widgets.fields import FormFrame
 
@@ -50,13 +51,13 @@ FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("active", N_("In the catalogue"), kind="check", default=True),
 )
 COLUMNS = (
-    ("barcode", N_("Barcode/SKU"), 100),
-    ("name", N_("Product"), 150),
-    ("model", N_("Model"), 95),
-    ("brand", N_("Brand"), 55),
-    ("category", N_("Category"), 75),
-    ("price", N_("Price"), 65),
-    ("warranty", N_("Months"), 50),
+    ("barcode", N_("Barcode/SKU"), 100, "w"),
+    ("name", N_("Product"), 150, "w"),
+    ("model", N_("Model"), 95, "w"),
+    ("brand", N_("Brand"), 55, "w"),
+    ("category", N_("Category"), 75, "w"),
+    ("price", N_("Price"), 65, "w"),
+    ("warranty", N_("Months"), 50, "w"),
 )
 
 
@@ -72,12 +73,11 @@ def _cells(p: ProductRow) -> list[object]:
     ]
 
 
-class ProductsSection(ttk.Frame):
+class ProductsSection(ListSection):
     """Table on the left, the selected product's form on the right."""
 
     def __init__(self, master: tk.Misc, desk: Desk) -> None:
-        super().__init__(master)
-        self.desk = desk
+        super().__init__(master, desk)
         self.rows: dict[str, ProductRow] = {}
         self.selected: ProductRow | None = None
         self.merge_dialog: PickDialog | None = None
@@ -87,14 +87,8 @@ class ProductsSection(ttk.Frame):
     # --- layout ----------------------------------------------------------------------------
 
     def _build(self) -> None:
-        top = ttk.Frame(self)
-        top.pack(fill="x", pady=(0, 6))
-        ttk.Label(top, text=_("Search")).pack(side="left")
-        self.query = tk.StringVar(self)
-        self.search_entry = ttk.Entry(top, textvariable=self.query, width=28)
-        self.search_entry.pack(side="left", padx=(6, 10))
-        self.search_entry.bind("<KeyRelease>", lambda _e: self._later_reload(), add="+")
-        self.search_entry.bind("<Return>", lambda _e: self.reload(), add="+")
+        top = self.bar
+        self.query = self.search_var
         self.inactive = tk.BooleanVar(self, value=False)
         ttk.Checkbutton(
             top, text=_("Also off the catalogue"), variable=self.inactive, command=self.reload
@@ -108,17 +102,7 @@ class ProductsSection(ttk.Frame):
         body.rowconfigure(0, weight=1)
         table = ttk.Frame(body)
         table.grid(row=0, column=0, sticky="nsew", padx=(0, 10))
-        self.tree = ttk.Treeview(
-            table, columns=[c[0] for c in COLUMNS], show="headings", selectmode="browse"
-        )
-        for col, heading, width in COLUMNS:
-            self.tree.heading(col, text=_(heading), anchor="w")
-            self.tree.column(col, width=width, minwidth=40, stretch=col in ("name", "model"))
-        bar = ttk.Scrollbar(table, orient="vertical", command=self.tree.yview)
-        self.tree.configure(yscrollcommand=bar.set)
-        self.tree.pack(side="left", fill="both", expand=True)
-        bar.pack(side="left", fill="y")
-        self.tree.bind("<<TreeviewSelect>>", lambda _e: self._selected(), add="+")
+        self.make_table(table, COLUMNS, stretch=("name", "model"))
         self.count = ttk.Label(body, bootstyle="secondary")
         self.count.grid(row=1, column=0, sticky="w", pady=(4, 0))
 
@@ -147,15 +131,10 @@ class ProductsSection(ttk.Frame):
 
     # --- reading ---------------------------------------------------------------------------
 
-    def _later_reload(self) -> None:
-        if getattr(self, "_timer", None):
-            self.after_cancel(self._timer)
-        self._timer = self.after(250, self.reload)
+    def list_read(self) -> Read:
+        return read(list_products, self.query.get(), inactive=self.inactive.get())
 
-    def reload(self) -> None:
-        self._timer = None
-        got = self.desk.read(list_products, self.query.get(), inactive=self.inactive.get())
-        rows = got.value if got.ok else []
+    def fill(self, rows: list[ProductRow]) -> None:
         self.tree.delete(*self.tree.get_children())
         self.rows = {str(p.id): p for p in rows}
         for p in rows:
@@ -164,18 +143,11 @@ class ProductsSection(ttk.Frame):
         if self.selected is not None and str(self.selected.id) in self.rows:
             self.tree.selection_set(str(self.selected.id))
 
-    def select(self, product_id: int) -> None:
-        iid = str(product_id)
-        if iid in self.rows:
-            self.tree.selection_set(iid)
-            self.tree.see(iid)
-            self._selected()
+    def select(self, product_id: int | str) -> None:  # type: ignore[override]
+        super().select(str(product_id))
 
-    def _selected(self) -> None:
-        chosen = self.tree.selection()
-        if not chosen:
-            return
-        p = self.rows[chosen[0]]
+    def on_select(self, iid: str) -> None:
+        p = self.rows[iid]  # the row has it all: nothing to read
         self.selected = p
         self.form.clear_errors()
         for name in ("name", "model_spec", "brand", "category", "barcode", "unit", "active"):
@@ -187,19 +159,21 @@ class ProductsSection(ttk.Frame):
             text=_("#{id} · Save changes it, Merge… joins a duplicate into it.").format(id=p.id)
         )
 
-    def on_shown(self) -> None:
-        self.reload()
-
     def screenshot_setup(self) -> None:
         """The first product chosen (docs/screenshots)."""
-        first = next(iter(self.rows.values()), None)
-        if first is not None:
-            self.select(first.id)
+
+        def first() -> None:
+            product = next(iter(self.rows.values()), None)
+            if product is not None:
+                self.select(product.id)
+
+        self.when_loaded(first)
 
     # --- writing ---------------------------------------------------------------------------
 
     def new(self) -> None:
         """An empty form: Save adds a product."""
+        self.forget_detail()
         self.selected = None
         self.tree.selection_remove(*self.tree.selection())
         self.form.clear()
@@ -232,9 +206,8 @@ class ProductsSection(ttk.Frame):
             self.desk.notify(_("Pick the product to keep first, then Merge…"), "info")
             return None
 
-        def search(text: str) -> list[Any]:
-            got = self.desk.read(list_products, text, inactive=True, limit=200)
-            return got.value if got.ok else []
+        def search(ctx: Any, text: str) -> list[Any]:
+            return list_products(ctx, text, inactive=True, limit=200)
 
         def pick(dup: ProductRow, _reason: str) -> bool:
             got = self.desk.call(merge_products, f"#{kept.id}", f"#{dup.id}")
@@ -252,12 +225,13 @@ class ProductsSection(ttk.Frame):
 
         self.merge_dialog = PickDialog(
             self,
+            self.desk,
             _("Merge a duplicate"),
             _(
                 "Pick the duplicate of {product}. Its cases, sales and return lines move to "
                 "{product}; the duplicate is kept off the catalogue, marked merged."
             ).format(product=kept.label),
-            [(c, _(h), w) for c, h, w in COLUMNS[:3]],
+            [(c, _(h), w) for c, h, w, _a in COLUMNS[:3]],
             search,
             lambda p: _cells(p)[:3],
             pick,

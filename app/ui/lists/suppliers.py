@@ -13,6 +13,7 @@ from app.i18n import N_, _
 from app.services.shop import suppliers
 from app.ui.desk import Desk, Outcome
 from app.ui.dialogs import place_over
+from app.ui.lists.section import Read, read
 from app.ui.lists.table_form import RenamedErrors, TableFormSection
 from app.ui.lists.transfer import ImportExportBar
 from app.ui.widgets.fields import Field, FormFrame
@@ -69,20 +70,16 @@ class SuppliersSection(TableFormSection):
         self.editing = ""
         self.dialog: Any = None
 
-    def rows(self) -> list[tuple[str, tuple[Any, ...], tuple[str, ...]]]:
-        got = self.desk.read(suppliers.list_suppliers, self.search_var.get())
-        if not got:
-            return []
-        return [
-            (f"#{s.id}", (s.name, s.contact, s.phone, s.terms), () if s.active else ("off",))
-            for s in got.value
-        ]
+    def list_read(self) -> Read:
+        return read(suppliers.list_suppliers, self.search_var.get())
+
+    def row(self, s: Any) -> tuple[str, tuple[Any, ...], tuple[str, ...]]:
+        return f"#{s.id}", (s.name, s.contact, s.phone, s.terms), () if s.active else ("off",)
 
     def on_select(self, iid: str) -> None:
-        got = self.desk.read(suppliers.supplier_view, iid)
-        if not got:
-            return
-        s = got.value
+        self.read_detail(iid, suppliers.supplier_view, iid, then=lambda s: self._show(iid, s))
+
+    def _show(self, iid: str, s: Any) -> None:
         self.editing = iid
         self.heading.configure(text=s.name)
         self.form.clear_errors()
@@ -90,6 +87,7 @@ class SuppliersSection(TableFormSection):
             self.form.set(name, getattr(s, name))
 
     def new(self) -> None:
+        self.forget_detail()
         self.editing = ""
         self.tree.selection_remove(*self.tree.selection())
         self.heading.configure(text=_("New supplier"))
@@ -120,16 +118,24 @@ class SuppliersSection(TableFormSection):
             self.select(f"#{out.value.id}")
         return out
 
-    def show_statement(self) -> Outcome:
+    def show_statement(self) -> None:
+        """The statement for the period in its own window, once read (on a reader thread)."""
         if not self.editing:
             self.desk.notify(_("Choose a supplier in the list first."), "warning")
-            return Outcome(False)
-        got = self.desk.read(
-            suppliers.supplier_statement, self.editing, self.date_from.get(), self.date_to.get()
+            return
+
+        def shown(st: Any) -> None:
+            if self.winfo_exists():
+                self.dialog = StatementWindow(self, self.desk, st)
+
+        self.desk.read_later(
+            self.asks,
+            suppliers.supplier_statement,
+            self.editing,
+            self.date_from.get(),
+            self.date_to.get(),
+            then=shown,
         )
-        if got:
-            self.dialog = StatementWindow(self, self.desk, got.value)
-        return got
 
 
 class StatementWindow(ttk.Toplevel):

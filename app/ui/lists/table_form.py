@@ -8,33 +8,22 @@ fixed, so no button is pushed off the right edge in either language.
 from __future__ import annotations
 
 import tkinter as tk
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any
 
 import ttkbootstrap as ttk
 
-from app.i18n import _
 from app.ui.desk import Desk
-
-#: (column id, N_ heading, width in pixels, anchor)
-Columns = Sequence[tuple[str, str, int, str]]
+from app.ui.lists.section import Columns, ListSection
 
 
-class TableFormSection(ttk.Frame):
+class TableFormSection(ListSection):
     """A bar on top, a table (with a scroll bar) on the left, a side panel on the right."""
 
+    DEBOUNCE_MS = 300
+
     def __init__(self, master: tk.Misc, desk: Desk, columns: Columns, *, side_width: int = 430):
-        super().__init__(master)
-        self.desk = desk
-        self.bar = ttk.Frame(self)
-        self.bar.pack(fill="x", pady=(0, 6))
-        ttk.Label(self.bar, text=_("Search")).pack(side="left")
-        self.search_var = tk.StringVar(self)
-        self.search_entry = ttk.Entry(self.bar, textvariable=self.search_var, width=18)
-        self.search_entry.pack(side="left", padx=(4, 8))
-        self.search_entry.bind("<Return>", lambda _e: self.reload())
-        self.search_entry.bind("<KeyRelease>", self._typed, add="+")
-        self._typing: str | None = None
+        super().__init__(master, desk, search_width=18, search_padx=(4, 8))
         body = ttk.Frame(self)
         body.pack(fill="both", expand=True)
         self.side = ttk.Frame(body, width=side_width)
@@ -42,30 +31,14 @@ class TableFormSection(ttk.Frame):
         self.side.pack_propagate(False)
         holder = ttk.Frame(body)
         holder.pack(side="left", fill="both", expand=True)
-        self.tree = ttk.Treeview(
-            holder, columns=[c[0] for c in columns], show="headings", selectmode="browse"
-        )
-        for cid, heading, width, anchor in columns:
-            self.tree.heading(cid, text=_(heading), anchor=anchor)  # type: ignore[arg-type]
-            self.tree.column(
-                cid, width=width, minwidth=40, anchor=anchor, stretch=cid == columns[1][0]
-            )  # type: ignore[arg-type]
-        scroll = ttk.Scrollbar(holder, orient="vertical", command=self.tree.yview)
-        self.tree.configure(yscrollcommand=scroll.set)
-        scroll.pack(side="right", fill="y")
-        self.tree.pack(side="left", fill="both", expand=True)
-        self.tree.bind("<<TreeviewSelect>>", lambda _e: self._selected())
-        self.loaded = False
+        self.make_table(holder, columns, stretch=(columns[1][0],))
         desk.on("changed", self._changed)
 
     # --- to fill in ----------------------------------------------------------------------------
 
-    def rows(self) -> list[tuple[str, tuple[Any, ...], tuple[str, ...]]]:
-        """(iid, values, tags) of every row to show."""
+    def row(self, item: Any) -> tuple[str, tuple[Any, ...], tuple[str, ...]]:
+        """(iid, values, tags) of one row that `list_read` gave."""
         raise NotImplementedError
-
-    def on_select(self, iid: str) -> None:
-        """The user picked a row."""
 
     # --- shared --------------------------------------------------------------------------------
 
@@ -79,55 +52,30 @@ class TableFormSection(ttk.Frame):
         b.pack(side="left", padx=(0, 6))
         return b
 
-    def reload(self) -> None:
+    def selected(self) -> str:
+        return self._chosen()
+
+    def fill(self, rows: list[Any]) -> None:
         keep = self.tree.selection()
         self.tree.delete(*self.tree.get_children())
-        for iid, values, tags in self.rows():
+        for item in rows:
+            iid, values, tags = self.row(item)
             self.tree.insert("", "end", iid=iid, values=values, tags=tags)
         self.tree.tag_configure("warn", foreground="#B03A2E")
         self.tree.tag_configure("off", foreground="#8C8C8C")
         still = [i for i in keep if self.tree.exists(i)]
         if still:
             self.tree.selection_set(still)
-        self.loaded = True
-
-    def select(self, iid: str) -> None:
-        if self.tree.exists(iid):
-            self.tree.selection_set(iid)
-            self.tree.see(iid)
-            self.on_select(iid)
-
-    def selected(self) -> str:
-        chosen = self.tree.selection()
-        return str(chosen[0]) if chosen else ""
-
-    def _selected(self) -> None:
-        iid = self.selected()
-        if iid:
-            self.on_select(iid)
-
-    def _typed(self, _event: object) -> None:
-        if self._typing is not None:
-            self.after_cancel(self._typing)
-        self._typing = self.after(300, self._search_now)
-
-    def _search_now(self) -> None:
-        self._typing = None
-        if self.winfo_exists():
-            self.reload()
-
-    def _changed(self) -> None:
-        if self.loaded and self.winfo_exists():
-            self.reload()
-
-    def on_shown(self) -> None:
-        self.reload()
 
     def screenshot_setup(self) -> None:
         """The first row chosen, as the desk would have it (docs/screenshots/make_tabs.py)."""
-        kids = self.tree.get_children()
-        if kids:
-            self.select(str(kids[0]))
+
+        def first() -> None:
+            kids = self.tree.get_children()
+            if kids:
+                self.select(str(kids[0]))
+
+        self.when_loaded(first)
 
 
 class RenamedErrors:

@@ -12,14 +12,22 @@ from app.services.casework.views import CaseDetail
 from app.ui.desk import Desk
 from app.ui.record.panel import RecordPanel
 from app.ui.widgets.caselist import CaseBrowser
+from app.ui.worker import Latest
 
 
-def staff_names(desk: Desk, roles: Sequence[str] = ()) -> list[str]:
-    """Active staff user names for assignee filters (services, never the store)."""
+def read_staff_names(browser: CaseBrowser, desk: Desk, roles: Sequence[str] = ()) -> None:
+    """Fill ``browser``'s assignee filter with the active staff (services, never the store),
+    read on a reader thread of its own that ends once they arrived: the tab is drawn first and
+    the window never waits for them."""
     from app.services.casework.cases import staff
 
-    got = desk.read(staff, tuple(roles))
-    return list(got.value) if got.ok else []
+    reader = Latest(browser, "staff")
+
+    def arrived(names: Sequence[str]) -> None:
+        reader.close()
+        browser.set_assignees(list(names))
+
+    desk.read_later(reader, staff, tuple(roles), then=arrived, failed=lambda _e: reader.close())
 
 
 class BrowseTab(ttk.Frame):
@@ -47,8 +55,8 @@ class BrowseTab(ttk.Frame):
             desk,
             kinds=self.kinds(),
             on_select=self.show_record,
-            assignees=staff_names(desk, self.ASSIGNEE_ROLES),
         )
+        read_staff_names(self.browser, desk, self.ASSIGNEE_ROLES)
         self.browser.follows_changes = False  # this tab refreshes it (see `refresh`)
         desk.on("changed", self.refresh)
         self.browser.pack(fill="both", expand=True)

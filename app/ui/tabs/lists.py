@@ -15,6 +15,7 @@ import ttkbootstrap as ttk
 
 from app.i18n import N_, _
 from app.ui.desk import Desk
+from app.ui.lists.section import ListReaders
 
 # (id, module, class, label): the order is the navigation order.
 SECTIONS: tuple[tuple[str, str, str, str], ...] = (
@@ -54,6 +55,8 @@ class ListsTab(ttk.Frame):
             self.nav_buttons[section] = b
         self.body = ttk.Frame(self)
         self.body.pack(side="left", fill="both", expand=True)
+        # One set of reader threads for every section: only one is shown at a time.
+        self.body.list_readers = ListReaders(self.body)  # type: ignore[attr-defined]
         self.show_section(SECTIONS[0][0])
 
     def section(self, section: str) -> Any:

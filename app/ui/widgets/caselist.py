@@ -166,6 +166,18 @@ class CaseBrowser(ttk.Frame):
         self.search_entry.bind("<KeyRelease>", self._typed, add="+")
         self._typing: str | None = None
 
+    def set_assignees(self, assignees: Sequence[str]) -> None:
+        """The staff the assignee filter offers (read by the tab on a reader thread, so they
+        come after the filters were drawn); the one chosen stays chosen if still there."""
+        if not self.winfo_exists():
+            return
+        chosen = self.assignee_codes[max(0, self.assignee.current())]
+        self.assignee_codes = ["", *assignees]
+        self.assignee.configure(values=[_("Anyone"), *assignees])
+        self.assignee.current(self.assignee_codes.index(chosen) if chosen in assignees else 0)
+        if chosen and chosen not in assignees:
+            self.refresh()  # the list was filtered by someone no longer offered
+
     def _statuses(self) -> list[str]:
         seen: dict[str, None] = {}
         for kind in self.kinds:
