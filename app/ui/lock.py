@@ -6,13 +6,16 @@ from __future__ import annotations
 import time
 import tkinter as tk
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import ttkbootstrap as ttk
 
 from app.i18n import _
 from app.services.shop.context import Context
 from app.ui.desk import Desk
-from app.ui.login import SignIn
+
+if TYPE_CHECKING:
+    from app.ui.login import SignIn
 
 
 class IdleLock:
@@ -47,6 +50,8 @@ class IdleLock:
 
     def lock(self) -> SignIn:
         """Cover the window; only a PIN brings it back."""
+        from app.ui.login import SignIn  # the PIN check's libraries load when first locked
+
         if self.overlay is not None:
             return self.overlay.card  # type: ignore[attr-defined,no-any-return]
         overlay = ttk.Frame(self.root)

@@ -19,10 +19,16 @@ import hashlib
 import os
 from pathlib import Path
 
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-
 from app.domain.errors import DomainError
 from app.store import db as store_db
+
+
+def _aesgcm() -> type:
+    """The cipher, imported when a passcode is sealed or read, not when the window starts
+    (the cryptography package costs ~10 ms of every start)."""
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    return AESGCM
 
 PREFIX = "v1:"
 _AAD = b"afterdesk-device-passcode-v1"
@@ -40,7 +46,7 @@ def _key(data_dir: Path) -> bytes:
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(".tmp")
-        tmp.write_bytes(AESGCM.generate_key(bit_length=256))
+        tmp.write_bytes(_aesgcm().generate_key(bit_length=256))
         os.chmod(tmp, 0o600)
         tmp.replace(path)
     return path.read_bytes()
@@ -51,7 +57,7 @@ def seal(data_dir: Path, text: str) -> str:
     if not text:
         return ""
     nonce = os.urandom(12)
-    sealed = AESGCM(_key(data_dir)).encrypt(nonce, text.encode("utf-8"), _AAD)
+    sealed = _aesgcm()(_key(data_dir)).encrypt(nonce, text.encode("utf-8"), _AAD)
     return PREFIX + base64.b64encode(nonce + sealed).decode("ascii")
 
 
@@ -60,7 +66,7 @@ def unseal(data_dir: Path, token: str) -> str:
         return ""
     try:
         raw = base64.b64decode(token.removeprefix(PREFIX))
-        return AESGCM(_key(data_dir)).decrypt(raw[:12], raw[12:], _AAD).decode("utf-8")
+        return _aesgcm()(_key(data_dir)).decrypt(raw[:12], raw[12:], _AAD).decode("utf-8")
     except (ValueError, TypeError) as exc:
         raise DomainError("passcode_unreadable") from exc
     except Exception as exc:  # noqa: BLE001 - InvalidTag: another key (a changed password)
