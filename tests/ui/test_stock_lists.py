@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -138,6 +139,11 @@ def test_suppliers_form_and_statement(window: Any) -> None:
 @pytest.mark.sqlite_only
 def test_dealers_deposit_and_statement_pdf(window: Any, tk_root: Any, tmp_path: Path) -> None:
     section = _section(window, DealersSection)
+    # The statement opens on last month and this month so far (never empty early in a month).
+    today = window.desk.ctx.today()
+    start = date.fromisoformat(section.date_from.get())
+    last_month = (today.month - 2) % 12 + 1
+    assert (start.day, start.month) == (1, last_month) and section.date_to.get() == str(today)
     first = section.tree.get_children()[0]
     section.select(first)
     pump(window.root)

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import tkinter as tk
+from datetime import timedelta
 from pathlib import Path
 from tkinter import filedialog
 from typing import Any
@@ -53,7 +54,10 @@ class DealersSection(TableFormSection):
         dates = ttk.Frame(period)
         dates.pack(fill="x")
         today = desk.ctx.today()
-        self.date_from = tk.StringVar(self, value=today.replace(day=1).isoformat())
+        # Last month and this month so far: early in a month this month alone is empty, and
+        # a dealer's statement is most often asked for last month.
+        start = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+        self.date_from = tk.StringVar(self, value=start.isoformat())
         self.date_to = tk.StringVar(self, value=today.isoformat())
         ttk.Label(dates, text=_("From")).pack(side="left")
         ttk.Entry(dates, textvariable=self.date_from, width=11).pack(side="left", padx=4)
