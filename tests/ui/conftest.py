@@ -13,6 +13,7 @@ import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -86,6 +87,18 @@ def wait_idle(root: object, seconds: float = 20) -> None:
         root.update()  # type: ignore[attr-defined]
         time.sleep(0.002)
     root.update()  # type: ignore[attr-defined]
+
+
+def end_session(tk_root: Any, session: Any) -> None:
+    """Close a program run started in a test: its worker's jobs finished, its screens gone."""
+    end = time.monotonic() + 30
+    while session.window is not None and session.window.desk.worker.running:
+        pump(tk_root, 50)
+        if time.monotonic() > end:
+            break
+    for child in list(tk_root.winfo_children()):
+        child.destroy()
+    pump(tk_root)
 
 
 def press(root: object, sequence: str, widget: object = None) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from app.documents import shop_identity
-from tests.ui.conftest import pump
+from tests.ui.conftest import end_session, pump
 
 
 def test_the_owner_sees_the_certificate_warning_in_the_status_bar_at_sign_in(
@@ -38,14 +38,7 @@ def test_the_owner_sees_the_certificate_warning_in_the_status_bar_at_sign_in(
             image = ImageGrab.grab(bbox=(x, y, x + w, y + h), xdisplay=os.environ["DISPLAY"])
             image.save(Path(shot) / "certificate_notice.png")
     finally:
-        end = time.monotonic() + 30
-        while session.window is not None and session.window.desk.worker.running:
-            pump(tk_root, 50)
-            if time.monotonic() > end:
-                break
-        for child in list(tk_root.winfo_children()):
-            child.destroy()
-        pump(tk_root)
+        end_session(tk_root, session)
 
 
 def test_after_sign_in_the_other_tabs_are_built_ahead(
@@ -65,11 +58,4 @@ def test_after_sign_in_the_other_tabs_are_built_ahead(
             assert time.monotonic() < end, "the tabs were not built ahead"
             pump(tk_root, 20)
     finally:
-        end = time.monotonic() + 30
-        while session.window is not None and session.window.desk.worker.running:
-            pump(tk_root, 50)
-            if time.monotonic() > end:
-                break
-        for child in list(tk_root.winfo_children()):
-            child.destroy()
-        pump(tk_root)
+        end_session(tk_root, session)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +12,7 @@ from app.ui.placement import (
     restore_placement,
     save_placement,
 )
-from tests.ui.conftest import pump
+from tests.ui.conftest import end_session, pump
 
 
 class FakeFunction:
@@ -140,11 +139,4 @@ def test_no_strip_of_the_sign_in_card_stays_above_the_window(
         assert not [c for c in tk_root.winfo_children() if isinstance(c, Card)]
         assert session.window is not None and session.window.winfo_ismapped()
     finally:
-        end = time.monotonic() + 30
-        while session.window is not None and session.window.desk.worker.running:
-            pump(tk_root, 50)
-            if time.monotonic() > end:
-                break
-        for child in list(tk_root.winfo_children()):
-            child.destroy()
-        pump(tk_root)
+        end_session(tk_root, session)
