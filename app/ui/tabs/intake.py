@@ -634,7 +634,7 @@ class IntakeTab(ttk.Frame):
         digits = sum(ch.isdigit() for ch in phone)
         if digits < 7:
             self.readers["customer"].cancel()
-            self._customer_found(phone, None, typed=False)
+            self.customer_card.show(None, typed=False)
             return
         self.desk.read_later(
             self.readers["customer"],
@@ -644,10 +644,10 @@ class IntakeTab(ttk.Frame):
             failed=lambda _e: self._customer_found(phone, None),
         )
 
-    def _customer_found(self, phone: str, summary: Any, *, typed: bool = True) -> None:
+    def _customer_found(self, phone: str, summary: Any) -> None:
         if not self.winfo_exists() or self.customer_form.get("phone").strip() != phone:
             return  # the clerk typed on: a newer lookup is on its way
-        self.customer_card.show(summary, typed=typed)
+        self.customer_card.show(summary, typed=True)
         form = self.customer_form
         if summary is not None:
             self._fill(form, "name", summary.name)
