@@ -134,6 +134,58 @@ def test_a_slow_barcode_lookup_never_fills_a_stale_product(
     assert tab.product_form.get("barcode") == newer.barcode
 
 
+def test_slow_product_suggestions_never_offer_an_older_texts_products(
+    window: Any, demo_ctx: Context, monkeypatch: pytest.MonkeyPatch, backend: str
+) -> None:
+    """The product field's suggestions: the older text's list arriving late is never offered."""
+    from app.ui.tabs import intake as module
+
+    names = [c.name for c in product_choices(demo_ctx, "", limit=200)]
+    # Parts of names, as the clerk types them (a whole name is picked from the list shown).
+    typed = [n[:2] for n in names if n[:2] not in names]
+    older = typed[0]
+    newer = next(t for t in typed if older not in t and t not in older)
+    older_offer = tuple(dict.fromkeys(c.name for c in product_choices(demo_ctx, older)))
+    newer_offer = tuple(dict.fromkeys(c.name for c in product_choices(demo_ctx, newer)))
+    assert older_offer != newer_offer
+    tab = window.show_tab("intake")
+    tab.new()
+    pump(window.root)
+    real = module.product_choices
+    started: list[str] = []
+    release = threading.Event()
+
+    def slow(ctx: Context, text: str = "", **kw: Any) -> Any:
+        started.append(text)
+        if text == older:
+            release.wait(5)
+        else:
+            time.sleep(0.4)
+        return real(ctx, text, **kw)
+
+    monkeypatch.setattr(module, "product_choices", slow)
+    combo = tab.product_form.widgets["product"]
+    _type(window, combo, older)
+    _wait_started(window, started)
+    _type(window, combo, newer)
+
+    def offered() -> tuple[str, ...]:
+        return tuple(combo.cget("values"))
+
+    gaps, seen = _run_until(
+        window,
+        lambda: offered() == newer_offer and not tab.readers["products"].busy,
+        offered,
+        release.set,
+    )
+    release.set()
+    wait_idle(window.root)
+    assert len(gaps) > 20 and max(gaps) < 0.05, max(gaps)
+    assert started[0] == older and newer in started
+    assert older_offer not in seen
+    assert offered() == newer_offer
+
+
 def test_a_slow_record_search_on_the_print_tab_never_freezes_it(
     window: Any, demo_ctx: Context, monkeypatch: pytest.MonkeyPatch, backend: str
 ) -> None:
