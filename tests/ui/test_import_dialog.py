@@ -60,5 +60,7 @@ def test_preview_then_import_then_export(window: Any, tk_root: Any, tmp_path: Pa
     assert any("Imported products.csv" in m.text for m in window.desk.messages)
 
     out = tmp_path / "out.xlsx"
-    assert bar.export_to(out)
+    bar.export_to(out)
+    wait_for(tk_root, lambda: not window.desk.worker.running)
+    assert any("Saved" in m.text and "out.xlsx" in m.text for m in window.desk.messages)
     assert len(list(load_workbook(out).active.iter_rows())) == Product.select().count() + 1

@@ -457,6 +457,7 @@ def test_picking_a_past_purchase_fills_the_product_and_sale(window: Any, demo_ct
     tab.new()
     tab.customer_form.set("phone", "13955550000")
     tab.lookup_customer()
+    pump(window.root)  # the customer is read on the intake's reader thread
     card = tab.customer_card
     assert [p.product for p in card.purchases] == ["OPPO Find X7"]
     assert "2026-01-15" in card.purchase_box.cget("values")[0]

@@ -168,7 +168,10 @@ def test_preview_shows_the_pages_of_a_slip(window: Any, demo_ctx: Context) -> No
     number = _a_case(demo_ctx)
     tab = window.show_tab("forms")
     tab.set_form("intake")
-    hits = tab.find(number[-6:])  # the hint list, as the user types
+    tab.number_var.set(number[-6:])  # the hint list, as the user types
+    tab.find(tab.number_var.get())
+    pump(window.root)
+    hits = tab._hits
     index = next(i for i, h in enumerate(hits) if h.number == number)
     tab.hit_list.selection_set(index)
     tab._hit_chosen()

@@ -107,6 +107,7 @@ def test_repair_from_diagnosis_to_collection(window: Any, demo_ctx: Context) -> 
     panel.press("repair.part")
     picker = panel.dialog
     picker.choose(part.part_no)
+    pump(window.root)  # the list is read on the picker's reader thread
     assert picker.form.get("unit_price") == f"{part.price:.2f}"
     assert picker.form.get("charged") is True  # out of warranty: charged
     picker.form.set("qty", str(part.stock + 1))

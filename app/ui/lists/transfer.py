@@ -92,13 +92,21 @@ class ImportExportBar(ttk.Frame):
         if path:
             self.export_to(Path(path))
 
-    def export_to(self, path: Path) -> bool:
+    def export_to(self, path: Path) -> None:
+        """Write the XLSX on the worker thread (tens of thousands of rows take seconds: the
+        window keeps answering); the status line says when it is saved."""
         from app.services.shop.tables import export
 
-        done = self.desk.read(export, self.kind, path)
-        if done:
-            self.desk.notify(_("Saved {file}.").format(file=done.value), "success")
-        return done.ok
+        ctx = self.desk.ctx
+
+        def work(progress: Any) -> Any:
+            progress(0.1, _("Writing {file}…").format(file=path.name))
+            return export(ctx, self.kind, path)
+
+        def saved(done: Any) -> None:
+            self.desk.notify(_("Saved {file}.").format(file=done), "success")
+
+        self.desk.run_long("export", work, saved)
 
 
 class ImportPreviewDialog(ttk.Toplevel):

@@ -16,6 +16,7 @@ from app.services.remedies.repairs import add_part
 from app.ui.desk import Desk, Outcome
 from app.ui.dialogs import place_over
 from app.ui.widgets.fields import Field, FormFrame
+from app.ui.worker import Latest
 
 FIELDS = (
     Field("qty", N_("Quantity"), required=True, width=8, default="1", check=validate_qty),
@@ -54,6 +55,9 @@ class PartPicker(ttk.Toplevel):
         self.number = number
         self.parts: dict[str, PartView] = {}
         self.result: Outcome | None = None
+        self.reader = Latest(self, "part-picker")  # the list, read as the clerk types
+        self._asked: str | None = None  # the search text of the newest list read
+        self._wanted: str | None = None  # a part to pick once the list being read has it
         body = ttk.Frame(self, padding=14)
         body.pack(fill="both", expand=True)
         top = ttk.Frame(body)
@@ -62,7 +66,7 @@ class PartPicker(ttk.Toplevel):
         self.search = tk.StringVar(self)
         self.search_entry = ttk.Entry(top, textvariable=self.search, width=30)
         self.search_entry.pack(side="left", fill="x", expand=True, padx=(6, 0))
-        self.search_entry.bind("<KeyRelease>", lambda _e: self.refresh(), add="+")
+        self.search_entry.bind("<KeyRelease>", self._typed, add="+")
         self.search_entry.bind("<Down>", self._to_list, add="+")
         box = ttk.Frame(body)
         box.pack(fill="both", expand=True, pady=(8, 6))
@@ -120,13 +124,26 @@ class PartPicker(ttk.Toplevel):
 
     # --- list ------------------------------------------------------------------------------
 
+    def _typed(self, _event: object) -> None:
+        if self.search.get().strip() != self._asked:  # Enter, an arrow: the list stands
+            self.refresh()
+
     def refresh(self) -> None:
-        got = self.desk.read(spare_parts, self.search.get().strip())
-        if not got.ok:
+        """Read the parts for the search as it is now on the picker's reader thread (the
+        window never waits for it): a newer keystroke interrupts the older read, whose answer
+        is never shown."""
+        text = self.search.get().strip()
+        self._asked = text
+        self.desk.read_later(
+            self.reader, spare_parts, text, then=lambda got: self._loaded(text, got)
+        )
+
+    def _loaded(self, text: str, parts: list[PartView]) -> None:
+        if not self.winfo_exists() or text != self.search.get().strip():
             return
         self.tree.delete(*self.tree.get_children())
-        self.parts = {p.part_no: p for p in got.value}
-        for p in got.value:
+        self.parts = {p.part_no: p for p in parts}
+        for p in parts:
             self.tree.insert(
                 "",
                 "end",
@@ -134,6 +151,14 @@ class PartPicker(ttk.Toplevel):
                 values=(p.part_no, p.name, p.stock, format_money(p.price)),
                 tags=("empty",) if p.stock <= 0 else (),
             )
+        wanted, self._wanted = self._wanted, None
+        if wanted is not None:
+            self.choose(wanted)
+
+    @property
+    def busy(self) -> bool:
+        """Whether the list is still being read."""
+        return self.reader.busy
 
     def _selected(self, _event: object = None) -> None:
         part = self.chosen()
@@ -152,9 +177,15 @@ class PartPicker(ttk.Toplevel):
 
     def choose(self, part_no: str) -> None:
         """Select a part by number (what a click on its row does)."""
-        if not self.tree.exists(part_no):
-            self.search.set(part_no)
-            self.refresh()
+        if self.reader.busy or not self.tree.exists(part_no):
+            if not self.tree.exists(part_no) and self.search.get().strip() != part_no:
+                self.search.set(part_no)
+                self.refresh()
+            if self.reader.busy:
+                self._wanted = part_no  # picked once the list being read is shown
+                return
+            if not self.tree.exists(part_no):
+                return
         self.tree.selection_set(part_no)
         self.tree.see(part_no)
         self._selected()

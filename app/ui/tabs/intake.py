@@ -8,6 +8,7 @@ the receipt, Ctrl+N starts the next one with the cursor in the phone field.
 
 from __future__ import annotations
 
+import contextlib
 import tkinter as tk
 from collections.abc import Iterator
 from dataclasses import replace
@@ -43,6 +44,7 @@ from app.ui.tabs.intake_panels import CustomerCard, EntitlementPanel
 from app.ui.widgets.fields import Field, FormFrame
 from app.ui.widgets.photos import PhotoStrip
 from app.ui.widgets.scrolling import ScrollFrame
+from app.ui.worker import Latest
 
 
 class _Form(FormFrame):
@@ -118,6 +120,14 @@ class IntakeTab(ttk.Frame):
         self._auto: dict[str, Any] = {}  # values the tab filled in itself (safe to overwrite)
         self._timers: dict[str, str] = {}
         self._choices: dict[str, Any] = {}
+        self._choices_for: str | None = None  # the product text the suggestions were asked for
+        # The lookups as the clerk types, each on its own reader thread (issue #20: the window
+        # never waits on a query): a newer keystroke interrupts the older lookup, and an answer
+        # is used only while its field still holds what it was asked for.
+        self.readers = {
+            name: Latest(self, f"intake-{name}")
+            for name in ("customer", "products", "barcode", "sale")
+        }
         self.errors = _AllForms(self)
         self._build()
         self.new()
@@ -547,13 +557,21 @@ class IntakeTab(ttk.Frame):
             form.set(name, value)
         self._schedule_preview()
 
-    def lookup_sale(self) -> KnownSale | None:
+    def lookup_sale(self) -> None:
         """A known IMEI/serial fills what the shop already knows of its sale (fields the desk
-        typed by hand are never overwritten)."""
-        got = self.desk.read(sale_lookup, self.product_form.get("serial"))
-        sale = got.value if got.ok else None
-        if sale is None:
-            return None
+        typed by hand are never overwritten). Read on the sale reader; used on arrival while
+        the serial field still holds what was looked up."""
+        serial = self.product_form.get("serial")
+        self.desk.read_later(
+            self.readers["sale"],
+            sale_lookup,
+            serial,
+            then=lambda sale: self._sale_found(serial, sale),
+        )
+
+    def _sale_found(self, serial: str, sale: KnownSale | None) -> None:
+        if sale is None or not self.winfo_exists() or self.product_form.get("serial") != serial:
+            return
         product = self.product_form
         self._fill(product, "product", sale.product)
         self._fill(product, "model_spec", sale.model_spec)
@@ -572,7 +590,6 @@ class IntakeTab(ttk.Frame):
             "info",
         )
         self._schedule_preview()
-        return sale
 
     def _kind_changed(self) -> None:
         kind = case_kinds.kind(self.kind.get())
@@ -610,13 +627,26 @@ class IntakeTab(ttk.Frame):
         self._kind_changed()
 
     def lookup_customer(self) -> None:
+        """The returning customer for the phone typed, read on the customer reader: shown
+        (and the name, class, kind and address filled) only while the phone field still holds
+        the number it was found for."""
         phone = self.customer_form.get("phone").strip()
         digits = sum(ch.isdigit() for ch in phone)
         if digits < 7:
+            self.readers["customer"].cancel()
             self.customer_card.show(None, typed=False)
             return
-        got = self.desk.read(customer_lookup, phone)
-        summary = got.value if got.ok else None
+        self.desk.read_later(
+            self.readers["customer"],
+            customer_lookup,
+            phone,
+            then=lambda summary: self._customer_found(phone, summary),
+            failed=lambda _e: self._customer_found(phone, None),
+        )
+
+    def _customer_found(self, phone: str, summary: Any) -> None:
+        if not self.winfo_exists() or self.customer_form.get("phone").strip() != phone:
+            return  # the clerk typed on: a newer lookup is on its way
         self.customer_card.show(summary, typed=True)
         form = self.customer_form
         if summary is not None:
@@ -633,18 +663,40 @@ class IntakeTab(ttk.Frame):
         self._schedule_preview()
 
     def _suggest_products(self) -> None:
+        """The product field's suggestions for what is typed, read on the products reader
+        (the list opened before they arrive shows the last ones; they are there next time)."""
         text = self.product_form.get("product")
-        got = self.desk.read(product_choices, text)
-        choices = got.value if got.ok else []
+        if text == self._choices_for:
+            return  # asked already (and arrived, or on its way)
+        self._choices_for = text
+        self.desk.read_later(
+            self.readers["products"],
+            product_choices,
+            text,
+            then=lambda choices: self._products_found(text, choices),
+        )
+
+    def _products_found(self, text: str, choices: list[ProductChoice]) -> None:
+        if not self.winfo_exists() or self.product_form.get("product") != text:
+            return
         self._choices = {}
         for c in choices:
             self._choices.setdefault(c.name, c)
-        self.product_form.widgets["product"].configure(values=list(self._choices))  # type: ignore[call-arg]
+        combo = self.product_form.widgets["product"]
+        combo.configure(values=list(self._choices))  # type: ignore[call-arg]
+        with contextlib.suppress(tk.TclError):  # the list already open shows them too
+            popdown = combo.tk.eval(f"ttk::combobox::PopdownWindow {combo}")
+            if combo.tk.call("winfo", "ismapped", popdown):
+                combo.tk.call("ttk::combobox::ConfigureListbox", str(combo))
+        self._use_choice(text.strip())
 
     def _product_picked(self) -> None:
         name = self.product_form.get("product").strip()
         if not self._choices or name not in self._choices:
-            self._suggest_products()
+            self._suggest_products()  # the choice, if the catalogue knows it, on arrival
+        self._use_choice(name)
+
+    def _use_choice(self, name: str) -> None:
         choice = self._choices.get(name)
         if choice is not None:
             self._fill(self.product_form, "model_spec", choice.model_spec)
@@ -661,23 +713,32 @@ class IntakeTab(ttk.Frame):
         if choice.warranty_months:
             self._fill(form, "warranty_months", str(choice.warranty_months))
 
-    def lookup_barcode(self) -> ProductChoice | None:
+    def lookup_barcode(self) -> None:
         """A scanned or typed barcode the catalogue knows fills the product line: name, model,
-        category, price and warranty (fields the desk typed by hand are never overwritten)."""
+        category, price and warranty (fields the desk typed by hand are never overwritten).
+        Read on the barcode reader; used on arrival while the field still holds that code."""
         code = self.product_form.get("barcode").strip()
         if len(code) < 4:
-            return None
-        got = self.desk.read(barcode_lookup, code)
-        choice = got.value if got.ok else None
-        if choice is None:
-            return None
+            self.readers["barcode"].cancel()
+            return
+        self.desk.read_later(
+            self.readers["barcode"],
+            barcode_lookup,
+            code,
+            then=lambda choice: self._barcode_found(code, choice),
+        )
+
+    def _barcode_found(self, code: str, choice: ProductChoice | None) -> None:
+        if choice is None or not self.winfo_exists():
+            return
+        if self.product_form.get("barcode").strip() != code:
+            return  # another code was scanned meanwhile: its own lookup fills the line
         form = self.product_form
         self._fill(form, "product", choice.name)
         self._fill(form, "model_spec", choice.model_spec)
         self._fill(form, "category", choice.category)
         self._fill_catalogue(choice)
         self._schedule_preview()
-        return choice
 
     def update_preview(self) -> None:
         self._show_online()
@@ -886,6 +947,10 @@ class IntakeTab(ttk.Frame):
         ):
             form.clear()
         self._auto.clear()
+        for reader in self.readers.values():
+            reader.cancel()  # a lookup for the last customer is never filled in
+        self._choices_for = None
+        self._suggest_products()  # read now, so the list is there when the clerk opens it
         self._show_online()
         for f in spec.FLAG_FIELDS:
             self.flag_vars[f.name].set(bool(f.default))

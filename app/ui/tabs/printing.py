@@ -62,6 +62,8 @@ class PrintingTab(ttk.Frame):
         self.last_slip: Any = None
         self.verdict: Any = None
         self._hits: list[Any] = []
+        self.finder = Latest(self, "print-find")  # the record search as the clerk types
+        self._asked: str | None = None  # the text of the newest search asked
         self._resize_job: str | None = None
         self.printers = self._printer_names()
         self.font_note = ttk.Label(self, bootstyle="@danger", padding=(10, 6), wraplength=1100)
@@ -411,19 +413,33 @@ class PrintingTab(ttk.Frame):
     def _typed(self, event: tk.Event) -> None:
         if event.keysym in ("Return", "Down", "Up", "Tab"):
             return
-        self.find(self.number_var.get())
+        text = self.number_var.get()
+        if text == self._asked:
+            return  # a key that did not change the text (Shift …): the search stands
+        self.find(text)
 
-    def find(self, text: str) -> list[Any]:
-        """Cases matching what was typed, best fitting the chosen form first."""
-        self.hit_list.delete(0, "end")
-        self._hits = []
+    def find(self, text: str) -> None:
+        """Cases matching what was typed, read on the tab's search reader (the window never
+        waits for it): a newer keystroke interrupts the older search, and hits arrive in the
+        list only while the field still holds ``text``."""
+        self._show_hits([])
+        self._asked = text
         if len(text.strip()) < 2:
-            return []
-        got = self.desk.read(search, text, limit=20)
-        if not got.ok:
-            return []
+            self.finder.cancel()
+            return
+        self.desk.read_later(
+            self.finder, search, text, limit=20, then=lambda got: self._found(text, got)
+        )
+
+    def _found(self, text: str, hits: list[Any]) -> None:
+        if self.winfo_exists() and text == self.number_var.get():
+            self._show_hits(hits)
+
+    def _show_hits(self, found: list[Any]) -> list[Any]:
+        """The search's case hits in the list, best fitting the chosen form first."""
+        self.hit_list.delete(0, "end")
         kinds = form_kinds(self.form)  # which kinds the form is made for (their descriptors)
-        hits = [h for h in got.value if h.kind == "case"]
+        hits = [h for h in found if h.kind == "case"]
         hits.sort(key=lambda h: 0 if not kinds or h.case_kind in kinds else 1)
         self._hits = hits[:HITS]
         for h in self._hits:
@@ -751,7 +767,8 @@ class PrintingTab(ttk.Frame):
         number = got.value[0].number
         self.set_form("repair-ticket")
         self.set_number(number)
-        self.find(number)
+        found = self.desk.read(search, number, limit=20)
+        self._show_hits(found.value if found.ok else [])
         from app.services.paper.documents import render_slip
 
         pdf = self.desk.read(render_slip, number, "repair-ticket", lang=self.lang_var.get())
