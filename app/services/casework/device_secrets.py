@@ -30,6 +30,7 @@ def _aesgcm() -> type:
 
     return AESGCM
 
+
 PREFIX = "v1:"
 _AAD = b"afterdesk-device-passcode-v1"
 _SALT = b"afterdesk-device-passcode"  # the password is the secret; the salt only separates uses
