@@ -19,6 +19,7 @@ from app.ui.errors import install, setup_log_file
 from app.ui.main_window import MainWindow
 from app.ui.theme import apply_fonts, apply_spacing, theme_name
 from app.ui.widgets.scrolling import install_wheel
+from app.ui.window_events import keep_to_itself
 
 log = logging.getLogger("afterdesk.ui")
 
@@ -41,6 +42,7 @@ def build(ctx: Context, root: ttk.App | None = None) -> MainWindow:
     install(root, lambda text: desk.notify(text, "danger"))
     window = MainWindow(root, desk)
     window.pack(fill="both", expand=True)
+    keep_to_itself(root)  # before the first draw of the window's widgets
     return window
 
 
@@ -338,6 +340,7 @@ def run(data_dir: Path | None, *, lang: str | None = None) -> int:
     root = ttk.App(
         title=_("AfterDesk"), theme=theme_name("light"), size=(1360, 860), minsize=(1100, 700)
     )
+    keep_to_itself(root)
     apply_fonts(root)
     apply_spacing(root)
     install(root, lambda text: log.error("window: %s", text))

@@ -18,6 +18,7 @@ from app.i18n import N_, _
 from app.i18n.messages import describe
 from app.services.shop import accounts
 from app.services.shop.context import Context
+from app.ui.widgets.combo import Combobox
 from app.ui.widgets.fields import Field, FormFrame
 
 OWNER_FIELDS = (
@@ -214,7 +215,7 @@ class SignIn(Card):
         self.logins = [n for n, _d in names]
         labels = [f"{d} ({n})" if d != n else n for n, d in names]
         ttk.Label(self.body, text=_("Who are you?")).grid(row=0, column=0, sticky="e", padx=(0, 8))
-        self.who = ttk.Combobox(self.body, values=labels, state="readonly", width=26)
+        self.who = Combobox(self.body, values=labels, state="readonly", width=26)
         self.who.grid(row=0, column=1, sticky="w", pady=4)
         if only and only in self.logins:
             self.who.current(self.logins.index(only))

@@ -23,6 +23,7 @@ from app.i18n import N_, _
 from app.services.shop.print_prefs import remember_printer, remembered_printer
 from app.ui.desk import Desk
 from app.ui.dialogs import place_over
+from app.ui.widgets.combo import Combobox
 
 DEFAULT_PRINTER = N_("System default printer")
 PREVIEW_WIDTH = 430
@@ -57,7 +58,7 @@ class PrintDialog(ttk.Toplevel):
         ttk.Label(bar, text=_("Printer")).pack(side="left")
         printers = self._printers()
         self.printer_var = tk.StringVar(self)
-        self.printer_box = ttk.Combobox(
+        self.printer_box = Combobox(
             bar,
             textvariable=self.printer_var,
             values=[_(DEFAULT_PRINTER), *printers],

@@ -41,6 +41,7 @@ from app.services.casework.intake_help import (
 )
 from app.ui.desk import Desk
 from app.ui.tabs.intake_panels import CustomerCard, EntitlementPanel
+from app.ui.widgets.combo import Combobox
 from app.ui.widgets.fields import Field, FormFrame
 from app.ui.widgets.photos import PhotoStrip
 from app.ui.widgets.scrolling import ScrollFrame
@@ -61,7 +62,7 @@ class _Form(FormFrame):
             return super()._widget(f)
         var = tk.StringVar(self, value=f.default)
         self.vars[f.name] = var
-        w = ttk.Combobox(self, textvariable=var, width=f.width)
+        w = Combobox(self, textvariable=var, width=f.width)
         w.bind("<KeyRelease>", lambda _e, n=f.name: self._changed(n), add="+")
         w.bind("<<ComboboxSelected>>", lambda _e, n=f.name: self._changed(n), add="+")
         w.bind("<FocusOut>", lambda _e, n=f.name: self.check_field(n), add="+")
@@ -431,10 +432,14 @@ class IntakeTab(ttk.Frame):
         """Tab in a combobox's open list picks the entry and moves to the next field of this
         form's order, at once. Tk's own binding goes to Tk's next widget (not this form's) and
         only after the list is gone, so fast typing landed in the wrong fields (issue #18 item 4).
-        """
-        popdown = combo.tk.eval(f"ttk::combobox::PopdownWindow {combo}")
-        listbox = f"{popdown}.f.l"
+        Bound when the list is first opened (the list window is made then)."""
+        if isinstance(combo, Combobox):
+            combo.when_opened(lambda popdown: self._bind_list_tab(combo, f"{popdown}.f.l"))
+        else:
+            popdown = combo.tk.eval(f"ttk::combobox::PopdownWindow {combo}")
+            self._bind_list_tab(combo, f"{popdown}.f.l")
 
+    def _bind_list_tab(self, combo: tk.Misc, listbox: str) -> None:
         def target(direction: str) -> str:
             chain = self.focus_chain()
             if combo not in chain:
@@ -685,8 +690,7 @@ class IntakeTab(ttk.Frame):
         combo = self.product_form.widgets["product"]
         combo.configure(values=list(self._choices))  # type: ignore[call-arg]
         with contextlib.suppress(tk.TclError):  # the list already open shows them too
-            popdown = combo.tk.eval(f"ttk::combobox::PopdownWindow {combo}")
-            if combo.tk.call("winfo", "ismapped", popdown):
+            if combo.has_popdown() and combo.tk.call("winfo", "ismapped", combo.popdown()):
                 combo.tk.call("ttk::combobox::ConfigureListbox", str(combo))
         self._use_choice(text.strip())
 

@@ -18,6 +18,7 @@ from app.i18n import _
 from app.i18n.labels import KINDS, STATUSES, label
 from app.i18n.rule_texts import basis_text, eligibility_text, right_name
 from app.services.casework.intake_help import CustomerSummary, IntakePreview, KnownSale
+from app.ui.widgets.combo import Combobox
 from app.ui.widgets.wrapping import wrap
 
 WRAP = 310
@@ -68,7 +69,7 @@ class CustomerCard(ttk.Frame):
         ttk.Label(self.purchase_row, text=_("Past purchase"), bootstyle="secondary").pack(
             side="left"
         )
-        self.purchase_box = ttk.Combobox(self.purchase_row, state="readonly", width=34)
+        self.purchase_box = Combobox(self.purchase_row, state="readonly", width=34)
         self.purchase_box.pack(side="left", fill="x", expand=True, padx=(6, 0))
         self.purchase_box.bind("<<ComboboxSelected>>", self._picked)
         self.show(None, typed=False)

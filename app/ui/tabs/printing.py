@@ -27,6 +27,7 @@ from app.services.casework.search import search
 from app.services.paper.form_names import BLANK_FORMS, FORMS, form_kinds
 from app.services.shop.print_prefs import remember_printer, remembered_printer
 from app.ui.desk import Desk
+from app.ui.widgets.combo import Combobox
 from app.ui.worker import Latest
 
 FORM_LABELS: dict[str, str] = FORM_NAMES
@@ -138,7 +139,7 @@ class PrintingTab(ttk.Frame):
         box = self._section(master, _("What to print"))
         ttk.Label(box, text=_("Form")).grid(row=0, column=0, sticky="w", pady=4, padx=(0, 8))
         self.form_var = tk.StringVar(self)
-        self.form_box = ttk.Combobox(
+        self.form_box = Combobox(
             box,
             textvariable=self.form_var,
             state="readonly",
@@ -268,7 +269,7 @@ class PrintingTab(ttk.Frame):
         box = self._section(master, _("Print"))
         ttk.Label(box, text=_("Printer")).grid(row=0, column=0, sticky="w", pady=4, padx=(0, 8))
         self.printer_var = tk.StringVar(self)
-        self.printer_box = ttk.Combobox(
+        self.printer_box = Combobox(
             box,
             textvariable=self.printer_var,
             width=30,

@@ -30,6 +30,7 @@ from app.services.paper.report import Report, month_report
 from app.services.shop.print_prefs import remembered_printer
 from app.ui.desk import Desk
 from app.ui.errors import user_text
+from app.ui.widgets.combo import Combobox
 from app.ui.worker import Latest
 
 # (key, title, accent): two rows of six cards.
@@ -117,7 +118,7 @@ class ReportsTab(ttk.Frame):
         )
         self.prev_button.pack(side="left", padx=(10, 4))
         self.month_var = tk.StringVar(self)
-        self.month_box = ttk.Combobox(
+        self.month_box = Combobox(
             bar, textvariable=self.month_var, width=10, state="readonly", values=self._months()
         )
         self.month_box.pack(side="left")

@@ -21,6 +21,7 @@ from app.i18n.labels import KINDS, STATUSES, label
 from app.services.casework.cases import CaseFilter, count_cases, list_cases
 from app.services.casework.views import CaseRow
 from app.ui.desk import Desk
+from app.ui.widgets.combo import Combobox
 from app.ui.worker import Latest
 
 PAGE = 200
@@ -106,7 +107,7 @@ class CaseBrowser(ttk.Frame):
         bottom = ttk.Frame(self)
         bottom.pack(fill="x", pady=(0, 6))
         self.kind_codes = ["", *self.kinds]
-        self.kind = ttk.Combobox(
+        self.kind = Combobox(
             top,
             state="readonly",
             width=12,
@@ -114,7 +115,7 @@ class CaseBrowser(ttk.Frame):
         )
         self.kind.current(0)
         self.status_codes = [""] + self._statuses()
-        self.status = ttk.Combobox(
+        self.status = Combobox(
             top,
             state="readonly",
             width=20,
@@ -122,9 +123,7 @@ class CaseBrowser(ttk.Frame):
         )
         self.status.current(0)
         self.assignee_codes = ["", *assignees]
-        self.assignee = ttk.Combobox(
-            top, state="readonly", width=12, values=[_("Anyone"), *assignees]
-        )
+        self.assignee = Combobox(top, state="readonly", width=12, values=[_("Anyone"), *assignees])
         self.assignee.current(0)
         self.date_from = tk.StringVar(self)
         self.date_to = tk.StringVar(self)

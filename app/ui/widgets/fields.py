@@ -16,6 +16,7 @@ from app.domain.errors import DomainError, ValidationError
 from app.domain.fields import FieldSpec
 from app.i18n import _
 from app.i18n.messages import describe, field_message
+from app.ui.widgets.combo import Combobox
 
 #: The window's field is the domain's field spec: one declaration for window, CLI and slips.
 Field = FieldSpec
@@ -95,7 +96,7 @@ class FormFrame(ttk.Frame):
         var = tk.StringVar(self, value=self._label_for(f, f.default) if f.choices else f.default)
         self.vars[f.name] = var
         if f.kind == "choice":
-            w = ttk.Combobox(
+            w = Combobox(
                 self,
                 textvariable=var,
                 values=[_(label) for _code, label in f.choices],

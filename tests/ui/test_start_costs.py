@@ -1,0 +1,114 @@
+"""The two costs taken out of the window's start (issue #20 item 5): the window's own size
+handlers running for every widget inside it, and a drop-down list window made for every
+combobox. What they did must still happen: the window tracks its own size, and a combobox's
+list opens styled, with the shop's entries, and with Intake's Tab order."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import ttkbootstrap as ttk
+
+from app.ui.widgets.combo import Combobox
+from app.ui.window_events import keep_to_itself, own_tag
+from tests.ui.conftest import pump
+
+
+def _descendants(widget: Any) -> list[Any]:
+    out = []
+    for child in widget.winfo_children():
+        out.append(child)
+        out.extend(_descendants(child))
+    return out
+
+
+def test_the_windows_own_handlers_run_for_the_window_only(window: Any) -> None:
+    root = window.root
+    tag = own_tag(root)
+    assert root.bindtags()[0] == tag
+    for sequence in ("<Map>", "<Configure>"):
+        assert not str(root.tk.call("bind", ".", sequence)).strip()
+        assert str(root.tk.call("bind", tag, sequence)).strip()  # still there, for the window
+    assert "on_map_child" not in str(root.tk.call("bind", "all", "<Map>"))
+    assert all(tag not in w.bindtags() for w in _descendants(root))
+    # A read-only field still shows the arrow pointer, by a Tcl line rather than Python.
+    assert "on_disabled_readonly_state" not in str(root.tk.call("bind", "TEntry", "<Configure>"))
+    frame = ttk.Frame(root)
+    frame.place(x=0, y=0)
+    try:
+        fixed, free = Combobox(frame, state="readonly"), ttk.Entry(frame)
+        fixed.pack()
+        free.pack()
+        pump(root)
+        assert str(fixed.cget("cursor")) == "arrow"
+        assert str(free.cget("cursor")) != "arrow"
+    finally:
+        frame.destroy()
+    # Calling it again (the program calls it at start and after building) changes nothing.
+    before = str(root.tk.call("bind", tag, "<Configure>"))
+    keep_to_itself(root)
+    assert str(root.tk.call("bind", tag, "<Configure>")) == before
+    assert root.bindtags().count(tag) == 1
+
+
+def test_the_window_still_follows_its_own_size(window: Any) -> None:
+    """ttkbootstrap forgets a size it was asked for once the window has been seen at a size:
+    that needs the window's own map and size events."""
+    root = window.root
+    root.geometry("1300x800")
+    assert root._applied_size == (1300, 800)  # noqa: SLF001 - the library's own record
+    pump(root, 100)
+    assert root._applied_size is None  # noqa: SLF001
+    root.geometry("1360x860")
+    pump(root, 100)
+
+
+def test_intake_makes_no_list_windows_until_one_is_opened(window: Any) -> None:
+    tab = window.show_tab("intake")
+    pump(window.root)
+    combos = [w for w in _descendants(tab) if w.winfo_class() == "TCombobox"]
+    assert len(combos) >= 10
+    assert all(isinstance(c, Combobox) for c in combos)
+    assert not any(c.has_popdown() for c in combos)
+    combo = tab.product_form.widgets["product"]
+    combo.tk.call("ttk::combobox::Post", str(combo))
+    pump(window.root, 50)
+    assert combo.has_popdown()
+    listbox = f"{combo.popdown()}.f.l"
+    # Styled as ttkbootstrap styles it, and Intake's Tab order bound on the list.
+    colors = ttk.Style.get_instance().colors
+    assert str(combo.tk.call(listbox, "cget", "-background")).lower() == colors.inputbg.lower()
+    assert str(combo.tk.call("bind", listbox, "<Tab>")).endswith("; break")
+    combo.tk.call("ttk::combobox::Unpost", str(combo))
+    pump(window.root)
+
+
+def test_a_combobox_list_opens_with_what_its_postcommand_filled(tk_root: Any) -> None:
+    frame = ttk.Frame(tk_root)
+    frame.pack()
+    try:
+        calls: list[str] = []
+        box = Combobox(frame, values=["old"])
+        box.configure(postcommand=lambda: (calls.append("post"), box.configure(values=["a", "b"])))
+        box.when_opened(lambda path: calls.append("opened " + path.rsplit(".", 1)[-1]))
+        box.pack()
+        pump(tk_root)
+        assert calls == [] and not box.has_popdown()
+        box.tk.call("ttk::combobox::Post", str(box))
+        pump(tk_root, 50)
+        listbox = f"{box.popdown()}.f.l"
+        assert box.tk.splitlist(box.tk.call(listbox, "get", 0, "end")) == ("a", "b")
+        assert calls == ["opened popdown", "post"]
+        box.tk.call("ttk::combobox::Unpost", str(box))
+        box.tk.call("ttk::combobox::Post", str(box))  # the second time: the hook ran once
+        pump(tk_root, 50)
+        assert calls == ["opened popdown", "post", "post"]
+        box.tk.call("ttk::combobox::Unpost", str(box))
+        later: list[str] = []
+        box.when_opened(later.append)  # registered after it exists: runs at once
+        assert later == [box.popdown()]
+        # Asking for a query still answers as ttk does.
+        assert box.configure("values")[0] == "values"
+        assert str(box.cget("style")) == "TCombobox"
+    finally:
+        frame.destroy()
