@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 import peewee as pw
-from playhouse.migrate import SchemaMigrator, migrate
 
 from app.domain.settings import overrides_of
 from app.store import search_index
@@ -31,9 +31,19 @@ from app.store.models import (
     User,
 )
 
+if TYPE_CHECKING:
+    from playhouse.migrate import SchemaMigrator
+
 SETTINGS_ROW = "settings"  # the key of the shop's settings row (services.setup.SETTINGS_KEY)
 
 SCHEMA_VERSION = 11
+
+
+def migrate(*operations: Any) -> None:
+    """playhouse.migrate's runner, loaded when a database is migrated, not at every start."""
+    from playhouse.migrate import migrate as run
+
+    run(*operations)
 
 
 def _v2_accounts(m: SchemaMigrator) -> None:
@@ -445,6 +455,8 @@ def _migrate(version: int) -> None:
     if sqlite:
         database.execute_sql("PRAGMA foreign_keys=OFF")
     try:
+        from playhouse.migrate import SchemaMigrator
+
         migrator = SchemaMigrator.from_database(database.obj)
         for step in range(version + 1, SCHEMA_VERSION + 1):
             with write_transaction():

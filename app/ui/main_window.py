@@ -385,7 +385,8 @@ class MainWindow(ttk.Frame):
         bar.pack(fill="x", side="bottom")
         self.status = ttk.Label(bar, text=_("Ready."), bootstyle="secondary")
         self.status.pack(side="left", fill="x", expand=True)
-        self.progress = ttk.Progressbar(bar, length=180, mode="indeterminate", bootstyle="info")
+        self._status_bar = bar
+        self._progress_bar: ttk.Progressbar | None = None  # made when a first long job runs
         self.folder_label = ttk.Label(
             bar, text=str(self.desk.data_dir), bootstyle="secondary", font=("TkDefaultFont", 8)
         )
@@ -524,9 +525,18 @@ class MainWindow(ttk.Frame):
             self.progress.pack(side="right", padx=(8, 8))
             self.progress.configure(mode="indeterminate")
             self.progress.start(12)
-        elif not self.desk.worker.running:
+        elif not self.desk.worker.running and self._progress_bar is not None:
             self.progress.stop()
             self.progress.pack_forget()
+
+    @property
+    def progress(self) -> ttk.Progressbar:
+        """The status bar's progress bar (its style is built when first needed, not at start)."""
+        if self._progress_bar is None:
+            self._progress_bar = ttk.Progressbar(
+                self._status_bar, length=180, mode="indeterminate", bootstyle="info"
+            )
+        return self._progress_bar
 
     def _progress(self, fraction: float, text: str) -> None:
         self.progress.stop()
