@@ -43,8 +43,10 @@ from app.ui.desk import Desk
 from app.ui.tabs.intake_panels import CustomerCard, EntitlementPanel
 from app.ui.widgets.combo import Combobox
 from app.ui.widgets.fields import Field, FormFrame
+from app.ui.widgets.flow import FlowFrame
 from app.ui.widgets.photos import PhotoStrip
 from app.ui.widgets.scrolling import ScrollFrame
+from app.ui.widgets.wrapping import wrap
 from app.ui.worker import Latest
 
 
@@ -52,10 +54,47 @@ class _Form(FormFrame):
     """A FormFrame that also knows "combo": a text field with a drop-down of suggestions, and
     whose messages wrap under their field instead of widening the column."""
 
+    NAME_WRAP = 120
+
     def __init__(self, master: tk.Misc, fields: Any, *, columns: int = 1, **kw: Any) -> None:
+        self._raw: dict[str, str] = {}  # each message as written, before it is wrapped
+        self._fallback = 125 if columns > 1 else 320  # the width before the form is laid out
         super().__init__(master, fields, columns=columns, **kw)
-        for line in self.errors.values():
-            line.configure(wraplength=125 if columns > 1 else 320, justify="left")
+        if columns > 1:  # a long field name (in English) takes two lines, not the fields' room
+            errors = set(self.errors.values())
+            for widget in self.grid_slaves():
+                if widget.winfo_class() == "TLabel" and widget not in errors:
+                    widget.configure(wraplength=self.NAME_WRAP, justify="right")
+        for name, line in self.errors.items():
+            line.configure(justify="left")
+            self._raw[name] = str(line.cget("text"))
+            self._rewrap(name)
+            # As wide as its field, whatever the window's width, with Chinese line breaks.
+            self.widgets[name].bind(
+                "<Configure>", lambda e, n=name: self._rewrap(n, e.width), add="+"
+            )
+
+    def set_error(self, name: str, text: str) -> None:
+        super().set_error(name, text)
+        self._raw[name] = str(self.errors[name].cget("text"))
+        if name in self.widgets:
+            self._rewrap(name)
+
+    def error_text(self, name: str) -> str:
+        f = self.fields[name]
+        text = self._raw.get(name, "")
+        return "" if f.hint and text == _(f.hint) else text
+
+    def _rewrap(self, name: str, width: int = 0) -> None:
+        line = self.errors[name]
+        width = width or self.widgets[name].winfo_width()
+        font = line.cget("font")
+
+        def measure(text: str) -> int:
+            return int(self.tk.call("font", "measure", font, text))
+
+        room = max(width, 40) if width > 1 else self._fallback
+        line.configure(text=wrap(self._raw.get(name, ""), measure, room))
 
     def _widget(self, f: Field) -> tk.Widget:
         if f.kind != "combo":
@@ -138,13 +177,12 @@ class IntakeTab(ttk.Frame):
     def _build(self) -> None:
         self.columnconfigure(0, weight=1)
         self.rowconfigure(0, weight=1)
-        self.scroll = ttk.ScrolledFrame(self, padding=0, height=600, width=900)
-        self.scroll.container.grid(row=0, column=0, sticky="nsew")
-        # The scroll bar only when the form is taller than the window (a bar with nothing to
-        # scroll reads as a stray grey stripe).
-        for w in (self.scroll, self.scroll.container):
-            w.bind("<Configure>", lambda _e: self.after_idle(self._scrollbar_if_needed), add="+")
-        body = self.scroll
+        # The program's own scroll frame (as every tab's): the bar only when the form is taller
+        # than the window, the wheel through the window's one handler. ttkbootstrap's walked all
+        # of the form's widgets each time the pointer entered or left it (each tab switch).
+        self.scroll = ScrollFrame(self, height=600)
+        self.scroll.grid(row=0, column=0, sticky="nsew")
+        body = self.scroll.interior
         body.columnconfigure((0, 1), weight=1, uniform="col")
         left = ttk.Frame(body)
         left.grid(row=0, column=0, sticky="new", padx=(0, 6))
@@ -260,7 +298,7 @@ class IntakeTab(ttk.Frame):
             on_change=self._online_changed,
         )
         self.online_form.pack(fill="x")
-        self.flags_box = flags = ttk.Frame(box)
+        self.flags_box = flags = FlowFrame(box)
         flags.pack(fill="x", pady=(4, 2))
         self.flag_vars: dict[str, tk.BooleanVar] = {}
         self.flag_buttons: dict[str, ttk.Checkbutton] = {}
@@ -269,7 +307,7 @@ class IntakeTab(ttk.Frame):
             button = ttk.Checkbutton(
                 flags, text=_(f.label), variable=var, command=self._schedule_preview
             )
-            button.pack(side="left", padx=(8, 6))
+            flags.add(button)
             self.flag_vars[f.name] = var
             self.flag_buttons[f.name] = button
 
@@ -395,15 +433,6 @@ class IntakeTab(ttk.Frame):
 
     # --- keyboard and scrolling ------------------------------------------------------------
 
-    def _scrollbar_if_needed(self) -> None:
-        if not self.winfo_exists():
-            return
-        first, last = self.scroll.yview() or (0.0, 1.0)
-        if first <= 0.0 and last >= 1.0:
-            self.scroll.hide_scrollbars()
-        else:
-            self.scroll.show_scrollbars()
-
     def _descendants(self, widget: tk.Misc) -> Iterator[tk.Misc]:
         for child in widget.winfo_children():
             yield child
@@ -468,15 +497,15 @@ class IntakeTab(ttk.Frame):
 
     def _see(self, widget: tk.Misc) -> None:
         """Scroll the form so the field that got the focus is visible."""
-        body = self.scroll
+        body, canvas = self.scroll.interior, self.scroll.canvas
         total = body.winfo_height()
-        view = self.scroll.container.winfo_height()
+        view = canvas.winfo_height()
         if total <= view or total <= 1:
             return
         top = widget.winfo_rooty() - body.winfo_rooty()
-        first, last = self.scroll.yview() or (0.0, 1.0)
+        first, last = canvas.yview() or (0.0, 1.0)
         if top < first * total or top + widget.winfo_height() > last * total:
-            self.scroll.yview_moveto(max(0.0, (top - 40) / total))
+            canvas.yview_moveto(max(0.0, (top - 40) / total))
 
     def _step_kind(self, step: int) -> str:
         order = list(case_kinds.codes())
@@ -974,7 +1003,7 @@ class IntakeTab(ttk.Frame):
         self.save_print_button.configure(state="normal")
         self.sign_button.configure(state="normal")
         self.set_kind(case_kinds.codes()[0])  # the most frequent kind
-        self.scroll.yview_moveto(0)
+        self.scroll.canvas.yview_moveto(0)
         self.update_preview()
         self.customer_form.widgets["phone"].focus_set()
 
