@@ -112,3 +112,45 @@ def test_a_combobox_list_opens_with_what_its_postcommand_filled(tk_root: Any) ->
         assert str(box.cget("style")) == "TCombobox"
     finally:
         frame.destroy()
+
+
+def test_intakes_form_keeps_its_width_when_its_scroll_bar_comes_and_goes(window: Any) -> None:
+    """The bar has its own lane: the form is not laid out again at another width (a reflow of
+    the whole form each time) when the window's height makes the bar come or go."""
+    root = window.root
+    tab = window.show_tab("intake")
+    try:
+        widths = {}
+        for height in (1400, 700):
+            root.geometry(f"1366x{height}")
+            pump(root, 150)
+            widths[tab.scroll.bar.winfo_ismapped()] = tab.scroll.interior.winfo_width()
+        assert set(widths) == {0, 1}  # the bar was seen both ways
+        assert widths[0] == widths[1]
+    finally:
+        root.geometry("1360x860")
+        pump(root, 100)
+
+
+def test_a_scroll_frame_shows_its_bar_only_once_it_is_on_screen(tk_root: Any) -> None:
+    """Built off screen, its room is the height it asked for; a bar shown then and taken away
+    at the real height made the page be laid out twice more."""
+    from app.ui.widgets.scrolling import ScrollFrame
+
+    holder = ttk.Frame(tk_root)
+    try:
+        frame = ScrollFrame(holder, height=50, width=200)
+        frame.pack(fill="both", expand=True)
+        ttk.Frame(frame.interior, height=300, width=100).pack()
+        frame.sync()
+        tk_root.update_idletasks()
+        frame.sync()
+        assert not frame.bar.winfo_manager()  # not on screen: no bar yet
+        holder.place(x=0, y=0, width=220, height=100)
+        pump(tk_root, 50)
+        assert frame.bar.winfo_ismapped()  # on screen and taller than its room
+        holder.place_configure(height=600)
+        pump(tk_root, 50)
+        assert not frame.bar.winfo_manager()
+    finally:
+        holder.destroy()

@@ -180,7 +180,7 @@ class IntakeTab(ttk.Frame):
         # The program's own scroll frame (as every tab's): the bar only when the form is taller
         # than the window, the wheel through the window's one handler. ttkbootstrap's walked all
         # of the form's widgets each time the pointer entered or left it (each tab switch).
-        self.scroll = ScrollFrame(self, height=600)
+        self.scroll = ScrollFrame(self, height=600, lane=True)
         self.scroll.grid(row=0, column=0, sticky="nsew")
         body = self.scroll.interior
         body.columnconfigure((0, 1), weight=1, uniform="col")

@@ -30,21 +30,37 @@ class ScrollFrame(ttk.Frame):
     never pushes the status bar off the window; it takes whatever room its parent gives."""
 
     def __init__(
-        self, master: tk.Misc, *, height: int = 120, width: int | None = None, **kwargs: Any
+        self,
+        master: tk.Misc,
+        *,
+        height: int = 120,
+        width: int | None = None,
+        lane: bool = False,
+        **kwargs: Any,
     ) -> None:
+        """`lane`: keep the scroll bar's room even when no bar is needed, so the content is
+        never laid out again at another width when the bar comes or goes (a long form)."""
         super().__init__(master, **kwargs)
         self.fixed_width = width  # None: as wide as the content asks
         self.canvas = tk.Canvas(
             self, height=height, width=width or 1, highlightthickness=0, borderwidth=0
         )
-        self.bar = ttk.Scrollbar(self, orient="vertical", command=self.canvas.yview)
+        holder: tk.Misc = self
+        if lane:
+            holder = ttk.Frame(self)
+            holder.pack(side="right", fill="y")
+        self.bar = ttk.Scrollbar(holder, orient="vertical", command=self.canvas.yview)
+        if lane:
+            holder.configure(width=self.bar.winfo_reqwidth())  # type: ignore[call-arg]
+            holder.pack_propagate(False)
         self.canvas.configure(yscrollcommand=self.bar.set)
         self.canvas.pack(side="left", fill="both", expand=True)
         self.interior = ttk.Frame(self.canvas)
         self._item = self.canvas.create_window((0, 0), window=self.interior, anchor="nw")
-        self._last: tuple[int, int, int, int] | None = None
+        self._last: tuple[int, int, int, int, bool] | None = None
         self.interior.bind("<Configure>", lambda _e: self.sync(), add="+")
         self.canvas.bind("<Configure>", lambda _e: self.sync(), add="+")
+        self.canvas.bind("<Map>", lambda _e: self.sync(), add="+")
         self._match_background()
         self.bind("<<ThemeChanged>>", lambda _e: self._match_background(), add="+")
         self.after(RECHECK_MS, self._recheck)
@@ -74,7 +90,8 @@ class ScrollFrame(ttk.Frame):
             return
         width, room = self.canvas.winfo_width(), self.canvas.winfo_height()
         req_w, req_h = self.interior.winfo_reqwidth(), self.interior.winfo_reqheight()
-        state = (width, room, req_w, req_h)
+        shown = bool(self.canvas.winfo_ismapped())
+        state = (width, room, req_w, req_h, shown)
         if state == self._last:
             return
         self._last = state
@@ -84,10 +101,15 @@ class ScrollFrame(ttk.Frame):
         self.canvas.itemconfigure(self._item, width=max(width, 1), height=max(height, 1))
         self.canvas.configure(scrollregion=(0, 0, width, height))
         if req_h > room + 1:
-            if not self.bar.winfo_ismapped():
-                self.bar.pack(side="right", fill="y", before=self.canvas)
+            # Only once on screen: before, the room is the frame's asked-for height, and a bar
+            # shown then and taken away at the real height laid the content out twice more.
+            if shown and not self.bar.winfo_manager():
+                if self.bar.master is self:
+                    self.bar.pack(side="right", fill="y", before=self.canvas)
+                else:
+                    self.bar.pack(fill="both", expand=True)
         else:
-            if self.bar.winfo_ismapped():
+            if self.bar.winfo_manager():
                 self.bar.pack_forget()
             self.canvas.yview_moveto(0)
 
