@@ -223,7 +223,7 @@ class IntakeTab(ttk.Frame):
             widget.bind("<Shift-Tab>", lambda e: self._traverse(e.widget, -1))
             widget.bind("<ISO_Left_Tab>", lambda e: self._traverse(e.widget, -1))
             if widget.winfo_class() == "TCombobox":
-                self._popdown_follows_the_chain(widget)
+                self._popdown_follows_the_chain(widget)  # type: ignore[arg-type]
             if widget.winfo_class() in ("TEntry", "TCombobox"):
                 # Enter moves on like Tab (a scanner's Enter too); the window's own Enter
                 # handlers (the scanner's record numbers) still see the key.
@@ -457,16 +457,12 @@ class IntakeTab(ttk.Frame):
             target.focus_set()
         return "break"
 
-    def _popdown_follows_the_chain(self, combo: tk.Misc) -> None:
+    def _popdown_follows_the_chain(self, combo: Combobox) -> None:
         """Tab in a combobox's open list picks the entry and moves to the next field of this
         form's order, at once. Tk's own binding goes to Tk's next widget (not this form's) and
         only after the list is gone, so fast typing landed in the wrong fields (issue #18 item 4).
         Bound when the list is first opened (the list window is made then)."""
-        if isinstance(combo, Combobox):
-            combo.when_opened(lambda popdown: self._bind_list_tab(combo, f"{popdown}.f.l"))
-        else:
-            popdown = combo.tk.eval(f"ttk::combobox::PopdownWindow {combo}")
-            self._bind_list_tab(combo, f"{popdown}.f.l")
+        combo.when_opened(lambda popdown: self._bind_list_tab(combo, f"{popdown}.f.l"))
 
     def _bind_list_tab(self, combo: tk.Misc, listbox: str) -> None:
         def target(direction: str) -> str:

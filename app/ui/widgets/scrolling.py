@@ -45,6 +45,7 @@ class ScrollFrame(ttk.Frame):
         self.canvas = tk.Canvas(
             self, height=height, width=width or 1, highlightthickness=0, borderwidth=0
         )
+        self._lane = lane
         holder: tk.Misc = self
         if lane:
             holder = ttk.Frame(self)
@@ -104,10 +105,10 @@ class ScrollFrame(ttk.Frame):
             # Only once on screen: before, the room is the frame's asked-for height, and a bar
             # shown then and taken away at the real height laid the content out twice more.
             if shown and not self.bar.winfo_manager():
-                if self.bar.master is self:
-                    self.bar.pack(side="right", fill="y", before=self.canvas)
-                else:
+                if self._lane:
                     self.bar.pack(fill="both", expand=True)
+                else:
+                    self.bar.pack(side="right", fill="y", before=self.canvas)
         else:
             if self.bar.winfo_manager():
                 self.bar.pack_forget()
