@@ -19,13 +19,16 @@ from tests.ui.conftest import pump, wait_idle
 
 
 def _gaps_while_held(window: Any, started: list[Any], release: threading.Event) -> list[float]:
-    """Run the window by hand for 40 rounds while the read is held, then let it answer: the
-    time each `update` took to come round."""
+    """Run the window by hand for 40 rounds while the read is held (it would hold a window that
+    waited on it for 5 s), then let it answer: the time each `update` took to come round."""
     end = time.monotonic() + 10
     while not started and time.monotonic() < end:
         window.root.update()
         time.sleep(0.005)
     assert started, "the read never started"
+    # A tab shown just before is drawn in this first round: its own cost, measured by the start
+    # benchmark (issue #20, item 5), not a wait on the held read.
+    window.root.update()
     gaps: list[float] = []
     last = time.monotonic()
     for _ in range(40):
