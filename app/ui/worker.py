@@ -16,6 +16,7 @@ from tkinter import Misc
 from typing import Any
 
 from app.ui import tk_threads
+from app.ui.settle import when_settled
 
 Progress = Callable[[float, str], None]
 
@@ -131,9 +132,9 @@ class Latest(_Polled):
     that were overtaken before they started are skipped, and a result that is no longer the
     newest is dropped on the Tk thread, so a stale list is never shown.
 
-    A request starts once the window has drawn what it was doing (two rounds of Tk's idle
-    work): a tab shown for the first time is painted before its lists are read, instead of
-    sharing the interpreter with the reader thread while it is being built.
+    A request starts once the window has settled (`app.ui.settle`): the window's first screen
+    or a tab shown for the first time is laid out and painted before its lists are read,
+    instead of sharing the interpreter with the reader thread while it is being built.
     """
 
     POLL_MS = 15
@@ -186,7 +187,7 @@ class Latest(_Polled):
                     target=self._loop, name=f"afterdesk-{self._name}", daemon=True
                 )
                 self._thread.start()
-        self._root.after_idle(lambda: self._root.after_idle(lambda: self._release(gen)))
+        when_settled(self._root, lambda: self._release(gen))
         self._schedule()
         return gen
 

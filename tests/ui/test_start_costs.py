@@ -5,6 +5,7 @@ list opens styled, with the shop's entries, and with Intake's Tab order."""
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import ttkbootstrap as ttk
@@ -154,3 +155,53 @@ def test_a_scroll_frame_shows_its_bar_only_once_it_is_on_screen(tk_root: Any) ->
         assert not frame.bar.winfo_manager()
     finally:
         holder.destroy()
+
+
+def test_the_reads_asked_at_start_begin_after_the_window_is_laid_out(
+    tk_root: Any, demo_ctx: Any, monkeypatch: Any
+) -> None:
+    """The window asks for its banners' facts and Intake's product suggestions while it is
+    built. Those reads begin once the window has stopped moving, not between two rounds of its
+    first layout: a reader thread running then made every size handler of the first draw wait
+    for it (issue #20, item 5)."""
+    from app.ui import main_window
+    from app.ui.app import build
+    from app.ui.tabs import intake
+
+    root = tk_root
+    moved: list[float] = []
+    marker = root.bind_all("<Configure>", lambda _e: moved.append(time.monotonic()), add="+")
+    began: dict[str, float] = {}
+
+    def noted(name: str, real: Any) -> Any:
+        def read(*args: Any, **kw: Any) -> Any:
+            began[name] = time.monotonic()  # on the reader thread
+            return real(*args, **kw)
+
+        return read
+
+    answered: list[float] = []
+    show = main_window.MainWindow._show_banners
+
+    def shown(self: Any, *args: Any) -> None:
+        answered.append(time.monotonic())  # the banner moves the tabs down: moves from here on
+        show(self, *args)
+
+    monkeypatch.setattr(main_window, "_banner_facts", noted("banners", main_window._banner_facts))
+    monkeypatch.setattr(intake, "product_choices", noted("products", intake.product_choices))
+    monkeypatch.setattr(main_window.MainWindow, "_show_banners", shown)
+    try:
+        window = build(demo_ctx, root=root)
+        pump(root)
+        assert set(began) == {"banners", "products"} and answered
+        first_layout = [t for t in moved if t < answered[0]]
+        assert len(first_layout) > 50, "the window was laid out"
+        assert min(began.values()) > first_layout[-1]  # it was over before a read began
+        assert window.demo_banner.winfo_ismapped()  # and the answers arrived
+    finally:
+        script = str(root.tk.call("bind", "all", "<Configure>"))
+        kept = [line for line in script.splitlines() if marker not in line]
+        root.tk.call("bind", "all", "<Configure>", "\n".join(kept))
+        for child in list(root.winfo_children()):
+            child.destroy()
+        pump(root)
