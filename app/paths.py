@@ -49,6 +49,13 @@ def default_data_dir() -> Path:
     return Path(user_data_dir(APP_NAME, appauthor=False, roaming=True))
 
 
+def window_data_dir(given: Path | str | None) -> Path:
+    """The folder the window opens: the one given, else the default; made if missing."""
+    folder = Path(given) if given else default_data_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
 def documents_dir() -> Path:
     """Where a file the user saves goes first: the user's Documents folder (its real name on a
     Chinese Windows too), else the home folder — never the program's own folder."""

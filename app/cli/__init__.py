@@ -13,6 +13,7 @@ import sys
 from collections.abc import Sequence
 from importlib import import_module
 from pathlib import Path
+from typing import NoReturn
 
 from app import i18n
 from app.cli.common import (
@@ -119,14 +120,42 @@ def _setup_logging(data_dir: Path) -> None:
     log.setLevel(logging.INFO)
 
 
+class _Quiet(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise ValueError(message)
+
+
+def _window_launch(args_list: list[str]) -> argparse.Namespace | None:
+    """The options when the command line only opens the window (no verb, no --help), else None.
+
+    The desktop icon starts the program this way: it then needs none of the verb families, whose
+    modules (the PDF library among them) took 0.3 s to import before the window could start.
+    """
+    light = _Quiet(prog="main.py", add_help=False)
+    global_options(light, top=True)
+    try:
+        args, rest = light.parse_known_args(args_list)
+    except ValueError:  # a bad option: the full parser says so, with the usual message
+        return None
+    if rest:
+        return None
+    args.verb = None
+    return args
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     from app.paths import private_files
 
     private_files()  # database, WAL, backups, slips and logs: 0600, folders 0700
     i18n.setup(_pre_lang(args_list))
-    parser, verbs = build_parser()
-    args = parser.parse_args(args_list)
+    launch = _window_launch(args_list)
+    if launch is not None:
+        args = launch
+        verbs: dict[str, Verb] = {}
+    else:
+        parser, verbs = build_parser()
+        args = parser.parse_args(args_list)
     try:
         from app.services.safekeeping.server import use_for_this_run
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-from pathlib import Path
 
 from app.cli.common import EXIT_FAIL, EXIT_OK
 from app.domain.errors import DomainError
@@ -17,9 +16,14 @@ log = logging.getLogger("afterdesk")
 
 def open_window(args: argparse.Namespace) -> int:
     try:
+        from app.paths import window_data_dir
+        from app.ui.start_check import StartCheck
+
+        folder = window_data_dir(args.data_dir)
+        check = StartCheck(folder)  # reads the database file while the window's code loads
         from app.ui.app import run
 
-        run(Path(args.data_dir) if args.data_dir else None, lang=args.lang)
+        run(folder, lang=args.lang, check=check)
     except DomainError as exc:
         sys.stderr.write(describe(exc) + "\n")
         return EXIT_FAIL

@@ -17,6 +17,7 @@ from app.services.shop.context import Context
 from app.ui.desk import Desk
 from app.ui.errors import install, setup_log_file
 from app.ui.main_window import MainWindow
+from app.ui.start_check import StartCheck
 from app.ui.theme import apply_fonts, apply_spacing, theme_name
 from app.ui.widgets.scrolling import install_wheel
 from app.ui.window_events import keep_to_itself
@@ -48,7 +49,7 @@ def build(ctx: Context, root: ttk.App | None = None) -> MainWindow:
 
 def window_title(shop_name: str) -> str:
     """The window's title: the shop's name, and DEMO when the folder was made as a demo."""
-    from app.demo import is_demo_folder
+    from app.services.shop.demo_folder import is_demo_folder
 
     title = _("AfterDesk") + " — " + shop_name
     if is_demo_folder():
@@ -69,10 +70,13 @@ class Session:
     PREBUILD_MS = 1_000  # the other tabs are built ahead once the window has settled
     WARM_PRINT_MS = 300  # after the first screen is drawn
 
-    def __init__(self, root: ttk.App, folder: Path, lang: str | None) -> None:
+    def __init__(
+        self, root: ttk.App, folder: Path, lang: str | None, check: StartCheck | None = None
+    ) -> None:
         self.root = root
         self.folder = folder
         self.lang = lang
+        self._check = check  # the start-up check begun early (app.ui.start_check), used once
         self.screen: ttk.Frame | None = None
         self.window: MainWindow | None = None
         root.protocol("WM_DELETE_WINDOW", self.close)
@@ -88,7 +92,8 @@ class Session:
         from app.services.safekeeping.backups import check_database
 
         try:
-            health = check_database(self.folder)
+            early, self._check = self._check, None
+            health = early.result() if early is not None else check_database(self.folder)
             if health.ok:
                 self.open()
             elif health.problem in ("locked", "read_only"):
@@ -328,11 +333,12 @@ class DamagedScreen(ttk.Frame):
         self.then()  # type: ignore[operator]
 
 
-def run(data_dir: Path | None, *, lang: str | None = None) -> int:
+def run(data_dir: Path | None, *, lang: str | None = None, check: StartCheck | None = None) -> int:
+    """The program's window until it is closed. `check`: the start-up check of this folder's
+    database, begun by the caller before this module was loaded."""
     from app.services.shop.setup import close_data_folder
 
-    folder = Path(data_dir) if data_dir else paths.default_data_dir()
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = paths.window_data_dir(data_dir)
     setup_log_file(paths.logs_dir(folder))
     from app.ui.placement import declare_dpi_aware, restore_placement
 
@@ -346,7 +352,7 @@ def run(data_dir: Path | None, *, lang: str | None = None) -> int:
     install(root, lambda text: log.error("window: %s", text))
     restore_placement(root, folder)
     try:
-        Session(root, folder, lang).start()
+        Session(root, folder, lang, check).start()
         root.mainloop()
     finally:
         close_data_folder()

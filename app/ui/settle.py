@@ -14,10 +14,13 @@ stops moving (an animation) holds the work back no longer than `LONGEST_MS`.
 
 from __future__ import annotations
 
+import logging
 import time
 import weakref
 from collections.abc import Callable
 from tkinter import Misc, TclError
+
+log = logging.getLogger(__name__)
 
 #: The Tcl variable every widget's size event counts up.
 COUNTER = "::afterdesk_layout_moves"
@@ -55,8 +58,11 @@ class _Settle:
             self.root.after(1, lambda: self.root.after_idle(self._check, moves))
             return
         waiting, self.waiting = self.waiting, []
-        for fn in waiting:
-            fn()
+        for fn in waiting:  # one that fails never keeps the others (a reader's start) waiting
+            try:
+                fn()
+            except Exception:  # noqa: BLE001 - logged; the window goes on
+                log.exception("work after the window settled failed")
 
 
 def when_settled(widget: Misc, fn: Callable[[], None]) -> None:

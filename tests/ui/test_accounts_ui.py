@@ -119,9 +119,11 @@ def test_demo_pin_banner_urges_a_change(window: Any) -> None:
 def test_a_session_signs_in_then_shows_the_desk(tk_root: Any, demo_ctx: Context) -> None:
     from app.services.shop.setup import close_data_folder
     from app.ui.app import Session
+    from app.ui.start_check import StartCheck
 
     close_data_folder()
-    session = Session(tk_root, demo_ctx.data_dir, "en")
+    # As the program starts: the database's check begun before the window's code was loaded.
+    session = Session(tk_root, demo_ctx.data_dir, "en", StartCheck(demo_ctx.data_dir))
     session.start()
     pump(tk_root)
     assert isinstance(session.screen, SignIn)
@@ -139,6 +141,7 @@ def test_a_damaged_database_offers_the_newest_good_backup(tk_root: Any, demo_ctx
     from app.services.safekeeping.backups import backup_now
     from app.services.shop.setup import close_data_folder
     from app.ui.app import DamagedScreen, Session
+    from app.ui.start_check import StartCheck
 
     backup_now(demo_ctx, "manual")
     close_data_folder()
@@ -147,7 +150,7 @@ def test_a_damaged_database_offers_the_newest_good_backup(tk_root: Any, demo_ctx
     for page in range(2, 6):  # scribble over a few pages
         data[page * 4096 : page * 4096 + 200] = b"\xff" * 200
     db.write_bytes(bytes(data))
-    session = Session(tk_root, demo_ctx.data_dir, "en")
+    session = Session(tk_root, demo_ctx.data_dir, "en", StartCheck(demo_ctx.data_dir))
     session.start()
     pump(tk_root)
     assert isinstance(session.screen, DamagedScreen)

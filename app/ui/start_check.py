@@ -1,0 +1,44 @@
+"""The database's start-up check, begun before the window's own code is loaded.
+
+At start the whole database file is checked (SQLite's quick_check) before anything opens it:
+a damaged file is offered a backup instead of being written to. At 200,000 cases that check
+reads a 420 MB file, about 0.7 s even from the disk cache, and it ran after the window's modules
+had loaded and its window had been made. SQLite does that work without holding Python's
+interpreter, so on its own thread it runs beside the loading of the window's code and the making
+of its window; the session still waits for its answer before it opens the database.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from app.services.safekeeping.backups import Health, check_database
+
+
+class StartCheck:
+    """`check_database(folder)` on its own thread; `result()` waits for it and answers as the
+    call would have (its exception too)."""
+
+    def __init__(self, folder: Path) -> None:
+        self._done = threading.Event()
+        self._health: Health | None = None
+        self._error: BaseException | None = None
+        threading.Thread(
+            target=self._run, args=(folder,), name="afterdesk-start-check", daemon=True
+        ).start()
+
+    def _run(self, folder: Path) -> None:
+        try:
+            self._health = check_database(folder)
+        except BaseException as exc:  # noqa: BLE001 - handed to the session, as if it had asked
+            self._error = exc
+        finally:
+            self._done.set()
+
+    def result(self) -> Health:
+        self._done.wait()
+        if self._error is not None:
+            raise self._error
+        assert self._health is not None
+        return self._health
