@@ -7,8 +7,9 @@ Each figure is also given as a ratio to its floor measured in the same run (a ba
 window, a bare tab with a 200-row list, the equivalent raw sqlite3 query, a bare reportlab page,
 a raw sqlite3 backup), so the results compare across machines. Writes (intake, moves, slips,
 backups) go into the folder. Each tab's first show is timed in a fresh window; the program's
-start to its sign-in screen is timed from source and, when `python build/build.py` made it (or
-`--frozen PATH`), for the frozen build, as a ratio to the source start of the same run.
+start to its sign-in screen is timed from source, beside a bare ttkbootstrap program started and
+seen the same way, and, when `python build/build.py` made it (or `--frozen PATH`), for the
+frozen build, as a ratio to the source start of the same run.
 `--only-window` measures only the window, the tabs and the start.
 """
 
@@ -112,6 +113,13 @@ root.update_idletasks()
 root.update()
 print("READY", json.dumps({{"shown": (time.perf_counter() - t0) * 1000}}), flush=True)
 root.destroy()
+"""
+# The same bare window as a program a clerk starts, seen from outside like the program's start.
+BARE_PROGRAM = """
+import ttkbootstrap as ttk
+root = ttk.Window(title="AfterDesk bare", size=(1360, 860))
+ttk.Label(root, text="x").pack()
+root.mainloop()
 """
 BARE_CHILD = """
 import resource
@@ -323,12 +331,15 @@ def run(
         # The program as a clerk starts it, to its sign-in screen: from source and frozen.
         source_cmd = [sys.executable, str(ROOT / "main.py"), "--lang", "en"]
         source_cmd += ["--data-dir", str(folder)]
-        starts: dict[str, list[float]] = {"source": []}
+        bare_cmd = [sys.executable, "-c", BARE_PROGRAM]
+        starts: dict[str, list[float]] = {"bare": [], "source": []}
         if exe is not None:
             starts["frozen"] = []
             program_start([str(exe), "--lang", "en", "--data-dir", str(folder)])  # warm
+        program_start(bare_cmd)
         program_start(source_cmd)
         for _ in range(window_runs):  # interleaved
+            starts["bare"].append(program_start(bare_cmd))
             starts["source"].append(program_start(source_cmd))
             if exe is not None:
                 starts["frozen"].append(
@@ -348,7 +359,8 @@ def run(
         t.add(f"tab {tab_id}: filled (reads arrived)", tabs[tab_id]["filled"], tab_floor)
         # The clerk's first click once the window has settled (the tabs were built ahead).
         t.add(f"tab {tab_id}: first click, settled", tabs[tab_id]["settled shown"], tab_floor)
-    t.add("program start to sign-in (source)", starts["source"])
+    t.add("bare window program shown (floor)", starts["bare"])
+    t.add("program start to sign-in (source)", starts["source"], starts["bare"])
     if "frozen" in starts:
         t.add("program start to sign-in (frozen)", starts["frozen"], starts["source"])
     else:
