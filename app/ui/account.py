@@ -14,6 +14,7 @@ from typing import Any
 import ttkbootstrap as ttk
 
 from app import paths
+from app.domain.codes import Role
 from app.i18n import N_, _
 from app.i18n.check_texts import history_verdict
 from app.i18n.labels import ROLES, backup_reason, label
@@ -24,6 +25,7 @@ from app.services.shop.context import Context
 from app.services.shop.permissions import Action, allowed
 from app.ui.desk import Desk, Outcome
 from app.ui.dialogs import FormDialog
+from app.ui.login import OWNER_PIN_HINT
 from app.ui.owner import ask_owner
 from app.ui.widgets.fields import Field, FormFrame
 
@@ -39,7 +41,9 @@ def change_pin(master: tk.Misc, desk: Desk) -> FormDialog:
             kind="password",
             required=True,
             width=18,
-            hint=N_("6 or more digits, not 123456 or 000000"),
+            hint=OWNER_PIN_HINT
+            if desk.ctx.actor.role == Role.OWNER
+            else N_("6 or more digits, not 123456 or 000000"),
         ),
         Field("new2", N_("New PIN again"), kind="password", required=True, width=18),
     ]

@@ -13,6 +13,7 @@ from app.domain.errors import DomainError
 from app.i18n import _
 from app.i18n.check_texts import closed_by_rule_text
 from app.i18n.messages import describe
+from app.services.safekeeping.backups import Health
 from app.services.shop.context import Context
 from app.ui.desk import Desk
 from app.ui.errors import install, setup_log_file
@@ -77,6 +78,7 @@ class Session:
         self.folder = folder
         self.lang = lang
         self._check = check  # the start-up check begun early (app.ui.start_check), used once
+        self.failure: BaseException | None = None  # what ended the start after the first screen
         self.screen: ttk.Frame | None = None
         self.window: MainWindow | None = None
         root.protocol("WM_DELETE_WINDOW", self.close)
@@ -88,12 +90,43 @@ class Session:
         screen.pack(fill="both", expand=True)
         return screen
 
+    POLL_MS = 20  # how often the first screen looks whether the start-up check has answered
+
     def start(self) -> None:
+        """Check the database, then the first screen. With the check begun early and still
+        running, the first screen is shown at once from the lists read before it (the clerk can
+        pick a name and type the PIN) and signing in waits for the check."""
         from app.services.safekeeping.backups import check_database
 
+        early, self._check = self._check, None
+        if early is None:
+            self._checked(lambda: check_database(self.folder))
+            return
+        listed = None if early.done() else early.listed()
+        if listed is None:
+            self._checked(early.result)
+            return
+        from app.ui.login import first_screen
+
+        card = first_screen(self.root, self.folder, self.signed_in, listed)
+        card.waiting = True
+        self._show(card)
+        self._await(early)
+
+    def _await(self, early: StartCheck) -> None:
+        if not early.done():
+            self.root.after(self.POLL_MS, self._await, early)
+            return
         try:
-            early, self._check = self._check, None
-            health = early.result() if early is not None else check_database(self.folder)
+            self._checked(early.result)
+        except Exception as exc:  # noqa: BLE001 - as if start() had raised: the program ends
+            log.exception("start-up failed")
+            self.failure = exc
+            self.root.quit()
+
+    def _checked(self, health_of: Callable[[], Health]) -> None:
+        try:
+            health = health_of()
             if health.ok:
                 self.open()
             elif health.problem in ("locked", "read_only"):
@@ -108,7 +141,7 @@ class Session:
 
     def open(self) -> None:
         from app.services.shop.setup import load_settings, open_data_folder
-        from app.ui.login import first_screen
+        from app.ui.login import Card, OwnerSetup, first_screen
 
         open_data_folder(self.folder)
         settings = load_settings()
@@ -116,7 +149,14 @@ class Session:
         ttk.Style.get_instance().theme_use(theme_name(settings.ui.theme))
         apply_spacing(self.root)
         self.root.title(window_title(settings.shop.name))
-        self._show(first_screen(self.root, self.folder, self.signed_in))
+        shown = self.screen if isinstance(self.screen, Card) and self.screen.waiting else None
+        screen = first_screen(self.root, self.folder, self.signed_in)
+        asked = screen.take_over(shown) if shown is not None else ""
+        self._show(screen)
+        if asked == "submit":
+            screen.submit()  # type: ignore[attr-defined]
+        elif asked == "demo" and isinstance(screen, OwnerSetup):
+            screen.demo()
 
     def signed_in(self, ctx: Context) -> None:
         from app.ui.login import Card
@@ -352,8 +392,11 @@ def run(data_dir: Path | None, *, lang: str | None = None, check: StartCheck | N
     install(root, lambda text: log.error("window: %s", text))
     restore_placement(root, folder)
     try:
-        Session(root, folder, lang, check).start()
+        session = Session(root, folder, lang, check)
+        session.start()
         root.mainloop()
+        if session.failure is not None:
+            raise session.failure
     finally:
         close_data_folder()
     return 0

@@ -21,6 +21,9 @@ from app.services.shop.context import Context
 from app.ui.widgets.combo import Combobox
 from app.ui.widgets.fields import Field, FormFrame
 
+#: The owner's PIN opens everything: it needs 8 digits, not 6 (accounts.OWNER_PIN_MIN_DIGITS).
+OWNER_PIN_HINT = N_("8 or more digits (an owner's PIN opens everything), not a run like 12345678")
+
 OWNER_FIELDS = (
     Field(
         "login", N_("Login name"), required=True, width=22, hint=N_("e.g. wang (letters, digits)")
@@ -32,7 +35,7 @@ OWNER_FIELDS = (
         kind="password",
         required=True,
         width=22,
-        hint=N_("6 or more digits, not 123456 or 000000"),
+        hint=OWNER_PIN_HINT,
     ),
     Field("pin2", N_("PIN again"), kind="password", required=True, width=22),
     # printed on every slip: asked now, so no slip ever goes out with a blank hotline
@@ -75,6 +78,25 @@ class Card(ttk.Frame):
     def say(self, text: str, level: str = "danger") -> None:
         self.message.configure(text=text, foreground="#b02a37" if level == "danger" else "")
 
+    #: Shown while the start-up check of the database runs (app.ui.start_check): what is typed
+    #: is kept, and an action that writes is remembered in `asked` and done by the card that
+    #: replaces this one once the check has passed.
+    waiting = False
+    asked = ""
+
+    def held(self, action: str) -> bool:
+        """True (and `action` remembered) while the database has not been checked yet."""
+        if not self.waiting:
+            return False
+        self.asked = action
+        self.say(_("Checking the database first, one moment…"), "info")
+        return True
+
+    def take_over(self, shown: Card) -> str:
+        """Carry over what was typed on `shown`, the card of the same kind shown while the
+        database was checked; returns the action asked for there ("" for none)."""
+        return ""
+
 
 class OwnerSetup(Card):
     """First run: the owner creates their own account."""
@@ -111,8 +133,17 @@ class OwnerSetup(Card):
             w.bind("<Return>", lambda _e: self.submit(), add="+")
         self.after_idle(self.form.focus_first)
 
+    def take_over(self, shown: Card) -> str:
+        if not isinstance(shown, OwnerSetup):
+            return ""
+        for name in self.form.fields:
+            self.form.set(name, shown.form.get(name))
+        return shown.asked
+
     def demo(self) -> None:
         """Demo data with the accounts owner/desk/tech (PIN 123456), then the sign-in card."""
+        if self.held("demo"):
+            return
         from app.demo import make_demo
         from app.services.shop.setup import context_for
         from app.ui.worker import Worker
@@ -140,6 +171,8 @@ class OwnerSetup(Card):
         self.worker.submit("demo", lambda _p: make_demo(ctx), done, failed)
 
     def submit(self) -> Context | None:
+        if self.held("submit"):
+            return None
         v = self.form.values()
         self.form.clear_errors()
         if v["pin"] != v["pin2"]:
@@ -199,8 +232,11 @@ class SignIn(Card):
         *,
         title: str = "",
         only: str = "",
+        listed: accounts.SignInList | None = None,
     ) -> None:
-        demo = accounts.demo_pins_in_use()
+        """`listed`: the names read before the database was opened (else read now)."""
+        listed = listed or accounts.SignInList(accounts.login_names(), accounts.demo_pins_in_use())
+        demo = listed.demo
         subtitle = (
             _("Demo accounts: {names} — PIN 123456. Change these PINs before real use.").format(
                 names=", ".join(demo)
@@ -211,7 +247,7 @@ class SignIn(Card):
         super().__init__(master, title or _("Sign in"), subtitle)
         self.data_dir = data_dir
         self.on_done = on_done
-        names = accounts.login_names()
+        names = listed.logins
         self.logins = [n for n, _d in names]
         labels = [f"{d} ({n})" if d != n else n for n, d in names]
         ttk.Label(self.body, text=_("Who are you?")).grid(row=0, column=0, sticky="e", padx=(0, 8))
@@ -239,7 +275,17 @@ class SignIn(Card):
     def choose(self, login: str) -> None:
         self.who.current(self.logins.index(login))
 
+    def take_over(self, shown: Card) -> str:
+        if not isinstance(shown, SignIn):
+            return ""
+        if shown.chosen() in self.logins:
+            self.choose(shown.chosen())
+        self.pin.set(shown.pin.get())
+        return shown.asked
+
     def submit(self) -> Context | None:
+        if self.held("submit"):
+            return None
         try:
             ctx = accounts.login(self.data_dir, self.chosen(), self.pin.get())
         except DomainError as exc:
@@ -250,8 +296,15 @@ class SignIn(Card):
         return ctx
 
 
-def first_screen(master: tk.Misc, data_dir: Path, on_done: Callable[[Context], Any]) -> Card:
-    """Owner setup on a new shop, sign-in otherwise."""
-    if accounts.needs_owner_setup():
+def first_screen(
+    master: tk.Misc,
+    data_dir: Path,
+    on_done: Callable[[Context], Any],
+    listed: accounts.SignInList | None = None,
+) -> Card:
+    """Owner setup on a new shop, sign-in otherwise. `listed`: read before the database was
+    opened (else read now)."""
+    listed = listed or accounts.sign_in_list()
+    if listed.owner_setup:
         return OwnerSetup(master, data_dir, on_done)
-    return SignIn(master, data_dir, on_done)
+    return SignIn(master, data_dir, on_done, listed=listed)

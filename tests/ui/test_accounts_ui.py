@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
@@ -116,6 +117,16 @@ def test_demo_pin_banner_urges_a_change(window: Any) -> None:
     assert "123456" in window.demo_text.cget("text")
 
 
+def _checked(root: Any, session: Any) -> None:
+    """Run the window until the start-up check has answered (the first screen may be shown
+    before it, tests/ui/test_start_check.py): then the screen is the one the check led to."""
+    end = time.monotonic() + 20
+    while getattr(session.screen, "waiting", False) and time.monotonic() < end:
+        root.update()
+        time.sleep(0.01)
+    pump(root)
+
+
 def test_a_session_signs_in_then_shows_the_desk(tk_root: Any, demo_ctx: Context) -> None:
     from app.services.shop.setup import close_data_folder
     from app.ui.app import Session
@@ -125,7 +136,7 @@ def test_a_session_signs_in_then_shows_the_desk(tk_root: Any, demo_ctx: Context)
     # As the program starts: the database's check begun before the window's code was loaded.
     session = Session(tk_root, demo_ctx.data_dir, "en", StartCheck(demo_ctx.data_dir))
     session.start()
-    pump(tk_root)
+    _checked(tk_root, session)
     assert isinstance(session.screen, SignIn)
     session.screen.choose("tech")
     session.screen.pin.set("123456")
@@ -152,7 +163,7 @@ def test_a_damaged_database_offers_the_newest_good_backup(tk_root: Any, demo_ctx
     db.write_bytes(bytes(data))
     session = Session(tk_root, demo_ctx.data_dir, "en", StartCheck(demo_ctx.data_dir))
     session.start()
-    pump(tk_root)
+    _checked(tk_root, session)
     assert isinstance(session.screen, DamagedScreen)
     session.screen.restore()  # no owner PIN typed: refused, the damaged file stays
     pump(tk_root)

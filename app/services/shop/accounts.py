@@ -668,3 +668,52 @@ def login_names() -> list[tuple[str, str]]:
         _staff() & (User.active == True) & User.secret_hash.is_null(False)  # noqa: E712
     )
     return [(u.name, u.display_name) for u in q.order_by(User.role.desc(), User.name)]
+
+
+@dataclass(frozen=True)
+class SignInList:
+    """What the first screen lists: who can sign in, and who is still on the demo PIN; or that
+    there is no owner yet, and the first screen is owner setup."""
+
+    logins: list[tuple[str, str]]
+    demo: list[str]
+    owner_setup: bool = False
+
+
+def sign_in_list() -> SignInList:
+    """The first screen's lists from the open database."""
+    if needs_owner_setup():
+        return SignInList([], [], owner_setup=True)
+    return SignInList(login_names(), demo_pins_in_use())
+
+
+def sign_in_list_in_file(path: Path) -> SignInList | None:
+    """`sign_in_list()` read from a database file not opened yet, by the same rules (a test
+    holds them equal): the first screen is shown while the start-up check of the file runs, and
+    signing in waits for that check. None when the file cannot be read at once."""
+    import sqlite3
+
+    if not path.is_file():
+        return None
+    try:
+        con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=0.2)
+    except sqlite3.Error:
+        return None
+    staff = 'FROM "user" WHERE name != ? AND active = 1'
+    try:
+        logins = con.execute(
+            f"SELECT name, display_name {staff} AND secret_hash IS NOT NULL "
+            "ORDER BY role DESC, name",
+            (SYSTEM,),
+        ).fetchall()
+        owners = con.execute(
+            f"SELECT count(*) {staff} AND secret_hash IS NOT NULL AND role = ?",
+            (SYSTEM, Role.OWNER.value),
+        ).fetchone()[0]
+        demo = con.execute(f"SELECT name {staff} AND demo_pin = 1 ORDER BY name", (SYSTEM,))
+        found = SignInList([(n, d) for n, d in logins], [n for (n,) in demo.fetchall()])
+    except sqlite3.Error:
+        return None
+    finally:
+        con.close()
+    return found if owners else SignInList([], [], owner_setup=True)
