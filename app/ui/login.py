@@ -276,10 +276,9 @@ class SignIn(Card):
         self.who.current(self.logins.index(login))
 
     def take_over(self, shown: Card) -> str:
-        if not isinstance(shown, SignIn):
-            return ""
-        if shown.chosen() in self.logins:
-            self.choose(shown.chosen())
+        if not isinstance(shown, SignIn) or shown.chosen() not in self.logins:
+            return ""  # a name no longer listed: its PIN is never tried on someone else
+        self.choose(shown.chosen())
         self.pin.set(shown.pin.get())
         return shown.asked
 
