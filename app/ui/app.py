@@ -70,6 +70,7 @@ class Session:
     BACKUP_CHECK_MS = 60_000
     PREBUILD_MS = 1_000  # the other tabs are built ahead once the window has settled
     WARM_PRINT_MS = 300  # after the first screen is drawn
+    POLL_MS = 20  # how often the first screen looks whether the start-up check has answered
 
     def __init__(
         self, root: ttk.App, folder: Path, lang: str | None, check: StartCheck | None = None
@@ -89,8 +90,6 @@ class Session:
         self.screen = screen
         screen.pack(fill="both", expand=True)
         return screen
-
-    POLL_MS = 20  # how often the first screen looks whether the start-up check has answered
 
     def start(self) -> None:
         """Check the database, then the first screen. With the check begun early and still

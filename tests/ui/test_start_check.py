@@ -57,22 +57,27 @@ def _until(root: Any, done: Callable[[], bool], seconds: float = 20) -> None:
     pump(root)
 
 
-def _session(tk_root: Any, folder: Path) -> Any:
+def _started_while_held(
+    tk_root: Any, folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> tuple[Any, threading.Event]:
+    """The program's start on `folder` (its check begun early, as `open_window` does) with the
+    check held: the session, and the event that lets the check answer."""
     from app.ui.app import Session
     from app.ui.start_check import StartCheck
 
-    return Session(tk_root, folder, "en", StartCheck(folder))
+    close_data_folder()
+    release = _held_check(monkeypatch)
+    session = Session(tk_root, folder, "en", StartCheck(folder))
+    session.start()
+    pump(tk_root)
+    return session, release
 
 
 def test_the_pin_is_typed_while_the_database_is_checked(
     tk_root: Any, demo_ctx: Context, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     folder = demo_ctx.data_dir
-    close_data_folder()
-    release = _held_check(monkeypatch)
-    session = _session(tk_root, folder)
-    session.start()
-    pump(tk_root)
+    session, release = _started_while_held(tk_root, folder, monkeypatch)
     card = session.screen
     assert isinstance(card, SignIn) and card.waiting  # shown before the check answered
     assert "tech" in card.logins
@@ -105,10 +110,7 @@ def test_a_damaged_database_found_while_the_pin_is_typed_is_offered_a_backup(
     for page in range(8, 12):  # pages of the cases, not of the accounts: names still read
         data[page * 4096 : page * 4096 + 200] = b"\xff" * 200
     db.write_bytes(bytes(data))
-    release = _held_check(monkeypatch)
-    session = _session(tk_root, folder)
-    session.start()
-    pump(tk_root)
+    session, release = _started_while_held(tk_root, folder, monkeypatch)
     if isinstance(session.screen, SignIn):  # the names could be read: typed meanwhile
         session.screen.choose("tech")
         session.screen.pin.set("123456")
@@ -126,11 +128,7 @@ def test_a_new_shops_owner_fills_in_the_form_while_the_database_is_checked(
     tk_root: Any, data_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     open_data_folder(data_dir)  # a database with no owner yet
-    close_data_folder()
-    release = _held_check(monkeypatch)
-    session = _session(tk_root, data_dir)
-    session.start()
-    pump(tk_root)
+    session, release = _started_while_held(tk_root, data_dir, monkeypatch)
     card = session.screen
     assert isinstance(card, OwnerSetup) and card.waiting
     values = {
