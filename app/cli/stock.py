@@ -13,7 +13,7 @@ from typing import Any
 
 from app.cli.common import EXIT_OK, AddVerb, Parser, emit_json, global_options
 from app.domain.money import format_money
-from app.i18n import _
+from app.i18n import _, ngettext
 from app.i18n.labels import STOCK_REASONS, label
 
 
@@ -138,6 +138,12 @@ def register(add: AddVerb) -> None:
     p.add_argument("--from", dest="date_from", default=None, help=_("first day (YYYY-MM-DD)"))
     p.add_argument("--to", dest="date_to", default=None, help=_("last day (YYYY-MM-DD)"))
     p.add_argument("--out", default=None, help=_("also write the PDF here"))
+    p.add_argument(
+        "--slip-lang",
+        choices=("zh", "en"),
+        default=None,
+        help=_("language of the slip (default: the printing.slip_language setting)"),
+    )
     p.add_argument("--json", action="store_true")
 
 
@@ -370,7 +376,9 @@ def _statement(ctx: Any, args: argparse.Namespace) -> int:
 def cmd_dealer_statement(ctx: Any, args: argparse.Namespace) -> int:
     from app.services.paper.statements import make_dealer_statement
 
-    made = make_dealer_statement(ctx, args.dealer, args.date_from, args.date_to, out=args.out)
+    made = make_dealer_statement(
+        ctx, args.dealer, args.date_from, args.date_to, out=args.out, lang=args.slip_lang
+    )
     s = made.statement
     if args.json:
         emit_json(
@@ -386,7 +394,11 @@ def cmd_dealer_statement(ctx: Any, args: argparse.Namespace) -> int:
         )
         return EXIT_OK
     print(
-        _("{name} {first} – {last}: opening {opening}, closing {closing}, {n} movements").format(
+        ngettext(
+            "{name} {first} – {last}: opening {opening}, closing {closing}, {n} movement",
+            "{name} {first} – {last}: opening {opening}, closing {closing}, {n} movements",
+            len(s.lines),
+        ).format(
             name=s.name,
             first=s.date_from.isoformat(),
             last=s.date_to.isoformat(),

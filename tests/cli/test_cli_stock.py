@@ -109,7 +109,7 @@ def test_a_dealer_statement_is_written_as_a_signed_pdf(cli: Cli, tmp_path: Path)
         "--out", str(out), user="mgr",
     )  # fmt: skip
     assert rc == 0, err
-    assert "opening ¥0.00, closing ¥20,000.00, 1 movements" in text
+    assert "opening ¥0.00, closing ¥20,000.00, 1 movement" in text
     assert out.read_bytes().startswith(b"%PDF")
     rc, text, err = cli("verify", str(out))
     assert rc == 0, (text, err)

@@ -10,6 +10,7 @@ import pytest
 
 from app.documents.signing import verify_pdf
 from app.services.casework.intake import IntakeForm, take_intake
+from app.services.casework.rules import update_settings, with_settings
 from app.services.paper.statements import make_dealer_statement
 from app.services.remedies.dealers import dealer_deposit, dealer_statement, list_dealers
 from app.services.remedies.return_help import deduct_dealer
@@ -72,7 +73,7 @@ def test_the_statement_pdf_is_signed_and_carries_the_figures(
 ) -> None:
     number = _month(ctx, clock)
     out = tmp_path / "out" / "statement.pdf"
-    made = make_dealer_statement(ctx, number, "2026-03-01", "2026-03-31", out=out)
+    made = make_dealer_statement(ctx, number, "2026-03-01", "2026-03-31", out=out, lang="en")
     assert out.read_bytes() == made.pdf == made.path.read_bytes()
     assert made.path.parent.parent.name == "statements"
     assert verify_pdf(made.pdf, ctx.data_dir).ok
@@ -96,3 +97,20 @@ def test_the_statement_pdf_is_signed_and_carries_the_figures(
     at = forged.index(b"14,200.00") if b"14,200.00" in forged else len(forged) // 2
     forged[at] ^= 1
     assert not verify_pdf(bytes(forged), ctx.data_dir).ok
+
+
+@pytest.mark.sqlite_only
+def test_the_statement_is_in_the_slip_language_not_the_windows(
+    ctx: Context, clock: Clock, tmp_path: Path
+) -> None:
+    """It is handed to the dealer like a slip: Chinese by the shop's setting (the default), even
+    when the program runs in English, and English only when asked or set."""
+    number = _month(ctx, clock)
+    made = make_dealer_statement(ctx, number, "2026-03-01", "2026-03-31")
+    text = squash(pdf_text(made.pdf, tmp_path))
+    for expected in ("经销商账户对账单", "期初余额", "期末余额", "预存款", "¥14,200.00"):
+        assert expected in text, expected
+    assert "Dealeraccountstatement" not in text and "Openingbalance" not in text
+    ctx = with_settings(ctx, update_settings(ctx, {"printing.slip_language": "en"}))
+    english = squash(pdf_text(make_dealer_statement(ctx, number, "2026-03-01").pdf, tmp_path))
+    assert "Dealeraccountstatement" in english and "经销商账户对账单" not in english

@@ -86,7 +86,7 @@ def _form_code(form: str) -> str:
     return code
 
 
-def _lang(ctx: Context, lang: str | None) -> str:
+def slip_language(ctx: Context, lang: str | None = None) -> str:
     """The slip's language: as asked, else the shop's setting (never the PC's language)."""
     if lang in ("zh", "en"):
         return lang
@@ -94,7 +94,8 @@ def _lang(ctx: Context, lang: str | None) -> str:
     return chosen if chosen in ("zh", "en") else "zh"
 
 
-def _translator(lang: str) -> gettext.NullTranslations:
+def slip_translator(lang: str) -> gettext.NullTranslations:
+    """The catalog of one slip's language, whatever language the window or command runs in."""
     try:
         return gettext.translation(i18n.DOMAIN, i18n.LOCALE_DIR, languages=[i18n.LANGUAGES[lang]])
     except OSError:
@@ -107,7 +108,7 @@ class _Fmt:
     def __init__(self, ctx: Context, lang: str) -> None:
         self.ctx = ctx
         self.lang = lang
-        self.tr = _translator(lang)
+        self.tr = slip_translator(lang)
 
     def label(self, table: Mapping[str, str], code: str | None) -> str:
         if not code:
@@ -768,7 +769,7 @@ def slip_data(ctx: Context, number: str, form: str, *, lang: str | None = None) 
     claim (SP-) or a case with one; warranty-card — a case with a product or sale.
     """
     code = _form_code(form)
-    language = _lang(ctx, lang)
+    language = slip_language(ctx, lang)
     f = _Fmt(ctx, language)
     if code == "warranty-card":
         from app.services.casework.sales import find_sale
@@ -958,7 +959,7 @@ def _pdf(ctx: Context, code: str, data: dict[str, Any], lang: str, *, blank: boo
 def render_slip(ctx: Context, number: str, form: str, *, lang: str | None = None) -> bytes:
     """The unsigned PDF of one form for one record."""
     code = _form_code(form)
-    language = _lang(ctx, lang)
+    language = slip_language(ctx, lang)
     data = slip_data(ctx, number, code, lang=language)
     return _pdf(ctx, code, data, language, blank=False)
 
@@ -973,7 +974,7 @@ def blank_form(ctx: Context, form: str, *, lang: str | None = None) -> bytes:
     code = _form_code(form)
     if code not in BLANK_FORMS:
         raise DomainError("form_has_no_blank", form=code, choices=BLANK_FORMS)
-    language = _lang(ctx, lang)
+    language = slip_language(ctx, lang)
     return _pdf(ctx, code, _blank_values(ctx, _Fmt(ctx, language)), language, blank=True)
 
 
@@ -1061,7 +1062,7 @@ def make_slip(
     from app.documents.signing import sign_pdf
 
     code = _form_code(form)
-    language = _lang(ctx, lang)
+    language = slip_language(ctx, lang)
     from app.documents.shop_identity import signer_name
     from app.services.paper.certificates import signing_identity
 

@@ -8,6 +8,7 @@ records an event on the dealer, so the log shows who handed out which statement.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,7 +16,8 @@ from app.documents.fonts import cjk_font
 from app.documents.report_pdf import ReportDoc, ReportTable, render_report
 from app.domain.money import format_money
 from app.domain.validation import mask_phone
-from app.i18n import N_, _, current_language
+from app.i18n import N_, _
+from app.services.paper.documents import slip_language, slip_translator
 from app.services.paper.exports import write_atomic
 from app.services.remedies.dealers import DealerStatement, dealer_statement
 from app.services.shop import audit
@@ -43,17 +45,20 @@ class StatementFile:
     out: Path | None  # the copy written where asked
 
 
-def reason_label(reason: str) -> str:
+def reason_label(reason: str, tr: Callable[[str], str] = _) -> str:
     text = DEALER_REASONS.get(reason)
-    return _(text) if text else reason
+    return tr(text) if text else reason
 
 
 def _money(ctx: Context, value: object) -> str:
     return format_money(value, ctx.settings.shop.currency)  # type: ignore[arg-type]
 
 
-def statement_document(ctx: Context, s: DealerStatement) -> ReportDoc:
-    """The statement as a report document (plain, translated text)."""
+def statement_document(ctx: Context, s: DealerStatement, lang: str | None = None) -> ReportDoc:
+    """The statement as a report document in the slip language (it is handed to the dealer, as
+    a slip to a customer: the shop's setting, not the language the window runs in)."""
+    lang = slip_language(ctx, lang)
+    _ = slip_translator(lang).gettext
     when = ctx.local(ctx.now()).strftime("%Y-%m-%d %H:%M")
     period = f"{s.date_from.isoformat()} – {s.date_to.isoformat()}"
     overview = ReportTable(
@@ -74,7 +79,7 @@ def statement_document(ctx: Context, s: DealerStatement) -> ReportDoc:
     rows = [
         (
             ctx.local(ln.at).strftime("%Y-%m-%d %H:%M"),
-            reason_label(ln.reason),
+            reason_label(ln.reason, _),
             ln.case_number,
             ln.note,
             _money(ctx, ln.amount),
@@ -121,7 +126,7 @@ def statement_document(ctx: Context, s: DealerStatement) -> ReportDoc:
         signatures=(_("Shop"), _("Dealer"), _("Date")),
         footer=_("Dealer #{id}").format(id=s.customer_id),
         page_label=_("Page {page} of {pages}"),
-        lang=current_language(),
+        lang=lang,
     )
 
 
@@ -136,6 +141,7 @@ def make_dealer_statement(
     date_to: object = None,
     *,
     out: str | Path | None = None,
+    lang: str | None = None,
 ) -> StatementFile:
     """Render, sign with the shop's signature, keep under statements/<year>/ (and write to
     `out` when given); the event on the dealer records the period and the closing balance."""
@@ -146,7 +152,7 @@ def make_dealer_statement(
     s = dealer_statement(ctx, dealer, date_from, date_to)
     signs_as = signer_name(signing_identity(ctx).signing_cert)
     pdf = render_report(
-        statement_document(ctx, s),
+        statement_document(ctx, s, lang),
         font=cjk_font(ctx.settings.printing.font_path),
         author=ctx.actor.display_name,
     )
@@ -192,11 +198,12 @@ def print_dealer_statement(
     date_to: object = None,
     *,
     printer: str | None = None,
+    lang: str | None = None,
 ) -> tuple[StatementFile, str]:
     """Make the signed statement (kept like `make_dealer_statement`) and send it to `printer`
     (None: the PC's default printer); returns the file and the printer's job id."""
     from app.documents import printing
 
-    made = make_dealer_statement(ctx, dealer, date_from, date_to)
+    made = make_dealer_statement(ctx, dealer, date_from, date_to, lang=lang)
     job = printing.print_pdf(made.pdf, printer, title=made.path.name)
     return made, job
