@@ -62,6 +62,16 @@ def _join(*parts: str) -> str:
     return " · ".join(p for p in parts if p)
 
 
+#: Events of a spare part's count: their details read "+5 · bought in · supplier · 7 in stock".
+STOCK_ACTIONS = (
+    "stock_in",
+    "stock_adjusted",
+    "returned_to_supplier",
+    "used_on_repair",
+    "stock_opening",
+)
+
+
 def _details(action: str, data: Mapping[str, Any]) -> str:
     """The event's data as a short phrase, or "" when it says nothing a person needs."""
     if data.get("rule") == "no_reply_close_days":
@@ -137,7 +147,7 @@ def _details(action: str, data: Mapping[str, Any]) -> str:
         )
     if action in ("dealer_charged", "dealer_credited", "dealer_deposit"):
         return _money(data.get("amount"))
-    if action in ("stock_in", "stock_adjusted", "returned_to_supplier") and "qty" in data:
+    if action in STOCK_ACTIONS and "qty" in data:
         qty = int(data.get("qty") or 0)
         return _join(
             f"{qty:+d}",

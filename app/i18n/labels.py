@@ -279,6 +279,8 @@ EVENT_ACTIONS = {
     "stock_in": N_("stock received"),
     "stock_adjusted": N_("stock adjusted"),
     "returned_to_supplier": N_("returned to the supplier"),
+    "used_on_repair": N_("used on a repair"),
+    "stock_opening": N_("opening stock booked"),
     "supplier_named": N_("supplier named"),
     "statement_printed": N_("account statement printed"),
     "imported": N_("list imported from a file"),

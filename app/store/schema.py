@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 
 SETTINGS_ROW = "settings"  # the key of the shop's settings row (services.setup.SETTINGS_KEY)
 
-SCHEMA_VERSION = 11
+SCHEMA_VERSION = 12
 
 
 def migrate(*operations: Any) -> None:
@@ -352,6 +352,27 @@ def _v11_shop_lists(m: SchemaMigrator) -> None:
     _v11_online(m)
 
 
+def _v12_sealed_books(m: SchemaMigrator) -> None:
+    """Spare parts' counts and dealers' accounts sealed into the chain (app.store.seals): a new
+    `sealing_started` event names the first part and customer that must carry a seal; those
+    before are checked from their next write on."""
+    from app.store.history import record_event
+    from app.store.seals import SEALING_STARTED, start_sealing_data
+
+    system = User.get_or_none(User.name == "system")
+    if system is None:
+        _ensure_system_user()
+        system = User.get(User.name == "system")
+    record_event(
+        at=datetime.now(UTC),
+        actor_id=system.id,
+        entity="database",
+        entity_id=0,
+        action=SEALING_STARTED,
+        data=start_sealing_data(("part", "customer")),
+    )
+
+
 # version -> step that brings a database from version-1 to version. Each runs in a transaction
 # after a backup. Example: MIGRATIONS[2] = lambda m: migrate(m.add_column("case", "x", field)).
 MIGRATIONS: dict[int, Callable[[SchemaMigrator], None]] = {
@@ -365,6 +386,7 @@ MIGRATIONS: dict[int, Callable[[SchemaMigrator], None]] = {
     9: _v9_qc_counts,
     10: _v10_follow_ups,
     11: _v11_shop_lists,
+    12: _v12_sealed_books,
 }
 
 APPEND_ONLY_TRIGGERS = (

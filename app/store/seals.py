@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -32,7 +32,17 @@ import peewee as pw
 
 from app.store.db import database, is_postgres
 from app.store.fields import JSONTextField, MoneyField, UTCDateTimeField
-from app.store.models import Case, Event, MoneyEntry, Setting, User
+from app.store.models import (
+    Case,
+    Customer,
+    DealerMovement,
+    Event,
+    MoneyEntry,
+    Setting,
+    SparePart,
+    StockMovement,
+    User,
+)
 
 SEAL_KEY = "seal"
 # Setting rows written without an event: the verifier's own checkpoints ("chain_checkpoint",
@@ -67,6 +77,22 @@ SEALED: dict[str, tuple[Part, ...]] = {
     ),
     # Every setting row (whatever shape the settings are stored in).
     "setting": (Part(Setting, ("key", "value"), None),),
+    # A spare part's count and what it is valued at, with every movement that made the count:
+    # the stock on hand is the sum of the movements, and the valuation their qty x unit cost.
+    "part": (
+        Part(SparePart, ("part_no", "stock", "cost"), "id"),
+        Part(
+            StockMovement,
+            ("qty", "reason", "unit_cost", "at", "by", "supplier", "ticket"),
+            "part",
+        ),
+    ),
+    # A dealer's account: the balance and the movements that made it (money held for the
+    # dealer). Only customers with an account need a seal (`_needs_seal`).
+    "customer": (
+        Part(Customer, ("dealer_balance",), "id"),
+        Part(DealerMovement, ("amount", "reason", "case", "at", "by"), "customer"),
+    ),
 }
 # Checked at every start (small tables): changed outside the program, the folder is refused.
 AT_START = ("user", "setting")
@@ -262,6 +288,7 @@ def check_seals(
     for entity in entities or tuple(SEALED):
         wanted = (only or {}).get(entity)
         since = sealed_from(entity)
+        needs = _needs_seal(entity)
         if wanted is None:
             seals = _newest_seals(entity)
             now = _current_seals(entity, seals)
@@ -275,7 +302,7 @@ def check_seals(
             if seal is None:
                 if entity == "user" and _is_system(entity_id):
                     continue
-                if since is not None and entity_id >= since and _has_rows(entity, entity_id):
+                if since is not None and entity_id >= since and needs(entity_id):
                     found.append(Mismatch(entity, entity_id, "unsealed"))
                 continue
             if now.get(entity_id) != seal:
@@ -364,18 +391,37 @@ def _has_rows(entity: str, entity_id: int) -> bool:
     return True
 
 
+def _needs_seal(entity: str) -> Callable[[int], bool]:
+    """Whether a record of `entity` with no seal in the log is a record nobody vouches for.
+
+    A customer is sealed for their dealer account only: one with no account movement and a
+    zero balance (every consumer taken at intake) has nothing the log must vouch for. Worked out
+    once per check: one query, not one per customer."""
+    if entity == "customer":
+        holders = {
+            int(i) for (i,) in DealerMovement.select(DealerMovement.customer).distinct().tuples()
+        }
+        holders |= {
+            int(i)
+            for (i,) in Customer.select(Customer.id).where(Customer.dealer_balance != 0).tuples()
+        }
+        return holders.__contains__
+    return lambda entity_id: _has_rows(entity, entity_id)
+
+
 SEALING_STARTED = "sealing_started"
 
 
 def sealed_from(entity: str) -> int | None:
     """The first id of `entity` that must carry a seal (None: none must).
 
-    A database made by this version seals from the start (0). The migration that brought an
-    older one here wrote a `sealing_started` event (inside the chain, so it cannot be removed)
-    with the first id of each entity made after it; the rows before are checked from their
-    next write on."""
-    # The migration writes it as entity "database" #0: found along the index, not by a scan of
-    # the whole log (action has no index), at every start.
+    A database made by this version seals from the start (0). A migration that brought an
+    older one here, or that sealed a new kind of record, wrote a `sealing_started` event (inside
+    the chain, so it cannot be removed) with the first id of each entity made after it; the
+    rows before are checked from their next write on. The newest such event counts (each one
+    carries every entity sealed by then)."""
+    # Written as entity "database" #0: found along the index, not by a scan of the whole log
+    # (action has no index), at every start.
     ev = (
         Event.select(Event.data)
         .where(
@@ -383,7 +429,7 @@ def sealed_from(entity: str) -> int | None:
             & (Event.entity_id == 0)
             & (Event.action == SEALING_STARTED)
         )
-        .order_by(Event.id)
+        .order_by(Event.id.desc())
         .first()
     )
     if ev is None:
@@ -392,10 +438,16 @@ def sealed_from(entity: str) -> int | None:
     return int(value) if isinstance(value, int) else None
 
 
-def start_sealing_data() -> dict[str, int]:
-    """For the migration's `sealing_started` event: the first unsealed-free id per entity."""
+def start_sealing_data(entities: tuple[str, ...] | None = None) -> dict[str, int]:
+    """For a migration's `sealing_started` event: the first id per entity that must be sealed
+    (`entities`: only these, newly sealed; the others keep what the log said of them)."""
     out: dict[str, int] = {}
     for entity, parts in SEALED.items():
+        if entities is not None and entity not in entities:
+            kept = sealed_from(entity)
+            if kept is not None:
+                out[entity] = kept
+            continue
         own = next((p for p in parts if p.link == "id"), None)
         if own is None:
             out[entity] = 1 if _has_rows(entity, 0) else 0

@@ -364,6 +364,77 @@ def test_an_account_inserted_outside_the_program_is_refused_at_start(shop: Path)
     assert r.returncode == 1 and "changed outside AfterDesk" in r.stderr, r.stderr
 
 
+def _verify_names(folder: Path, record: str) -> None:
+    r = run(folder, "audit", "verify", user="boss")
+    assert r.returncode == 1, r.stdout
+    assert "changed outside AfterDesk" in r.stdout and record in r.stdout, r.stdout
+
+
+def _unguard(folder: Path, table: str) -> None:
+    """The file's owner drops the append-only guard of `table` first."""
+    if active_backend() == "pg":
+        raw(folder, f"ALTER TABLE {table} DISABLE TRIGGER USER")
+    else:
+        raw(folder, f"DROP TRIGGER IF EXISTS {table}_no_update")
+
+
+def test_a_stock_count_bent_in_the_table_is_caught_by_audit_verify(shop: Path) -> None:
+    """Two screens taken home: the count lowered to match the shelf, or a delivery's quantity
+    lowered with the count to match; either way the sum no longer matches what the log sealed."""
+    for part_no in ("P-LCD", "P-BAT"):
+        r = run(
+            shop,
+            *("stock-in", part_no, "--qty", "5", "--cost", "120.00", "--name", "屏幕总成"),
+            *("--supplier", "华强北配件"),
+            user="boss",
+        )
+        assert r.returncode == 0, r.stderr
+    assert run(shop, "audit", "verify", user="boss").returncode == 0
+    lcd, bat = (
+        raw(shop, "SELECT id FROM spare_part WHERE part_no = ?", (pn,))[0][0]
+        for pn in ("P-LCD", "P-BAT")
+    )
+    raw(shop, "UPDATE spare_part SET stock = 3 WHERE id = ?", (lcd,))
+    _verify_names(shop, f"part #{lcd}")
+    _unguard(shop, "stock_movement")
+    raw(shop, "UPDATE stock_movement SET qty = 3 WHERE part_id = ?", (bat,))
+    raw(shop, "UPDATE spare_part SET stock = 3 WHERE id = ?", (bat,))
+    _verify_names(shop, f"part #{bat}")
+
+
+def test_a_dealer_balance_bent_in_the_table_is_caught_by_audit_verify(shop: Path) -> None:
+    r = run(
+        shop,
+        *("customers", "add", "--name", "鑫达通讯", "--phone", "13906571288", "--kind", "dealer"),
+        user="boss",
+    )
+    assert r.returncode == 0, r.stderr
+    r = run(
+        shop, "dealer-deposit", "13906571288", "--amount", "20000", "--route", "bank", user="boss"
+    )
+    assert r.returncode == 0, r.stderr
+    assert run(shop, "audit", "verify", user="boss").returncode == 0
+    dealer = raw(shop, "SELECT id FROM customer WHERE phone = ?", ("13906571288",))[0][0]
+    # A deposit that never came in, with its balance to match.
+    raw(
+        shop,
+        "INSERT INTO dealer_movement (customer_id, amount, reason, at, by_id, note) "
+        "SELECT customer_id, amount, reason, at, by_id, note FROM dealer_movement "
+        "WHERE customer_id = ?",
+        (dealer,),
+    )
+    raw(shop, "UPDATE customer SET dealer_balance = dealer_balance * 2 WHERE id = ?", (dealer,))
+    _verify_names(shop, f"customer #{dealer}")
+
+
+def test_an_account_planted_on_a_customer_with_no_account_is_caught(shop: Path) -> None:
+    """A consumer needs no seal, until someone gives them an account outside the program."""
+    assert run(shop, "audit", "verify", user="boss").returncode == 0
+    who = raw(shop, "SELECT id FROM customer WHERE phone = ?", ("13800138000",))[0][0]
+    raw(shop, "UPDATE customer SET dealer_balance = 50000 WHERE id = ?", (who,))
+    _verify_names(shop, f"customer #{who}")
+
+
 # --- 5: the monthly summary's check cannot be fooled -----------------------------------------
 
 

@@ -18,6 +18,7 @@ from app.services.casework.search import search
 from app.services.remedies import money as money_svc
 from app.services.remedies.dealers import dealer_account, dealer_deposit
 from app.services.remedies.return_help import deduct_dealer
+from app.services.safekeeping.audit_check import changed_rows
 from app.services.shop.context import Context
 from app.store.history import verify_chain
 from app.store.models import Customer, CustomerAccess, DealerMovement, Event, SaleRef
@@ -168,6 +169,7 @@ def test_merging_dealers_adds_up_their_accounts(ctx: Context) -> None:
     rows = DealerMovement.select().where(DealerMovement.customer == a.customer_id)
     assert sum(m.amount for m in rows) == account.balance
     assert Customer.get_by_id(b.customer_id).dealer_balance == 0
+    assert changed_rows() == ()  # both accounts sealed as they are after the merge
     refused(
         lambda: edit_customer(ctx, f"#{a.customer_id}", {"kind": "consumer"}, "改类型"),
         "dealer_has_balance",

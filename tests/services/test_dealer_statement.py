@@ -14,6 +14,7 @@ from app.services.casework.rules import update_settings, with_settings
 from app.services.paper.statements import make_dealer_statement
 from app.services.remedies.dealers import dealer_deposit, dealer_statement, list_dealers
 from app.services.remedies.return_help import deduct_dealer
+from app.services.safekeeping.audit_check import changed_rows
 from app.services.shop.context import Context
 from app.store.models import Event
 from tests.conftest import Clock, refused
@@ -57,6 +58,7 @@ def test_a_statement_for_march_opens_and_closes_with_the_account(
     whole = dealer_statement(ctx, number, "2026-01-01", "2026-12-31")
     assert whole.closing == whole.balance_now == Decimal("14000.00")
     assert [d.name for d in list_dealers(ctx, "鑫达")] == [DEALER["name"]]
+    assert changed_rows() == ()  # deposits and deductions are sealed in the log
 
 
 def test_a_bad_period_or_someone_not_a_dealer_is_refused(ctx: Context, clock: Clock) -> None:

@@ -13,6 +13,7 @@ from app.domain.errors import ValidationError
 from app.services.casework.customers import show_customer
 from app.services.casework.intake import IntakeForm, take_intake
 from app.services.remedies.dealers import dealer_account, dealer_deposit
+from app.services.safekeeping.audit_check import changed_rows
 from app.services.shop import tables
 from app.services.shop.context import Context
 from app.services.shop.products import get_product, list_products
@@ -164,6 +165,7 @@ def test_dealers_come_with_their_opening_balance_once(ctx: Context, tmp_path: Pa
     except ValidationError as exc:
         assert exc.errors[0].field == "file"
     assert dealer_account(ctx, "13906571288").balance == Decimal("30500.00")
+    assert changed_rows() == ()  # opening balances and deposits are sealed in the log
 
 
 SAMPLES = Path(__file__).resolve().parents[1] / "data" / "lists"

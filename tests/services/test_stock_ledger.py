@@ -14,6 +14,7 @@ import pytest
 from app.domain.errors import DomainError, ValidationError
 from app.services.casework.intake import IntakeForm, take_intake
 from app.services.remedies import repairs
+from app.services.safekeeping.audit_check import changed_rows
 from app.services.shop import stock, suppliers
 from app.services.shop.context import Context
 from app.services.shop.setup import context_for
@@ -121,11 +122,15 @@ def test_a_month_of_stock_the_count_and_the_value_follow_the_movements(
     assert actions == [
         "created",
         "stock_in",
+        "used_on_repair",
         "stock_in",
         "stock_adjusted",
         "stock_adjusted",
         "returned_to_supplier",
+        "used_on_repair",
     ]
+    # ... and each event seals the count with its movements: the log vouches for them all.
+    assert changed_rows() == ()
     # What went back shows on the supplier's statement.
     st = suppliers.supplier_statement(manager, "华强北配件", "2026-03-01", "2026-03-31")
     assert [(lot.what, lot.reference, lot.qty, lot.value) for lot in st.lots] == [

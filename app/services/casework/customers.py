@@ -363,9 +363,9 @@ def merge_customers(
         if movements or dup.dealer_balance or kept.dealer_balance:
             require(ctx, Action.DEALER_DEPOSIT)  # the dealer's money: the manager's step
         moved = list(Case.select().where(Case.customer == dup.id).order_by(Case.id))
-        for case in moved:
-            audit.log(ctx, "case", case, "customer_merged", {"from": dup.id, "to": kept.id})
         Case.update(customer=kept.id).where(Case.customer == dup.id).execute()
+        for case in moved:  # after the move: each event seals the case as it is now
+            audit.log(ctx, "case", case, "customer_merged", {"from": dup.id, "to": kept.id})
         sales = SaleRef.update(customer=kept.id).where(SaleRef.customer == dup.id).execute()
         DealerMovement.update(customer=kept.id).where(DealerMovement.customer == dup.id).execute()
         balance = Decimal(dup.dealer_balance)

@@ -177,10 +177,20 @@ def _move(
 
 def take_for_repair(ctx: Context, part: SparePart, qty: int, ticket: RepairTicket) -> int:
     """A part leaves stock for a repair ticket, valued at its current cost (`repairs.add_part`,
-    inside its transaction)."""
-    return _move(
+    inside its transaction). The part's own event seals its new count (app.store.seals)."""
+    stock = _move(
         ctx, part, -qty, StockReason.REPAIR_USE, part.cost, ticket=ticket, note=ticket.number
     )
+    audit.log(
+        ctx,
+        "part",
+        part,
+        "used_on_repair",
+        {"qty": -qty, "reason": StockReason.REPAIR_USE.value, "stock": stock},
+        ticket.number,
+        number=part.part_no,
+    )
+    return stock
 
 
 # --- parts -----------------------------------------------------------------------------------
@@ -481,7 +491,17 @@ def opening_stock(ctx: Context, part: SparePart, qty: int, note: str = "") -> in
     an opening movement keeps it. Inside the caller's write transaction."""
     if qty <= 0 or has_opening(part):
         return part.stock
-    return _move(ctx, part, qty, StockReason.OPENING, part.cost, note=note)
+    stock = _move(ctx, part, qty, StockReason.OPENING, part.cost, note=note)
+    audit.log(
+        ctx,
+        "part",
+        part,
+        "stock_opening",
+        {"qty": qty, "reason": StockReason.OPENING.value, "stock": stock},
+        note,
+        number=part.part_no,
+    )
+    return stock
 
 
 def has_opening(part: SparePart) -> bool:
