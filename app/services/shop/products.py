@@ -53,6 +53,8 @@ EDITABLE = (
     "active",
 )
 _BARCODE = re.compile(r"[0-9A-Za-z][0-9A-Za-z._/+-]*")
+# A long number Excel showed (and saved to CSV) as 6.94149E+12: its last digits are gone.
+_SCIENTIFIC = re.compile(r"\d(\.\d+)?[eE]\+\d+")
 
 
 @dataclass(frozen=True)
@@ -114,6 +116,8 @@ def validate_barcode(value: object, field: str = "barcode") -> str:
     text = text.replace(" ", "")
     if text and not _BARCODE.fullmatch(text):
         raise ValidationError.single(field, "barcode_invalid")
+    if _SCIENTIFIC.fullmatch(text):
+        raise ValidationError.single(field, "barcode_scientific", value=text)
     return text
 
 
