@@ -633,8 +633,9 @@ class DealersTable(CustomersTable):
 
     The balance is booked once, as an opening movement on the dealer's account, for a dealer
     new to the program or one whose account has never moved; after that the account moves
-    only by deposits and deductions (a different balance in the file is refused, not
-    overwritten). Their account statements are the dealers' accounts' own.
+    only by deposits and deductions. The same file imported again a month on is "same" (its
+    balance is the opening one booked); a balance that is neither that nor today's is refused,
+    not overwritten. Their account statements are the dealers' accounts' own.
     """
 
     kind = "dealers"
@@ -668,6 +669,11 @@ class DealersTable(CustomersTable):
     def _opening(self, found: Customer, balance: Decimal | None) -> Decimal | None:
         if balance is None or Decimal(found.dealer_balance) == balance:
             return None
+        booked = DealerMovement.select().where(
+            (DealerMovement.customer == found.id) & (DealerMovement.reason == OPENING)
+        )
+        if balance == sum((m.amount for m in booked), ZERO):
+            return None  # the file's opening balance is the one booked: the account moved since
         moved = DealerMovement.select().where(DealerMovement.customer == found.id).exists()
         if moved or found.dealer_balance:
             raise DomainError(
