@@ -513,8 +513,14 @@ KIND_WORDS = {
 CLASSES = {"A": "A", "B": "B", "C": "C"}
 _CUSTOMER_COLUMNS = (
     Column("name", N_("Customer name"), ("姓名", "客户名称", "客户", "名称"), required=True),
-    Column("phone", N_("Phone"), ("手机", "电话", "手机号", "联系电话", "手机号码"), required=True),
-    Column("phone2", N_("Second phone"), ("备用电话", "电话2", "其他电话")),
+    Column(
+        "phone",
+        N_("Phone"),
+        ("手机", "电话", "手机号", "联系电话", "手机号码"),
+        required=True,
+        whole=True,
+    ),
+    Column("phone2", N_("Second phone"), ("备用电话", "电话2", "其他电话"), whole=True),
     Column("address", N_("Address"), ("地址", "联系地址")),
 )
 _CLASS_COLUMN = Column("service_class", N_("Service class"), ("服务等级", "等级", "客户等级"))

@@ -517,9 +517,16 @@ class ProductsTable(Table):
         Column("model_spec", N_("Model/spec"), ("型号", "规格", "规格型号", "model")),
         Column("brand", N_("Brand"), ("品牌",)),
         Column("category", N_("Category"), ("类别", "分类", "品类")),
-        Column("barcode", N_("Barcode/SKU"), ("条码", "条形码", "SKU", "商品编码", "货号")),
+        Column(
+            "barcode", N_("Barcode/SKU"), ("条码", "条形码", "SKU", "商品编码", "货号"), whole=True
+        ),
         Column("price", N_("Selling price"), ("售价", "价格", "单价", "零售价")),
-        Column("warranty_months", N_("Warranty (months)"), ("保修月数", "保修期", "质保月数")),
+        Column(
+            "warranty_months",
+            N_("Warranty (months)"),
+            ("保修月数", "保修期", "质保月数"),
+            whole=True,
+        ),
         Column("unit", N_("Unit"), ("单位",)),
         Column("active", N_("In the catalogue"), ("在售", "启用", "状态")),
     )
