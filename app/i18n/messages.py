@@ -480,7 +480,7 @@ MESSAGES = {
     "duplicate_row": N_("{field}: the same as line {line} above."),
     "file_empty": N_("The file has a header row but no rows under it."),
     "file_has_errors": N_(
-        "{count} rows of the file have errors, so nothing was imported. The first, on line "
+        "Rows of the file with errors: {count}, so nothing was imported. The first, on line "
         "{line}: {first}"
     ),
     "no_recipient_folders": N_(

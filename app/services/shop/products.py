@@ -76,7 +76,15 @@ class ProductRow:
 
     @property
     def label(self) -> str:
-        return " ".join(x for x in (self.brand, self.name, self.model_spec) if x)
+        return branded(self.brand, self.name, self.model_spec)
+
+
+def branded(brand: str, name: str, *more: str) -> str:
+    """The brand, name and the rest in one line; the brand only when the name does not already
+    begin with it ("三星 EVO Plus", never "三星 三星 EVO Plus")."""
+    brand, name = (brand or "").strip(), (name or "").strip()
+    said = brand and name.replace(" ", "").casefold().startswith(brand.replace(" ", "").casefold())
+    return " ".join(x for x in ("" if said else brand, name, *more) if x)
 
 
 @dataclass(frozen=True)
