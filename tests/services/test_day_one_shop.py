@@ -472,3 +472,13 @@ def test_numbers_another_program_wrote_as_floats(ctx: Context, tmp_path: Path) -
     assert Customer.get().phone == "13700137000"
     half = bom(tmp_path, "half.csv", "配件编码,配件名称,进价,期初库存\r\nGEN-X,卡针,1,5.5\r\n")
     assert [(e.line, e.field) for e in tables.preview(ctx, "parts", half).errors] == [(2, "stock")]
+
+
+def test_the_brand_is_said_once() -> None:
+    """Lists, messages and the repair slip's device line name the brand once."""
+    from app.services.shop.products import branded
+
+    assert branded("三星", "三星 EVO Plus 存储卡", "128GB") == "三星 EVO Plus 存储卡 128GB"
+    assert branded("Apple", "apple iPhone 15") == "apple iPhone 15"
+    assert branded("华为", "Mate 60 Pro") == "华为 Mate 60 Pro"
+    assert branded("", "小米 14", "") == "小米 14"
