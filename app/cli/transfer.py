@@ -11,7 +11,7 @@ import sys
 from typing import Any
 
 from app.cli.common import EXIT_BAD_INPUT, EXIT_OK, AddVerb, emit_json
-from app.i18n import _
+from app.i18n import _, ngettext
 
 ACTION_LABELS = {"add": "+", "update": "~", "same": "="}
 
@@ -56,10 +56,13 @@ def cmd_import(ctx: Any, args: argparse.Namespace) -> int:
             )
         print(summary if args.commit else _("Preview: {summary}").format(summary=summary))
     if result.errors:
+        count = len(result.errors)
         print(
-            _("{count} rows have errors: nothing is imported until they are fixed.").format(
-                count=len(result.errors)
-            ),
+            ngettext(
+                "{count} row has errors: nothing is imported until it is fixed.",
+                "{count} rows have errors: nothing is imported until they are fixed.",
+                count,
+            ).format(count=count),
             file=sys.stderr,
         )
         return EXIT_BAD_INPUT

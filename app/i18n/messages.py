@@ -361,6 +361,10 @@ MESSAGES = {
     "already_erased": N_("Customer {customer} was already erased."),
     # the products catalogue and the customer list (issue #17)
     "barcode_invalid": N_("{field}: letters, digits and . _ / + - only."),
+    "barcode_scientific": N_(
+        "{field}: {value} is a number Excel shortened and lost the last digits of; format the "
+        "column as text and type the barcodes again."
+    ),
     "barcode_unknown": N_(
         "{field}: no product in the catalogue has this barcode; type the product's name too."
     ),
@@ -476,7 +480,7 @@ MESSAGES = {
     "duplicate_row": N_("{field}: the same as line {line} above."),
     "file_empty": N_("The file has a header row but no rows under it."),
     "file_has_errors": N_(
-        "{count} rows of the file have errors, so nothing was imported. The first, on line "
+        "Rows of the file with errors: {count}, so nothing was imported. The first, on line "
         "{line}: {first}"
     ),
     "no_recipient_folders": N_(

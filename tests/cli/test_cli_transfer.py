@@ -65,7 +65,7 @@ def test_bad_rows_exit_2_and_write_nothing(cli: Cli, tmp_path: Path) -> None:
     rc, out, err = cli("import", "gadgets", str(f), user="mgr")
     assert rc == 2
     assert "line 3: Price" in out
-    assert "1 rows have errors" in err
+    assert "1 row has errors" in err
     rc, out, err = cli("import", "gadgets", str(f), "--commit", user="mgr")
     assert rc == 2 and "nothing was imported" in err and len(err.strip().splitlines()) == 1
     rc, out, err = cli("import", "gadgets", str(f), "--commit", user="desk")

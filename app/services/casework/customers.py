@@ -513,8 +513,14 @@ KIND_WORDS = {
 CLASSES = {"A": "A", "B": "B", "C": "C"}
 _CUSTOMER_COLUMNS = (
     Column("name", N_("Customer name"), ("姓名", "客户名称", "客户", "名称"), required=True),
-    Column("phone", N_("Phone"), ("手机", "电话", "手机号", "联系电话", "手机号码"), required=True),
-    Column("phone2", N_("Second phone"), ("备用电话", "电话2", "其他电话")),
+    Column(
+        "phone",
+        N_("Phone"),
+        ("手机", "电话", "手机号", "联系电话", "手机号码"),
+        required=True,
+        whole=True,
+    ),
+    Column("phone2", N_("Second phone"), ("备用电话", "电话2", "其他电话"), whole=True),
     Column("address", N_("Address"), ("地址", "联系地址")),
 )
 _CLASS_COLUMN = Column("service_class", N_("Service class"), ("服务等级", "等级", "客户等级"))
@@ -633,8 +639,9 @@ class DealersTable(CustomersTable):
 
     The balance is booked once, as an opening movement on the dealer's account, for a dealer
     new to the program or one whose account has never moved; after that the account moves
-    only by deposits and deductions (a different balance in the file is refused, not
-    overwritten). Their account statements are the dealers' accounts' own.
+    only by deposits and deductions. The same file imported again a month on is "same" (its
+    balance is the opening one booked); a balance that is neither that nor today's is refused,
+    not overwritten. Their account statements are the dealers' accounts' own.
     """
 
     kind = "dealers"
@@ -668,6 +675,11 @@ class DealersTable(CustomersTable):
     def _opening(self, found: Customer, balance: Decimal | None) -> Decimal | None:
         if balance is None or Decimal(found.dealer_balance) == balance:
             return None
+        booked = DealerMovement.select().where(
+            (DealerMovement.customer == found.id) & (DealerMovement.reason == OPENING)
+        )
+        if balance == sum((m.amount for m in booked), ZERO):
+            return None  # the file's opening balance is the one booked: the account moved since
         moved = DealerMovement.select().where(DealerMovement.customer == found.id).exists()
         if moved or found.dealer_balance:
             raise DomainError(

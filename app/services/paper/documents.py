@@ -41,6 +41,7 @@ from app.services.paper.form_names import (  # noqa: F401 - re-exported (the Pri
 )
 from app.services.shop import audit
 from app.services.shop.context import Context
+from app.services.shop.products import branded
 from app.store.db import write_transaction
 from app.store.models import CarrierClaim, Case
 
@@ -295,8 +296,7 @@ def _repair_values(d: CaseDetail, f: _Fmt) -> dict[str, Any]:
         "repair_number": t.number,
         "brand": t.brand,
         "model": t.model,
-        "device": " ".join(x for x in (t.brand, t.model) if x)
-        or (d.product.name if d.product else ""),
+        "device": branded(t.brand, t.model) or (d.product.name if d.product else ""),
         "repair_serial": t.serial or d.serial,
         "accessories": accessories or ("无" if i == 0 else "none"),
         "condition": t.condition,

@@ -53,6 +53,8 @@ EDITABLE = (
     "active",
 )
 _BARCODE = re.compile(r"[0-9A-Za-z][0-9A-Za-z._/+-]*")
+# A long number Excel showed (and saved to CSV) as 6.94149E+12: its last digits are gone.
+_SCIENTIFIC = re.compile(r"\d(\.\d+)?[eE]\+\d+")
 
 
 @dataclass(frozen=True)
@@ -74,7 +76,15 @@ class ProductRow:
 
     @property
     def label(self) -> str:
-        return " ".join(x for x in (self.brand, self.name, self.model_spec) if x)
+        return branded(self.brand, self.name, self.model_spec)
+
+
+def branded(brand: str, name: str, *more: str) -> str:
+    """The brand, name and the rest in one line; the brand only when the name does not already
+    begin with it ("三星 EVO Plus", never "三星 三星 EVO Plus")."""
+    brand, name = (brand or "").strip(), (name or "").strip()
+    said = brand and name.replace(" ", "").casefold().startswith(brand.replace(" ", "").casefold())
+    return " ".join(x for x in ("" if said else brand, name, *more) if x)
 
 
 @dataclass(frozen=True)
@@ -114,6 +124,8 @@ def validate_barcode(value: object, field: str = "barcode") -> str:
     text = text.replace(" ", "")
     if text and not _BARCODE.fullmatch(text):
         raise ValidationError.single(field, "barcode_invalid")
+    if _SCIENTIFIC.fullmatch(text):
+        raise ValidationError.single(field, "barcode_scientific", value=text)
     return text
 
 
@@ -513,9 +525,16 @@ class ProductsTable(Table):
         Column("model_spec", N_("Model/spec"), ("型号", "规格", "规格型号", "model")),
         Column("brand", N_("Brand"), ("品牌",)),
         Column("category", N_("Category"), ("类别", "分类", "品类")),
-        Column("barcode", N_("Barcode/SKU"), ("条码", "条形码", "SKU", "商品编码", "货号")),
+        Column(
+            "barcode", N_("Barcode/SKU"), ("条码", "条形码", "SKU", "商品编码", "货号"), whole=True
+        ),
         Column("price", N_("Selling price"), ("售价", "价格", "单价", "零售价")),
-        Column("warranty_months", N_("Warranty (months)"), ("保修月数", "保修期", "质保月数")),
+        Column(
+            "warranty_months",
+            N_("Warranty (months)"),
+            ("保修月数", "保修期", "质保月数"),
+            whole=True,
+        ),
         Column("unit", N_("Unit"), ("单位",)),
         Column("active", N_("In the catalogue"), ("在售", "启用", "状态")),
     )

@@ -41,9 +41,11 @@ class PartsTable(Table):
         Column("fits", N_("Fits products"), ("适用机型", "适用型号")),
         Column("cost", N_("Unit cost"), ("进价", "成本价", "成本")),
         Column("price", N_("Selling price"), ("售价", "零售价")),
-        Column("reorder_level", N_("Reorder level"), ("安全库存", "最低库存", "补货点")),
+        Column(
+            "reorder_level", N_("Reorder level"), ("安全库存", "最低库存", "补货点"), whole=True
+        ),
         Column("location", N_("Location"), ("库位", "货位", "货架")),
-        Column("stock", N_("Opening stock"), ("库存", "期初库存", "数量", "库存数量")),
+        Column("stock", N_("Opening stock"), ("库存", "期初库存", "数量", "库存数量"), whole=True),
     )
     action = Action.STOCK
     export_action = None

@@ -54,6 +54,7 @@ class Column:
     title: str  # N_("English header"); the export writes it translated
     aliases: tuple[str, ...] = ()  # other headers accepted on import
     required: bool = False  # the file must have this column
+    whole: bool = False  # a whole number or digits (a count, a phone, a barcode): "5.0" is 5
 
 
 @dataclass(frozen=True)
@@ -190,6 +191,13 @@ def _cell_text(value: object) -> str:
     return m.group(1).strip() if m else text
 
 
+def _whole(text: str) -> str:
+    """Digits another program wrote as a float ("20.0", "13700137000.0") as they were typed;
+    "5.5" stays as it is, for the column's own check to refuse."""
+    m = re.fullmatch(r"([+-]?\d+)\.0+", text)
+    return m.group(1) if m else text
+
+
 def _decode(raw: bytes) -> str:
     for encoding in ("utf-8-sig", "gb18030"):
         try:
@@ -270,6 +278,7 @@ def read_table(path: Path | str, columns: Sequence[Column]) -> tuple[list[Source
                 ignored.append(name)
         else:
             keys.append(key)
+    whole = {c.key for c in columns if c.whole}
     missing = [c for c in columns if c.required and c.key not in keys]
     if missing:
         raise ValidationError.single("file", "file_missing_columns", columns=_titles(missing))
@@ -278,7 +287,7 @@ def read_table(path: Path | str, columns: Sequence[Column]) -> tuple[list[Source
         values = dict.fromkeys((c.key for c in columns), "")
         for key, cell in zip(keys, raw, strict=False):
             if key is not None:
-                values[key] = _cell_text(cell)
+                values[key] = _whole(_cell_text(cell)) if key in whole else _cell_text(cell)
         if not any(values.values()):
             continue
         out.append(SourceRow(line=offset, values=values))
