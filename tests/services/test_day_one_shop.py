@@ -27,6 +27,7 @@ from app.services.paper.statements import make_dealer_statement
 from app.services.remedies import repairs
 from app.services.remedies.dealers import dealer_deposit, dealer_statement
 from app.services.remedies.return_help import deduct_dealer
+from app.services.safekeeping.audit_check import changed_rows
 from app.services.shop import stock, suppliers, tables
 from app.services.shop.context import Context
 from app.services.shop.products import get_product, list_products, product_by_barcode
@@ -408,6 +409,8 @@ def test_the_first_month(
         seen = tables.commit(ctx, kind, path)
         assert seen.counts["add"] == seen.counts["update"] == 0, (kind, path.name, seen.as_dict())
     assert table_rows() == before
+    # The log vouches for every count, account and case of the month (audit verify).
+    assert changed_rows() == ()
 
 
 MONEY = re.compile(r"-?¥-?[\d,]+\.\d\d")
@@ -421,7 +424,8 @@ def check_statement_pdf(
     path: Path, tmp_path: Path, opening: Decimal, movements: list[Decimal]
 ) -> None:
     """The printed statement's figures, read back from the PDF's text: opening, each movement
-    with the balance after it, closing, and closing = opening + movements."""
+    with the balance after it, closing, and closing = opening + movements. In Chinese: the
+    statement is printed in the slip language, as the dealer is handed it."""
     if shutil.which("pdftotext") is None:
         pytest.skip("pdftotext is not installed")
     text = subprocess.run(
@@ -432,20 +436,20 @@ def check_statement_pdf(
     ).stdout
     labelled = {
         m.group(1): money_in(m.group(2))[0]
-        for m in re.finditer(r"^\s*(Opening balance|Closing balance|Balance today)\s+(\S+)\s*$",
+        for m in re.finditer(r"^\s*(期初余额|期末余额|今日余额)\s+(\S+)\s*$",
                              text, re.M)
     }  # fmt: skip
     rows = [
         money_in(line)
-        for line in text.split("Movements", 1)[1].splitlines()
+        for line in text.split("明细", 1)[1].splitlines()
         if re.match(r"\s*\d{4}-\d\d-\d\d \d\d:\d\d", line)
     ]
-    assert labelled["Opening balance"] == opening, text
+    assert labelled["期初余额"] == opening, text
     running = opening
     for (amount, balance), expected in zip(rows, movements, strict=True):
         running += amount
         assert (amount, balance) == (expected, running), text
-    assert labelled["Closing balance"] == running == opening + sum(movements, Decimal("0.00"))
+    assert labelled["期末余额"] == running == opening + sum(movements, Decimal("0.00"))
     assert "139****1288" in text
 
 
