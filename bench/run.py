@@ -284,6 +284,7 @@ def run(
     from app import paths
     from app.domain import workflows
     from app.services.casework.cases import show_case
+    from app.services.casework.customers import list_customers
     from app.services.casework.intake import IntakeForm, take_intake
     from app.services.casework.search import search
     from app.services.casework.transitions import move
@@ -419,6 +420,15 @@ def run(
         t.add(f"keystroke: {kind} ({len(samples)} keys)", samples, floor_k)
     every = [x for v in typed.values() for x in v]
     t.add(f"keystroke: all ({len(every)} keys)", every, floor_k)
+
+    # The Lists tab's customer search (name contained, phone's first digits): every prefix of
+    # real names and phones, as the desk types them; floor: the first page of the list by name.
+    people = [p for p in keystrokes.identifiers(random.Random(21), 6) if p[0] in ("name", "phone")]
+    listed = keystrokes.type_all(lambda q: list_customers(ctx, q), people)
+    page = "SELECT id, name, phone FROM customer ORDER BY name LIMIT 200"
+    floor_l = timed(lambda: raw.execute(page).fetchall(), repeat)
+    for kind, samples in listed.items():
+        t.add(f"customer list: {kind} ({len(samples)} keys)", samples, floor_l)
 
     made: list[str] = []
 
