@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from app.services.casework.intake import IntakeForm, take_intake
+from app.services.safekeeping.audit_check import changed_rows
 from app.services.shop import stock
 from app.services.shop.context import Context
 from app.store.models import SparePart, StockMovement
@@ -68,3 +69,5 @@ def test_two_pcs_take_the_last_units_at_once_and_stock_never_goes_negative(
         running += m.qty
         assert running >= 0
     assert stock.valuation(ctx, "2100-01-01").total == 0  # the writers run on the real clock
+    # Each write sealed the count it left under the lock: the log vouches for the last one.
+    assert changed_rows() == ()
