@@ -88,6 +88,11 @@ def _cells(c: CustomerRow) -> list[object]:
 class CustomersSection(ListSection):
     """The list and the chosen customer's cases on the left, their details on the right."""
 
+    EMPTY_TEXT = N_(
+        "No customers yet. Intake adds each new customer by the phone; or fill in the form "
+        "on the right and Save, or Import… the list from Excel."
+    )
+
     def __init__(self, master: tk.Misc, desk: Desk) -> None:
         super().__init__(master, desk)
         self.rows: dict[str, CustomerRow] = {}

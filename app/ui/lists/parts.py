@@ -35,13 +35,15 @@ COLUMNS = (
 )
 
 PART_FIELDS = (
-    Field("part_no", N_("Part number"), required=True, width=24),
-    Field("name", N_("Part name"), required=True, width=24),
-    Field("fits", N_("Fits products"), width=24),
-    Field("cost", N_("Unit cost"), width=24),
-    Field("price", N_("Selling price"), width=24),
-    Field("reorder_level", N_("Reorder level"), width=24),
-    Field("location", N_("Location"), width=24),
+    # Two columns: the whole form and both rows of buttons fit under the two banners a new
+    # shop shows at 1366×728 (one column pushed Stock in… off the bottom).
+    Field("part_no", N_("Part number"), required=True, width=12),
+    Field("location", N_("Location"), width=8),
+    Field("name", N_("Part name"), required=True, width=24, span=True),
+    Field("fits", N_("Fits products"), width=24, span=True),
+    Field("cost", N_("Unit cost"), width=8),
+    Field("price", N_("Selling price"), width=8),
+    Field("reorder_level", N_("Reorder level"), width=8),
     Field("active", N_("In use"), kind="check", default=True),
 )
 #: The form's field names as the services name them in errors.
@@ -53,6 +55,16 @@ def _money(desk: Desk, value: Any) -> str:
 
 
 class PartsSection(TableFormSection):
+    EMPTY_TEXT = N_(
+        "No spare parts yet. Stock in… books the first delivery and adds its part number; "
+        "or fill in the form on the right and Save, or Import… the list from Excel."
+    )
+
+    def empty_text(self) -> str:
+        if self.below_var.get() and not self.search_var.get().strip():
+            return _("No part is below its reorder level.")
+        return super().empty_text()
+
     def __init__(self, master: tk.Misc, desk: Desk) -> None:
         super().__init__(master, desk, COLUMNS)
         self.below_var = tk.BooleanVar(self, value=False)
@@ -77,7 +89,7 @@ class PartsSection(TableFormSection):
 
         self.heading = ttk.Label(self.side, text=_("New part"), font=("TkDefaultFont", 11, "bold"))
         self.heading.pack(anchor="w")
-        self.form = FormFrame(self.side, PART_FIELDS)
+        self.form = FormFrame(self.side, PART_FIELDS, columns=2)
         self.form.pack(fill="x")
         row = ttk.Frame(self.side)
         row.pack(fill="x", pady=(8, 0))

@@ -76,6 +76,11 @@ def _cells(p: ProductRow) -> list[object]:
 class ProductsSection(ListSection):
     """Table on the left, the selected product's form on the right."""
 
+    EMPTY_TEXT = N_(
+        "No products yet. Fill in the form on the right and Save, or bring the list from "
+        "Excel with Import…; the desk can also add one at intake (Add to the catalogue)."
+    )
+
     def __init__(self, master: tk.Misc, desk: Desk) -> None:
         super().__init__(master, desk)
         self.rows: dict[str, ProductRow] = {}
