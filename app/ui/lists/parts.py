@@ -113,6 +113,7 @@ class PartsSection(TableFormSection):
         )
         self.editing = ""
         self.dialog: Any = None
+        self.valued_on = ""  # the date of the value shown, read again when the list is
 
     # --- the table ------------------------------------------------------------------------------
 
@@ -224,6 +225,9 @@ class PartsSection(TableFormSection):
             return out
 
         self.dialog = FormDialog(self, _("Stock in"), fields, submit, ok_text=_("Book"))
+        if self.editing:  # the chosen part is filled in: the clerk types the quantity first
+            qty = self.dialog.form.widgets["qty"]
+            self.dialog.after_idle(lambda: qty.winfo_exists() and qty.focus_set())
 
     def ask_adjust(self) -> None:
         part_no = self._need_part()
@@ -270,6 +274,15 @@ class PartsSection(TableFormSection):
         """The return's form, once the suppliers to choose from were read."""
         if not self.winfo_exists():
             return
+        if not rows:  # an empty choice would be a dead end: say where a supplier comes from
+            self.desk.notify(
+                _(
+                    "No supplier to return to yet: add it under Suppliers first (a supplier "
+                    "named when stock is booked in is added too)."
+                ),
+                "warning",
+            )
+            return
         names = tuple((s.name, s.name) for s in rows)
         fields = [
             Field("qty", N_("Quantity"), required=True),
@@ -314,20 +327,28 @@ class PartsSection(TableFormSection):
         super().screenshot_setup()
         self.show_value()
 
+    def fill(self, rows: list[Any]) -> None:
+        super().fill(rows)
+        if self.valued_on:  # the stock may have moved: the value shown is read again
+            self.show_value(self.valued_on)
+
     # --- value ----------------------------------------------------------------------------------
 
-    def show_value(self) -> None:
-        """The stock's value at the date typed, read on a reader thread (a long history)."""
+    def show_value(self, on: str = "") -> None:
+        """The stock's value at the date typed (or ``on``), read on a reader thread (a long
+        history)."""
+        on = on or self.value_on.get()
 
         def shown(v: Any) -> None:
             if self.winfo_exists():
+                self.valued_on = on
                 self.value_text.configure(
                     text=_("{units} units, {total}").format(
                         units=v.units, total=_money(self.desk, v.total)
                     )
                 )
 
-        self.desk.read_later(self.asks, stock.valuation, self.value_on.get(), then=shown)
+        self.desk.read_later(self.asks, stock.valuation, on, then=shown)
 
 
 class MovementsWindow(ttk.Toplevel):
