@@ -74,6 +74,19 @@ class ImportExportBar(ttk.Frame):
     def _previewed(self, path: Path, result: Any) -> None:
         if not self.winfo_exists():
             return
+        # The status line said "Reading …" until now: say what the reading found.
+        if result.errors:
+            self.desk.notify(
+                _("{file}: {count} rows have errors, nothing was imported.").format(
+                    file=path.name, count=len(result.errors)
+                ),
+                "warning",
+            )
+        else:
+            self.desk.notify(
+                _("{file} checked: confirm in the preview to import it.").format(file=path.name),
+                "info",
+            )
         self.dialog = ImportPreviewDialog(self, self.desk, self.kind, path, result, self._done)
 
     def _done(self) -> None:
@@ -194,6 +207,8 @@ class ImportPreviewDialog(ttk.Toplevel):
             buttons, text=_("Cancel"), bootstyle="secondary-outline", command=self.destroy
         ).pack(side="right", padx=(0, 8))
         self.bind("<Escape>", lambda _e: self.destroy())
+        # Enter imports, as in the other dialogs (nothing happens while the file has errors).
+        self.bind("<Return>", lambda _e: self.confirm())
         self.after_idle(lambda: place_over(self, self.ok_button))
 
     def confirm(self) -> None:
