@@ -61,7 +61,7 @@ COLUMNS = (
     ("phone", N_("Phone"), 120, "w"),
     ("kind", N_("Kind"), 80, "w"),
     ("class", N_("Class"), 45, "w"),
-    ("cases", N_("Cases"), 45, "w"),
+    ("cases", N_("Cases"), 52, "w"),  # "Cases" whole in English
     ("balance", N_("Balance"), 80, "w"),
 )
 CASE_COLUMNS = (

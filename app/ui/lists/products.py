@@ -57,7 +57,7 @@ COLUMNS = (
     ("brand", N_("Brand"), 55, "w"),
     ("category", N_("Category"), 75, "w"),
     ("price", N_("Price"), 65, "w"),
-    ("warranty", N_("Months"), 50, "w"),
+    ("warranty", N_("Months"), 60, "w"),  # "Months" whole in English
 )
 
 

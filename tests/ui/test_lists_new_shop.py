@@ -1,0 +1,230 @@
+"""The Lists tab as a real shop meets it on its first day (issue #17): an owner set up with a PIN,
+no demo, no case, empty lists. The welcome says where to start (not "load demo data", which a
+live shop refuses); every list's buttons fit at 1366×728 under the two banners a new shop can
+show; an empty list says how to get its first row; the stock dialogs work with no supplier yet,
+and the keyboard does what a counter clerk expects."""
+
+from __future__ import annotations
+
+import time
+import tkinter.font as tkfont
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import ttkbootstrap as ttk
+
+from app import i18n
+from app.services.paper.delivery import SummaryOffer
+from app.services.shop import stock
+from app.services.shop.accounts import create_owner
+from app.services.shop.setup import context_for
+from app.store.models import StockMovement
+from app.ui.main_window import WELCOME_SHOP
+from tests.conftest import Clock
+from tests.ui.conftest import pump
+from tests.ui.test_counter_screen import inside
+
+SECTIONS = ("products", "customers", "parts", "suppliers", "dealers")
+DATA = Path(__file__).parent.parent / "data" / "lists"
+
+
+@pytest.fixture
+def new_shop(tk_root: Any, data_dir: Path, clock: Clock) -> Iterator[Any]:
+    """The counter's 1366×728 window on a shop set up as on its first day: the owner with a
+    PIN and the shop's details, nothing else."""
+    from app.ui.app import build
+
+    create_owner(
+        "boss",
+        "王老板",
+        "24681357",
+        shop={"shop_name": "测试店", "shop_address": "上海市", "shop_hotline": "4001234567"},
+        clock=clock,
+    )
+    ctx = context_for(data_dir, "boss", clock=clock)
+    tk_root.geometry("1366x728+0+0")
+    window = build(ctx, root=tk_root)
+    tk_root.deiconify()
+    pump(tk_root, 100)
+    yield window
+    end = time.monotonic() + 30
+    while window.desk.worker.running and time.monotonic() < end:
+        pump(tk_root, 50)
+    for child in list(tk_root.winfo_children()):
+        child.destroy()
+    tk_root.geometry("1360x860+0+0")
+    pump(tk_root)
+
+
+def wait_for(root: Any, what: Callable[[], object], seconds: float = 20) -> None:
+    end = time.monotonic() + seconds
+    while not what():
+        assert time.monotonic() < end, "the worker did not answer"
+        pump(root, 20)
+
+
+def _mapped(widget: Any, kinds: tuple[type, ...]) -> list[Any]:
+    found = []
+    for child in widget.winfo_children():
+        if isinstance(child, kinds) and child.winfo_ismapped():
+            found.append(child)
+        found.extend(_mapped(child, kinds))
+    return found
+
+
+def test_a_live_shop_is_welcomed_without_the_demo_and_without_a_summary(new_shop: Any) -> None:
+    """Demo data is refused in a folder whose owner has a PIN: the welcome does not offer it,
+    and says where the lists are. With no case there is no last month to report on, so the
+    summary's offer (due on the 2nd) is not shown either."""
+    window = new_shop
+    assert window.banner.winfo_ismapped()
+    assert str(window.banner_text.cget("text")) == i18n._(WELCOME_SHOP)
+    assert not window.demo_button.winfo_ismapped()
+    assert not window.summary_banner.winfo_ismapped()
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_list_fits_under_two_banners(new_shop: Any, lang: str) -> None:
+    """The welcome and the summary's offer together take ~90 pixels: the parts' Stock in…,
+    Adjust… and Return… and the suppliers' statement must still be on the screen, and every
+    column's heading whole."""
+    i18n.setup(lang)
+    window = new_shop
+    window._show_empty_banner(True, True)
+    window._show_summary_banner(SummaryOffer(2026, 2))
+    pump(window.root, 50)
+    assert window.banner.winfo_ismapped() and window.summary_banner.winfo_ismapped()
+    tab = window.show_tab("lists")
+    font = tkfont.nametofont("TkDefaultFont")
+    for name in SECTIONS:
+        section = tab.show_section(name)
+        pump(window.root, 50)
+        widgets = _mapped(section, (ttk.Button, ttk.Treeview, ttk.Entry, ttk.Checkbutton))
+        assert len(widgets) > 5, name
+        cut = [
+            str(w.cget("text")) if isinstance(w, ttk.Button) else w.winfo_class()
+            for w in widgets
+            if not inside(window, w)
+        ]
+        assert not cut, (name, cut)
+        narrow = [
+            section.tree.heading(c, "text")
+            for c in section.tree["columns"]
+            if font.measure(section.tree.heading(c, "text")) + 8 > section.tree.column(c, "width")
+        ]
+        assert not narrow, (name, narrow)
+    parts = tab.section("parts")
+    for button in (parts.stock_in_button, parts.adjust_button, parts.return_button):
+        tab.show_section("parts")
+        pump(window.root)
+        assert inside(window, button), button.cget("text")
+
+
+def test_empty_lists_say_how_to_start(new_shop: Any) -> None:
+    window = new_shop
+    tab = window.show_tab("lists")
+    for name in SECTIONS:
+        section = tab.show_section(name)
+        pump(window.root)
+        assert section.empty_label.winfo_ismapped(), name
+        assert str(section.empty_label.cget("text")) == i18n._(section.EMPTY_TEXT)
+    parts = tab.show_section("parts")
+    parts.below_var.set(True)
+    parts.reload()
+    pump(window.root)
+    assert "reorder level" in str(parts.empty_label.cget("text"))
+    parts.below_var.set(False)
+    parts.search_var.set("no such part")
+    parts.reload()
+    pump(window.root)
+    assert str(parts.empty_label.cget("text")) == "Nothing matches the search."
+    # The first part: the words go.
+    parts.search_var.set("")
+    stock.create_part(window.desk.ctx, "HW-M60-BAT", "Mate 60 电池")
+    parts.reload()
+    pump(window.root)
+    assert parts.tree.get_children() and not parts.empty_label.winfo_ismapped()
+
+
+def test_the_first_parts_day_with_no_supplier_yet(new_shop: Any) -> None:
+    """Return to supplier with no supplier on file says where one comes from (an empty choice
+    was a dead end); Stock in… on the chosen part starts on the quantity; the stock's value
+    shown follows the movements."""
+    window = new_shop
+    ctx = window.desk.ctx
+    parts = window.show_tab("lists").show_section("parts")
+    parts.new()
+    parts.form.set("part_no", "HW-M60-BAT")
+    parts.form.set("name", "Mate 60 电池")
+    parts.form.set("cost", "120")
+    assert parts.save()
+    pump(window.root)
+    assert parts.editing == "HW-M60-BAT"
+    parts.show_value()
+    pump(window.root)
+    assert "0 units" in str(parts.value_text.cget("text"))
+
+    parts.dialog = None
+    parts.ask_return()
+    pump(window.root)
+    assert parts.dialog is None  # no dialog with an empty choice
+    said = window.desk.messages[-1]
+    assert said.level == "warning" and "Suppliers" in said.text
+
+    window.root.focus_force()
+    parts.ask_stock_in()
+    d = parts.dialog
+    pump(window.root, 50)
+    assert d.focus_get() is d.form.widgets["qty"]
+    d.form.set("qty", "10")
+    d.form.set("supplier", "深圳华强配件行")
+    assert d.ok()
+    pump(window.root)
+    assert "10 units" in str(parts.value_text.cget("text"))  # read again with the list
+    assert "1,200.00" in str(parts.value_text.cget("text"))
+
+    parts.ask_return()
+    pump(window.root)
+    d = parts.dialog
+    assert d.form.fields["supplier"].choices == (("深圳华强配件行", "深圳华强配件行"),)
+    d.form.set("qty", "2")
+    d.form.set("supplier", "深圳华强配件行")
+    assert d.ok()
+    pump(window.root)
+    assert stock.part_view(ctx, "HW-M60-BAT").stock == 8
+    assert "8 units" in str(parts.value_text.cget("text"))
+
+
+def test_import_preview_says_what_it_found_and_enter_imports(new_shop: Any, tmp_path: Path) -> None:
+    """The status line said "Reading …" until the next message: it now says the file's errors
+    (or that it waits to be confirmed); Enter in a good file's preview imports it."""
+    window = new_shop
+    parts = window.show_tab("lists").show_section("parts")
+    bad = tmp_path / "parts-bad.csv"
+    good = (DATA / "parts.csv").read_text(encoding="utf-8")
+    bad.write_text(good + "XM-13-CAM,小米 13 后摄,小米 13,八十,260,1,A-3,2\n", encoding="utf-8")
+    parts.transfer.start_import(bad)
+    wait_for(window.root, lambda: parts.transfer.dialog is not None)
+    said = window.desk.messages[-1]
+    assert said.level == "warning" and "parts-bad.csv: 1 rows have errors" in said.text
+    dialog = parts.transfer.dialog
+    dialog.event_generate("<Return>")  # refused: the file has a bad row
+    pump(window.root, 50)
+    assert StockMovement.select().count() == 0
+    dialog.destroy()
+
+    parts.transfer.dialog = None
+    parts.transfer.start_import(DATA / "parts.csv")
+    wait_for(window.root, lambda: parts.transfer.dialog is not None)
+    assert window.desk.messages[-1].level == "info"
+    dialog = parts.transfer.dialog
+    window.root.focus_force()
+    dialog.focus_force()
+    pump(window.root)
+    dialog.event_generate("<Return>")
+    wait_for(window.root, lambda: parts.transfer.dialog is None)
+    assert StockMovement.select().count() > 0
+    pump(window.root)
+    assert len(parts.tree.get_children()) == 3
