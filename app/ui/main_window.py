@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import tkinter as tk
 from collections.abc import Iterator, Mapping
+from datetime import date, timedelta
 from importlib import import_module
 from typing import Any
 
@@ -110,7 +111,18 @@ def _banner_facts(ctx: Any, summary: bool) -> tuple[int, list[str], Any, bool]:
 
     cases = count_cases(ctx)
     offer = summary_offer(ctx) if summary else None
+    if offer is not None and not _had_cases_before(ctx, offer):
+        offer = None  # the shop's first month: there is no last month to report on
     return cases, demo_pins_in_use(), offer, cases == 0 and demo_allowed()
+
+
+def _had_cases_before(ctx: Any, offer: Any) -> bool:
+    """Whether any case was taken by the end of the offered month (a shop that started on the
+    program this month is not told to print an empty summary)."""
+    from app.services.casework.cases import CaseFilter
+
+    after = date(offer.year, offer.month, 28) + timedelta(days=4)
+    return count_cases(ctx, CaseFilter(date_to=after.replace(day=1) - timedelta(days=1))) > 0
 
 
 WELCOME_DEMO = N_(
@@ -367,8 +379,6 @@ class MainWindow(ttk.Frame):
         if not self.winfo_exists():
             return
         self._show_empty_banner(cases == 0, demo)
-        if cases == 0:
-            offer = None  # a shop without a case yet has no month to report on
         if summary:
             self._summary_due = False
             self._show_summary_banner(offer)
