@@ -156,7 +156,7 @@ class CustomersSection(ListSection):
         self.form.pack(fill="x")
         self.reason_form = FormFrame(side, [REASON])
         self.reason_form.pack(fill="x", pady=(4, 0))
-        buttons = ttk.Frame(side)
+        buttons = self.buttons = ttk.Frame(side)
         buttons.pack(fill="x", pady=(8, 4))
         buttons.columnconfigure((0, 1, 2), weight=1, uniform="b")
         self.new_button = ttk.Button(
@@ -193,6 +193,7 @@ class CustomersSection(ListSection):
         self.tree.selection_remove(*self.tree.selection())
         self.form.clear()
         self.reason_form.clear()
+        self.reason_form.pack_forget()  # a reason is asked for a change, not for a new customer
         self.cases.delete(*self.cases.get_children())
         self.cases_title.configure(text=_("Cases and money"))
         self.money.configure(text="")
@@ -230,6 +231,8 @@ class CustomersSection(ListSection):
         self.detail = d
         self.form.clear_errors()
         self.reason_form.clear()
+        if not self.reason_form.winfo_manager():
+            self.reason_form.pack(fill="x", pady=(4, 0), before=self.buttons)
         for name in ("name", "phone", "phone2", "address", "kind", "service_class", "notes"):
             self.form.set(name, getattr(d, name))
         self.cases.delete(*self.cases.get_children())
