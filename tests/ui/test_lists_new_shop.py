@@ -9,6 +9,7 @@ from __future__ import annotations
 import time
 import tkinter.font as tkfont
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ import pytest
 import ttkbootstrap as ttk
 
 from app import i18n
+from app.services.casework.intake import IntakeForm, take_intake
 from app.services.paper.delivery import SummaryOffer
 from app.services.shop import stock
 from app.services.shop.accounts import create_owner
@@ -23,7 +25,7 @@ from app.services.shop.setup import context_for
 from app.store.models import StockMovement
 from app.ui.main_window import WELCOME_SHOP
 from tests.conftest import Clock
-from tests.ui.conftest import pump
+from tests.ui.conftest import press, pump, wait_idle
 from tests.ui.test_counter_screen import inside
 
 SECTIONS = ("products", "customers", "parts", "suppliers", "dealers")
@@ -228,3 +230,56 @@ def test_import_preview_says_what_it_found_and_enter_imports(new_shop: Any, tmp_
     assert StockMovement.select().count() > 0
     pump(window.root)
     assert len(parts.tree.get_children()) == 3
+
+
+def _first_intake(ctx: Any) -> None:
+    form = IntakeForm(kind="repair", product="荣耀 X50", name="张三", phone="13612345678")
+    take_intake(ctx, form)
+
+
+def test_no_summary_offer_in_the_shops_first_month(new_shop: Any, data_dir: Path) -> None:
+    """The first intake ends the welcome; last month's summary is still not offered while the
+    shop had no case by the end of last month, and is once it had one."""
+    window = new_shop
+    _first_intake(window.desk.ctx)
+    window._summary_due = True
+    window.desk.changed()
+    wait_idle(window.root)
+    assert not window.banner.winfo_ismapped()
+    assert not window.summary_banner.winfo_ismapped()
+    # A case taken in February (the shop used the program then): March 2nd offers February.
+    february = context_for(data_dir, "boss", clock=Clock(datetime(2026, 2, 10, 2, tzinfo=UTC)))
+    take_intake(
+        february, IntakeForm(kind="repair", product="荣耀 X50", name="李四", phone="13712345678")
+    )
+    window._summary_due = True
+    window.desk.changed()
+    wait_idle(window.root)
+    assert window.summary_banner.winfo_ismapped()
+
+
+def test_ctrl_s_saves_the_lists_form_and_a_new_customer_needs_no_reason(new_shop: Any) -> None:
+    """Ctrl+S is "save the form you are in": in the Lists tab it is the shown list's Save. A
+    new customer is not asked for a reason for a change (the field shows for an edit only)."""
+    window = new_shop
+    tab = window.show_tab("lists")
+    suppliers = tab.show_section("suppliers")
+    suppliers.new()
+    suppliers.form.set("name", "深圳华强配件行")
+    press(window.root, "<Control-s>", suppliers.form.widgets["name"])
+    pump(window.root)
+    assert suppliers.tree.get_children(), "Ctrl+S added the supplier"
+
+    customers = tab.show_section("customers")
+    pump(window.root)
+    assert not customers.reason_form.winfo_ismapped()
+    customers.form.set("name", "李四数码")
+    customers.form.set("phone", "13800138000")
+    customers.form.set("kind", "dealer")
+    press(window.root, "<Control-s>", customers.form.widgets["phone"])
+    pump(window.root)
+    assert customers.detail is not None and customers.detail.kind == "dealer"
+    assert customers.reason_form.winfo_ismapped()  # an edit from now on: the reason is asked
+    customers.new()
+    pump(window.root)
+    assert not customers.reason_form.winfo_ismapped()
