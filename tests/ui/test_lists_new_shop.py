@@ -187,6 +187,17 @@ def test_the_first_parts_day_with_no_supplier_yet(new_shop: Any) -> None:
     assert "10 units" in str(parts.value_text.cget("text"))  # read again with the list
     assert "1,200.00" in str(parts.value_text.cget("text"))
 
+    # The next delivery offers the supplier on file (a typo would add a second one); the
+    # list box sits where the text field was, in the Tab order too.
+    parts.ask_stock_in()
+    pump(window.root)
+    d = parts.dialog
+    box = d.form.widgets["supplier"]
+    assert isinstance(box, ttk.Combobox) and list(box.cget("values")) == ["深圳华强配件行"]
+    assert d.form.widgets["cost"].tk_focusNext() is box
+    assert box.tk_focusNext() is d.form.widgets["part_name"]
+    d.destroy()
+
     parts.ask_return()
     pump(window.root)
     d = parts.dialog

@@ -23,6 +23,7 @@ from app.ui.dialogs import FormDialog, place_over
 from app.ui.lists.section import Read, read
 from app.ui.lists.table_form import RenamedErrors, TableFormSection
 from app.ui.lists.transfer import ImportExportBar
+from app.ui.widgets.combo import Combobox
 from app.ui.widgets.fields import Field, FormFrame
 
 COLUMNS = (
@@ -224,10 +225,21 @@ class PartsSection(TableFormSection):
                 self.select(out.value.part_no)
             return out
 
-        self.dialog = FormDialog(self, _("Stock in"), fields, submit, ok_text=_("Book"))
+        self.dialog = dialog = FormDialog(self, _("Stock in"), fields, submit, ok_text=_("Book"))
         if self.editing:  # the chosen part is filled in: the clerk types the quantity first
-            qty = self.dialog.form.widgets["qty"]
-            self.dialog.after_idle(lambda: qty.winfo_exists() and qty.focus_set())
+            qty = dialog.form.widgets["qty"]
+            dialog.after_idle(lambda: qty.winfo_exists() and qty.focus_set())
+        # The suppliers on file to pick from (a name typed slightly differently would be added
+        # as another supplier); a new name can still be typed.
+        box = _names_box(dialog.form, "supplier")
+
+        def offer(rows: list[Any]) -> None:
+            if box.winfo_exists():
+                box.configure(values=[s.name for s in rows])
+
+        self.desk.read_later(
+            self.asks, suppliers.list_suppliers, include_inactive=False, then=offer
+        )
 
     def ask_adjust(self) -> None:
         part_no = self._need_part()
@@ -349,6 +361,19 @@ class PartsSection(TableFormSection):
                 )
 
         self.desk.read_later(self.asks, stock.valuation, on, then=shown)
+
+
+def _names_box(form: FormFrame, name: str) -> Combobox:
+    """Turn text field ``name`` of ``form`` into a box that also lists names on file, in the
+    same place and the same place in the Tab order; its value is still what is typed."""
+    old = form.widgets[name]
+    info = old.grid_info()
+    box = Combobox(form, textvariable=form.vars[name], width=int(str(old.cget("width"))))
+    box.grid(**{k: info[k] for k in ("row", "column", "columnspan", "sticky", "padx", "pady")})
+    box.lift(old)  # right after the old entry among the form's children: Tab reaches it there
+    old.destroy()
+    form.widgets[name] = box
+    return box
 
 
 class MovementsWindow(ttk.Toplevel):
