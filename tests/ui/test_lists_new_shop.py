@@ -294,3 +294,31 @@ def test_ctrl_s_saves_the_lists_form_and_a_new_customer_needs_no_reason(new_shop
     customers.new()
     pump(window.root)
     assert not customers.reason_form.winfo_ismapped()
+
+
+def test_merging_customers_from_the_keyboard(new_shop: Any) -> None:
+    """The merge dialog: its button with no row chosen says so (it did nothing); Down from the
+    search box reaches the rows; Enter in the reason merges."""
+    window = new_shop
+    customers = window.show_tab("lists").show_section("customers")
+    pump(window.root)
+    for name, phone in (("李四", "13900139000"), ("李四数码", "13800138000")):
+        customers.new()
+        customers.form.set("name", name)
+        customers.form.set("phone", phone)
+        assert customers.save() is not None
+        pump(window.root)
+    dialog = customers.ask_merge()  # into 李四数码, shown last
+    assert dialog is not None
+    pump(window.root)
+    assert not dialog.ok()
+    said = window.desk.messages[-1]
+    assert said.level == "warning" and "Choose a row" in said.text
+    press(window.root, "<Down>", dialog.search_entry)
+    pump(window.root)
+    assert dialog.tree.selection() and dialog.focus_get() is dialog.tree
+    dialog.reason.set("同一人两个号码")
+    press(window.root, "<Return>", dialog.reason_entry)
+    pump(window.root)
+    assert not dialog.winfo_exists()
+    assert customers.detail is not None and customers.detail.phone2 == "13900139000"
