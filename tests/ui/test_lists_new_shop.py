@@ -187,6 +187,15 @@ def test_the_first_parts_day_with_no_supplier_yet(new_shop: Any) -> None:
     assert "10 units" in str(parts.value_text.cget("text"))  # read again with the list
     assert "1,200.00" in str(parts.value_text.cget("text"))
 
+    # An empty adjustment: each error names its field as the dialog labels it.
+    parts.ask_adjust()
+    d = parts.dialog
+    assert not d.ok()
+    for name in ("qty", "reason", "note"):
+        label = i18n._(d.form.fields[name].label)
+        assert d.form.error_text(name).startswith(label + ":"), (name, label)
+    d.destroy()
+
     # The next delivery offers the supplier on file (a typo would add a second one); the
     # list box sits where the text field was, in the Tab order too.
     parts.ask_stock_in()

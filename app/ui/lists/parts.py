@@ -247,7 +247,8 @@ class PartsSection(TableFormSection):
             return
         reasons = tuple((r.value, STOCK_REASONS[r.value]) for r in ADJUST_REASONS)
         fields = [
-            Field("qty", N_("Change"), required=True, hint=N_("e.g. -1 or +2")),
+            # Named as its errors name it ("Quantity: …"); the hint says it takes a sign.
+            Field("qty", N_("Quantity"), required=True, hint=N_("e.g. -1 or +2")),
             Field("reason", N_("Reason"), kind="choice", choices=reasons, required=True),
             Field("note", N_("Note"), required=True),
         ]
