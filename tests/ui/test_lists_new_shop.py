@@ -230,7 +230,7 @@ def test_import_preview_says_what_it_found_and_enter_imports(new_shop: Any, tmp_
     parts.transfer.start_import(bad)
     wait_for(window.root, lambda: parts.transfer.dialog is not None)
     said = window.desk.messages[-1]
-    assert said.level == "warning" and "parts-bad.csv: 1 rows have errors" in said.text
+    assert said.level == "warning" and "parts-bad.csv: 1 row has errors" in said.text
     dialog = parts.transfer.dialog
     dialog.event_generate("<Return>")  # refused: the file has a bad row
     pump(window.root, 50)
@@ -331,3 +331,14 @@ def test_merging_customers_from_the_keyboard(new_shop: Any) -> None:
     pump(window.root)
     assert not dialog.winfo_exists()
     assert customers.detail is not None and customers.detail.phone2 == "13900139000"
+
+
+def test_one_row_is_said_in_the_singular(new_shop: Any, tmp_path: Path) -> None:
+    window = new_shop
+    parts = window.show_tab("lists").show_section("parts")
+    one = tmp_path / "one.csv"
+    one.write_text("配件编码,配件名称\nGEN-SIM,SIM 卡托\n", encoding="utf-8")
+    parts.transfer.start_import(one)
+    wait_for(window.root, lambda: parts.transfer.dialog is not None)
+    assert parts.transfer.dialog.ok_button.cget("text") == "Import 1 row"
+    parts.transfer.dialog.destroy()

@@ -14,7 +14,7 @@ from typing import Any
 
 import ttkbootstrap as ttk
 
-from app.i18n import _
+from app.i18n import _, ngettext
 from app.ui.desk import Desk
 from app.ui.dialogs import place_over
 
@@ -77,9 +77,11 @@ class ImportExportBar(ttk.Frame):
         # The status line said "Reading …" until now: say what the reading found.
         if result.errors:
             self.desk.notify(
-                _("{file}: {count} rows have errors, nothing was imported.").format(
-                    file=path.name, count=len(result.errors)
-                ),
+                ngettext(
+                    "{file}: {count} row has errors, nothing was imported.",
+                    "{file}: {count} rows have errors, nothing was imported.",
+                    len(result.errors),
+                ).format(file=path.name, count=len(result.errors)),
                 "warning",
             )
         else:
@@ -166,7 +168,11 @@ class ImportPreviewDialog(ttk.Toplevel):
                 _("line {line}: {message}").format(line=e.line, message=e.message)
                 for e in result.errors
             )
-            head = _("{count} rows have errors: nothing is imported until they are fixed.")
+            head = ngettext(
+                "{count} row has errors: nothing is imported until it is fixed.",
+                "{count} rows have errors: nothing is imported until they are fixed.",
+                len(result.errors),
+            )
             ttk.Label(body, text=head.format(count=len(result.errors)), bootstyle="danger").pack(
                 anchor="w", pady=(8, 2)
             )
@@ -197,7 +203,7 @@ class ImportPreviewDialog(ttk.Toplevel):
         writes = counts["add"] + counts["update"]
         self.ok_button = ttk.Button(
             buttons,
-            text=_("Import {count} rows").format(count=writes),
+            text=ngettext("Import {count} row", "Import {count} rows", writes).format(count=writes),
             bootstyle="primary",
             command=self.confirm,
             state="normal" if result.ok and writes else "disabled",
