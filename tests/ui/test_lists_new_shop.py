@@ -24,7 +24,7 @@ from app.services.shop.accounts import create_owner
 from app.services.shop.setup import context_for
 from app.store.models import StockMovement
 from app.ui.main_window import WELCOME_SHOP
-from tests.conftest import Clock
+from tests.conftest import Clock, make_user
 from tests.ui.conftest import press, pump, wait_idle
 from tests.ui.test_counter_screen import inside
 
@@ -342,3 +342,35 @@ def test_one_row_is_said_in_the_singular(new_shop: Any, tmp_path: Path) -> None:
     wait_for(window.root, lambda: parts.transfer.dialog is not None)
     assert parts.transfer.dialog.ok_button.cget("text") == "Import 1 row"
     parts.transfer.dialog.destroy()
+
+
+def test_a_desk_clerk_is_told_before_a_stock_dialog(
+    tk_root: Any, data_dir: Path, clock: Clock
+) -> None:
+    """Stock moves are the manager's or the owner's: a clerk who is neither learns it on the
+    button, instead of after filling in the dialog; nothing is written."""
+    from app.ui.app import build
+
+    create_owner("boss", "王老板", "24681357", clock=clock)
+    owner = context_for(data_dir, "boss", clock=clock)
+    stock.create_part(owner, "HW-M60-BAT", "Mate 60 电池")
+    make_user("xiaoli", "front_desk")
+    window = build(context_for(data_dir, "xiaoli", clock=clock), root=tk_root)
+    try:
+        pump(tk_root)
+        parts = window.show_tab("lists").show_section("parts")
+        pump(tk_root)
+        parts.select("HW-M60-BAT")
+        pump(tk_root)
+        for ask in (parts.ask_stock_in, parts.ask_adjust, parts.ask_return):
+            parts.dialog = None
+            ask()
+            pump(tk_root)
+            assert parts.dialog is None, ask.__name__
+            said = window.desk.messages[-1]
+            assert said.level == "warning" and "manager" in said.text
+        assert StockMovement.select().count() == 0
+    finally:
+        for child in list(tk_root.winfo_children()):
+            child.destroy()
+        pump(tk_root)

@@ -14,12 +14,15 @@ from typing import Any
 import ttkbootstrap as ttk
 
 from app.domain.codes import ADJUST_REASONS
+from app.domain.errors import DomainError
 from app.domain.money import format_money
 from app.i18n import N_, _
 from app.i18n.labels import STOCK_REASONS, label
 from app.services.shop import stock, suppliers
+from app.services.shop.permissions import Action, require
 from app.ui.desk import Desk, Outcome
 from app.ui.dialogs import FormDialog, place_over
+from app.ui.errors import user_text
 from app.ui.lists.section import Read, read
 from app.ui.lists.table_form import RenamedErrors, TableFormSection
 from app.ui.lists.transfer import ImportExportBar
@@ -193,12 +196,25 @@ class PartsSection(TableFormSection):
 
     # --- movements ------------------------------------------------------------------------------
 
+    def _may_move_stock(self) -> bool:
+        """Booking, adjusting and returning stock are the manager's or the owner's: a desk
+        clerk is told on the button, not after filling in the whole dialog (the service
+        refuses it anyway)."""
+        try:
+            require(self.desk.ctx, Action.STOCK)
+        except DomainError as exc:
+            self.desk.notify(user_text(exc), "warning")
+            return False
+        return True
+
     def _need_part(self) -> str:
         if not self.editing:
             self.desk.notify(_("Choose a part in the list first."), "warning")
         return self.editing
 
     def ask_stock_in(self) -> None:
+        if not self._may_move_stock():
+            return
         fields = [
             Field("part_no", N_("Part number"), required=True, default=self.editing),
             Field("qty", N_("Quantity"), required=True),
@@ -242,6 +258,8 @@ class PartsSection(TableFormSection):
         )
 
     def ask_adjust(self) -> None:
+        if not self._may_move_stock():
+            return
         part_no = self._need_part()
         if not part_no:
             return
@@ -273,6 +291,8 @@ class PartsSection(TableFormSection):
         )
 
     def ask_return(self) -> None:
+        if not self._may_move_stock():
+            return
         part_no = self._need_part()
         if not part_no:
             return
