@@ -33,9 +33,10 @@ DATA = Path(__file__).parent.parent / "data" / "lists"
 
 
 @pytest.fixture
-def new_shop(tk_root: Any, data_dir: Path, clock: Clock) -> Iterator[Any]:
+def new_shop(tk_root: Any, backend: str, data_dir: Path, clock: Clock) -> Iterator[Any]:
     """The counter's 1366×728 window on a shop set up as on its first day: the owner with a
-    PIN and the shop's details, nothing else."""
+    PIN and the shop's details, nothing else (on SQLite, and on a shop server when one is set
+    for the tests)."""
     from app.ui.app import build
 
     create_owner(
@@ -345,7 +346,7 @@ def test_one_row_is_said_in_the_singular(new_shop: Any, tmp_path: Path) -> None:
 
 
 def test_a_desk_clerk_is_told_before_a_stock_dialog(
-    tk_root: Any, data_dir: Path, clock: Clock
+    tk_root: Any, backend: str, data_dir: Path, clock: Clock
 ) -> None:
     """Stock moves are the manager's or the owner's: a clerk who is neither learns it on the
     button, instead of after filling in the dialog; nothing is written."""
