@@ -375,3 +375,22 @@ def test_a_desk_clerk_is_told_before_a_stock_dialog(
         for child in list(tk_root.winfo_children()):
             child.destroy()
         pump(tk_root)
+
+
+def test_an_error_wraps_under_its_field_and_the_table_keeps_its_width(new_shop: Any) -> None:
+    """A bad price and warranty in the products form: each message sits under its narrow field
+    (wrapped), so the form does not widen and the table keeps its room."""
+    window = new_shop
+    section = window.show_tab("lists").show_section("products")
+    pump(window.root, 50)
+    before = section.tree.winfo_width()
+    section.form.set("name", "荣耀 X50")
+    section.form.set("price", "一千")
+    section.form.set("warranty_months", "0")
+    assert section.save() is None
+    pump(window.root, 50)
+    assert section.form.error_text("price") and section.form.error_text("warranty_months")
+    assert section.tree.winfo_width() >= before - 4, (before, section.tree.winfo_width())
+    for name in ("price", "warranty_months"):
+        line, field = section.form.errors[name], section.form.widgets[name]
+        assert line.winfo_width() <= field.winfo_width() + 2, name

@@ -74,6 +74,14 @@ class FormFrame(ttk.Frame):
         err.grid(
             row=row * 2 + 1, column=col * 2 + 1, columnspan=span * 2 - 1, sticky="w", padx=(0, 10)
         )
+        if f.kind != "check":
+            # A message wraps under its field instead of widening the column (a list's side
+            # form jumped wider, squeezing the table, each time a narrow field had an error).
+            widget.bind(
+                "<Configure>",
+                lambda e, line=err: line.configure(wraplength=max(e.width - 6, 60)),
+                "+",
+            )
         self.errors[f.name] = err
         self.widgets[f.name] = widget
 
