@@ -394,3 +394,22 @@ def test_an_error_wraps_under_its_field_and_the_table_keeps_its_width(new_shop: 
     for name in ("price", "warranty_months"):
         line, field = section.form.errors[name], section.form.widgets[name]
         assert line.winfo_width() <= field.winfo_width() + 2, name
+
+
+def test_the_intakes_own_line_breaks_are_not_broken_again(new_shop: Any) -> None:
+    """The intake breaks its messages itself (Chinese rules); Tk must not wrap them a second
+    time, which left one character alone on a line."""
+    i18n.setup("zh")
+    window = new_shop
+    tab = window.show_tab("intake")
+    tab.request_form.set("channel", "online_shop")
+    tab.customer_form.set("phone", "138****1234")
+    tab.customer_form.set("name", "陈静")
+    tab.product_form.set("product", "OPPO Find X7")
+    assert tab.save() is None
+    pump(window.root, 50)
+    line = tab.customer_form.errors["phone"]
+    assert "\n" in str(line.cget("text"))  # long enough to be wrapped by the intake
+    probe = ttk.Label(line.master, text=line.cget("text"), font=line.cget("font"))
+    assert line.winfo_reqheight() == probe.winfo_reqheight()
+    probe.destroy()
