@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import tkinter as tk
 from collections.abc import Iterator, Mapping
+from datetime import date, timedelta
 from importlib import import_module
 from typing import Any
 
@@ -100,13 +101,38 @@ class LazyTabs(Mapping[str, Any]):
 _LEVEL_STYLE = {"info": "secondary", "success": "success", "warning": "warning", "danger": "danger"}
 
 
-def _banner_facts(ctx: Any, summary: bool) -> tuple[int, list[str], Any]:
+def _banner_facts(ctx: Any, summary: bool) -> tuple[int, list[str], Any, bool]:
     """What the banners show, in one request of their reader thread: the number of cases (none:
-    the welcome), the accounts on the demo PIN, and the summary's offer when asked for."""
+    the welcome), the accounts on the demo PIN, the summary's offer when asked for, and whether
+    demo data may still go in (not into a live shop: its owner has a PIN)."""
     from app.services.paper.delivery import summary_offer
     from app.services.shop.accounts import demo_pins_in_use
+    from app.services.shop.demo_folder import demo_allowed
 
-    return count_cases(ctx), demo_pins_in_use(), summary_offer(ctx) if summary else None
+    cases = count_cases(ctx)
+    offer = summary_offer(ctx) if summary else None
+    if offer is not None and not _had_cases_before(ctx, offer):
+        offer = None  # the shop's first month: there is no last month to report on
+    return cases, demo_pins_in_use(), offer, cases == 0 and demo_allowed()
+
+
+def _had_cases_before(ctx: Any, offer: Any) -> bool:
+    """Whether any case was taken by the end of the offered month (a shop that started on the
+    program this month is not told to print an empty summary)."""
+    from app.services.casework.cases import CaseFilter
+
+    after = date(offer.year, offer.month, 28) + timedelta(days=4)
+    return count_cases(ctx, CaseFilter(date_to=after.replace(day=1) - timedelta(days=1))) > 0
+
+
+WELCOME_DEMO = N_(
+    "Welcome to AfterDesk. The database is empty: take a first intake, or load realistic demo "
+    "data to look around."
+)
+WELCOME_SHOP = N_(
+    "Welcome to AfterDesk. No case yet: take the first intake when a customer comes in. The "
+    "shop's products, spare parts, suppliers and customers are kept under Lists."
+)
 
 
 class MainWindow(ttk.Frame):
@@ -328,14 +354,8 @@ class MainWindow(ttk.Frame):
 
     def _build_banner(self) -> None:
         self.banner = ttk.Frame(self, padding=(12, 8), bootstyle="info")
-        ttk.Label(
-            self.banner,
-            text=_(
-                "Welcome to AfterDesk. The database is empty: take a first intake, or load "
-                "realistic demo data to look around."
-            ),
-            bootstyle="@info",
-        ).pack(side="left")
+        self.banner_text = ttk.Label(self.banner, text=_(WELCOME_DEMO), bootstyle="@info")
+        self.banner_text.pack(side="left")
         self.demo_button = ttk.Button(
             self.banner, text=_("Load demo data"), bootstyle="light", command=self.load_demo
         )
@@ -353,16 +373,25 @@ class MainWindow(ttk.Frame):
             then=lambda facts: self._show_banners(summary, *facts),
         )
 
-    def _show_banners(self, summary: bool, cases: int, pins: list[str], offer: Any) -> None:
+    def _show_banners(
+        self, summary: bool, cases: int, pins: list[str], offer: Any, demo: bool = True
+    ) -> None:
         if not self.winfo_exists():
             return
-        self._show_empty_banner(cases == 0)
+        self._show_empty_banner(cases == 0, demo)
         if summary:
             self._summary_due = False
             self._show_summary_banner(offer)
         self._show_demo_banner(pins)  # then places the summary's banner: one banner at a time
 
-    def _show_empty_banner(self, empty: bool) -> None:
+    def _show_empty_banner(self, empty: bool, demo: bool = True) -> None:
+        """The welcome while there is no case. Demo data is offered only where it may go: a
+        live shop (its owner set up, its lists perhaps filled in) is shown where to start."""
+        self.banner_text.configure(text=_(WELCOME_DEMO if demo else WELCOME_SHOP))
+        if demo and not self.demo_button.winfo_manager():
+            self.demo_button.pack(side="right")
+        elif not demo:
+            self.demo_button.pack_forget()
         if empty and not self.banner.winfo_ismapped():
             self.banner.pack(fill="x", after=self.header_anchor())
         elif not empty:

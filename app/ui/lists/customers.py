@@ -61,7 +61,7 @@ COLUMNS = (
     ("phone", N_("Phone"), 120, "w"),
     ("kind", N_("Kind"), 80, "w"),
     ("class", N_("Class"), 45, "w"),
-    ("cases", N_("Cases"), 45, "w"),
+    ("cases", N_("Cases"), 52, "w"),  # "Cases" whole in English
     ("balance", N_("Balance"), 80, "w"),
 )
 CASE_COLUMNS = (
@@ -87,6 +87,11 @@ def _cells(c: CustomerRow) -> list[object]:
 
 class CustomersSection(ListSection):
     """The list and the chosen customer's cases on the left, their details on the right."""
+
+    EMPTY_TEXT = N_(
+        "No customers yet. Intake adds each new customer by the phone; or fill in the form "
+        "on the right and Save, or Import… the list from Excel."
+    )
 
     def __init__(self, master: tk.Misc, desk: Desk) -> None:
         super().__init__(master, desk)
@@ -151,7 +156,7 @@ class CustomersSection(ListSection):
         self.form.pack(fill="x")
         self.reason_form = FormFrame(side, [REASON])
         self.reason_form.pack(fill="x", pady=(4, 0))
-        buttons = ttk.Frame(side)
+        buttons = self.buttons = ttk.Frame(side)
         buttons.pack(fill="x", pady=(8, 4))
         buttons.columnconfigure((0, 1, 2), weight=1, uniform="b")
         self.new_button = ttk.Button(
@@ -188,6 +193,7 @@ class CustomersSection(ListSection):
         self.tree.selection_remove(*self.tree.selection())
         self.form.clear()
         self.reason_form.clear()
+        self.reason_form.pack_forget()  # a reason is asked for a change, not for a new customer
         self.cases.delete(*self.cases.get_children())
         self.cases_title.configure(text=_("Cases and money"))
         self.money.configure(text="")
@@ -225,6 +231,8 @@ class CustomersSection(ListSection):
         self.detail = d
         self.form.clear_errors()
         self.reason_form.clear()
+        if not self.reason_form.winfo_manager():
+            self.reason_form.pack(fill="x", pady=(4, 0), before=self.buttons)
         for name in ("name", "phone", "phone2", "address", "kind", "service_class", "notes"):
             self.form.set(name, getattr(d, name))
         self.cases.delete(*self.cases.get_children())

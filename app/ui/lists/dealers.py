@@ -33,6 +33,11 @@ ROUTES = tuple((r, PAY_ROUTES[r]) for r in dealers.DEPOSIT_ROUTES)
 
 
 class DealersSection(TableFormSection):
+    EMPTY_TEXT = N_(
+        "No dealers yet. A dealer is a customer of the kind Dealer: add one under Customers "
+        "(or set an existing customer's kind), or Import… the dealers with their balances."
+    )
+
     def __init__(self, master: tk.Misc, desk: Desk) -> None:
         super().__init__(master, desk, COLUMNS, side_width=490)
         # The dealers list with opening balances (services.casework.customers: DEALERS).

@@ -14,15 +14,19 @@ from typing import Any
 import ttkbootstrap as ttk
 
 from app.domain.codes import ADJUST_REASONS
+from app.domain.errors import DomainError
 from app.domain.money import format_money
 from app.i18n import N_, _
 from app.i18n.labels import STOCK_REASONS, label
 from app.services.shop import stock, suppliers
+from app.services.shop.permissions import Action, require
 from app.ui.desk import Desk, Outcome
 from app.ui.dialogs import FormDialog, place_over
+from app.ui.errors import user_text
 from app.ui.lists.section import Read, read
 from app.ui.lists.table_form import RenamedErrors, TableFormSection
 from app.ui.lists.transfer import ImportExportBar
+from app.ui.widgets.combo import Combobox
 from app.ui.widgets.fields import Field, FormFrame
 
 COLUMNS = (
@@ -35,13 +39,15 @@ COLUMNS = (
 )
 
 PART_FIELDS = (
-    Field("part_no", N_("Part number"), required=True, width=24),
-    Field("name", N_("Part name"), required=True, width=24),
-    Field("fits", N_("Fits products"), width=24),
-    Field("cost", N_("Unit cost"), width=24),
-    Field("price", N_("Selling price"), width=24),
-    Field("reorder_level", N_("Reorder level"), width=24),
-    Field("location", N_("Location"), width=24),
+    # Two columns: the whole form and both rows of buttons fit under the two banners a new
+    # shop shows at 1366×728 (one column pushed Stock in… off the bottom).
+    Field("part_no", N_("Part number"), required=True, width=12),
+    Field("location", N_("Location"), width=8),
+    Field("name", N_("Part name"), required=True, width=24, span=True),
+    Field("fits", N_("Fits products"), width=24, span=True),
+    Field("cost", N_("Unit cost"), width=8),
+    Field("price", N_("Selling price"), width=8),
+    Field("reorder_level", N_("Reorder level"), width=8),
     Field("active", N_("In use"), kind="check", default=True),
 )
 #: The form's field names as the services name them in errors.
@@ -53,6 +59,16 @@ def _money(desk: Desk, value: Any) -> str:
 
 
 class PartsSection(TableFormSection):
+    EMPTY_TEXT = N_(
+        "No spare parts yet. Stock in… books the first delivery and adds its part number; "
+        "or fill in the form on the right and Save, or Import… the list from Excel."
+    )
+
+    def empty_text(self) -> str:
+        if self.below_var.get() and not self.search_var.get().strip():
+            return _("No part is below its reorder level.")
+        return super().empty_text()
+
     def __init__(self, master: tk.Misc, desk: Desk) -> None:
         super().__init__(master, desk, COLUMNS)
         self.below_var = tk.BooleanVar(self, value=False)
@@ -77,7 +93,7 @@ class PartsSection(TableFormSection):
 
         self.heading = ttk.Label(self.side, text=_("New part"), font=("TkDefaultFont", 11, "bold"))
         self.heading.pack(anchor="w")
-        self.form = FormFrame(self.side, PART_FIELDS)
+        self.form = FormFrame(self.side, PART_FIELDS, columns=2)
         self.form.pack(fill="x")
         row = ttk.Frame(self.side)
         row.pack(fill="x", pady=(8, 0))
@@ -101,6 +117,7 @@ class PartsSection(TableFormSection):
         )
         self.editing = ""
         self.dialog: Any = None
+        self.valued_on = ""  # the date of the value shown, read again when the list is
 
     # --- the table ------------------------------------------------------------------------------
 
@@ -179,12 +196,25 @@ class PartsSection(TableFormSection):
 
     # --- movements ------------------------------------------------------------------------------
 
+    def _may_move_stock(self) -> bool:
+        """Booking, adjusting and returning stock are the manager's or the owner's: a desk
+        clerk is told on the button, not after filling in the whole dialog (the service
+        refuses it anyway)."""
+        try:
+            require(self.desk.ctx, Action.STOCK)
+        except DomainError as exc:
+            self.desk.notify(user_text(exc), "warning")
+            return False
+        return True
+
     def _need_part(self) -> str:
         if not self.editing:
             self.desk.notify(_("Choose a part in the list first."), "warning")
         return self.editing
 
     def ask_stock_in(self) -> None:
+        if not self._may_move_stock():
+            return
         fields = [
             Field("part_no", N_("Part number"), required=True, default=self.editing),
             Field("qty", N_("Quantity"), required=True),
@@ -211,15 +241,32 @@ class PartsSection(TableFormSection):
                 self.select(out.value.part_no)
             return out
 
-        self.dialog = FormDialog(self, _("Stock in"), fields, submit, ok_text=_("Book"))
+        self.dialog = dialog = FormDialog(self, _("Stock in"), fields, submit, ok_text=_("Book"))
+        if self.editing:  # the chosen part is filled in: the clerk types the quantity first
+            qty = dialog.form.widgets["qty"]
+            dialog.after_idle(lambda: qty.winfo_exists() and qty.focus_set())
+        # The suppliers on file to pick from (a name typed slightly differently would be added
+        # as another supplier); a new name can still be typed.
+        box = _names_box(dialog.form, "supplier")
+
+        def offer(rows: list[Any]) -> None:
+            if box.winfo_exists():
+                box.configure(values=[s.name for s in rows])
+
+        self.desk.read_later(
+            self.asks, suppliers.list_suppliers, include_inactive=False, then=offer
+        )
 
     def ask_adjust(self) -> None:
+        if not self._may_move_stock():
+            return
         part_no = self._need_part()
         if not part_no:
             return
         reasons = tuple((r.value, STOCK_REASONS[r.value]) for r in ADJUST_REASONS)
         fields = [
-            Field("qty", N_("Change"), required=True, hint=N_("e.g. -1 or +2")),
+            # Named as its errors name it ("Quantity: …"); the hint says it takes a sign.
+            Field("qty", N_("Quantity"), required=True, hint=N_("e.g. -1 or +2")),
             Field("reason", N_("Reason"), kind="choice", choices=reasons, required=True),
             Field("note", N_("Note"), required=True),
         ]
@@ -244,6 +291,8 @@ class PartsSection(TableFormSection):
         )
 
     def ask_return(self) -> None:
+        if not self._may_move_stock():
+            return
         part_no = self._need_part()
         if not part_no:
             return
@@ -257,6 +306,15 @@ class PartsSection(TableFormSection):
     def _return_dialog(self, part_no: str, rows: list[Any]) -> None:
         """The return's form, once the suppliers to choose from were read."""
         if not self.winfo_exists():
+            return
+        if not rows:  # an empty choice would be a dead end: say where a supplier comes from
+            self.desk.notify(
+                _(
+                    "No supplier to return to yet: add it under Suppliers first (a supplier "
+                    "named when stock is booked in is added too)."
+                ),
+                "warning",
+            )
             return
         names = tuple((s.name, s.name) for s in rows)
         fields = [
@@ -302,20 +360,41 @@ class PartsSection(TableFormSection):
         super().screenshot_setup()
         self.show_value()
 
+    def fill(self, rows: list[Any]) -> None:
+        super().fill(rows)
+        if self.valued_on:  # the stock may have moved: the value shown is read again
+            self.show_value(self.valued_on)
+
     # --- value ----------------------------------------------------------------------------------
 
-    def show_value(self) -> None:
-        """The stock's value at the date typed, read on a reader thread (a long history)."""
+    def show_value(self, on: str = "") -> None:
+        """The stock's value at the date typed (or ``on``), read on a reader thread (a long
+        history)."""
+        on = on or self.value_on.get()
 
         def shown(v: Any) -> None:
             if self.winfo_exists():
+                self.valued_on = on
                 self.value_text.configure(
                     text=_("{units} units, {total}").format(
                         units=v.units, total=_money(self.desk, v.total)
                     )
                 )
 
-        self.desk.read_later(self.asks, stock.valuation, self.value_on.get(), then=shown)
+        self.desk.read_later(self.asks, stock.valuation, on, then=shown)
+
+
+def _names_box(form: FormFrame, name: str) -> Combobox:
+    """Turn text field ``name`` of ``form`` into a box that also lists names on file, in the
+    same place and the same place in the Tab order; its value is still what is typed."""
+    old = form.widgets[name]
+    info = old.grid_info()
+    box = Combobox(form, textvariable=form.vars[name], width=int(str(old.cget("width"))))
+    box.grid(**{k: info[k] for k in ("row", "column", "columnspan", "sticky", "padx", "pady")})
+    box.lift(old)  # right after the old entry among the form's children: Tab reaches it there
+    old.destroy()
+    form.widgets[name] = box
+    return box
 
 
 class MovementsWindow(ttk.Toplevel):

@@ -51,9 +51,10 @@ class PickDialog(ttk.Toplevel):
         body.pack(fill="both", expand=True)
         ttk.Label(body, text=intro, wraplength=560, justify="left").pack(anchor="w")
         self.query = tk.StringVar(self)
-        entry = ttk.Entry(body, textvariable=self.query, width=40)
+        entry = self.search_entry = ttk.Entry(body, textvariable=self.query, width=40)
         entry.pack(fill="x", pady=(8, 4))
-        entry.bind("<KeyRelease>", lambda _e: self.refresh(), add="+")
+        entry.bind("<KeyRelease>", self._typed, add="+")
+        entry.bind("<Down>", lambda _e: self._to_table(), add="+")  # the keyboard reaches a row
         self.tree = ttk.Treeview(
             body, columns=[c[0] for c in columns], show="headings", height=8, selectmode="browse"
         )
@@ -67,7 +68,9 @@ class PickDialog(ttk.Toplevel):
             row = ttk.Frame(body)
             row.pack(fill="x", pady=(8, 0))
             ttk.Label(row, text=_("Reason") + " *").pack(side="left", padx=(0, 6))
-            ttk.Entry(row, textvariable=self.reason).pack(side="left", fill="x", expand=True)
+            reason_entry = self.reason_entry = ttk.Entry(row, textvariable=self.reason)
+            reason_entry.pack(side="left", fill="x", expand=True)
+            reason_entry.bind("<Return>", lambda _e: self.ok(), add="+")
         bar = ttk.Frame(body)
         bar.pack(fill="x", pady=(10, 0))
         self.ok_button = ttk.Button(bar, text=ok_text, bootstyle="warning", command=self.ok)
@@ -83,6 +86,20 @@ class PickDialog(ttk.Toplevel):
     def busy(self) -> bool:
         """Whether the rows for the newest text have not arrived yet."""
         return self.reader.busy
+
+    def _typed(self, event: Any) -> None:
+        if getattr(event, "keysym", "") not in ("Down", "Up", "Return", "Tab"):
+            self.refresh()
+
+    def _to_table(self) -> str:
+        """Down from the search box: into the table, on its first row (or the chosen one)."""
+        kids = self.tree.get_children()
+        if kids:
+            if not self.tree.selection():
+                self.tree.selection_set(kids[0])
+            self.tree.focus(self.tree.selection()[0])
+            self.tree.focus_set()
+        return "break"
 
     def refresh(self) -> None:
         """Search for the text as it is now (the rows are shown when they arrive)."""
@@ -109,7 +126,8 @@ class PickDialog(ttk.Toplevel):
 
     def ok(self) -> bool:
         chosen = self.tree.selection()
-        if not chosen:
+        if not chosen:  # the button did nothing before: say what it waits for
+            self.desk.notify(_("Choose a row in the list first."), "warning")
             return False
         if self._on_pick(self.rows[chosen[0]], self.reason.get()):
             self.destroy()

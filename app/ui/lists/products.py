@@ -57,7 +57,7 @@ COLUMNS = (
     ("brand", N_("Brand"), 55, "w"),
     ("category", N_("Category"), 75, "w"),
     ("price", N_("Price"), 65, "w"),
-    ("warranty", N_("Months"), 50, "w"),
+    ("warranty", N_("Months"), 60, "w"),  # "Months" whole in English
 )
 
 
@@ -75,6 +75,11 @@ def _cells(p: ProductRow) -> list[object]:
 
 class ProductsSection(ListSection):
     """Table on the left, the selected product's form on the right."""
+
+    EMPTY_TEXT = N_(
+        "No products yet. Fill in the form on the right and Save, or bring the list from "
+        "Excel with Import…; the desk can also add one at intake (Add to the catalogue)."
+    )
 
     def __init__(self, master: tk.Misc, desk: Desk) -> None:
         super().__init__(master, desk)

@@ -59,6 +59,8 @@ class ListSection(ttk.Frame):
     picked row shows (`on_select`, reading through `read_detail`)."""
 
     DEBOUNCE_MS = 250
+    #: Said over the empty table of a shop that has none yet: what to do to get the first one.
+    EMPTY_TEXT = ""
 
     def __init__(
         self,
@@ -106,6 +108,10 @@ class ListSection(ttk.Frame):
         tree.pack(side="left", fill="both", expand=True)
         tree.bind("<<TreeviewSelect>>", lambda _e: self._selected(), add="+")
         self.tree = tree
+        # Over the table while it has no rows: a new shop's empty list says what to do.
+        self.empty_label = ttk.Label(
+            tree, text="", bootstyle="secondary", justify="center", wraplength=380
+        )
         return tree
 
     # --- to fill in ----------------------------------------------------------------------------
@@ -120,6 +126,13 @@ class ListSection(ttk.Frame):
 
     def on_select(self, iid: str) -> None:
         """The user picked a row."""
+
+    def empty_text(self) -> str:
+        """What the empty table says: nothing matched the search or filter, or (none at all
+        yet) how to add the first one."""
+        if self.search_var.get().strip():
+            return _("Nothing matches the search.")
+        return _(self.EMPTY_TEXT) if self.EMPTY_TEXT else ""
 
     # --- reading -------------------------------------------------------------------------------
 
@@ -144,12 +157,22 @@ class ListSection(ttk.Frame):
             return
         self.fill(rows)
         self.loaded = True
+        self.show_empty(not self.tree.get_children())
         wanted, self._wanted = self._wanted, None
         if wanted is not None:
             self.select(wanted)
         then, self._then = self._then, []
         for fn in then:
             fn()
+
+    def show_empty(self, empty: bool) -> None:
+        """Say over the table why it is empty, or take the words away once it has rows."""
+        text = self.empty_text() if empty else ""
+        if text:
+            self.empty_label.configure(text=text)
+            self.empty_label.place(relx=0.5, y=70, anchor="n")
+        else:
+            self.empty_label.place_forget()
 
     def when_loaded(self, fn: Callable[[], object]) -> None:
         """Run ``fn`` once the list being read is shown (now if none is being read)."""

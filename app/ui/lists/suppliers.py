@@ -26,18 +26,25 @@ COLUMNS = (
 )
 
 FIELDS = (
-    Field("name", N_("Supplier"), required=True, width=24),
-    Field("contact", N_("Contact person"), width=24),
-    Field("phone", N_("Phone"), width=24),
-    Field("address", N_("Address"), width=24),
-    Field("terms", N_("Payment terms"), width=24),
-    Field("notes", N_("Notes"), kind="multiline", height=2, width=24),
+    # Two columns: the form, its buttons and the statement's dates fit at 1366×728 under the
+    # banners a new shop shows.
+    Field("name", N_("Supplier"), required=True, width=24, span=True),
+    Field("contact", N_("Contact person"), width=10),
+    Field("phone", N_("Phone"), width=10),
+    Field("address", N_("Address"), width=24, span=True),
+    Field("terms", N_("Payment terms"), width=10),
     Field("active", N_("In use"), kind="check", default=True),
+    Field("notes", N_("Notes"), kind="multiline", height=2, width=24, span=True),
 )
 ERROR_FIELDS = {"supplier": "name"}
 
 
 class SuppliersSection(TableFormSection):
+    EMPTY_TEXT = N_(
+        "No suppliers yet. Fill in the form on the right and Save, or Import… them; a "
+        "supplier named when stock is booked in is added here too."
+    )
+
     def __init__(self, master: tk.Misc, desk: Desk) -> None:
         super().__init__(master, desk, COLUMNS)
         self.transfer = ImportExportBar(self.bar, desk, "suppliers", on_done=self.reload)
@@ -46,7 +53,7 @@ class SuppliersSection(TableFormSection):
             self.side, text=_("New supplier"), font=("TkDefaultFont", 11, "bold")
         )
         self.heading.pack(anchor="w")
-        self.form = FormFrame(self.side, FIELDS)
+        self.form = FormFrame(self.side, FIELDS, columns=2)
         self.form.pack(fill="x")
         row = ttk.Frame(self.side)
         row.pack(fill="x", pady=(8, 0))

@@ -14,7 +14,7 @@ from typing import Any
 
 import ttkbootstrap as ttk
 
-from app.i18n import _
+from app.i18n import _, ngettext
 from app.ui.desk import Desk
 from app.ui.dialogs import place_over
 
@@ -74,6 +74,21 @@ class ImportExportBar(ttk.Frame):
     def _previewed(self, path: Path, result: Any) -> None:
         if not self.winfo_exists():
             return
+        # The status line said "Reading …" until now: say what the reading found.
+        if result.errors:
+            self.desk.notify(
+                ngettext(
+                    "{file}: {count} row has errors, nothing was imported.",
+                    "{file}: {count} rows have errors, nothing was imported.",
+                    len(result.errors),
+                ).format(file=path.name, count=len(result.errors)),
+                "warning",
+            )
+        else:
+            self.desk.notify(
+                _("{file} checked: confirm in the preview to import it.").format(file=path.name),
+                "info",
+            )
         self.dialog = ImportPreviewDialog(self, self.desk, self.kind, path, result, self._done)
 
     def _done(self) -> None:
@@ -153,7 +168,11 @@ class ImportPreviewDialog(ttk.Toplevel):
                 _("line {line}: {message}").format(line=e.line, message=e.message)
                 for e in result.errors
             )
-            head = _("{count} rows have errors: nothing is imported until they are fixed.")
+            head = ngettext(
+                "{count} row has errors: nothing is imported until it is fixed.",
+                "{count} rows have errors: nothing is imported until they are fixed.",
+                len(result.errors),
+            )
             ttk.Label(body, text=head.format(count=len(result.errors)), bootstyle="danger").pack(
                 anchor="w", pady=(8, 2)
             )
@@ -184,7 +203,7 @@ class ImportPreviewDialog(ttk.Toplevel):
         writes = counts["add"] + counts["update"]
         self.ok_button = ttk.Button(
             buttons,
-            text=_("Import {count} rows").format(count=writes),
+            text=ngettext("Import {count} row", "Import {count} rows", writes).format(count=writes),
             bootstyle="primary",
             command=self.confirm,
             state="normal" if result.ok and writes else "disabled",
@@ -194,6 +213,8 @@ class ImportPreviewDialog(ttk.Toplevel):
             buttons, text=_("Cancel"), bootstyle="secondary-outline", command=self.destroy
         ).pack(side="right", padx=(0, 8))
         self.bind("<Escape>", lambda _e: self.destroy())
+        # Enter imports, as in the other dialogs (nothing happens while the file has errors).
+        self.bind("<Return>", lambda _e: self.confirm())
         self.after_idle(lambda: place_over(self, self.ok_button))
 
     def confirm(self) -> None:

@@ -55,6 +55,7 @@ class _Form(FormFrame):
     whose messages wrap under their field instead of widening the column."""
 
     NAME_WRAP = 120
+    WRAP_MESSAGES = False  # wrapped here, with Chinese line breaks (`_rewrap`)
 
     def __init__(self, master: tk.Misc, fields: Any, *, columns: int = 1, **kw: Any) -> None:
         self._raw: dict[str, str] = {}  # each message as written, before it is wrapped

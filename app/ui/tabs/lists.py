@@ -79,6 +79,11 @@ class ListsTab(ttk.Frame):
             shown.on_shown()
         return shown
 
+    def save(self) -> Any:
+        """Ctrl+S ("Save the form you are in"): the shown list's form, as its Save button."""
+        fn = getattr(self.sections.get(self.current), "save", None)
+        return fn() if callable(fn) else None
+
     def on_shown(self) -> None:
         current = self.sections.get(self.current)
         if current is not None and hasattr(current, "on_shown"):

@@ -26,6 +26,9 @@ class FormFrame(ttk.Frame):
     """Label, widget and error line for each field, in one or more columns."""
 
     DEBOUNCE_MS = 500
+    #: Tk wraps each message at its field's width; a form that breaks its lines itself (the
+    #: intake's, with Chinese line-break rules) says False, or Tk would break them again.
+    WRAP_MESSAGES = True
 
     def __init__(
         self,
@@ -74,6 +77,14 @@ class FormFrame(ttk.Frame):
         err.grid(
             row=row * 2 + 1, column=col * 2 + 1, columnspan=span * 2 - 1, sticky="w", padx=(0, 10)
         )
+        if f.kind != "check" and self.WRAP_MESSAGES:
+            # A message wraps under its field instead of widening the column (a list's side
+            # form jumped wider, squeezing the table, each time a narrow field had an error).
+            widget.bind(
+                "<Configure>",
+                lambda e, line=err: line.configure(wraplength=max(e.width - 6, 60)),
+                "+",
+            )
         self.errors[f.name] = err
         self.widgets[f.name] = widget
 
