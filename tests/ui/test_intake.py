@@ -242,6 +242,25 @@ def test_complaint_shows_severity_and_return_shows_eligibility(small: Any, ctx: 
     assert any(line.startswith("Return: Within warranty") for line in tab.entitlement.texts())
 
 
+def test_a_walk_ins_return_is_handed_over_here_one_from_the_online_queue_is_not(
+    small: Any,
+) -> None:
+    """ "Handed over here" starts ticked for a return taken from a walk-in; a return from the
+    online shop's after-sales queue (or by phone, WeChat, a dealer) comes by post later."""
+    desk = Desk(small)
+    tab = desk.tab
+    tab.kind_buttons["return"].invoke()
+    pump(desk.root)
+    assert tab.flag_vars["goods_at_counter"].get() is True
+    for channel, here in (("online_shop", False), ("phone", False), ("walk_in", True)):
+        desk.choose(tab.request_form, "channel", channel)
+        pump(desk.root)
+        assert tab.flag_vars["goods_at_counter"].get() is here, channel
+    tab.kind_buttons["complaint"].invoke()
+    pump(desk.root)
+    assert tab.flag_vars["goods_at_counter"].get() is False
+
+
 def test_tab_order_starts_at_phone_and_reaches_save(small: Any) -> None:
     window = small
     tab = window.show_tab("intake")

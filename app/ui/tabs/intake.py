@@ -18,7 +18,7 @@ from typing import Any
 import ttkbootstrap as ttk
 
 from app.domain import kinds as case_kinds
-from app.domain.codes import PlatformReason
+from app.domain.codes import Channel, PlatformReason
 from app.domain.errors import ValidationError
 from app.domain.online import REASON_MEANS
 from app.i18n import _
@@ -536,6 +536,7 @@ class IntakeTab(ttk.Frame):
     def _request_changed(self, name: str) -> None:
         if name == "channel":
             self._show_online()
+            self._default_goods_here()
         self._schedule_preview()
 
     def is_online(self) -> bool:
@@ -635,9 +636,15 @@ class IntakeTab(ttk.Frame):
             self.repair_box.pack(fill="x", pady=(0, 6))
         else:
             self.repair_box.pack_forget()
-        # At the counter a return's goods are usually handed over there and then.
-        self.flag_vars["goods_at_counter"].set(kind.rma)
+        self._default_goods_here()
         self._schedule_preview()
+
+    def _default_goods_here(self) -> None:
+        """A walk-in's return is usually handed over there and then; one that came by phone,
+        WeChat, a dealer or the online shop's after-sales queue comes by post later."""
+        kind = case_kinds.kind(self.kind.get())
+        walk_in = self.request_form.get("channel") in ("", Channel.WALK_IN.value)
+        self.flag_vars["goods_at_counter"].set(kind.rma and walk_in)
 
     def _on_site_changed(self) -> None:
         if self.on_site.get():
