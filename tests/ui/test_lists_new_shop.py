@@ -413,3 +413,37 @@ def test_the_intakes_own_line_breaks_are_not_broken_again(new_shop: Any) -> None
     probe = ttk.Label(line.master, text=line.cget("text"), font=line.cget("font"))
     assert line.winfo_reqheight() == probe.winfo_reqheight()
     probe.destroy()
+
+
+def test_money_reads_as_money_and_a_dealers_buttons_wait_for_a_dealer(new_shop: Any) -> None:
+    """Prices and balances read "¥5,999.00" in every list (products and customers showed a bare
+    5999.00 beside the parts' and dealers' ¥ figures); Deposit…, Show, Save PDF… and Print are
+    off until a dealer is chosen (they only said so in the status line)."""
+    from app.services.casework.customers import add_customer
+    from app.services.remedies.dealers import dealer_deposit
+    from app.services.shop.products import add_product
+
+    window = new_shop
+    ctx = window.desk.ctx
+    add_product(ctx, "华为 Mate 60", "BRA-AL00", price="5999", category="phone")
+    add_customer(ctx, {"name": "鑫达通讯", "phone": "13906571288", "kind": "dealer"})
+    dealer_deposit(ctx, "13906571288", "20000", "bank")
+    tab = window.show_tab("lists")
+    products = tab.show_section("products")
+    products.reload()
+    wait_for(window.root, lambda: products.tree.get_children())
+    row = products.tree.get_children()[0]
+    assert "¥5,999.00" in products.tree.item(row, "values")
+    customers = tab.show_section("customers")
+    customers.reload()
+    wait_for(window.root, lambda: customers.tree.get_children())
+    row = customers.tree.get_children()[0]
+    assert "¥20,000.00" in customers.tree.item(row, "values")
+    dealers = tab.show_section("dealers")
+    dealers.reload()
+    wait_for(window.root, lambda: dealers.tree.get_children())
+    buttons = (dealers.deposit_button, dealers.show_button, dealers.save_pdf_button)
+    assert all(str(b.cget("state")) == "disabled" for b in (*buttons, dealers.print_button))
+    dealers.select(dealers.tree.get_children()[0])
+    wait_for(window.root, lambda: dealers.dealer)
+    assert all(str(b.cget("state")) == "normal" for b in (*buttons, dealers.print_button))

@@ -14,6 +14,7 @@ from typing import Any
 import ttkbootstrap as ttk
 
 from app.domain.fields import FieldSpec
+from app.domain.money import format_money
 from app.domain.validation import validate_phone
 from app.i18n import N_, _
 from app.i18n.labels import KINDS, MONEY_KINDS, STATUSES, label
@@ -74,14 +75,14 @@ CASE_COLUMNS = (
 _KIND_LABELS = dict(CUSTOMER_KINDS)
 
 
-def _cells(c: CustomerRow) -> list[object]:
+def _cells(c: CustomerRow, currency: str = "CNY") -> list[object]:
     return [
         c.name,
         c.phone + (f" / {c.phone2}" if c.phone2 else ""),
         _(_KIND_LABELS.get(c.kind, c.kind)),
         c.service_class,
         c.cases,
-        f"{c.dealer_balance:.2f}" if c.kind == "dealer" else "",
+        format_money(c.dealer_balance, currency) if c.kind == "dealer" else "",
     ]
 
 
@@ -214,7 +215,12 @@ class CustomersSection(ListSection):
         self.tree.delete(*self.tree.get_children())
         self.rows = {str(c.id): c for c in rows}
         for c in rows:
-            self.tree.insert("", "end", iid=str(c.id), values=[str(x) for x in _cells(c)])
+            self.tree.insert(
+                "",
+                "end",
+                iid=str(c.id),
+                values=[str(x) for x in _cells(c, self.desk.ctx.settings.shop.currency)],
+            )
         if self.detail is not None and str(self.detail.id) in self.rows:
             self.tree.selection_set(str(self.detail.id))
 
@@ -252,10 +258,14 @@ class CustomersSection(ListSection):
         self.cases_title.configure(
             text=_("Cases and money of {name} ({count})").format(name=d.name, count=len(d.cases))
         )
-        parts = [f"{label(MONEY_KINDS, k)} ¥{v:.2f}" for k, v in d.money.items()]
+        currency = self.desk.ctx.settings.shop.currency
+        parts = [f"{label(MONEY_KINDS, k)} {format_money(v, currency)}" for k, v in d.money.items()]
         if d.kind == "dealer":
             parts.insert(
-                0, _("Dealer balance ¥{balance}").format(balance=f"{d.dealer_balance:.2f}")
+                0,
+                _("Dealer balance {balance}").format(
+                    balance=format_money(d.dealer_balance, currency)
+                ),
             )
         self.money.configure(text=" · ".join(parts) if parts else _("No money booked yet."))
         self._enable(not d.erased)

@@ -95,6 +95,11 @@ class DealersSection(TableFormSection):
         self.lines.pack(fill="both", expand=True, pady=(6, 0))
         self.dealer = ""
         self.dialog: Any = None
+        self._dealer_buttons(False)  # nothing to deposit to or print before a dealer is chosen
+
+    def _dealer_buttons(self, on: bool) -> None:
+        for b in (self.deposit_button, self.show_button, self.save_pdf_button, self.print_button):
+            b.configure(state="normal" if on else "disabled")
 
     def screenshot_setup(self) -> None:
         """The year so far, so the statement shows the demo's movements."""
@@ -119,6 +124,7 @@ class DealersSection(TableFormSection):
 
     def _show(self, iid: str, account: Any) -> None:
         self.dealer = iid
+        self._dealer_buttons(True)
         self.heading.configure(text=account.name)
         self.balance.configure(
             text=_("Balance {balance}").format(balance=self._money(account.balance)),

@@ -14,6 +14,7 @@ from typing import Any
 import ttkbootstrap as ttk
 
 from app.domain.fields import FieldSpec
+from app.domain.money import format_money
 from app.domain.validation import validate_qty
 from app.i18n import N_, _
 from app.i18n.labels import CATEGORIES, label
@@ -61,14 +62,14 @@ COLUMNS = (
 )
 
 
-def _cells(p: ProductRow) -> list[object]:
+def _cells(p: ProductRow, currency: str = "CNY") -> list[object]:
     return [
         p.barcode,
         p.name if p.active else _("{name} (off the catalogue)").format(name=p.name),
         p.model_spec,
         p.brand,
         label(CATEGORIES, p.category),
-        f"{p.price:.2f}",
+        format_money(p.price, currency),
         p.warranty_months or "",
     ]
 
@@ -143,7 +144,12 @@ class ProductsSection(ListSection):
         self.tree.delete(*self.tree.get_children())
         self.rows = {str(p.id): p for p in rows}
         for p in rows:
-            self.tree.insert("", "end", iid=str(p.id), values=[str(c) for c in _cells(p)])
+            self.tree.insert(
+                "",
+                "end",
+                iid=str(p.id),
+                values=[str(c) for c in _cells(p, self.desk.ctx.settings.shop.currency)],
+            )
         self.count.configure(text=_("{count} products").format(count=len(rows)))
         if self.selected is not None and str(self.selected.id) in self.rows:
             self.tree.selection_set(str(self.selected.id))
