@@ -123,6 +123,15 @@ def test_every_list_fits_under_two_banners(new_shop: Any, lang: str) -> None:
         tab.show_section("parts")
         pump(window.root)
         assert inside(window, button), button.cget("text")
+    # Each kind of dealer movement, with the case it was on, fits the statement's "What".
+    from app.services.paper.statements import DEALER_REASONS, reason_label
+
+    dealers = tab.show_section("dealers")
+    room = dealers.lines.column("what", "width")
+    long = [
+        r for r in DEALER_REASONS if font.measure(f"{reason_label(r)} SH-2026-000222") + 8 > room
+    ]
+    assert not long, (room, long)
 
 
 def test_empty_lists_say_how_to_start(new_shop: Any) -> None:

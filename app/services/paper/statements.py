@@ -30,10 +30,10 @@ DEALER_REASONS = {
     "opening": N_("Opening balance"),  # brought in with the dealers list (import)
     "deposit": N_("Deposit paid in"),
     "deduction": N_("Deduction"),
-    "liability": N_("Deduction: dealer liable"),
-    "credit": N_("Credit for a return"),
+    "liability": N_("Dealer liable"),
+    "credit": N_("Return credited"),
     "freight": N_("Freight charged"),
-    "freight_reversed": N_("Freight charge reversed"),
+    "freight_reversed": N_("Freight reversed"),
 }
 
 
