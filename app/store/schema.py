@@ -199,10 +199,15 @@ def _v8_trust(m: SchemaMigrator) -> None:
     chain (app.store.seals): events carry a digest of the rows they wrote from now on. One
     `sealing_started` event records the first id of each entity that must have a seal; older
     rows are checked from their next write on."""
-    from app.store.history import record_event
-
     if "recovery_hash" not in {c.name for c in database.get_columns("user")}:
         migrate(m.add_column("user", "recovery_hash", User.recovery_hash))
+    _sealing_started(None)
+
+
+def _sealing_started(entities: tuple[str, ...] | None) -> None:
+    """The `sealing_started` event (app.store.seals) of a step that seals `entities` (None:
+    every sealed entity), written by the system account."""
+    from app.store.history import record_event
     from app.store.seals import SEALING_STARTED, start_sealing_data
 
     system = User.get_or_none(User.name == "system")
@@ -215,7 +220,7 @@ def _v8_trust(m: SchemaMigrator) -> None:
         entity="database",
         entity_id=0,
         action=SEALING_STARTED,
-        data=start_sealing_data(),
+        data=start_sealing_data(entities),
     )
 
 
@@ -356,21 +361,7 @@ def _v12_sealed_books(m: SchemaMigrator) -> None:
     """Spare parts' counts and dealers' accounts sealed into the chain (app.store.seals): a new
     `sealing_started` event names the first part and customer that must carry a seal; those
     before are checked from their next write on."""
-    from app.store.history import record_event
-    from app.store.seals import SEALING_STARTED, start_sealing_data
-
-    system = User.get_or_none(User.name == "system")
-    if system is None:
-        _ensure_system_user()
-        system = User.get(User.name == "system")
-    record_event(
-        at=datetime.now(UTC),
-        actor_id=system.id,
-        entity="database",
-        entity_id=0,
-        action=SEALING_STARTED,
-        data=start_sealing_data(("part", "customer")),
-    )
+    _sealing_started(("part", "customer"))
 
 
 # version -> step that brings a database from version-1 to version. Each runs in a transaction

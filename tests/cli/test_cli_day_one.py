@@ -11,14 +11,13 @@ from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from app.services.shop.accounts import add_user, create_owner
 from app.services.shop.setup import close_data_folder, context_for, open_data_folder
-from tests.cli.test_cli_accounts import PIN, Cli
+from tests.cli.conftest import staffed_shop
+from tests.cli.test_cli_accounts import Cli
 from tests.services.test_day_one_shop import (
     BARCODE,
     CUSTOMERS_CSV,
@@ -41,19 +40,11 @@ def shop_today() -> date:
 @pytest.fixture
 def shop(tmp_path: Path, backend: str) -> Iterator[Path]:
     """A new shop: the owner, a manager on duty and a desk clerk; no demo data."""
-    folder = open_data_folder(tmp_path / "data")
-    create_owner("owner", "王店长", PIN)
-    owner = context_for(folder, "owner")
-    add_user(owner, "mgr", "", "front_desk", PIN, is_manager=True)
-    add_user(owner, "desk", "", "front_desk", PIN)
+    folder = tmp_path / "data"
+    staffed_shop(folder)
     close_data_folder()
     yield folder
     close_data_folder()
-
-
-@pytest.fixture
-def cli(shop: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any) -> Cli:
-    return Cli(shop, monkeypatch, capsys)
 
 
 def rows(folder: Path) -> dict[str, tuple]:

@@ -7,26 +7,22 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from app.services.casework.intake import IntakeForm, take_intake
 from app.services.remedies.dealers import dealer_deposit
-from app.services.shop.accounts import add_user, create_owner
 from app.services.shop.setup import close_data_folder, context_for, open_data_folder
-from tests.cli.test_cli_accounts import PIN, Cli
+from tests.cli.conftest import staffed_shop
+from tests.cli.test_cli_accounts import Cli
 from tests.conftest import row_counts
 
 
 @pytest.fixture(scope="module")
 def shop(tmp_path_factory: pytest.TempPathFactory, backend: str) -> Iterator[Path]:
     """An owner, a manager on duty, a desk clerk and a dealer with a deposit."""
-    folder = open_data_folder(tmp_path_factory.mktemp("shop") / "data")
-    create_owner("owner", "王店长", PIN)
-    owner = context_for(folder, "owner")
-    add_user(owner, "mgr", "", "front_desk", PIN, is_manager=True)
-    add_user(owner, "desk", "", "front_desk", PIN)
+    folder = tmp_path_factory.mktemp("shop") / "data"
+    owner = staffed_shop(folder)
     take_intake(
         owner,
         IntakeForm(kind="complaint", name="鑫达通讯", phone="13906571288", customer_kind="dealer"),
@@ -35,11 +31,6 @@ def shop(tmp_path_factory: pytest.TempPathFactory, backend: str) -> Iterator[Pat
     close_data_folder()
     yield folder
     close_data_folder()
-
-
-@pytest.fixture
-def cli(shop: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any) -> Cli:
-    return Cli(shop, monkeypatch, capsys)
 
 
 def _rows(folder: Path) -> dict[str, int]:
