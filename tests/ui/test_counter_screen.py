@@ -13,6 +13,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
+import ttkbootstrap as ttk
 
 from app.services.shop.context import Context
 from tests.ui.conftest import pump
@@ -20,12 +21,12 @@ from tests.ui.conftest import pump
 SMALL = "1366x728"
 
 
-@pytest.fixture
-def small_screen(tk_root: Any, demo_ctx: Context) -> Iterator[Any]:
+def counter_window(tk_root: Any, ctx: Context) -> Iterator[Any]:
+    """The window at the counter's 1366×728 for `ctx`; afterwards the root back as it was."""
     from app.ui.app import build
 
     tk_root.geometry(f"{SMALL}+0+0")
-    window = build(demo_ctx, root=tk_root)
+    window = build(ctx, root=tk_root)
     tk_root.deiconify()
     pump(tk_root, 100)
     yield window
@@ -36,6 +37,11 @@ def small_screen(tk_root: Any, demo_ctx: Context) -> Iterator[Any]:
         child.destroy()
     tk_root.geometry("1360x860+0+0")
     pump(tk_root)
+
+
+@pytest.fixture
+def small_screen(tk_root: Any, demo_ctx: Context) -> Iterator[Any]:
+    yield from counter_window(tk_root, demo_ctx)
 
 
 def inside(window: Any, widget: Any) -> bool:
@@ -53,6 +59,28 @@ def inside(window: Any, widget: Any) -> bool:
         and left <= x
         and x + widget.winfo_width() <= right
     )
+
+
+def off_screen(window: Any, section: Any) -> tuple[int, list[str]]:
+    """The buttons, lists, fields and boxes shown in `section` (how many) and those of them cut
+    off by the window's edge (buttons by their text)."""
+    kinds = (ttk.Button, ttk.Treeview, ttk.Entry, ttk.Checkbutton)
+
+    def mapped(widget: Any) -> list[Any]:
+        found = []
+        for child in widget.winfo_children():
+            if isinstance(child, kinds) and child.winfo_ismapped():
+                found.append(child)
+            found.extend(mapped(child))
+        return found
+
+    widgets = mapped(section)
+    cut = [
+        str(w.cget("text")) if isinstance(w, ttk.Button) else w.winfo_class()
+        for w in widgets
+        if not inside(window, w)
+    ]
+    return len(widgets), cut
 
 
 def test_the_window_is_1366_by_728(small_screen: Any) -> None:

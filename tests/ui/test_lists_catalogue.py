@@ -8,7 +8,6 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-import ttkbootstrap as ttk
 
 from app import i18n
 from app.services.casework.customers import show_customer
@@ -16,16 +15,7 @@ from app.services.casework.intake import IntakeForm, take_intake
 from app.services.shop.products import add_product, get_product
 from app.store.models import Customer, Event, Product
 from tests.ui.conftest import pump
-from tests.ui.test_counter_screen import inside, small_screen  # noqa: F401
-
-
-def _mapped(widget: Any, kinds: tuple[type, ...]) -> list[Any]:
-    found = []
-    for child in widget.winfo_children():
-        if isinstance(child, kinds) and child.winfo_ismapped():
-            found.append(child)
-        found.extend(_mapped(child, kinds))
-    return found
+from tests.ui.test_counter_screen import off_screen, small_screen  # noqa: F401
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -36,13 +26,8 @@ def test_both_lists_fit_the_counter_screen(small_screen: Any, lang: str) -> None
         shown = tab.show_section(section)
         shown.screenshot_setup()  # a row chosen: the form and the cases are filled
         pump(small_screen.root, 50)
-        widgets = _mapped(shown, (ttk.Button, ttk.Treeview, ttk.Entry, ttk.Checkbutton))
-        assert len(widgets) > 10, section
-        cut = [
-            str(w.cget("text")) if isinstance(w, ttk.Button) else w.winfo_class()
-            for w in widgets
-            if not inside(small_screen, w)
-        ]
+        shown_count, cut = off_screen(small_screen, shown)
+        assert shown_count > 10, section
         assert not cut, (section, cut)
 
 

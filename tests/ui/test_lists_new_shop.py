@@ -26,7 +26,7 @@ from app.store.models import StockMovement
 from app.ui.main_window import WELCOME_SHOP
 from tests.conftest import Clock, make_user
 from tests.ui.conftest import press, pump, wait_idle
-from tests.ui.test_counter_screen import inside
+from tests.ui.test_counter_screen import counter_window, inside, off_screen
 
 SECTIONS = ("products", "customers", "parts", "suppliers", "dealers")
 DATA = Path(__file__).parent.parent / "data" / "lists"
@@ -37,8 +37,6 @@ def new_shop(tk_root: Any, backend: str, data_dir: Path, clock: Clock) -> Iterat
     """The counter's 1366×728 window on a shop set up as on its first day: the owner with a
     PIN and the shop's details, nothing else (on SQLite, and on a shop server when one is set
     for the tests)."""
-    from app.ui.app import build
-
     create_owner(
         "boss",
         "王老板",
@@ -47,18 +45,7 @@ def new_shop(tk_root: Any, backend: str, data_dir: Path, clock: Clock) -> Iterat
         clock=clock,
     )
     ctx = context_for(data_dir, "boss", clock=clock)
-    tk_root.geometry("1366x728+0+0")
-    window = build(ctx, root=tk_root)
-    tk_root.deiconify()
-    pump(tk_root, 100)
-    yield window
-    end = time.monotonic() + 30
-    while window.desk.worker.running and time.monotonic() < end:
-        pump(tk_root, 50)
-    for child in list(tk_root.winfo_children()):
-        child.destroy()
-    tk_root.geometry("1360x860+0+0")
-    pump(tk_root)
+    yield from counter_window(tk_root, ctx)
 
 
 def wait_for(root: Any, what: Callable[[], object], seconds: float = 20) -> None:
@@ -66,15 +53,6 @@ def wait_for(root: Any, what: Callable[[], object], seconds: float = 20) -> None
     while not what():
         assert time.monotonic() < end, "the worker did not answer"
         pump(root, 20)
-
-
-def _mapped(widget: Any, kinds: tuple[type, ...]) -> list[Any]:
-    found = []
-    for child in widget.winfo_children():
-        if isinstance(child, kinds) and child.winfo_ismapped():
-            found.append(child)
-        found.extend(_mapped(child, kinds))
-    return found
 
 
 def test_a_live_shop_is_welcomed_without_the_demo_and_without_a_summary(new_shop: Any) -> None:
@@ -104,13 +82,8 @@ def test_every_list_fits_under_two_banners(new_shop: Any, lang: str) -> None:
     for name in SECTIONS:
         section = tab.show_section(name)
         pump(window.root, 50)
-        widgets = _mapped(section, (ttk.Button, ttk.Treeview, ttk.Entry, ttk.Checkbutton))
-        assert len(widgets) > 5, name
-        cut = [
-            str(w.cget("text")) if isinstance(w, ttk.Button) else w.winfo_class()
-            for w in widgets
-            if not inside(window, w)
-        ]
+        shown, cut = off_screen(window, section)
+        assert shown > 5, name
         assert not cut, (name, cut)
         narrow = [
             section.tree.heading(c, "text")
