@@ -429,3 +429,19 @@ def test_money_reads_as_money_and_a_dealers_buttons_wait_for_a_dealer(new_shop: 
     dealers.select(dealers.tree.get_children()[0])
     wait_for(window.root, lambda: dealers.dealer)
     assert all(str(b.cget("state")) == "normal" for b in (*buttons, dealers.print_button))
+
+
+def test_a_product_saved_without_a_category_is_said_to_have_no_rights(new_shop: Any) -> None:
+    """Stored as "Other", a phone saved without its category would quietly lose its
+    three-guarantee rights at intake: the status line says so when it is saved."""
+    window = new_shop
+    products = window.show_tab("lists").show_section("products")
+    products.new()
+    products.form.set("name", "华为 Mate 60")
+    saved = products.save()
+    assert saved is not None and saved.category == "other"
+    assert "“Other”" in str(window.status.cget("text"))
+    products.form.set("category", "phone")
+    saved = products.save()
+    assert saved is not None and saved.category == "phone"
+    assert "Saved:" in str(window.status.cget("text"))

@@ -13,6 +13,7 @@ from typing import Any
 
 import ttkbootstrap as ttk
 
+from app.domain.codes import Category
 from app.domain.fields import FieldSpec
 from app.domain.money import format_money
 from app.domain.validation import validate_qty
@@ -203,7 +204,18 @@ class ProductsSection(ListSection):
         if not got.ok:
             return None
         row: ProductRow = got.value
-        self.desk.notify(done.format(product=row.label), "success")
+        if row.category == Category.OTHER.value and not values.get("category"):
+            # Stored as "other", which has no three-guarantee rights: a phone saved without
+            # its category would quietly lose them at intake.
+            self.desk.notify(
+                _(
+                    "Saved without a category, as “Other”: it has no three-guarantee rights "
+                    "at intake. Choose its category if it is a phone, a charger, a headset…"
+                ),
+                "warning",
+            )
+        else:
+            self.desk.notify(done.format(product=row.label), "success")
         self.selected = row
         if not row.active:
             self.inactive.set(True)
