@@ -18,8 +18,9 @@ from app.domain.errors import FieldError, ValidationError
 Check = Callable[[str], object]
 
 #: Widget kinds a field may ask for. "file" is a path (the command line reads it; the window
-#: offers a picker); "lines" is a list given as JSON on the command line.
-KINDS = ("text", "multiline", "choice", "check", "password", "file", "lines")
+#: offers a picker); "lines" is a list given as JSON on the command line; "combo" is text that
+#: may also be picked from suggestions the window fills in.
+KINDS = ("text", "multiline", "choice", "check", "password", "file", "lines", "combo")
 
 
 @dataclass(frozen=True)

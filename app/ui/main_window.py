@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import calendar
 import tkinter as tk
 from collections.abc import Iterator, Mapping
-from datetime import date, timedelta
+from datetime import date
 from importlib import import_module
 from typing import Any
 
@@ -121,8 +122,8 @@ def _had_cases_before(ctx: Any, offer: Any) -> bool:
     program this month is not told to print an empty summary)."""
     from app.services.casework.cases import CaseFilter
 
-    after = date(offer.year, offer.month, 28) + timedelta(days=4)
-    return count_cases(ctx, CaseFilter(date_to=after.replace(day=1) - timedelta(days=1))) > 0
+    last = date(offer.year, offer.month, calendar.monthrange(offer.year, offer.month)[1])
+    return count_cases(ctx, CaseFilter(date_to=last)) > 0
 
 
 WELCOME_DEMO = N_(

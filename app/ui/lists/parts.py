@@ -26,7 +26,6 @@ from app.ui.errors import user_text
 from app.ui.lists.section import Read, read
 from app.ui.lists.table_form import RenamedErrors, TableFormSection
 from app.ui.lists.transfer import ImportExportBar
-from app.ui.widgets.combo import Combobox
 from app.ui.widgets.fields import Field, FormFrame
 
 COLUMNS = (
@@ -219,7 +218,14 @@ class PartsSection(TableFormSection):
             Field("part_no", N_("Part number"), required=True, default=self.editing),
             Field("qty", N_("Quantity"), required=True),
             Field("cost", N_("Unit cost"), hint=N_("Needed for a new part number")),
-            Field("supplier", N_("Supplier"), hint=N_("A new name is added to the suppliers")),
+            # The suppliers on file to pick from (a name typed slightly differently would be
+            # added as another supplier); a new name can still be typed.
+            Field(
+                "supplier",
+                N_("Supplier"),
+                kind="combo",
+                hint=N_("A new name is added to the suppliers"),
+            ),
             Field("part_name", N_("Part name"), hint=N_("Needed for a new part number")),
             Field("note", N_("Note")),
         ]
@@ -245,9 +251,7 @@ class PartsSection(TableFormSection):
         if self.editing:  # the chosen part is filled in: the clerk types the quantity first
             qty = dialog.form.widgets["qty"]
             dialog.after_idle(lambda: qty.winfo_exists() and qty.focus_set())
-        # The suppliers on file to pick from (a name typed slightly differently would be added
-        # as another supplier); a new name can still be typed.
-        box = _names_box(dialog.form, "supplier")
+        box = dialog.form.widgets["supplier"]
 
         def offer(rows: list[Any]) -> None:
             if box.winfo_exists():
@@ -382,19 +386,6 @@ class PartsSection(TableFormSection):
                 )
 
         self.desk.read_later(self.asks, stock.valuation, on, then=shown)
-
-
-def _names_box(form: FormFrame, name: str) -> Combobox:
-    """Turn text field ``name`` of ``form`` into a box that also lists names on file, in the
-    same place and the same place in the Tab order; its value is still what is typed."""
-    old = form.widgets[name]
-    info = old.grid_info()
-    box = Combobox(form, textvariable=form.vars[name], width=int(str(old.cget("width"))))
-    box.grid(**{k: info[k] for k in ("row", "column", "columnspan", "sticky", "padx", "pady")})
-    box.lift(old)  # right after the old entry among the form's children: Tab reaches it there
-    old.destroy()
-    form.widgets[name] = box
-    return box
 
 
 class MovementsWindow(ttk.Toplevel):

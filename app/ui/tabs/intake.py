@@ -42,7 +42,7 @@ from app.services.casework.intake_help import (
 from app.ui.desk import Desk
 from app.ui.tabs.intake_panels import CustomerCard, EntitlementPanel
 from app.ui.widgets.combo import Combobox
-from app.ui.widgets.fields import Field, FormFrame
+from app.ui.widgets.fields import FormFrame
 from app.ui.widgets.flow import FlowFrame
 from app.ui.widgets.photos import PhotoStrip
 from app.ui.widgets.scrolling import ScrollFrame
@@ -51,8 +51,8 @@ from app.ui.worker import Latest
 
 
 class _Form(FormFrame):
-    """A FormFrame that also knows "combo": a text field with a drop-down of suggestions, and
-    whose messages wrap under their field instead of widening the column."""
+    """A FormFrame whose messages wrap under their field instead of widening the column, with
+    Chinese line breaks."""
 
     NAME_WRAP = 120
     WRAP_MESSAGES = False  # wrapped here, with Chinese line breaks (`_rewrap`)
@@ -96,17 +96,6 @@ class _Form(FormFrame):
 
         room = max(width, 40) if width > 1 else self._fallback
         line.configure(text=wrap(self._raw.get(name, ""), measure, room))
-
-    def _widget(self, f: Field) -> tk.Widget:
-        if f.kind != "combo":
-            return super()._widget(f)
-        var = tk.StringVar(self, value=f.default)
-        self.vars[f.name] = var
-        w = Combobox(self, textvariable=var, width=f.width)
-        w.bind("<KeyRelease>", lambda _e, n=f.name: self._changed(n), add="+")
-        w.bind("<<ComboboxSelected>>", lambda _e, n=f.name: self._changed(n), add="+")
-        w.bind("<FocusOut>", lambda _e, n=f.name: self.check_field(n), add="+")
-        return w
 
 
 class _AllForms:

@@ -116,9 +116,13 @@ class FormFrame(ttk.Frame):
             )
             w.bind("<<ComboboxSelected>>", lambda _e, n=f.name: self._changed(n), add="+")
             return w
-        w = ttk.Entry(
-            self, textvariable=var, width=f.width, show="•" if f.kind == "password" else ""
-        )
+        if f.kind == "combo":  # typed, or picked from the suggestions its owner sets (values=)
+            w = Combobox(self, textvariable=var, width=f.width)
+            w.bind("<<ComboboxSelected>>", lambda _e, n=f.name: self._changed(n), add="+")
+        else:
+            w = ttk.Entry(
+                self, textvariable=var, width=f.width, show="•" if f.kind == "password" else ""
+            )
         w.bind("<KeyRelease>", lambda _e, n=f.name: self._changed(n), add="+")
         w.bind("<FocusOut>", lambda _e, n=f.name: self.check_field(n), add="+")
         return w
